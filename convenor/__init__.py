@@ -1,0 +1,5 @@
+"""Convenor's core: settings, database, staff accounts, security, mail and calendars.
+
+Nothing in this package imports a domain (directory, events, programmes); the app
+finds the domains by name at start-up (see ``convenor.domains``).
+"""

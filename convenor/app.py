@@ -1,0 +1,142 @@
+"""``create_app(settings)``: the Starlette app with every domain's routes mounted.
+
+The lifespan starts Tortoise with ``RegisterTortoise`` (Tortoise 1.x keeps its
+context per task) and, unless told otherwise, the outbox delivery worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+from tortoise.contrib.starlette import RegisterTortoise
+
+from convenor import routes as core_routes
+from convenor.api import build_api, error_json
+from convenor.db import tortoise_config
+from convenor.domains import domain_attr
+from convenor.errors import DomainError
+from convenor.security import CsrfMiddleware, RequestIdMiddleware, SecurityHeadersMiddleware
+from convenor.settings import Settings
+from convenor.templating import make_templates
+from convenor.web import LoginRequired, StaffSessionMiddleware, redirect
+
+log = logging.getLogger("convenor")
+
+STATIC = __file__.rsplit("/", 1)[0] + "/static"
+
+ERROR_TITLES = {
+    400: ("Something in the request was not right", "Go back and check what you entered."),
+    403: ("You cannot do that", "You do not have permission to do that."),
+    404: ("Page not found", "We could not find that page. Check the address, or use your link."),
+    405: ("Not allowed", "That page cannot be used in this way."),
+    413: ("Too large", "What you sent is too large."),
+    422: ("Some answers need correcting", "Go back and check what you entered."),
+    429: ("Too many attempts", "Please wait a few minutes and try again."),
+    500: ("Sorry, something went wrong", "The problem has been logged."),
+    503: ("Service unavailable", "Please try again in a few minutes."),
+}
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A card on the staff dashboard that a domain contributes."""
+
+    title: str
+    url: str
+    summary: str
+    roles: frozenset[str] = field(default=frozenset({"admin", "organiser", "moderator"}))
+
+
+BackgroundTask = Callable[[Settings], contextlib.AbstractAsyncContextManager]
+
+
+def create_app(settings: Settings, *, run_worker: bool = True) -> Starlette:
+    """Build the app. ``run_worker=False`` leaves mail delivery to ``convenor worker``."""
+    settings = settings.with_secret_key()
+    templates = make_templates()
+
+    def error_page(request: Request, status: int, message: str = "") -> Response:
+        if request.url.path.startswith("/api/"):
+            code = {404: "not_found", 405: "method_not_allowed", 500: "server_error"}
+            return error_json(status, code.get(status, "error"), message or ERROR_TITLES[status][0])
+        title, default = ERROR_TITLES.get(status, ERROR_TITLES[400])
+        context = {"title": title, "message": message or default, "status_code": status}
+        return templates.TemplateResponse(request, "convenor/error.html", context, status_code=status)
+
+    async def render_error(scope: Scope, status: int, message: str):
+        return error_page(Request(scope), status, message)
+
+    async def on_http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        status = exc.status_code if exc.status_code in ERROR_TITLES else 400
+        detail = "" if exc.detail in ("Not Found", "Method Not Allowed") else str(exc.detail)
+        return error_page(request, status, detail if status not in (404, 405) else "")
+
+    async def on_domain_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, DomainError)
+        return error_page(request, exc.status_code if exc.status_code in ERROR_TITLES else 400,
+                          exc.message)
+
+    async def on_login_required(request: Request, exc: Exception) -> Response:
+        return redirect(f"/login?next={request.url.path}")
+
+    async def on_server_error(request: Request, exc: Exception) -> Response:
+        log.error("Unhandled error request_id=%s", getattr(request.state, "request_id", ""),
+                  exc_info=exc)
+        return error_page(request, 500)
+
+    domains = settings.domains
+    page_routes: list[BaseRoute] = list(core_routes.routes)
+    for extra in domain_attr(domains, "routes", "routes"):
+        page_routes.extend(extra)
+    api_app = build_api(domain_attr(domains, "api", "routes"))
+    all_routes: list[BaseRoute] = [
+        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+        Mount("/api/v1", app=api_app, name="api"),
+        *page_routes,
+    ]
+    background: list[BackgroundTask] = [
+        task for task in domain_attr(["convenor.mail"], "worker", "background_worker")
+    ] if run_worker else []
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with RegisterTortoise(app, config=tortoise_config(settings)):
+            async with contextlib.AsyncExitStack() as stack:
+                for task in background:
+                    await stack.enter_async_context(task(settings))
+                yield
+
+    app = Starlette(
+        routes=all_routes,
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(SecurityHeadersMiddleware, settings=settings),
+            Middleware(CsrfMiddleware, settings=settings, render_error=render_error),
+            Middleware(StaffSessionMiddleware, settings=settings),
+        ],
+        exception_handlers={
+            HTTPException: on_http_error,
+            DomainError: on_domain_error,
+            LoginRequired: on_login_required,
+            Exception: on_server_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.templates = templates
+    app.state.dashboard_panels = [
+        panel for panels in domain_attr(domains, "routes", "dashboard_panels") for panel in panels
+    ]
+    return app

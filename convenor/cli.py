@@ -1,0 +1,177 @@
+"""The ``convenor`` command: serve, migrate, worker, demo, create-user, create-token, check.
+
+Domains add their own command groups (``<domain>.cli.commands``), e.g. ``convenor
+directory import``. A bad setting stops every command with one line naming it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+import sys
+from collections.abc import AsyncIterator
+
+import click
+import uvicorn
+from tortoise import Tortoise
+
+from convenor import auth, migrate
+from convenor.db import database_answers, tortoise_config
+from convenor.demo import load_demo
+from convenor.domains import domain_attr
+from convenor.errors import Invalid
+from convenor.models import Role
+from convenor.settings import DEFAULT_DOMAINS, Settings, SettingsError
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings.from_env().with_secret_key()
+    except SettingsError as exc:
+        click.echo(f"Configuration error: {exc}", err=True)
+        sys.exit(2)
+
+
+@contextlib.asynccontextmanager
+async def orm(settings: Settings) -> AsyncIterator[None]:
+    """Tortoise for a command-line task (the web app uses RegisterTortoise instead)."""
+    await Tortoise.init(config=tortoise_config(settings))
+    try:
+        yield
+    finally:
+        await Tortoise.close_connections()
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+@click.group()
+def main() -> None:
+    """Convenor: invite-only summits and a community directory."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the web app (with the mail delivery worker inside)."""
+    load_settings()
+    uvicorn.run(
+        "convenor.asgi:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        server_header=False,
+        log_level="info",
+    )
+
+
+@main.command("migrate")
+def migrate_command() -> None:
+    """Bring the database schema up to date (alembic upgrade head)."""
+    settings = load_settings()
+    migrate.upgrade(settings.database_url)
+    click.echo("Database is up to date.")
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
+def worker(once: bool) -> None:
+    """Deliver queued email (when not running inside `convenor serve`)."""
+    settings = load_settings()
+    runners = domain_attr(["convenor.mail"], "worker", "run_worker")
+    if not runners:
+        click.echo("Mail delivery is not available in this build.", err=True)
+        sys.exit(1)
+    run(runners[0](settings, once=once))
+
+
+@main.command()
+def demo() -> None:
+    """Load the demo summit if the database is empty, and print how to sign in."""
+    settings = load_settings()
+
+    async def go():
+        async with orm(settings):
+            return await load_demo(settings)
+
+    logins = run(go())
+    click.echo("Loaded the demo summit." if logins.created else "Demo data already present.")
+    for email, role, password in logins.accounts:
+        click.echo(f"  {role:<10} {email}  password: {password}")
+    if logins.accounts:
+        click.echo(f"Sign in at {settings.base_url}/login")
+
+
+@main.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--name", default="")
+@click.option("--password", default=None, help="Omit to generate one (printed once).")
+def create_user(email: str, role: str, name: str, password: str | None) -> None:
+    """Create a staff user."""
+    settings = load_settings()
+    password = password or secrets.token_urlsafe(15)
+
+    async def go():
+        async with orm(settings):
+            return await auth.create_user(email, role, password, name=name)
+
+    try:
+        user = run(go())
+    except Invalid as exc:
+        for message in exc.fields.values() or [exc.message]:
+            click.echo(f"Error: {message}", err=True)
+        sys.exit(1)
+    click.echo(f"Created {user.role} {user.email} with password: {password}")
+
+
+@main.command("create-token")
+@click.argument("email")
+@click.option("--name", default="", help="What the token is for.")
+def create_token(email: str, name: str) -> None:
+    """Issue an API bearer token for a staff user (shown once)."""
+    settings = load_settings()
+
+    async def go():
+        async with orm(settings):
+            return await auth.create_api_token(email, name)
+
+    try:
+        token = run(go())
+    except Invalid as exc:
+        click.echo(f"Error: {next(iter(exc.fields.values()), exc.message)}", err=True)
+        sys.exit(1)
+    click.echo(token)
+
+
+@main.command()
+def check() -> None:
+    """Print the effective configuration (secrets masked) and check the database."""
+    settings = load_settings()
+    for key, value in settings.masked().items():
+        click.echo(f"{key}={value}")
+
+    async def go() -> bool:
+        try:
+            async with orm(settings):
+                return await database_answers()
+        except Exception:
+            return False
+
+    ok = run(go())
+    click.echo(f"database: {'ok' if ok else 'UNREACHABLE'}")
+    for checker in domain_attr(["convenor.mail"], "transport", "check_settings"):
+        click.echo(run(checker(settings)))
+    if not ok:
+        sys.exit(1)
+
+
+for commands in domain_attr(DEFAULT_DOMAINS, "cli", "commands"):
+    for command in commands:
+        main.add_command(command)

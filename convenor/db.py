@@ -1,0 +1,72 @@
+"""Database configuration for Tortoise ORM (SQLite file or PostgreSQL).
+
+Alembic owns the schema; this module never creates tables. SQLite runs with WAL,
+foreign keys on and a busy timeout so that the worker and web requests can share it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
+
+from convenor.domains import model_modules
+from convenor.settings import Settings
+
+SQLITE_PRAGMAS = {"journal_mode": "WAL", "foreign_keys": "ON", "busy_timeout": 5000}
+
+
+def connection_config(database_url: str) -> dict:
+    url = database_url.replace("postgresql://", "postgres://", 1)
+    if url.startswith("sqlite"):
+        path = sqlite_path(url)
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return {
+            "engine": "tortoise.backends.sqlite",
+            "credentials": {"file_path": path, **SQLITE_PRAGMAS},
+        }
+    config = expand_db_url(url)
+    config["credentials"].setdefault("minsize", 1)
+    config["credentials"].setdefault("maxsize", 10)
+    return config
+
+
+def sqlite_path(url: str) -> str:
+    """``sqlite:///abs/path`` or ``sqlite://relative/path`` -> a file path."""
+    rest = url.split("://", 1)[1]
+    return rest.split("?", 1)[0]
+
+
+def tortoise_config(settings: Settings) -> dict:
+    return {
+        "connections": {"default": connection_config(settings.database_url)},
+        "apps": {
+            "models": {
+                "models": model_modules(settings.domains),
+                "default_connection": "default",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def sqlalchemy_url(database_url: str) -> str:
+    """The same database as an async SQLAlchemy URL, for Alembic."""
+    if database_url.startswith("sqlite"):
+        return f"sqlite+aiosqlite:///{sqlite_path(database_url)}"
+    parts = urlsplit(database_url)
+    return parts._replace(scheme="postgresql+asyncpg").geturl()
+
+
+async def database_answers() -> bool:
+    """True when the default connection can run a trivial query."""
+    try:
+        conn = Tortoise.get_connection("default")
+        await conn.execute_query("SELECT 1")
+    except Exception:
+        return False
+    return True

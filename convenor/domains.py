@@ -1,0 +1,48 @@
+"""Finding the domains at start-up without importing them statically.
+
+The core must not import a domain (the layers run one way), yet the app has to mount
+each domain's routes and register its models. Like Django's INSTALLED_APPS, the
+settings name the domains and each one is found by a fixed module convention:
+
+- ``<domain>.models``  Tortoise models (optional)
+- ``<domain>.routes``  ``routes``: a list of Starlette routes for pages (optional)
+- ``<domain>.api``     ``routes``: a list of routes mounted under /api/v1 (optional)
+- ``<domain>.demo``    ``async def load_demo(context)`` for ``convenor demo`` (optional)
+- ``<domain>.cli``     ``commands``: a list of Click commands (optional)
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Iterable
+from types import ModuleType
+
+CORE_MODEL_MODULES = ("convenor.models", "convenor.mail.models")
+
+
+def optional_module(name: str) -> ModuleType | None:
+    """Import ``name`` if it exists; errors inside an existing module still raise."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except ModuleNotFoundError:
+        return None
+    if spec is None:
+        return None
+    return importlib.import_module(name)
+
+
+def model_modules(domains: Iterable[str]) -> list[str]:
+    names = [m for m in CORE_MODEL_MODULES if optional_module(m) is not None]
+    names += [f"{d}.models" for d in domains if optional_module(f"{d}.models") is not None]
+    return names
+
+
+def domain_attr(domains: Iterable[str], module: str, attr: str) -> list:
+    """Collect ``attr`` from ``<domain>.<module>`` across the domains, in order."""
+    found = []
+    for domain in domains:
+        mod = optional_module(f"{domain}.{module}")
+        if mod is not None and hasattr(mod, attr):
+            found.append(getattr(mod, attr))
+    return found

@@ -1,0 +1,258 @@
+"""Request ids, security headers, CSRF and request size limits, as plain ASGI middleware.
+
+CSRF uses a signed double-submit token: a random value in an HttpOnly cookie, and in
+every form an HMAC of it under the secret key. Every unsafe request outside the
+bearer-token API must carry the token (form field ``csrf_token`` or header
+``X-CSRF-Token``), the login form included; a cross-site Origin is refused outright.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from http.cookies import SimpleCookie
+from urllib.parse import urlsplit
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from convenor.settings import Settings
+
+log = logging.getLogger("convenor.request")
+
+CSRF_COOKIE = "convenor_csrf"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+API_PREFIX = "/api/"
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+ErrorRenderer = Callable[[Scope, int, str], Awaitable[Callable[[Scope, Receive, Send], Awaitable]]]
+
+
+def state(scope: Scope) -> dict:
+    return scope.setdefault("state", {})
+
+
+class RequestIdMiddleware:
+    """Gives each request an id, shown in logs, on the 500 page and as X-Request-ID."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = secrets.token_hex(8)
+        state(scope)["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+                log.info(
+                    "%s %s %s request_id=%s",
+                    scope["method"],
+                    scope["path"],
+                    message["status"],
+                    request_id,
+                )
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+class SecurityHeadersMiddleware:
+    """Adds CSP, nosniff, frame-ancestors, Referrer-Policy (and HSTS on https) everywhere.
+
+    Responses that do not set their own Cache-Control get ``no-store``: pages are
+    personal by default, and the few cacheable ones (static files, feeds) say so.
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.hsts = settings.https
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", CSP)
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["X-Frame-Options"] = "DENY"
+                headers["Referrer-Policy"] = "same-origin"
+                headers["Cross-Origin-Opener-Policy"] = "same-origin"
+                headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+                if self.hsts:
+                    headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+                if "cache-control" not in headers:
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def csrf_token_for(cookie_value: str, secret_key: str) -> str:
+    return hmac.new(secret_key.encode(), cookie_value.encode(), hashlib.sha256).hexdigest()
+
+
+class CsrfMiddleware:
+    """Checks the CSRF token on unsafe requests and caps request bodies.
+
+    The body is read here (within ``max_body_bytes``) so the token can be taken from a
+    form, then replayed to the app unchanged.
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings, render_error: ErrorRenderer) -> None:
+        self.app = app
+        self.secret = settings.secret_key
+        self.secure = settings.https
+        self.max_body = settings.max_body_bytes
+        base = urlsplit(settings.base_url)
+        self.origin = f"{base.scheme}://{base.netloc}"
+        self.render_error = render_error
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        cookie = SimpleCookie()
+        try:
+            cookie.load(headers.get("cookie", ""))
+        except Exception:
+            cookie = SimpleCookie()
+        existing = cookie[CSRF_COOKIE].value if CSRF_COOKIE in cookie else ""
+        cookie_value = existing if 20 <= len(existing) <= 100 else ""
+        fresh = not cookie_value
+        if fresh:
+            cookie_value = secrets.token_urlsafe(32)
+        st = state(scope)
+        st["csrf_cookie"] = cookie_value
+        st["csrf_token"] = csrf_token_for(cookie_value, self.secret)
+
+        declared = headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > self.max_body:
+            await (await self.render_error(scope, 413, "That upload is too large."))(
+                scope, receive, send
+            )
+            return
+
+        is_api = scope["path"].startswith(API_PREFIX)
+        if scope["method"] not in SAFE_METHODS and not is_api:
+            body, too_large = await self._read_body(receive)
+            if too_large:
+                response = await self.render_error(scope, 413, "That upload is too large.")
+                await response(scope, receive, send)
+                return
+            if not await self._token_ok(scope, headers, body, existing):
+                response = await self.render_error(
+                    scope,
+                    403,
+                    "This form has expired or was sent from another site. "
+                    "Go back, reload the page and try again.",
+                )
+                await response(scope, receive, send)
+                return
+            receive = _replay(body, receive)
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start" and (fresh or st.get("csrf_rotate")):
+                value = st.get("csrf_rotate") or cookie_value
+                MutableHeaders(scope=message).append(
+                    "Set-Cookie", _cookie_header(CSRF_COOKIE, value, self.secure)
+                )
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie if not is_api else send)
+
+    async def _read_body(self, receive: Receive) -> tuple[bytes, bool]:
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                return b"", True
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks), False
+
+    async def _token_ok(self, scope: Scope, headers: Headers, body: bytes, cookie: str) -> bool:
+        origin = headers.get("origin")
+        if origin and origin != "null" and origin != self.origin and not _same_host(scope, origin):
+            return False
+        if not cookie:
+            return False
+        sent = headers.get("x-csrf-token", "")
+        if not sent:
+            request = Request(scope, _replay(body, _no_more))
+            try:
+                form = await request.form()
+                sent = str(form.get(CSRF_FIELD, ""))
+                await form.close()
+            except Exception:
+                return False
+        expected = csrf_token_for(cookie, self.secret)
+        return hmac.compare_digest(sent.encode(), expected.encode())
+
+
+def _same_host(scope: Scope, origin: str) -> bool:
+    """Accept the Origin of the host actually serving the request (tests, proxies)."""
+    host = Headers(scope=scope).get("host", "")
+    return bool(host) and urlsplit(origin).netloc == host
+
+
+async def _no_more() -> Message:
+    return {"type": "http.disconnect"}
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+def _cookie_header(name: str, value: str, secure: bool) -> str:
+    parts = [f"{name}={value}", "Path=/", "HttpOnly", "SameSite=Lax"]
+    if secure:
+        parts.append("Secure")
+    return "; ".join(parts)
+
+
+def rotate_csrf(request: Request) -> None:
+    """Issue a new CSRF cookie with this response (at sign-in and sign-out)."""
+    value = secrets.token_urlsafe(32)
+    request.state.csrf_rotate = value
+    request.state.csrf_cookie = value

@@ -1,0 +1,1 @@
+"""Invite-only events: invitations, registrations, waitlist, calendar invites, check-in."""

@@ -1,0 +1,1 @@
+"""Alembic revisions, written by hand and named by date and domain."""

@@ -1,0 +1,1 @@
+"""Programmes: sessions, rooms, speakers, published versions, PDF, feeds and exports."""

@@ -1,0 +1,105 @@
+"""Browser fixtures: the app served by uvicorn on a free port, and Debian's Chromium.
+
+Chromium is driven by Playwright's Python package (never its own browser download).
+Without Chromium the browser tests skip with a reason; with
+``CONVENOR_REQUIRE_BROWSER=1`` (as in CI) they fail instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.async_api import Browser, Page, async_playwright
+
+from convenor.app import create_app
+
+CHROMIUM = Path(os.environ.get("CONVENOR_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+async def live_server(app, settings) -> AsyncIterator[str]:
+    """Serve the app over real HTTP; Tortoise is already started by the ``app`` fixture."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    live_app = create_app(replace(settings, base_url=url), run_worker=False)
+    config = uvicorn.Config(live_app, host="127.0.0.1", port=port, lifespan="off",
+                            log_level="warning")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    for _ in range(200):
+        if server.started:
+            break
+        await asyncio.sleep(0.05)
+    yield url
+    server.should_exit = True
+    await task
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    if not CHROMIUM.exists():
+        reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CONVENOR_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        await launched.close()
+
+
+@pytest.fixture
+async def page(browser: Browser, live_server: str) -> AsyncIterator[Page]:
+    context = await browser.new_context(base_url=live_server)
+    context.set_default_timeout(10_000)
+    new_page = await context.new_page()
+    yield new_page
+    await context.close()
+
+
+AXE_SOURCE = resources.files("axe_playwright_python").joinpath("axe.min.js").read_text()
+
+
+async def axe_violations(page: Page) -> list[dict]:
+    """Run axe-core (WCAG 2.1 A and AA rules) on the page; returns the violations."""
+    if not await page.evaluate("typeof window.axe !== 'undefined'"):
+        await page.evaluate(AXE_SOURCE)
+    result = await page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]]}
+        for v in result["violations"]
+    ]
+
+
+async def assert_accessible(page: Page) -> None:
+    violations = await axe_violations(page)
+    assert violations == [], f"axe-core violations on {page.url}: {violations}"
