@@ -12,7 +12,7 @@ import logging
 
 from pydantic import BaseModel
 from spectree import Response as SpecResponse
-from spectree import SecurityScheme, SpecTree
+from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -43,12 +43,14 @@ spec = SpecTree(
     title="Convenor API",
     version="v1",
     mode="strict",
-    path="api/v1",
+    path="api/v1/docs",  # spectree skips routes under this path; we serve no docs UI
     before=_raise_validation_errors,
     security_schemes=[
         SecurityScheme(
             name="bearer",
-            data={"type": "http", "scheme": "bearer", "description": "convenor create-token"},
+            data=SecuritySchemeData(
+                type="http", scheme="bearer", description="A token from `convenor create-token`"
+            ),
         )
     ],
     security={"bearer": []},
@@ -114,6 +116,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_json(exc.status_code, codes.get(exc.status_code, "error"), str(exc.detail))
 
 
+async def _server_error(request: Request, exc: Exception) -> Response:
+    request_id = getattr(request.state, "request_id", "")
+    log.error("API error request_id=%s", request_id, exc_info=exc)
+    return error_json(500, "server_error", f"Something went wrong (reference {request_id}).")
+
+
 def build_api(domain_routes: list[list[BaseRoute]]) -> Starlette:
     routes: list[BaseRoute] = [
         Route("/openapi.json", openapi, methods=["GET"]),
@@ -126,7 +134,7 @@ def build_api(domain_routes: list[list[BaseRoute]]) -> Starlette:
         exception_handlers={
             DomainError: _domain_error,
             HTTPException: _http_error,
+            Exception: _server_error,
         },
     )
-    spec.app = app
     return app

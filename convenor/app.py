@@ -22,7 +22,7 @@ from starlette.types import Scope
 from tortoise.contrib.starlette import RegisterTortoise
 
 from convenor import routes as core_routes
-from convenor.api import build_api, error_json
+from convenor.api import build_api, error_json, spec
 from convenor.db import tortoise_config
 from convenor.domains import domain_attr
 from convenor.errors import DomainError
@@ -134,6 +134,8 @@ def create_app(settings: Settings, *, run_worker: bool = True) -> Starlette:
         },
         lifespan=lifespan,
     )
+    # spectree walks the whole app so OpenAPI paths carry their /api/v1 prefix
+    spec.app = app
     app.state.settings = settings
     app.state.templates = templates
     app.state.dashboard_panels = [

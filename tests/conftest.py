@@ -167,7 +167,7 @@ async def make_staff(role: Role | str = Role.ORGANISER, email: str | None = None
 
 async def csrf_token(client: httpx.AsyncClient, path: str = "/login") -> str:
     """Fetch a page so the CSRF cookie is set, and return the form token for it."""
-    response = await client.get(path)
+    response = await client.get(path, follow_redirects=True)
     marker = 'name="csrf_token" value="'
     start = response.text.index(marker) + len(marker)
     return response.text[start : response.text.index('"', start)]
