@@ -98,7 +98,9 @@ async def api_user(request: Request, roles: set[Role] | None = None) -> User:
 async def me(request: Request) -> Response:
     """The staff user the bearer token belongs to."""
     user = await api_user(request)
-    return JSONResponse(Me(id=user.id, email=user.email, name=user.name, role=user.role).model_dump())
+    return JSONResponse(
+        Me(id=user.id, email=user.email, name=user.name, role=user.role).model_dump()
+    )
 
 
 async def openapi(request: Request) -> Response:

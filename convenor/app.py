@@ -72,7 +72,9 @@ def create_app(settings: Settings, *, run_worker: bool = True) -> Starlette:
             return error_json(status, code.get(status, "error"), message or ERROR_TITLES[status][0])
         title, default = ERROR_TITLES.get(status, ERROR_TITLES[400])
         context = {"title": title, "message": message or default, "status_code": status}
-        return templates.TemplateResponse(request, "convenor/error.html", context, status_code=status)
+        return templates.TemplateResponse(
+            request, "convenor/error.html", context, status_code=status
+        )
 
     async def render_error(scope: Scope, status: int, message: str):
         return error_page(Request(scope), status, message)
@@ -85,15 +87,17 @@ def create_app(settings: Settings, *, run_worker: bool = True) -> Starlette:
 
     async def on_domain_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, DomainError)
-        return error_page(request, exc.status_code if exc.status_code in ERROR_TITLES else 400,
-                          exc.message)
+        return error_page(
+            request, exc.status_code if exc.status_code in ERROR_TITLES else 400, exc.message
+        )
 
     async def on_login_required(request: Request, exc: Exception) -> Response:
         return redirect(f"/login?next={request.url.path}")
 
     async def on_server_error(request: Request, exc: Exception) -> Response:
-        log.error("Unhandled error request_id=%s", getattr(request.state, "request_id", ""),
-                  exc_info=exc)
+        log.error(
+            "Unhandled error request_id=%s", getattr(request.state, "request_id", ""), exc_info=exc
+        )
         return error_page(request, 500)
 
     domains = settings.domains
@@ -106,9 +110,11 @@ def create_app(settings: Settings, *, run_worker: bool = True) -> Starlette:
         Mount("/api/v1", app=api_app, name="api"),
         *page_routes,
     ]
-    background: list[BackgroundTask] = [
-        task for task in domain_attr(["convenor.mail"], "worker", "background_worker")
-    ] if run_worker else []
+    background: list[BackgroundTask] = (
+        [task for task in domain_attr(["convenor.mail"], "worker", "background_worker")]
+        if run_worker
+        else []
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -96,9 +96,7 @@ async def change_password(request: Request) -> Response:
             keep_session_key=request.state.session_key,
         )
     except Invalid as exc:
-        return render(
-            request, "convenor/password.html", {"errors": exc.fields, "message": ""}, 400
-        )
+        return render(request, "convenor/password.html", {"errors": exc.fields, "message": ""}, 400)
     return render(
         request,
         "convenor/password.html",

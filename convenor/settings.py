@@ -30,7 +30,7 @@ class Settings:
     secret_key: str = ""
     base_url: str = "http://127.0.0.1:8000"
     smtp_url: str = ""
-    mail_from: str = "Convenor <convenor@localhost>"
+    mail_from: str = "Convenor <convenor@example.org>"
     session_idle_minutes: int = 120
     session_absolute_hours: int = 12
     login_failures_per_account: int = 5

@@ -25,4 +25,6 @@ def timestamp(name: str, nullable: bool = False, index: bool = False) -> sa.Colu
 
 
 def fk(name: str, target: str, nullable: bool = False, ondelete: str = "CASCADE") -> sa.Column:
-    return sa.Column(name, sa.Integer(), sa.ForeignKey(target, ondelete=ondelete), nullable=nullable)
+    return sa.Column(
+        name, sa.Integer(), sa.ForeignKey(target, ondelete=ondelete), nullable=nullable
+    )

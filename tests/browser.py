@@ -46,8 +46,9 @@ async def live_server(app, settings) -> AsyncIterator[str]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     live_app = create_app(replace(settings, base_url=url), run_worker=False)
-    config = uvicorn.Config(live_app, host="127.0.0.1", port=port, lifespan="off",
-                            log_level="warning")
+    config = uvicorn.Config(
+        live_app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     for _ in range(200):

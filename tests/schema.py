@@ -130,8 +130,12 @@ asyncio.run(main())
 async def generate_with_tortoise(database_url: str) -> None:
     """Run Tortoise's generate_schemas() in a child process, away from the tests' ORM."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", GENERATE, database_url,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        sys.executable,
+        "-c",
+        GENERATE,
+        database_url,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     out, err = await process.communicate()
     if process.returncode != 0:

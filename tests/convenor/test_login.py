@@ -46,9 +46,7 @@ async def test_login_with_wrong_password_says_so_next_to_the_field(client, organ
     assert SESSION_COOKIE not in response.headers.get("set-cookie", "")
 
 
-async def test_login_with_unknown_email_gets_the_same_answer_as_a_wrong_password(
-    client, organiser
-):
+async def test_login_with_unknown_email_gets_the_same_answer_as_a_wrong_password(client, organiser):
     wrong_password = await post_login(client, organiser.email, "not the password")
     unknown = await post_login(client, "nobody@example.org", "not the password")
 

@@ -5,8 +5,17 @@ import pytest
 from convenor import auth
 from convenor.security import CSP
 
-PAGES = ["/", "/login", "/healthz", "/readyz", "/static/convenor.css", "/no-such-page",
-         "/api/v1/openapi.json", "/api/v1/me", "/api/v1/nothing-here"]
+PAGES = [
+    "/",
+    "/login",
+    "/healthz",
+    "/readyz",
+    "/static/convenor.css",
+    "/no-such-page",
+    "/api/v1/openapi.json",
+    "/api/v1/me",
+    "/api/v1/nothing-here",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -49,8 +58,11 @@ async def test_wrong_method_gets_405_page(client):
 
 
 async def test_oversized_request_gets_413(client):
-    response = await client.post("/login", content=b"x" * (10 * 1024 * 1024 + 1),
-                                 headers={"content-type": "application/x-www-form-urlencoded"})
+    response = await client.post(
+        "/login",
+        content=b"x" * (10 * 1024 * 1024 + 1),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
 
     assert response.status_code == 413
     assert "<h1>Too large</h1>" in response.text
@@ -76,8 +88,11 @@ async def test_api_me_without_token_is_401_json(client):
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
     assert response.json() == {
-        "error": {"code": "unauthorised", "message": "Sign in, or send a valid API token.",
-                  "fields": {}}
+        "error": {
+            "code": "unauthorised",
+            "message": "Sign in, or send a valid API token.",
+            "fields": {},
+        }
     }
 
 
@@ -88,7 +103,10 @@ async def test_api_me_with_token_returns_the_user(client, organiser):
 
     assert response.status_code == 200
     assert response.json() == {
-        "id": organiser.id, "email": organiser.email, "name": organiser.name, "role": "organiser"
+        "id": organiser.id,
+        "email": organiser.email,
+        "name": organiser.name,
+        "role": "organiser",
     }
 
 
