@@ -26,6 +26,8 @@ from convenor.api import build_api, error_json, spec
 from convenor.db import tortoise_config
 from convenor.domains import domain_attr
 from convenor.errors import DomainError
+from convenor.mail import pages as outbox_pages
+from convenor.mail.worker import background_worker
 from convenor.security import CsrfMiddleware, RequestIdMiddleware, SecurityHeadersMiddleware
 from convenor.settings import Settings
 from convenor.templating import make_templates
@@ -101,7 +103,7 @@ def create_app(settings: Settings, *, run_worker: bool = True) -> Starlette:
         return error_page(request, 500)
 
     domains = settings.domains
-    page_routes: list[BaseRoute] = list(core_routes.routes)
+    page_routes: list[BaseRoute] = [*core_routes.routes, *outbox_pages.routes]
     for extra in domain_attr(domains, "routes", "routes"):
         page_routes.extend(extra)
     api_app = build_api(domain_attr(domains, "api", "routes"))
@@ -110,11 +112,7 @@ def create_app(settings: Settings, *, run_worker: bool = True) -> Starlette:
         Mount("/api/v1", app=api_app, name="api"),
         *page_routes,
     ]
-    background: list[BackgroundTask] = (
-        [task for task in domain_attr(["convenor.mail"], "worker", "background_worker")]
-        if run_worker
-        else []
-    )
+    background: list[BackgroundTask] = [background_worker] if run_worker else []
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -145,6 +143,16 @@ def create_app(settings: Settings, *, run_worker: bool = True) -> Starlette:
     app.state.settings = settings
     app.state.templates = templates
     app.state.dashboard_panels = [
-        panel for panels in domain_attr(domains, "routes", "dashboard_panels") for panel in panels
+        DashboardPanel(
+            "Outbox",
+            "/staff/outbox",
+            "Every email Convenor sends, and whether it arrived.",
+            roles=frozenset({"admin"}),
+        ),
+        *(
+            panel
+            for panels in domain_attr(domains, "routes", "dashboard_panels")
+            for panel in panels
+        ),
     ]
     return app

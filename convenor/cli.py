@@ -21,6 +21,8 @@ from convenor.db import database_answers, tortoise_config
 from convenor.demo import load_demo
 from convenor.domains import domain_attr
 from convenor.errors import Invalid
+from convenor.mail.transport import check_settings
+from convenor.mail.worker import run_worker
 from convenor.models import Role
 from convenor.settings import DEFAULT_DOMAINS, Settings, SettingsError
 
@@ -84,11 +86,12 @@ def migrate_command() -> None:
 def worker(once: bool) -> None:
     """Deliver queued email (when not running inside `convenor serve`)."""
     settings = load_settings()
-    runners = domain_attr(["convenor.mail"], "worker", "run_worker")
-    if not runners:
-        click.echo("Mail delivery is not available in this build.", err=True)
-        sys.exit(1)
-    run(runners[0](settings, once=once))
+
+    async def go():
+        async with orm(settings):
+            await run_worker(settings, once=once)
+
+    run(go())
 
 
 @main.command()
@@ -166,8 +169,7 @@ def check() -> None:
 
     ok = run(go())
     click.echo(f"database: {'ok' if ok else 'UNREACHABLE'}")
-    for checker in domain_attr(["convenor.mail"], "transport", "check_settings"):
-        click.echo(run(checker(settings)))
+    click.echo(run(check_settings(settings)))
     if not ok:
         sys.exit(1)
 

@@ -37,6 +37,7 @@ class Settings:
     login_failures_per_address: int = 20
     login_window_minutes: int = 15
     max_body_bytes: int = 10 * 1024 * 1024
+    mail_retry_hours: int = 24
     domains: tuple[str, ...] = field(default=DEFAULT_DOMAINS)
 
     @property
@@ -118,7 +119,12 @@ class Settings:
             raise SettingsError("CONVENOR_SECRET_KEY must be at least 32 characters long")
         if self.is_production and not self.secret_key:
             raise SettingsError("CONVENOR_SECRET_KEY is required when CONVENOR_ENV=production")
-        for name in ("session_idle_minutes", "session_absolute_hours", "max_body_bytes"):
+        for name in (
+            "session_idle_minutes",
+            "session_absolute_hours",
+            "max_body_bytes",
+            "mail_retry_hours",
+        ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"CONVENOR_{name.upper()} must be greater than zero")
 

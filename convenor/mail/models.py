@@ -38,6 +38,8 @@ class OutboxMessage(Model):
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField()
     claimed_at = fields.DatetimeField(null=True)
+    # Which worker's claim this row belongs to, so a worker updates only its own rows.
+    claim_token = fields.CharField(max_length=32, null=True)
     last_error = fields.TextField(default="")
     created_at = fields.DatetimeField()
     sent_at = fields.DatetimeField(null=True)

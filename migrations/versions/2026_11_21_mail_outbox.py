@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         timestamp("next_attempt_at"),
         timestamp("claimed_at", nullable=True),
+        sa.Column("claim_token", sa.String(32), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=False),
         timestamp("created_at"),
         timestamp("sent_at", nullable=True),

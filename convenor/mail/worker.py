@@ -1,0 +1,192 @@
+"""The delivery worker: claims due outbox rows and sends them, retrying with back-off.
+
+Claiming marks rows ``sending`` with this worker's claim token in one statement
+(PostgreSQL: rows locked with ``FOR UPDATE SKIP LOCKED`` first, so several workers
+never take the same row; SQLite: one atomic UPDATE, one worker). A row left in
+``sending`` by a crashed worker is claimed again after ``STUCK_AFTER``.
+
+A crash between the server accepting a message and the row being marked sent can
+still repeat that one message; the stable Message-ID lets receiving systems spot it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import secrets
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
+
+from convenor.mail.models import OutboxMessage, OutboxStatus
+from convenor.mail.outbox import message_for
+from convenor.mail.transport import (
+    MailboxTransport,
+    PermanentError,
+    SmtpTransport,
+    TransientError,
+    Transport,
+    parse_smtp_url,
+)
+from convenor.settings import Settings
+
+log = logging.getLogger("convenor.mail")
+
+BATCH_SIZE = 50
+STUCK_AFTER = timedelta(minutes=10)
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_WAIT = timedelta(hours=1)
+POLL_SECONDS = 1.0
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    @property
+    def claimed(self) -> int:
+        return self.sent + self.retried + self.failed
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential back-off from one minute, capped at an hour, with ±20% jitter."""
+    base = min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
+    return base * random.uniform(0.8, 1.2)
+
+
+def transport_for(settings: Settings) -> Transport:
+    if settings.smtp_url:
+        return SmtpTransport(parse_smtp_url(settings.smtp_url))
+    return MailboxTransport(settings.mail_dir)
+
+
+def _due(now: datetime) -> Q:
+    return Q(status=OutboxStatus.QUEUED, next_attempt_at__lte=now) | Q(
+        status=OutboxStatus.SENDING, claimed_at__lt=now - STUCK_AFTER
+    )
+
+
+async def claim_due(limit: int = BATCH_SIZE) -> list[OutboxMessage]:
+    """Mark up to ``limit`` due rows as ``sending`` for this worker; returns them."""
+    now = datetime.now(UTC)
+    token = secrets.token_hex(16)
+    async with in_transaction() as conn:
+        query = OutboxMessage.filter(_due(now)).order_by("next_attempt_at", "id").limit(limit)
+        if conn.capabilities.dialect == "postgres":
+            query = query.select_for_update(skip_locked=True)
+        ids = await query.values_list("id", flat=True)
+        if not ids:
+            return []
+        await OutboxMessage.filter(Q(id__in=ids) & _due(now)).update(
+            status=OutboxStatus.SENDING,
+            claimed_at=now,
+            claim_token=token,
+            attempts=F("attempts") + 1,
+        )
+    return await OutboxMessage.filter(claim_token=token, status=OutboxStatus.SENDING).order_by("id")
+
+
+async def _finish(row: OutboxMessage, **changes) -> None:
+    # Only touch the row if it is still ours (not re-claimed after being stuck).
+    await OutboxMessage.filter(
+        id=row.id, claim_token=row.claim_token, status=OutboxStatus.SENDING
+    ).update(**changes)
+
+
+async def deliver_rows(
+    rows: list[OutboxMessage], transport: Transport, settings: Settings, report: DeliveryReport
+) -> None:
+    for row in rows:
+        now = datetime.now(UTC)
+        try:
+            message = message_for(row, settings.mail_from)
+            await transport.send(message)
+        except TransientError as exc:
+            if now - row.created_at >= timedelta(hours=settings.mail_retry_hours):
+                await _finish(row, status=OutboxStatus.FAILED, last_error=f"gave up: {exc}")
+                report.failed += 1
+            else:
+                await _finish(
+                    row,
+                    status=OutboxStatus.QUEUED,
+                    next_attempt_at=now + retry_delay(row.attempts),
+                    last_error=str(exc),
+                )
+                report.retried += 1
+            log.warning("outbox %s: will retry: %s", row.id, exc)
+        except (PermanentError, ValueError) as exc:
+            await _finish(row, status=OutboxStatus.FAILED, last_error=str(exc))
+            report.failed += 1
+            log.warning("outbox %s: failed for good: %s", row.id, exc)
+        else:
+            await _finish(row, status=OutboxStatus.SENT, sent_at=now, last_error="")
+            report.sent += 1
+
+
+async def deliver_due(
+    settings: Settings, transport: Transport | None = None, batch_size: int = BATCH_SIZE
+) -> DeliveryReport:
+    """Send everything due now over one connection; returns what happened."""
+    report = DeliveryReport()
+    transport = transport or transport_for(settings)
+    rows = await claim_due(batch_size)
+    if not rows:
+        return report
+    async with transport:
+        while rows:
+            await deliver_rows(rows, transport, settings, report)
+            rows = await claim_due(batch_size)
+    return report
+
+
+async def retry_now(message_id: int) -> bool:
+    """Put a failed message back in the queue at once (admin 'retry'); False if not failed."""
+    updated = await OutboxMessage.filter(id=message_id, status=OutboxStatus.FAILED).update(
+        status=OutboxStatus.QUEUED,
+        next_attempt_at=datetime.now(UTC),
+        claim_token=None,
+        last_error="",
+    )
+    return updated == 1
+
+
+async def run_worker(
+    settings: Settings, once: bool = False, stop: asyncio.Event | None = None
+) -> None:
+    """Deliver due mail until stopped (or once). Errors are logged, never fatal."""
+    stop = stop or asyncio.Event()
+    while not stop.is_set():
+        try:
+            report = await deliver_due(settings)
+            if report.claimed:
+                log.info(
+                    "outbox: %s sent, %s to retry, %s failed",
+                    report.sent,
+                    report.retried,
+                    report.failed,
+                )
+        except Exception:
+            log.exception("outbox worker error; trying again shortly")
+        if once:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), POLL_SECONDS)
+
+
+@contextlib.asynccontextmanager
+async def background_worker(settings: Settings) -> AsyncIterator[None]:
+    """Run the worker as a task for the lifetime of the web app."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_worker(settings, stop=stop), name="convenor-outbox")
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
