@@ -35,6 +35,9 @@ class OutboxMessage(Model):
     html_body = fields.TextField(null=True)
     calendar_method = fields.CharField(max_length=10, null=True)
     calendar_ics = fields.TextField(null=True)
+    # The whole message as sent (ASCII, CRLF), built once when queued so every attempt
+    # sends the same bytes and the worker does no MIME work.
+    raw_message = fields.TextField()
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField()
     claimed_at = fields.DatetimeField(null=True)

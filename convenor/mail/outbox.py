@@ -22,6 +22,7 @@ from convenor.mail.message import (
     CalendarPart,
     build_message,
     clean_header,
+    message_to_bytes,
     validate_address,
 )
 from convenor.mail.models import OutboxMessage, OutboxStatus
@@ -58,6 +59,12 @@ def render_email(name: str, context: dict[str, Any]) -> RenderedEmail:
     return RenderedEmail(subject=subject, text=text, html=html)
 
 
+def sender_address(mail_from: str) -> str:
+    """The bare address in ``CONVENOR_MAIL_FROM``, for the SMTP envelope."""
+    _, address = email.utils.parseaddr(mail_from)
+    return validate_address(address, allow_local_domain=True)
+
+
 def new_message_id(mail_from: str) -> str:
     _, address = email.utils.parseaddr(mail_from)
     domain = address.rpartition("@")[2] or "convenor.local"
@@ -75,12 +82,15 @@ async def queue_email(
     category: str = "",
     related: str = "",
 ) -> OutboxMessage:
-    """Add one email to the outbox (in the caller's transaction). Raises InvalidAddress."""
+    """Add one email to the outbox (in the caller's transaction). Raises InvalidAddress.
+
+    The message is built here, so a message that cannot be built fails the cause's
+    transaction instead of failing later in the worker.
+    """
     to = validate_address(to)
     if reply_to:
         reply_to = validate_address(reply_to)
-    stamp = datetime.now(UTC)
-    return await OutboxMessage.create(
+    row = OutboxMessage(
         message_id=new_message_id(mail_from),
         status=OutboxStatus.QUEUED,
         category=category[:50],
@@ -94,10 +104,13 @@ async def queue_email(
         calendar_method=calendar.method if calendar else None,
         calendar_ics=calendar.ics.decode() if calendar else None,
         attempts=0,
-        next_attempt_at=stamp,
         last_error="",
-        created_at=stamp,
+        created_at=datetime.now(UTC),
     )
+    row.next_attempt_at = row.created_at
+    row.raw_message = message_to_bytes(message_for(row, mail_from)).decode("ascii")
+    await row.save()
+    return row
 
 
 def calendar_part(row: OutboxMessage) -> CalendarPart | None:

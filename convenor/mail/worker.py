@@ -24,7 +24,7 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from convenor.mail.models import OutboxMessage, OutboxStatus
-from convenor.mail.outbox import message_for
+from convenor.mail.outbox import sender_address
 from convenor.mail.transport import (
     MailboxTransport,
     PermanentError,
@@ -103,11 +103,13 @@ async def _finish(row: OutboxMessage, **changes) -> None:
 async def deliver_rows(
     rows: list[OutboxMessage], transport: Transport, settings: Settings, report: DeliveryReport
 ) -> None:
+    envelope_sender = sender_address(settings.mail_from)
     for row in rows:
         now = datetime.now(UTC)
         try:
-            message = message_for(row, settings.mail_from)
-            await transport.send(message)
+            await transport.send_bytes(
+                envelope_sender, [row.to_address], row.raw_message.encode(), row.message_id
+            )
         except TransientError as exc:
             if now - row.created_at >= timedelta(hours=settings.mail_retry_hours):
                 await _finish(row, status=OutboxStatus.FAILED, last_error=f"gave up: {exc}")

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("html_body", sa.Text(), nullable=True),
         sa.Column("calendar_method", sa.String(10), nullable=True),
         sa.Column("calendar_ics", sa.Text(), nullable=True),
+        sa.Column("raw_message", sa.Text(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         timestamp("next_attempt_at"),
         timestamp("claimed_at", nullable=True),

@@ -2,57 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-import vobject
-import vobject.icalendar
 
-from convenor.calendar import CalendarEvent, build_feed, build_invite
+from convenor.calendar import build_invite
 
-LONDON = ZoneInfo("Europe/London")
-STAMP = datetime(2026, 2, 1, 12, 0, tzinfo=UTC)
-
-
-def event(**overrides) -> CalendarEvent:
-    values = {
-        "uid": "summit-2026@convenor.example.org",
-        "sequence": 3,
-        "start": datetime(2026, 3, 28, 9, 0, tzinfo=LONDON),
-        "end": datetime(2026, 3, 28, 16, 30, tzinfo=LONDON),
-        "summary": "Serious Violence delivery plan: partners' summit",
-        "description": "Agenda:\n1. Welcome\n2. Workshops",
-        "location": "Council House, Committee Room 1",
-        "url": "https://convenor.example.org/e/summit-2026",
-        "organizer_email": "events@example.org",
-        "organizer_name": "Community Safety Partnership",
-        "attendee_email": "ann@example.com",
-        "attendee_name": "Ann Lee",
-        "dtstamp": STAMP,
-    }
-    values.update(overrides)
-    return CalendarEvent(**values)
-
-
-def parse(ics: bytes):
-    """Parse with vobject, forgetting zones it saw before so it must use this file's VTIMEZONE."""
-    registry = vars(vobject.icalendar)["__tzidMap"]
-    for tzid in [key for key in registry if key != "UTC"]:
-        del registry[tzid]
-    return vobject.readOne(ics.decode("utf-8"))
-
-
-def utc_start(ics: bytes, index: int = 0) -> datetime:
-    start = parse(ics).vevent_list[index].dtstart.value
-    return start.astimezone(UTC)
-
-
-def lines(ics: bytes) -> list[str]:
-    """Unfolded content lines."""
-    return ics.decode("utf-8").replace("\r\n ", "").split("\r\n")
+from .calendar_samples import LONDON, STAMP, event, lines, parse, utc_start
 
 
 def test_invite_winter_time_is_gmt():
@@ -362,80 +320,3 @@ def test_invite_rejects_no_events():
 def test_calendar_event_rejects_bad_values(overrides, message):
     with pytest.raises(ValueError, match=message):
         event(**overrides)
-
-
-def feed_events() -> list[CalendarEvent]:
-    first = event(attendee_email=None, attendee_name=None)
-    second = dataclasses.replace(
-        first,
-        uid="workshop-a@convenor.example.org",
-        sequence=0,
-        start=datetime(2026, 3, 30, 13, 0, tzinfo=LONDON),
-        end=datetime(2026, 3, 30, 14, 0, tzinfo=LONDON),
-        summary="Workshop A",
-        status="CANCELLED",
-        dtstamp=None,
-        last_modified=datetime(2026, 2, 3, 8, 0, tzinfo=UTC),
-    )
-    return [first, second]
-
-
-def test_feed_has_no_method_organizer_or_attendee():
-    ics = build_feed(feed_events(), "Summit programme")
-
-    cal = parse(ics)
-    assert "method" not in cal.contents
-    assert all(
-        "organizer" not in e.contents and "attendee" not in e.contents for e in cal.vevent_list
-    )
-    assert not any(line.startswith(("METHOD", "ORGANIZER", "ATTENDEE")) for line in lines(ics))
-
-
-def test_feed_properties_exact():
-    cal = parse(build_feed(feed_events(), "Summit\r\nprogramme", refresh=timedelta(hours=1)))
-
-    assert cal.x_wr_calname.value == "Summit programme"
-    assert cal.x_wr_timezone.value == "Europe/London"
-    assert cal.calscale.value == "GREGORIAN"
-    assert [e.uid.value for e in cal.vevent_list] == [
-        "summit-2026@convenor.example.org",
-        "workshop-a@convenor.example.org",
-    ]
-    assert [e.status.value for e in cal.vevent_list] == ["CONFIRMED", "CANCELLED"]
-    assert [e.dtstamp.value for e in cal.vevent_list] == [
-        STAMP,
-        datetime(2026, 2, 3, 8, 0, tzinfo=UTC),
-    ]
-    assert [e.dtstart.value.astimezone(UTC) for e in cal.vevent_list] == [
-        datetime(2026, 3, 28, 9, 0, tzinfo=UTC),
-        datetime(2026, 3, 30, 12, 0, tzinfo=UTC),
-    ]
-
-
-def test_feed_refresh_interval_lines():
-    ics_lines = lines(build_feed(feed_events(), "Programme", refresh=timedelta(hours=1)))
-
-    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in ics_lines
-    assert "X-PUBLISHED-TTL:PT1H" in ics_lines
-
-
-def test_feed_same_input_gives_identical_bytes():
-    first = build_feed(feed_events(), "Summit programme")
-    second = build_feed(feed_events(), "Summit programme")
-
-    assert first == second
-
-
-def test_feed_requires_a_stable_stamp():
-    unstamped = dataclasses.replace(feed_events()[0], dtstamp=None, last_modified=None)
-
-    with pytest.raises(ValueError, match="needs dtstamp or last_modified"):
-        build_feed([unstamped], "Programme")
-
-
-def test_feed_without_events_is_an_empty_calendar():
-    cal = parse(build_feed([], "Programme"))
-
-    assert "vevent" not in cal.contents
-    assert "vtimezone" not in cal.contents
-    assert cal.x_wr_calname.value == "Programme"
