@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
-from starlette.types import Scope
+from starlette.types import ASGIApp, Scope
 from tortoise.contrib.starlette import RegisterTortoise
 
 from convenor import routes as core_routes
@@ -58,6 +58,22 @@ class DashboardPanel:
     url: str
     summary: str
     roles: frozenset[str] = field(default=frozenset({"admin", "organiser", "moderator"}))
+
+
+class ConvenorApp(Starlette):
+    """Starlette with the request id and security headers outside its error handler.
+
+    Starlette puts user middleware inside ServerErrorMiddleware, so a 500 page would
+    otherwise go out without a request id or security headers.
+    """
+
+    def __init__(self, *args, settings: Settings, **kwargs) -> None:
+        self._settings = settings
+        super().__init__(*args, **kwargs)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        inner = super().build_middleware_stack()
+        return RequestIdMiddleware(SecurityHeadersMiddleware(inner, settings=self._settings))
 
 
 BackgroundTask = Callable[[Settings], contextlib.AbstractAsyncContextManager]
@@ -122,11 +138,10 @@ def create_app(settings: Settings, *, run_worker: bool = True) -> Starlette:
                     await stack.enter_async_context(task(settings))
                 yield
 
-    app = Starlette(
+    app = ConvenorApp(
+        settings=settings,
         routes=all_routes,
         middleware=[
-            Middleware(RequestIdMiddleware),
-            Middleware(SecurityHeadersMiddleware, settings=settings),
             Middleware(CsrfMiddleware, settings=settings, render_error=render_error),
             Middleware(StaffSessionMiddleware, settings=settings),
         ],

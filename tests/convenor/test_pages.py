@@ -1,8 +1,11 @@
 """Security headers, error pages, health checks and the API conventions over HTTP."""
 
+import httpx
 import pytest
+from starlette.routing import Route
 
 from convenor import auth
+from convenor.app import create_app
 from convenor.security import CSP
 
 PAGES = [
@@ -133,3 +136,20 @@ async def test_openapi_document_is_generated_from_routes(client):
     assert document["info"]["title"] == "Convenor API"
     assert "get" in document["paths"]["/api/v1/me"]
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+async def test_unexpected_error_shows_500_page_with_reference_and_no_traceback(settings):
+    async def boom(request):
+        raise RuntimeError("secret internals")
+
+    broken = create_app(settings, run_worker=False)
+    broken.router.routes.append(Route("/boom", boom))
+    transport = httpx.ASGITransport(app=broken, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.get("/boom")
+
+    assert response.status_code == 500
+    assert "<h1>Sorry, something went wrong</h1>" in response.text
+    assert f"<code>{response.headers['x-request-id']}</code>" in response.text
+    assert "secret internals" not in response.text
+    assert "Traceback" not in response.text
