@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from importlib import resources
@@ -20,6 +19,7 @@ import uvicorn
 from playwright.async_api import Browser, Page, async_playwright
 
 from convenor.app import create_app
+from tests.mailserver import free_port
 
 CHROMIUM = Path(os.environ.get("CONVENOR_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -34,16 +34,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 async def live_server(app, settings) -> AsyncIterator[str]:
     """Serve the app over real HTTP; Tortoise is already started by the ``app`` fixture."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     live_app = create_app(replace(settings, base_url=url), run_worker=False)
     config = uvicorn.Config(

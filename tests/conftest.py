@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -27,16 +26,10 @@ from convenor.app import create_app
 from convenor.models import Role, User
 from convenor.settings import DEFAULT_DOMAINS, Settings
 
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.mailserver", "tests.browser"]
 
 TEST_SECRET = "test-secret-key-" + "x" * 40
 STAFF_PASSWORD = "correct horse battery staple"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def on_postgres() -> bool:

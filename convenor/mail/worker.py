@@ -164,9 +164,11 @@ async def run_worker(
 ) -> None:
     """Deliver due mail until stopped (or once). Errors are logged, never fatal."""
     stop = stop or asyncio.Event()
+    failing = False
     while not stop.is_set():
         try:
             report = await deliver_due(settings)
+            failing = False
             if report.claimed:
                 log.info(
                     "outbox: %s sent, %s to retry, %s failed",
@@ -174,8 +176,14 @@ async def run_worker(
                     report.retried,
                     report.failed,
                 )
-        except Exception:
-            log.exception("outbox worker error; trying again shortly")
+        except Exception as exc:
+            # A traceback for the first failure only: a database that is down would
+            # otherwise fill the log once a second.
+            if failing:
+                log.warning("outbox worker still failing: %s", exc)
+            else:
+                log.exception("outbox worker error; trying again shortly")
+            failing = True
         if once:
             return
         with contextlib.suppress(TimeoutError):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import free_port
+from tests.mailserver import free_port
 
 CONVENOR = str(Path(sys.executable).parent / "convenor")
 
@@ -135,3 +135,31 @@ def test_create_user_and_token(tmp_path):
     assert token.returncode == 0 and token.stdout.startswith("cvn_")
     assert missing.returncode == 1
     assert "There is no active staff user with this email address" in missing.stderr
+
+
+async def test_readyz_is_503_while_the_database_is_unreachable(tmp_path):
+    env = command_env(tmp_path, CONVENOR_DATABASE_URL="postgres://postgres@127.0.0.1:1/nothing")
+    port = free_port()
+    server = subprocess.Popen(
+        [CONVENOR, "serve", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            for _ in range(100):
+                try:
+                    healthz = await client.get("/healthz")
+                    break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.1)
+            readyz = await client.get("/readyz")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    assert healthz.status_code == 200
+    assert readyz.status_code == 503
+    assert readyz.json() == {"status": "unavailable", "database": "unreachable"}

@@ -1,5 +1,7 @@
 """Security headers, error pages, health checks and the API conventions over HTTP."""
 
+from dataclasses import replace
+
 import httpx
 import pytest
 from starlette.routing import Route
@@ -153,3 +155,15 @@ async def test_unexpected_error_shows_500_page_with_reference_and_no_traceback(s
     assert f"<code>{response.headers['x-request-id']}</code>" in response.text
     assert "secret internals" not in response.text
     assert "Traceback" not in response.text
+
+
+async def test_https_base_url_adds_hsts_and_secure_cookies(settings):
+    secure = create_app(
+        replace(settings, base_url="https://convenor.example.org"), run_worker=False
+    )
+    transport = httpx.ASGITransport(app=secure)
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
+        response = await client.get("/login")
+
+    assert response.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
+    assert "Secure" in response.headers["set-cookie"]

@@ -7,8 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from convenor.mail.transport import TransientError, check, check_settings, parse_smtp_url
-
-from .conftest import SERVER_NAME
+from tests.mailserver import SERVER_NAME
 
 
 async def test_check_describes_a_working_server(smtp_server_starttls, tls_client_context):

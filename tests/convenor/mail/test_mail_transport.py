@@ -16,8 +16,8 @@ from convenor.mail.transport import (
     TransientError,
     parse_smtp_url,
 )
+from tests.mailserver import SmtpServer
 
-from .conftest import SmtpServer
 from .samples import invite_ics, message
 
 

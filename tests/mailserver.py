@@ -1,7 +1,6 @@
 """A real SMTP server (aiosmtpd) and real TLS certificates (trustme) for mail tests.
 
-Nothing here imports Convenor, so these fixtures can move to ``tests/conftest.py``
-unchanged when other packages need them. Typical use::
+Registered for the whole suite by ``pytest_plugins`` in tests/conftest.py. Typical use::
 
     async def test_x(smtp_server):
         smtp_server.reply_next("451 4.3.0 Try later")      # refuse the next DATA
