@@ -18,6 +18,7 @@ from email_validator import EmailNotValidError, validate_email
 from tortoise.transactions import in_transaction
 
 from convenor.errors import Invalid, RateLimited
+from convenor.mail.outbox import queue_email, render_email
 from convenor.models import ApiToken, LoginFailure, PersonalLink, Role, StaffSession, User
 from convenor.settings import Settings
 
@@ -168,8 +169,10 @@ async def end_session(key: str) -> None:
     await StaffSession.filter(key_hash=hash_secret(key), revoked_at=None).update(revoked_at=now())
 
 
-async def change_password(user: User, current: str, new: str, keep_session_key: str) -> None:
-    """Change a password and revoke every other session of the user."""
+async def change_password(
+    user: User, current: str, new: str, keep_session_key: str, mail_from: str
+) -> None:
+    """Change a password, revoke every other session of the user and email them."""
     errors = {}
     if not verify_password(user.password_hash, current):
         errors["current_password"] = "Your current password is not right"
@@ -185,6 +188,19 @@ async def change_password(user: User, current: str, new: str, keep_session_key: 
             StaffSession.filter(user=user, revoked_at=None)
             .exclude(key_hash=hash_secret(keep_session_key))
             .update(revoked_at=now())
+        )
+        context = {
+            "name": user.name or user.email,
+            "email": user.email,
+            "changed_at": user.password_changed_at,
+        }
+        await queue_email(
+            to=user.email,
+            to_name=user.name,
+            rendered=render_email("convenor/emails/password_changed", context),
+            mail_from=mail_from,
+            category="password_changed",
+            related=f"user:{user.id}",
         )
 
 

@@ -94,6 +94,7 @@ async def change_password(request: Request) -> Response:
             str(form.get("current_password", "")),
             str(form.get("new_password", "")),
             keep_session_key=request.state.session_key,
+            mail_from=settings_of(request).mail_from,
         )
     except Invalid as exc:
         return render(request, "convenor/password.html", {"errors": exc.fields, "message": ""}, 400)

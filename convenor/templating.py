@@ -48,7 +48,9 @@ def format_datetime(value: datetime | None, tz: str = DEFAULT_TZ, fmt: str = "lo
 def make_environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"), default=True),
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html", "xml"), disabled_extensions=("txt", "ics"), default=True
+        ),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -1,5 +1,6 @@
 """Staff sign-in and sign-out over HTTP: CSRF, wrong answers, rate limits, sessions."""
 
+from convenor.mail.models import OutboxMessage
 from convenor.models import LoginFailure, StaffSession
 from convenor.web import SESSION_COOKIE
 from tests.conftest import STAFF_PASSWORD, csrf_token, sign_in
@@ -165,6 +166,8 @@ async def test_password_change_revokes_other_sessions(client, app, organiser):
     assert response.status_code == 200
     assert "Your password has been changed" in response.text
     assert (await client.get("/staff")).status_code == 200
+    [notice] = await OutboxMessage.filter(to_address=organiser.email)
+    assert notice.subject == "Your Convenor password was changed"
     client.cookies.set(SESSION_COOKIE, other_cookie)
     assert (await client.get("/staff")).status_code == 303
 
