@@ -15,6 +15,8 @@ import jinja2
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
+from convenor.text import render_markdown
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 DEFAULT_TZ = "Europe/London"
@@ -57,6 +59,7 @@ def make_environment() -> jinja2.Environment:
     )
     env.filters["localtime"] = localtime
     env.filters["datetime"] = format_datetime
+    env.filters["markdown"] = render_markdown
     return env
 
 
