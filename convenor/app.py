@@ -42,6 +42,7 @@ ERROR_TITLES = {
     403: ("You cannot do that", "You do not have permission to do that."),
     404: ("Page not found", "We could not find that page. Check the address, or use your link."),
     405: ("Not allowed", "That page cannot be used in this way."),
+    409: ("That has changed", "Someone changed this at the same time. Reload and try again."),
     413: ("Too large", "What you sent is too large."),
     422: ("Some answers need correcting", "Go back and check what you entered."),
     429: ("Too many attempts", "Please wait a few minutes and try again."),
@@ -123,6 +124,7 @@ def create_app(settings: Settings, *, run_worker: bool = True) -> Starlette:
     for extra in domain_attr(domains, "routes", "routes"):
         page_routes.extend(extra)
     api_app = build_api(domain_attr(domains, "api", "routes"))
+    api_app.state.settings = settings
     all_routes: list[BaseRoute] = [
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
         Mount("/api/v1", app=api_app, name="api"),

@@ -1,0 +1,309 @@
+"""1,000 concurrent registration attempts for 100 seats, through HTTP, on PostgreSQL.
+
+A fresh database gets one published event with 100 seats and 1,000 invitees, each with
+a personal link. The app is served by uvicorn (one worker; ``--mail-worker`` runs the
+mail worker inside it, delivering to the local mailbox); 1,000 clients then POST the
+registration form at once, each on its own connection, with a valid CSRF cookie and
+token. Reported: attempts answered per second, registrations, errors, and a check of
+the database (exactly 100 registered, 900 waitlisted). The baseline is a raw ASGI
+hello-world served the same way and hit by 1,000 concurrent GETs in the same run.
+
+    .venv/bin/python benchmarks/events_registration.py [--attempts 1000 --seats 100]
+        [--database postgres://postgres@127.0.0.1:5432/postgres] [--append]
+
+Targets (issue 5): zero errors, exactly 100 seats taken, >= 200 attempts answered/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import asyncpg
+from tortoise import Tortoise
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from convenor import auth, migrate  # noqa: E402
+from convenor.app import create_app  # noqa: E402
+from convenor.db import tortoise_config  # noqa: E402
+from convenor.models import Role  # noqa: E402
+from convenor.security import CSRF_COOKIE, csrf_token_for  # noqa: E402
+from convenor.settings import Settings  # noqa: E402
+from events.access import INVITATION_LINK  # noqa: E402
+from events.data import EventData, InviteeData  # noqa: E402
+from events.invitations import import_invitees  # noqa: E402
+from events.models import Event, Registration, RegistrationStatus  # noqa: E402
+from events.service import create_event, publish_event  # noqa: E402
+
+SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+async def hello(scope, receive, send):
+    """The raw ASGI hello-world the registration endpoint is compared with."""
+    if scope["type"] != "http":
+        return
+    headers = [(b"content-type", b"text/plain"), (b"content-length", b"13")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": b"Hello, world!"})
+
+
+def app_without_mail_worker():
+    """The app as deployed with a separate ``convenor worker`` process for mail."""
+    return create_app(Settings.from_env(), run_worker=False)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(target: str, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    command = [
+        sys.executable, "-m", "uvicorn", target, "--port", str(port), "--workers", "1",
+        "--log-level", "warning", "--no-access-log", "--backlog", "4096",
+        "--app-dir", str(ROOT / "benchmarks"),
+    ]  # fmt: skip
+    if target.endswith(("app_from_env", "app_without_mail_worker")):
+        command.append("--factory")
+    process = subprocess.Popen(command, env=env, cwd=str(ROOT))
+    for _ in range(400):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.1):
+                return process, port
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError(f"{target} did not start")
+
+
+async def create_database(server: str) -> tuple[str, str]:
+    name = f"convenor_bench_{secrets.token_hex(4)}"
+    conn = await asyncpg.connect(server.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return urlsplit(server)._replace(path=f"/{name}").geturl(), name
+
+
+async def drop_database(server: str, name: str) -> None:
+    conn = await asyncpg.connect(server.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def prepare(settings: Settings, attempts: int, seats: int) -> tuple[int, list[str]]:
+    """One published event and ``attempts`` invitees with live links."""
+    await Tortoise.init(config=tortoise_config(settings))
+    try:
+        organiser = await auth.create_user("bench@example.org", Role.ORGANISER, "x" * 20)
+        starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
+        event = await create_event(
+            organiser,
+            EventData(
+                title="Benchmark summit",
+                contact_email="events@example.org",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=7),
+                capacity=seats,
+            ),
+        )
+        await publish_event(organiser, event.id)
+        invitees = [
+            InviteeData(f"Delegate {n}", f"delegate{n}@example.org", "Partner agency", "Officer")
+            for n in range(attempts)
+        ]
+        made = await import_invitees(organiser, event.id, invitees)
+        tokens = [await auth.issue_link(INVITATION_LINK, i.link_subject) for i in made]
+        return event.id, tokens
+    finally:
+        await Tortoise.close_connections()
+
+
+async def outcome(settings: Settings, event_id: int) -> dict[str, int]:
+    await Tortoise.init(config=tortoise_config(settings))
+    try:
+        event = await Event.get(id=event_id)
+        counts = {
+            status.value: await Registration.filter(event_id=event_id, status=status).count()
+            for status in RegistrationStatus
+        }
+        return {"seats_taken": event.seats_taken, **counts}
+    finally:
+        await Tortoise.close_connections()
+
+
+async def request(port: int, raw: bytes) -> int:
+    """Send one request on a fresh connection; the response status, or 0 on failure."""
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(raw)
+        await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
+        await reader.read()  # Connection: close, so read to the end
+        writer.close()
+        return int(head.split(b" ", 2)[1])
+    except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+        return 0
+
+
+def registration_request(token: str, n: int, secret: str) -> bytes:
+    cookie = secrets.token_urlsafe(32)
+    body = urlencode(
+        {
+            "csrf_token": csrf_token_for(cookie, secret),
+            "name": f"Delegate {n}",
+            "job_title": "Officer",
+            "organisation": "",
+            "dietary": "Vegetarian" if n % 5 == 0 else "",
+            "consent_to_list": "yes",
+        }
+    ).encode()
+    head = (
+        f"POST /i/{token}/register HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Cookie: {CSRF_COOKIE}={cookie}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+async def burst(port: int, requests: list[bytes]) -> tuple[float, list[int]]:
+    """All requests at once; seconds until the last answer, and every status."""
+    start = time.perf_counter()
+    statuses = await asyncio.gather(*(request(port, raw) for raw in requests))
+    return time.perf_counter() - start, list(statuses)
+
+
+async def main(args) -> dict:
+    url, name = await create_database(args.database)
+    data_dir = tempfile.mkdtemp(prefix="convenor-bench-")
+    secret = secrets.token_urlsafe(40)
+    settings = Settings(database_url=url, secret_key=secret, data_dir=Path(data_dir))
+    try:
+        await asyncio.to_thread(migrate.upgrade, url)
+        event_id, tokens = await prepare(settings, args.attempts, args.seats)
+        env = {
+            **os.environ,
+            "CONVENOR_DATABASE_URL": url,
+            "CONVENOR_DATA_DIR": data_dir,
+            "CONVENOR_SECRET_KEY": secret,
+            "CONVENOR_BASE_URL": "http://127.0.0.1:8000",
+            "PYTHONPATH": str(ROOT),
+        }
+        process, port = serve("events_registration:hello", env)
+        try:
+            hello_get = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            await burst(port, [hello_get] * 50)  # warm up
+            hello_seconds, hello_statuses = await burst(port, [hello_get] * args.attempts)
+        finally:
+            process.terminate()
+            process.wait(10)
+        target = "convenor.asgi:app_from_env"
+        if not args.mail_worker:
+            target = "events_registration:app_without_mail_worker"
+        process, port = serve(target, env)
+        try:
+            await burst(port, [b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"])
+            raws = [registration_request(t, n, secret) for n, t in enumerate(tokens)]
+            seconds, statuses = await burst(port, raws)
+        finally:
+            process.terminate()
+            process.wait(10)
+        found = await outcome(settings, event_id)
+    finally:
+        await drop_database(args.database, name)
+    answered = sum(1 for s in statuses if s)
+    result = {
+        "mail_worker": "in-process" if args.mail_worker else "separate",
+        "attempts": args.attempts,
+        "seats": args.seats,
+        "seconds": seconds,
+        "attempts_per_s": args.attempts / seconds,
+        "registrations_per_s": found["registered"] / seconds,
+        "answered": answered,
+        "errors": sum(1 for s in statuses if s != 303),
+        "hello_per_s": args.attempts / hello_seconds,
+        "hello_errors": sum(1 for s in hello_statuses if s != 200),
+        **found,
+    }
+    result["ratio"] = result["attempts_per_s"] / result["hello_per_s"]
+    return result
+
+
+def report(result: dict) -> str:
+    ok = (
+        result["errors"] == 0
+        and result["seats_taken"] == result["seats"] == result["registered"]
+        and result["attempts_per_s"] >= 200
+    )
+    return (
+        f"| {date.today().isoformat()} | PostgreSQL | {result['mail_worker']} "
+        f"| {result['attempts']} / {result['seats']} "
+        f"| {result['seconds']:.2f} s | {result['attempts_per_s']:.0f}/s "
+        f"| {result['registrations_per_s']:.0f}/s | {result['errors']} "
+        f"| {result['registered']} / {result['waitlisted']} "
+        f"| {result['hello_per_s']:.0f}/s | {result['ratio']:.3f} | {'yes' if ok else 'NO'} |"
+    )
+
+
+HEADING = """
+## Event registration under load (`benchmarks/events_registration.py`, issue 5)
+
+1,000 registration attempts for 100 seats, all at once, each a POST of the registration
+form (with CSRF) on its own connection to the app under uvicorn (one worker; the mail
+worker inside it, or left to a separate process), on PostgreSQL. Baseline: a raw ASGI
+hello-world served the same way, 1,000 concurrent GETs. Targets: zero errors, exactly
+100 seats taken, >= 200 attempts/s.
+
+"""
+COLUMNS = (
+    "date", "database", "mail worker", "attempts / seats", "wall time", "attempts answered",
+    "registrations", "errors", "registered / waitlisted", "hello", "ratio", "targets met",
+)  # fmt: skip
+TABLE_HEAD = "| " + " | ".join(COLUMNS) + " |\n" + "|---" * len(COLUMNS) + "|\n"
+
+
+def append(line: str) -> None:
+    results = ROOT / "benchmarks" / "RESULTS.md"
+    text = results.read_text()
+    if "## Event registration under load" not in text:
+        text = text.rstrip("\n") + "\n" + HEADING + TABLE_HEAD
+    results.write_text(text.rstrip("\n") + "\n" + line + "\n")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--attempts", type=int, default=1000)
+    parser.add_argument("--seats", type=int, default=100)
+    parser.add_argument("--database", default=os.environ.get("CONVENOR_BENCH_DATABASE_URL", SERVER))
+    parser.add_argument("--append", action="store_true", help="add the row to RESULTS.md")
+    parser.add_argument(
+        "--mail-worker",
+        action="store_true",
+        help="run the mail worker inside the web process (default: a separate process's job)",
+    )
+    arguments = parser.parse_args()
+    measured = asyncio.run(main(arguments))
+    for key, value in measured.items():
+        print(f"{key}: {round(value, 3) if isinstance(value, float) else value}")
+    row = report(measured)
+    print(row)
+    if arguments.append:
+        append(row)

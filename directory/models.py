@@ -1,0 +1,245 @@
+"""Directory tables: entries (organisations and networks), their services, the taxonomy
+of themes and areas, provenance records, proposed edits and anti-spam attempts.
+
+Fields only; the rules live in ``directory.service``. The search index (FTS5 on
+SQLite, a tsvector column on PostgreSQL) is created by the migration, not declared here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Kind(StrEnum):
+    STATUTORY = "statutory"
+    VOLUNTARY = "voluntary"
+    COMMUNITY = "community"
+    NETWORK = "network"
+    BUSINESS = "business"
+    FAITH = "faith"
+    OTHER = "other"
+
+
+KIND_LABELS = {
+    Kind.STATUTORY: "Statutory agency",
+    Kind.VOLUNTARY: "Voluntary organisation",
+    Kind.COMMUNITY: "Community group",
+    Kind.NETWORK: "Network",
+    Kind.BUSINESS: "Business",
+    Kind.FAITH: "Faith group",
+    Kind.OTHER: "Other",
+}
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    HIDDEN = "hidden"
+    ARCHIVED = "archived"
+
+
+class How(StrEnum):
+    """How an entry came to be known."""
+
+    SELF_LISTED = "self_listed"
+    STAFF = "staff"
+    IMPORTED = "imported"
+    NOMINATED = "nominated"
+    REGISTERED = "registered"  # a delegate registered for an event on its behalf
+    MERGED = "merged"
+
+
+HOW_LABELS = {
+    How.SELF_LISTED: "Self-listed",
+    How.STAFF: "Added by staff",
+    How.IMPORTED: "Imported",
+    How.NOMINATED: "Nominated",
+    How.REGISTERED: "Registered for an event",
+    How.MERGED: "Merged",
+}
+
+
+class ChangeStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Theme(Model):
+    """A term of the themes taxonomy (e.g. knife crime, domestic abuse)."""
+
+    id = fields.IntField(primary_key=True)
+    uuid = fields.CharField(max_length=36, unique=True)
+    name = fields.CharField(max_length=100, unique=True)
+    slug = fields.CharField(max_length=100, unique=True)
+    description = fields.TextField(default="")
+
+    class Meta:
+        table = "directory_theme"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Area(Model):
+    """An area served (the demo uses Southampton's wards)."""
+
+    id = fields.IntField(primary_key=True)
+    uuid = fields.CharField(max_length=36, unique=True)
+    name = fields.CharField(max_length=100, unique=True)
+    slug = fields.CharField(max_length=100, unique=True)
+
+    class Meta:
+        table = "directory_area"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Entry(Model):
+    """An organisation or network in the directory."""
+
+    id = fields.IntField(primary_key=True)
+    uuid = fields.CharField(max_length=36, unique=True)
+    kind = fields.CharEnumField(Kind, max_length=20)
+    name = fields.CharField(max_length=200)
+    alternate_names = fields.TextField(default="")  # one per line
+    description = fields.TextField(default="")
+    website = fields.CharField(max_length=300, default="")
+    website_domain = fields.CharField(max_length=200, default="", db_index=True)
+    email = fields.CharField(max_length=254, default="")
+    phone = fields.CharField(max_length=40, default="")
+    address = fields.TextField(default="")
+    town = fields.CharField(max_length=100, default="")
+    postcode = fields.CharField(max_length=10, default="", db_index=True)
+    hide_address = fields.BooleanField(default=False)
+    charity_number = fields.CharField(max_length=20, default="", db_index=True)
+    company_number = fields.CharField(max_length=20, default="")
+    opening_times = fields.TextField(default="")
+    accessibility = fields.TextField(default="")
+    languages = fields.CharField(max_length=300, default="")
+    contact_name = fields.CharField(max_length=200, default="")  # private
+    contact_email = fields.CharField(max_length=254, default="")  # private
+    status = fields.CharEnumField(Status, max_length=12, db_index=True)
+    confirmed_at = fields.DatetimeField(null=True)
+    published_at = fields.DatetimeField(null=True)
+    reviewed_at = fields.DatetimeField(null=True)
+    reviewed_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    merged_into: fields.ForeignKeyNullableRelation[Entry] = fields.ForeignKeyField(
+        "models.Entry", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    moderation_note = fields.TextField(default="")
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+    themes: fields.ManyToManyRelation[Theme] = fields.ManyToManyField(
+        "models.Theme",
+        through="directory_entry_theme",
+        backward_key="entry_id",
+        forward_key="theme_id",
+        related_name="entries",
+    )
+    areas: fields.ManyToManyRelation[Area] = fields.ManyToManyField(
+        "models.Area",
+        through="directory_entry_area",
+        backward_key="entry_id",
+        forward_key="area_id",
+        related_name="entries",
+    )
+
+    services: fields.ReverseRelation[Service]
+    provenance: fields.ReverseRelation[Provenance]
+    merged_into_id: int | None
+    reviewed_by_id: int | None
+
+    class Meta:
+        table = "directory_entry"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[Kind(self.kind)]
+
+    @property
+    def alternate_name_list(self) -> list[str]:
+        return [n.strip() for n in self.alternate_names.splitlines() if n.strip()]
+
+
+class Service(Model):
+    """A service an entry offers."""
+
+    id = fields.IntField(primary_key=True)
+    uuid = fields.CharField(max_length=36, unique=True)
+    entry: fields.ForeignKeyRelation[Entry] = fields.ForeignKeyField(
+        "models.Entry", related_name="services", on_delete=fields.CASCADE, db_index=True
+    )
+    name = fields.CharField(max_length=200)
+    description = fields.TextField(default="")
+    who_for = fields.TextField(default="")
+    how_to_access = fields.TextField(default="")
+    position = fields.IntField(default=0)
+
+    class Meta:
+        table = "directory_service"
+        ordering = ["position", "id"]
+
+
+class Provenance(Model):
+    """How an entry came to be known, e.g. self-listed, or 'registered for <event>'."""
+
+    id = fields.IntField(primary_key=True)
+    entry: fields.ForeignKeyRelation[Entry] = fields.ForeignKeyField(
+        "models.Entry", related_name="provenance", on_delete=fields.CASCADE, db_index=True
+    )
+    how = fields.CharEnumField(How, max_length=20)
+    source = fields.CharField(max_length=300, default="")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "directory_provenance"
+        ordering = ["created_at", "id"]
+
+    @property
+    def how_label(self) -> str:
+        return HOW_LABELS[How(self.how)]
+
+
+class EntryChange(Model):
+    """Changes a listed group proposed to its published entry, waiting for a moderator."""
+
+    id = fields.IntField(primary_key=True)
+    entry: fields.ForeignKeyRelation[Entry] = fields.ForeignKeyField(
+        "models.Entry", related_name="changes", on_delete=fields.CASCADE, db_index=True
+    )
+    data = fields.TextField()  # JSON of the proposed fields
+    status = fields.CharEnumField(ChangeStatus, max_length=10, db_index=True)
+    submitted_at = fields.DatetimeField()
+    decided_at = fields.DatetimeField(null=True)
+    decided_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    entry_id: int
+
+    class Meta:
+        table = "directory_entry_change"
+
+
+class PublicAttempt(Model):
+    """One public form submission, kept for the rate limit; the key is a hash."""
+
+    id = fields.IntField(primary_key=True)
+    action = fields.CharField(max_length=20)
+    client_key = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "directory_public_attempt"
+        indexes = (("action", "client_key", "created_at"),)

@@ -1,0 +1,224 @@
+"""Public directory pages: search, entry, list your group, confirm, edit by emailed link.
+
+Also mounts the staff moderation pages (``directory.staff_routes``) and the Open
+Referral HSDS export (``directory.hsds``), which lives outside /api/v1.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from convenor.app import DashboardPanel
+from convenor.errors import Invalid, RateLimited
+from convenor.templating import TEMPLATES
+from convenor.web import client_address, redirect, render, settings_of
+from directory import export, hsds, moderation, service, staff_routes
+from directory.forms import EntryData, entry_from_mapping
+from directory.models import Status
+from directory.present import public_view
+from directory.search import search
+from directory.web import form_context, link_maker, message_context, query_from
+
+STYLESHEET = TEMPLATES / "directory" / "directory.css"
+
+
+async def search_page(request: Request) -> Response:
+    query = query_from(request, (Status.PUBLISHED.value,))
+    page = await search(query)
+    context = {
+        "query": query,
+        "page": page,
+        "link": link_maker("/directory", query),
+        "action": "/directory",
+        "entry_url": "/directory/",
+        "staff": False,
+    }
+    response = render(request, "directory/search.html", context)
+    return response
+
+
+async def entry_page(request: Request) -> Response:
+    entry_id = request.path_params["entry_id"]
+    entry = await service.public_entry(entry_id)
+    if entry.id != entry_id:
+        return redirect(f"/directory/{entry.id}")
+    return render(request, "directory/entry.html", {"entry": public_view(entry)})
+
+
+async def csv_download(request: Request) -> Response:
+    return Response(
+        await export.published_csv(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="community-directory.csv"'},
+    )
+
+
+async def stylesheet(request: Request) -> Response:
+    return FileResponse(STYLESHEET, headers={"Cache-Control": "public, max-age=3600"})
+
+
+LIST_FORM = {
+    "title": "List your group",
+    "action": "/directory/list-your-group",
+    "submit": "Send for checking",
+    "intro": "Tell us about your organisation, group or network. We will email you a link "
+    "to confirm, then a moderator checks the listing before it is published.",
+}
+
+
+async def list_form(request: Request) -> Response:
+    return render(request, "directory/list.html", await form_context(EntryData(), {}, **LIST_FORM))
+
+
+async def list_submit(request: Request) -> Response:
+    form = await request.form()
+    data, errors = entry_from_mapping(form, require_contact=True)
+    if errors:
+        return render(
+            request, "directory/list.html", await form_context(data, errors, **LIST_FORM), 400
+        )
+    if not form.get("different_group"):
+        published = [
+            d
+            for d in await moderation.possible_duplicates(data)
+            if d.entry.status == Status.PUBLISHED
+        ]
+        if published:
+            context = await form_context(data, {}, **LIST_FORM, duplicates=published)
+            return render(request, "directory/list.html", context)
+    try:
+        await service.list_your_group(
+            data, settings_of(request), client_address(request), str(form.get("nickname", ""))
+        )
+    except RateLimited as exc:
+        context = await form_context(data, {"name": exc.message}, **LIST_FORM)
+        return render(request, "directory/list.html", context, 429)
+    except Invalid as exc:
+        context = await form_context(data, exc.fields, **LIST_FORM)
+        return render(request, "directory/list.html", context, 400)
+    return redirect("/directory/list-your-group/sent")
+
+
+async def list_sent(request: Request) -> Response:
+    context = message_context(
+        "Check your email",
+        "We have emailed a link to the contact address you gave. Open it to confirm the "
+        "listing; a moderator then checks it before it is published.",
+        next_url="/directory",
+        next_label="Back to the directory",
+    )
+    return render(request, "directory/message.html", context)
+
+
+async def confirm_page(request: Request) -> Response:
+    token = request.path_params["token"]
+    entry = await service.entry_for_link(token, service.CONFIRM)
+    context = message_context(
+        f"Confirm the listing for {entry.name}",
+        "Confirm that you sent this listing and that it is correct.",
+        form_action=f"/directory/confirm/{token}",
+        form_button="Confirm the listing",
+    )
+    return render(request, "directory/message.html", context)
+
+
+async def confirm_submit(request: Request) -> Response:
+    entry = await service.confirm_listing(request.path_params["token"])
+    context = message_context(
+        "Thank you: your listing is confirmed",
+        f"A moderator will now check {entry.name}. We will email you when it is published.",
+        next_url="/directory",
+        next_label="Back to the directory",
+    )
+    return render(request, "directory/message.html", context)
+
+
+async def edit_link_request(request: Request) -> Response:
+    form = await request.form()
+    entry_id = request.path_params["entry_id"]
+    try:
+        await service.request_edit_link(
+            entry_id,
+            str(form.get("edit_email", ""))[:254],
+            settings_of(request),
+            client_address(request),
+        )
+    except RateLimited as exc:
+        context = message_context("Too many requests", exc.message)
+        return render(request, "directory/message.html", context, 429)
+    context = message_context(
+        "Check your email",
+        "If that is the contact address we hold for this listing, we have emailed it a "
+        "link to edit the listing.",
+        next_url=f"/directory/{entry_id}",
+        next_label="Back to the listing",
+    )
+    return render(request, "directory/message.html", context)
+
+
+def edit_form_extra(token: str) -> dict:
+    return {
+        "title": "Edit your listing",
+        "action": f"/directory/edit/{token}",
+        "submit": "Send the changes",
+        "intro": "Changes to a published listing are checked by a moderator first; the "
+        "current listing stays visible until then.",
+    }
+
+
+async def edit_form(request: Request) -> Response:
+    token = request.path_params["token"]
+    entry = await service.entry_for_link(token, service.EDIT)
+    data = await service.entry_data(entry)
+    return render(
+        request, "directory/list.html", await form_context(data, {}, **edit_form_extra(token))
+    )
+
+
+async def edit_submit(request: Request) -> Response:
+    token = request.path_params["token"]
+    await service.entry_for_link(token, service.EDIT)
+    data, errors = entry_from_mapping(await request.form(), require_contact=True)
+    if errors:
+        context = await form_context(data, errors, **edit_form_extra(token))
+        return render(request, "directory/list.html", context, 400)
+    try:
+        outcome = await service.submit_edit(token, data)
+    except Invalid as exc:
+        context = await form_context(data, exc.fields, **edit_form_extra(token))
+        return render(request, "directory/list.html", context, 400)
+    paragraph = (
+        "A moderator will check your changes. Until then the current listing stays as it is."
+        if outcome == "proposed"
+        else "Your listing has been updated. A moderator will check it before it is published."
+    )
+    return render(request, "directory/message.html", message_context("Thank you", paragraph))
+
+
+routes = [
+    Route("/directory", search_page, methods=["GET"], name="directory"),
+    Route("/directory/directory.css", stylesheet, methods=["GET"]),
+    Route("/directory/export.csv", csv_download, methods=["GET"]),
+    Route("/directory/list-your-group", list_form, methods=["GET"]),
+    Route("/directory/list-your-group", list_submit, methods=["POST"]),
+    Route("/directory/list-your-group/sent", list_sent, methods=["GET"]),
+    Route("/directory/confirm/{token}", confirm_page, methods=["GET"]),
+    Route("/directory/confirm/{token}", confirm_submit, methods=["POST"]),
+    Route("/directory/edit/{token}", edit_form, methods=["GET"]),
+    Route("/directory/edit/{token}", edit_submit, methods=["POST"]),
+    Route("/directory/{entry_id:int}", entry_page, methods=["GET"], name="directory_entry"),
+    Route("/directory/{entry_id:int}/edit-link", edit_link_request, methods=["POST"]),
+    *staff_routes.routes,
+    *hsds.routes,
+]
+
+dashboard_panels = [
+    DashboardPanel(
+        title="Community directory",
+        url="/staff/directory",
+        summary="Approve new listings, merge duplicates and mark entries reviewed.",
+        roles=frozenset({"admin", "moderator"}),
+    )
+]

@@ -1,0 +1,102 @@
+"""Turning what people type into safe search tokens, and highlighting matches safely.
+
+Every query, whatever it holds (quotes, FTS operators, SQL, 10,000 characters), is
+reduced to at most ``MAX_TOKENS`` plain word tokens before any database sees it, so
+neither FTS5 nor ``to_tsquery`` can be handed syntax. Highlighting escapes the text
+first and only then wraps matching words in ``<mark>``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+from markupsafe import Markup, escape
+
+MAX_QUERY_CHARS = 300
+MAX_TOKENS = 8
+MAX_TOKEN_CHARS = 40
+WORD = re.compile(r"[^\W_]+")
+SUFFIXES = ("ies", "ing", "es", "ed", "s", "e", "y")
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, as the search indexes do."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def tokens(query: str) -> list[str]:
+    """Plain word tokens from a query, de-duplicated, in order."""
+    found: list[str] = []
+    for word in WORD.findall(fold(query[:MAX_QUERY_CHARS])):
+        word = word[:MAX_TOKEN_CHARS]
+        if word not in found:
+            found.append(word)
+        if len(found) == MAX_TOKENS:
+            break
+    return found
+
+
+def _stem(word: str) -> str:
+    """A crude suffix strip, enough to highlight 'knives' for 'knife' and the like."""
+    for suffix in SUFFIXES:
+        if len(word) - len(suffix) >= 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+class Highlighter:
+    """Marks the words of a text that match the query; prefixes are worked out once."""
+
+    def __init__(self, query_tokens: list[str]) -> None:
+        self.prefixes = tuple({p for t in query_tokens for p in (t, _stem(t))})
+
+    def matches(self, word: str) -> bool:
+        lowered = word.lower()
+        folded = lowered if lowered.isascii() else fold(lowered)
+        return bool(self.prefixes) and folded.startswith(self.prefixes)
+
+    def mark(self, text: str) -> Markup:
+        """``text`` escaped, with words that match the query wrapped in ``<mark>``."""
+        out: list[Markup] = []
+        last = 0
+        for match in WORD.finditer(text) if self.prefixes else ():
+            if self.matches(match.group()):
+                out.append(escape(text[last : match.start()]))
+                out.append(Markup("<mark>{}</mark>").format(match.group()))
+                last = match.end()
+        out.append(escape(text[last:]))
+        return Markup("").join(out)
+
+    def snippet(self, text: str, words: int = 30) -> Markup:
+        """About ``words`` words of ``text`` around its first match, highlighted."""
+        all_words = list(WORD.finditer(text))
+        if len(all_words) <= words:
+            return self.mark(text)
+        first = next((i for i, m in enumerate(all_words) if self.matches(m.group())), 0)
+        start = max(0, first - words // 3)
+        end = min(len(all_words), start + words)
+        begin = all_words[start].start() if start else 0
+        finish = all_words[end - 1].end() if end < len(all_words) else len(text)
+        prefix = "… " if begin else ""
+        suffix = " …" if finish < len(text) else ""
+        return escape(prefix) + self.mark(text[begin:finish]) + escape(suffix)
+
+
+def highlight(text: str, query_tokens: list[str]) -> Markup:
+    return Highlighter(query_tokens).mark(text)
+
+
+def suggest(query_tokens: list[str], names: list[str]) -> list[str]:
+    """Replace each token that starts no word in ``names`` by the closest such word."""
+    vocabulary = sorted({fold(w) for name in names for w in WORD.findall(name) if len(w) > 1})
+    corrected = []
+    for token in query_tokens:
+        if any(word.startswith(token) for word in vocabulary):
+            corrected.append(token)
+            continue
+        close = difflib.get_close_matches(token, vocabulary, n=1, cutoff=0.6)
+        corrected.append(close[0] if close else token)
+    return corrected

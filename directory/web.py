@@ -1,0 +1,72 @@
+"""Helpers the directory's public and staff pages share: reading search choices from
+the query string, links that keep them, and the context of the entry form.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+
+from directory import service
+from directory.forms import MAX_SERVICES, EntryData
+from directory.models import KIND_LABELS
+from directory.search import SearchQuery
+
+
+def page_number(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() and len(raw) < 6 else 1
+
+
+def query_from(request: Request, statuses: tuple[str, ...]) -> SearchQuery:
+    params = request.query_params
+    return SearchQuery(
+        text=params.get("q", "")[:10_000],
+        kind=params.get("kind", "")[:20],
+        theme=params.get("theme", "")[:100],
+        area=params.get("area", "")[:100],
+        statuses=statuses,
+        page=page_number(params.get("page")),
+    )
+
+
+def link_maker(base: str, query: SearchQuery, **extra: str):
+    """Builds result-page links that keep the other choices (and reset the page)."""
+
+    def link(**changes) -> str:
+        values = {"q": query.text, "kind": query.kind, "theme": query.theme, "area": query.area}
+        values.update(extra)
+        values.update({k: v for k, v in changes.items() if k != "page"})
+        if "page" in changes:
+            values["page"] = str(changes["page"])
+        return f"{base}?{urlencode({k: v for k, v in values.items() if v})}"
+
+    return link
+
+
+async def form_context(data: EntryData, errors: dict, **extra) -> dict:
+    themes, areas = await service.taxonomy()
+    return {
+        "data": data,
+        "errors": errors,
+        "kinds": [(k.value, label) for k, label in KIND_LABELS.items()],
+        "themes": [(t.slug, t.name) for t in themes],
+        "areas": [(a.slug, a.name) for a in areas],
+        "service_slots": min(MAX_SERVICES, max(2, len(data.services) + 1)),
+        "duplicates": [],
+        "intro": "",
+        **extra,
+    }
+
+
+def message_context(title: str, *paragraphs: str, **extra: str) -> dict:
+    """Context for ``directory/message.html``: a heading, paragraphs, an optional button."""
+    return {
+        "title": title,
+        "paragraphs": list(paragraphs),
+        "form_action": "",
+        "form_button": "",
+        "next_url": "",
+        "next_label": "",
+        **extra,
+    }

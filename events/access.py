@@ -1,0 +1,76 @@
+"""Who may see which event: organisers see the events they are assigned to, admins all.
+
+Every organiser-facing service starts here, so an event the caller may not see is
+``NotFound`` (not Forbidden): its existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from convenor.auth import resolve_link
+from convenor.errors import Forbidden, NotFound
+from convenor.models import Role, User
+from events.models import Event, Invitation, InvitationStatus
+
+INVITATION_LINK = "invitation"
+
+
+def is_admin(user: User) -> bool:
+    return user.is_active and user.role == Role.ADMIN
+
+
+def may_organise(user: User) -> bool:
+    return user.is_active and user.role in (Role.ADMIN, Role.ORGANISER)
+
+
+def check_may_organise(user: User) -> None:
+    if not may_organise(user):
+        raise Forbidden("Only organisers and admins can manage events.")
+
+
+def _visible(user: User):
+    if is_admin(user):
+        return Event.all()
+    if may_organise(user):
+        return Event.filter(organisers__id=user.id)
+    return Event.filter(id=-1)
+
+
+async def events_for(user: User) -> list[Event]:
+    """The events this user may manage, soonest first. No side effects."""
+    return list(await _visible(user).distinct().order_by("starts_at", "id"))
+
+
+async def get_event_for(user: User, event_id: int) -> Event:
+    """One event the user may manage; NotFound for any other. No side effects."""
+    event = await _visible(user).filter(id=event_id).first()
+    if event is None:
+        raise NotFound()
+    return event
+
+
+async def locked_event_for(user: User, event_id: int) -> Event:
+    """Like ``get_event_for`` but locks the row (PostgreSQL); call inside a transaction."""
+    await get_event_for(user, event_id)
+    return await Event.filter(id=event_id).select_for_update().get()
+
+
+async def invitation_for_link(token: str, *, lock: bool = False) -> Invitation:
+    """The invitation a personal link is for; NotFound for a dead, revoked or odd link.
+
+    With ``lock`` the row is locked (PostgreSQL) so one delegate's submissions queue up
+    behind each other; call it inside a transaction then.
+    """
+    subject = await resolve_link(token, INVITATION_LINK)
+    prefix, _, number = (subject or "").partition(":")
+    if prefix != "invitation" or not number.isdigit():
+        raise NotFound()
+    query = Invitation.filter(id=int(number))
+    if lock:
+        query = query.select_for_update()
+    invitation = await query.first()
+    if invitation is None or invitation.status in (
+        InvitationStatus.REVOKED,
+        InvitationStatus.PROPOSED,
+    ):
+        raise NotFound()
+    return invitation

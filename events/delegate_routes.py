@@ -1,0 +1,290 @@
+"""The delegate's pages, reached only through their personal link (/i/<token>): the
+invitation, registering or declining, the confirmation with a check-in QR code,
+managing the registration, their data, the calendar file and nominations. Also the
+event page for public and unlisted events (/events/<uuid>) and its calendar file.
+
+A dead, revoked or unknown link is 404, like a page that does not exist.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import segno
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from convenor.errors import Invalid, NotFound
+from convenor.web import current_user, redirect, render, settings_of
+from directory.search import SearchQuery, search
+from events import delegates, emails, invitations, registration, service
+from events.delegates import DelegateView
+from events.forms import nomination_from_form, registration_from_form, substitute_from_form
+from events.models import RegistrationStatus
+
+DONE = {
+    "updated": "Your answers have been saved.",
+    "cancelled": "Your registration is cancelled. Thank you for letting us know.",
+    "nominated": "Thank you: we will add the group to the community directory once it is checked.",
+}
+
+
+def token_of(request: Request) -> str:
+    return request.path_params["token"][:200]
+
+
+def _values_from(view: DelegateView) -> dict[str, str]:
+    r, invitation = view.registration, view.invitation
+    active = r is not None and r.status != RegistrationStatus.CANCELLED
+    values = {
+        "name": r.name if active else invitation.name,
+        "job_title": r.job_title if active else invitation.job_title,
+        "organisation": r.organisation if active else invitation.organisation,
+        "organisation_entry_id": "",
+        "dietary": r.dietary if active else "",
+        "access_needs": r.access_needs if active else "",
+        "consent_to_list": "yes" if active and r.consent_to_list else "",
+    }
+    for question in view.questions:
+        values[f"question_{question.id}"] = r.answers.get(str(question.id), "") if active else ""
+    return values
+
+
+async def _organisation_choices(text: str) -> list:
+    """Directory entries matching what the delegate typed, for the organisation picker."""
+    if len(text.strip()) < 2:
+        return []
+    page = await search(SearchQuery(text=text[:200], per_page=8))
+    return page.hits
+
+
+def _is_active(view: DelegateView) -> bool:
+    mine = view.registration
+    return mine is not None and mine.status != RegistrationStatus.CANCELLED
+
+
+async def invitation_page(request: Request) -> Response:
+    """The invitation (register or decline), or the manage page once registered."""
+    token = token_of(request)
+    view = await delegates.delegate_view(token)
+    message = DONE.get(request.query_params.get("done", ""), "")
+    if _is_active(view):
+        return _manage(request, token, view, _values_from(view), {}, message=message)
+    return _invitation(request, token, view, _values_from(view), {}, message=message)
+
+
+def _invitation(request, token, view, values, errors, *, status=200, choices=None, message=""):
+    context = {
+        "view": view,
+        "event": view.event,
+        "token": token,
+        "values": values,
+        "errors": errors,
+        "choices": choices,
+        "message": message,
+    }
+    return render(request, "events/invitation.html", context, status)
+
+
+def _manage(request, token, view, values, errors, *, status=200, choices=None, message=""):
+    context = {
+        "view": view,
+        "event": view.event,
+        "registration": view.registration,
+        "token": token,
+        "values": values,
+        "errors": errors,
+        "choices": choices,
+        "message": message,
+    }
+    return render(request, "events/manage.html", context, status)
+
+
+async def register(request: Request) -> Response:
+    """Register from the invitation page. The happy path makes one service call and no
+    other query (this is the endpoint that takes the load when invitations go out)."""
+    token = token_of(request)
+    form = await request.form()
+    typed = registration_from_form(form)
+    if form.get("find"):
+        return await _with_organisation_choices(request, token, typed)
+    try:
+        await registration.register(token, typed.data, settings_of(request))
+    except Invalid as exc:
+        view = await delegates.delegate_view(token)
+        page = _manage if _is_active(view) else _invitation
+        return page(request, token, view, typed.values, exc.fields, status=400)
+    return redirect(f"/i/{token}/registered")
+
+
+async def change_answers(request: Request) -> Response:
+    token = token_of(request)
+    form = await request.form()
+    typed = registration_from_form(form)
+    if form.get("find"):
+        return await _with_organisation_choices(request, token, typed)
+    try:
+        await delegates.update_registration(token, typed.data)
+    except Invalid as exc:
+        view = await delegates.delegate_view(token)
+        return _manage(request, token, view, typed.values, exc.fields, status=400)
+    return redirect(f"/i/{token}?done=updated")
+
+
+async def _with_organisation_choices(request: Request, token: str, typed) -> Response:
+    """The organisation search button: show matches from the directory, save nothing."""
+    view = await delegates.delegate_view(token)
+    values = {**_values_from(view), **typed.values}
+    choices = await _organisation_choices(typed.values["organisation"])
+    page = _manage if _is_active(view) else _invitation
+    return page(request, token, view, values, {}, choices=choices)
+
+
+async def registered(request: Request) -> Response:
+    token = token_of(request)
+    view = await delegates.delegate_view(token)
+    if view.registration is None:
+        return redirect(f"/i/{token}")
+    context = {"view": view, "event": view.event, "registration": view.registration}
+    return render(request, "events/registered.html", {**context, "token": token})
+
+
+async def decline(request: Request) -> Response:
+    token = token_of(request)
+    form = await request.form()
+    await invitations.decline(token, str(form.get("reason", ""))[:2000])
+    return redirect(f"/i/{token}/declined")
+
+
+async def declined(request: Request) -> Response:
+    view = await delegates.delegate_view(token_of(request))
+    return render(
+        request,
+        "events/declined.html",
+        {"view": view, "event": view.event, "token": token_of(request)},
+    )
+
+
+async def substitute(request: Request) -> Response:
+    """The invitee names someone from their organisation to come instead."""
+    token = token_of(request)
+    view = await delegates.delegate_view(token)
+    form = await request.form()
+    data = substitute_from_form(form)
+    try:
+        named = await invitations.name_substitute(token, data, settings_of(request))
+    except Invalid as exc:
+        values = {**_values_from(view), **{f"substitute_{k}": v for k, v in vars(data).items()}}
+        errors = {f"substitute_{k}": v for k, v in exc.fields.items()}
+        return _invitation(request, token, view, values, errors, status=400)
+    context = {"event": view.event, "named": named}
+    return render(request, "events/substitute_named.html", context)
+
+
+async def cancel(request: Request) -> Response:
+    token = token_of(request)
+    await registration.cancel_registration(token, settings_of(request))
+    return redirect(f"/i/{token}?done=cancelled")
+
+
+async def my_data(request: Request) -> Response:
+    data = await delegates.my_data(token_of(request))
+    return Response(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        media_type="application/json",
+        headers={"Content-Disposition": 'attachment; filename="my-registration.json"'},
+    )
+
+
+def _ics(body: bytes) -> Response:
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="event.ics"'},
+    )
+
+
+async def delegate_calendar(request: Request) -> Response:
+    token = token_of(request)
+    view = await delegates.delegate_view(token)
+    link = emails.manage_link(settings_of(request), token)
+    return _ics(emails.calendar_download(view.event, link=link))
+
+
+async def qr_code(request: Request) -> Response:
+    view = await delegates.delegate_view(token_of(request))
+    if not _is_active(view):
+        raise NotFound()
+    out = io.BytesIO()
+    segno.make(view.registration.check_in_code, error="m").save(  # type: ignore[union-attr]
+        out, kind="svg", scale=8, border=2, xmldecl=False, svgns=True
+    )
+    return Response(out.getvalue(), media_type="image/svg+xml")
+
+
+NOMINATION_FIELDS = ("name", "what_they_do", "area", "contact_name", "contact_email")
+
+
+async def nominate_form(request: Request) -> Response:
+    token = token_of(request)
+    view = await delegates.delegate_view(token)
+    if view.registration is None:
+        return redirect(f"/i/{token}")
+    values = dict.fromkeys(NOMINATION_FIELDS, "")
+    context = {"view": view, "event": view.event, "token": token, "values": values}
+    return render(request, "events/nominate.html", {**context, "errors": {}})
+
+
+async def nominate(request: Request) -> Response:
+    token = token_of(request)
+    view = await delegates.delegate_view(token)
+    data = nomination_from_form(await request.form())
+    try:
+        await delegates.nominate(token, data)
+    except Invalid as exc:
+        context = {"view": view, "event": view.event, "token": token, "values": vars(data)}
+        return render(request, "events/nominate.html", {**context, "errors": exc.fields}, 400)
+    return redirect(f"/i/{token}?done=nominated")
+
+
+async def delegate_list(request: Request) -> Response:
+    token = token_of(request)
+    view = await delegates.delegate_view(token)
+    listed = await delegates.shared_delegate_list(token)
+    context = {"view": view, "event": view.event, "token": token, "listed": listed}
+    return render(request, "events/shared_list.html", context)
+
+
+async def event_page(request: Request) -> Response:
+    event = await service.event_page(request.path_params["uuid"], current_user(request))
+    return render(request, "events/event_page.html", {"event": event})
+
+
+async def event_calendar(request: Request) -> Response:
+    event = await service.event_page(request.path_params["uuid"], current_user(request))
+    link = f"{settings_of(request).base_url}/events/{event.uuid}"
+    return _ics(emails.calendar_download(event, link=link))
+
+
+T = "/i/{token:str}"
+
+routes = [
+    Route(T, invitation_page, methods=["GET"]),
+    Route(f"{T}/register", register, methods=["POST"]),
+    Route(f"{T}/answers", change_answers, methods=["POST"]),
+    Route(f"{T}/registered", registered, methods=["GET"]),
+    Route(f"{T}/decline", decline, methods=["POST"]),
+    Route(f"{T}/substitute", substitute, methods=["POST"]),
+    Route(f"{T}/declined", declined, methods=["GET"]),
+    Route(f"{T}/cancel", cancel, methods=["POST"]),
+    Route(f"{T}/my-data.json", my_data, methods=["GET"]),
+    Route(f"{T}/event.ics", delegate_calendar, methods=["GET"]),
+    Route(f"{T}/check-in-code.svg", qr_code, methods=["GET"]),
+    Route(f"{T}/nominate", nominate_form, methods=["GET"]),
+    Route(f"{T}/nominate", nominate, methods=["POST"]),
+    Route(f"{T}/delegates", delegate_list, methods=["GET"]),
+    Route("/events/{uuid:str}", event_page, methods=["GET"]),
+    Route("/events/{uuid:str}/event.ics", event_calendar, methods=["GET"]),
+]

@@ -1,0 +1,169 @@
+"""Organiser pages for the day: the delegate list and its CSV export, the catering and
+access summary, and the check-in desk (by name or by code; a scanner types the code).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from convenor.errors import Conflict, NotFound
+from convenor.models import Role, User
+from convenor.web import current_user, redirect, render, require_staff
+from events import checkin, export, overview, service
+from events.models import RegistrationStatus
+
+STATUSES = [(s.value, s.value.capitalize()) for s in RegistrationStatus]
+
+
+def organiser(request: Request) -> User:
+    """The signed-in organiser or admin. Pages about one event answer 404 to anyone else,
+    anonymous visitors included, so an event's existence is not revealed."""
+    if current_user(request) is None:
+        raise NotFound()
+    return require_staff(request, roles=[Role.ORGANISER])
+
+
+def _filters(source) -> tuple[str, str]:
+    search = str(source.get("q", ""))[:200]
+    status = str(source.get("status", ""))
+    return search, status if status in dict(STATUSES) else ""
+
+
+async def delegates(request: Request) -> Response:
+    user = organiser(request)
+    event_id = request.path_params["event_id"]
+    event = await service.get_event_for(user, event_id)
+    search, status = _filters(request.query_params)
+    context = {
+        "event": event,
+        "delegates": await overview.delegate_list(user, event_id, search, status or None),
+        "search": search,
+        "chosen": status,
+        "statuses": STATUSES,
+        "export_query": urlencode({"q": search, "status": status}),
+    }
+    return render(request, "events/delegates.html", context)
+
+
+def _csv(event, text: str, suffix: str) -> Response:
+    name = f"delegates-{event.id}{suffix}.csv"
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+async def delegates_csv(request: Request) -> Response:
+    """The list without dietary and access answers (a plain download, nothing logged)."""
+    user = organiser(request)
+    search, status = _filters(request.query_params)
+    event, text = await export.delegate_csv(
+        user, request.path_params["event_id"], search=search, status=status or None
+    )
+    return _csv(event, text, "")
+
+
+async def delegates_csv_with_needs(request: Request) -> Response:
+    """The list with dietary and access answers: a POST, because the export is logged."""
+    user = organiser(request)
+    search, status = _filters(await request.form())
+    event, text = await export.delegate_csv(
+        user,
+        request.path_params["event_id"],
+        include_needs=True,
+        search=search,
+        status=status or None,
+    )
+    return _csv(event, text, "-with-needs")
+
+
+async def needs(request: Request) -> Response:
+    user = organiser(request)
+    event_id = request.path_params["event_id"]
+    summary = await overview.needs_summary(user, event_id)
+    context = {
+        "event": await service.get_event_for(user, event_id),
+        "summary": summary,
+        "exports": await export.export_log(user, event_id),
+    }
+    return render(request, "events/needs.html", context)
+
+
+async def check_in_page(request: Request) -> Response:
+    user = organiser(request)
+    event_id = request.path_params["event_id"]
+    board = await overview.dashboard(user, event_id)
+    query = request.query_params.get("q", "")[:200]
+    context = {
+        "event": board.event,
+        "board": board,
+        "query": query,
+        "matches": await checkin.find_delegates(user, event_id, query) if query else None,
+        "checked": None,
+        "first_time": request.query_params.get("first") == "1",
+        "problem": request.query_params.get("problem", "")[:20],
+    }
+    code = request.query_params.get("checked", "")[:20]
+    if code:
+        found = await checkin.find_delegates(user, event_id, code)
+        context["checked"] = found[0] if len(found) == 1 else None
+    return render(request, "events/check_in.html", context)
+
+
+async def check_in(request: Request) -> Response:
+    """Check a delegate in by code (typed or scanned) or by the button next to a name."""
+    user = organiser(request)
+    event_id = request.path_params["event_id"]
+    form = await request.form()
+    chosen = str(form.get("registration_id", ""))
+    code = str(form.get("code", ""))[:40]
+    url = f"/staff/events/{event_id}/check-in"
+    try:
+        if chosen.isdigit():
+            result = await checkin.check_in(user, event_id, int(chosen))
+        elif code.strip():
+            result = await checkin.check_in_by_code(user, event_id, code)
+        else:
+            await service.get_event_for(user, event_id)
+            return redirect(f"{url}?problem=empty")
+    except NotFound:
+        await service.get_event_for(user, event_id)  # another event's desk: still 404
+        if chosen.isdigit():
+            raise
+        return redirect(f"{url}?{urlencode({'problem': 'unknown', 'q': code})}")
+    except Conflict:
+        return redirect(f"{url}?problem=not-registered")
+    first = "1" if result.first_time else "0"
+    return redirect(f"{url}?checked={result.registration.check_in_code}&first={first}")
+
+
+async def counts(request: Request) -> Response:
+    """Live counts for the check-in page (polled by a small script, if it runs)."""
+    user = organiser(request)
+    board = await overview.dashboard(user, request.path_params["event_id"])
+    return JSONResponse(
+        {
+            "registered": board.registered,
+            "attended": board.attended,
+            "waitlisted": board.waitlisted,
+            "capacity_left": board.capacity_left,
+        }
+    )
+
+
+E = "/staff/events/{event_id:int}"
+
+routes = [
+    Route(f"{E}/delegates", delegates, methods=["GET"]),
+    Route(f"{E}/delegates.csv", delegates_csv, methods=["GET"]),
+    Route(f"{E}/delegates.csv", delegates_csv_with_needs, methods=["POST"]),
+    Route(f"{E}/needs", needs, methods=["GET"]),
+    Route(f"{E}/check-in", check_in_page, methods=["GET"]),
+    Route(f"{E}/check-in", check_in, methods=["POST"]),
+    Route(f"{E}/counts.json", counts, methods=["GET"]),
+]

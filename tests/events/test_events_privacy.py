@@ -1,0 +1,96 @@
+"""Dietary and access answers are purged after the event; only counts remain."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from events.models import Event, Registration
+from events.overview import needs_summary
+from events.privacy import purge_sensitive_answers
+from events.registration import register
+
+from .conftest import SUMMER_ENDS, answers, invite, link_for
+
+CONVENOR = str(Path(sys.executable).parent / "convenor")
+
+
+async def register_with_needs(organiser, event, settings):
+    tokens = [await link_for(await invite(organiser, event, n)) for n in range(3)]
+    await register(tokens[0], answers(dietary="Vegan", access_needs="Hearing loop"), settings)
+    await register(tokens[1], answers(dietary="Halal", access_needs=""), settings)
+    await register(tokens[2], answers(dietary="", access_needs=""), settings)
+
+
+async def test_purge_before_the_day_changes_nothing(organiser, event, settings):
+    await register_with_needs(organiser, event, settings)
+
+    purged = await purge_sensitive_answers(SUMMER_ENDS + timedelta(days=29, hours=23))
+
+    assert purged == []
+    assert await Registration.filter(dietary="Vegan").count() == 1
+
+
+async def test_purge_after_30_days_wipes_answers_and_keeps_counts(organiser, event, settings):
+    await register_with_needs(organiser, event, settings)
+
+    purged = await purge_sensitive_answers(SUMMER_ENDS + timedelta(days=30))
+
+    assert [e.id for e in purged] == [event.id]
+    assert set(await Registration.all().values_list("dietary", flat=True)) == {""}
+    assert set(await Registration.all().values_list("access_needs", flat=True)) == {""}
+    kept = await Event.get(id=event.id)
+    assert (kept.dietary_count, kept.access_needs_count) == (2, 1)
+
+
+async def test_summary_after_purge_shows_counts_only(organiser, event, settings):
+    await register_with_needs(organiser, event, settings)
+    await purge_sensitive_answers(SUMMER_ENDS + timedelta(days=31))
+
+    summary = await needs_summary(organiser, event.id)
+
+    assert (summary.purged, summary.dietary_count, summary.access_needs_count) == (True, 2, 1)
+    assert summary.dietary == []
+
+
+async def test_purge_runs_once_per_event(organiser, event, settings):
+    await register_with_needs(organiser, event, settings)
+    await purge_sensitive_answers(SUMMER_ENDS + timedelta(days=30))
+
+    assert await purge_sensitive_answers(SUMMER_ENDS + timedelta(days=60)) == []
+    assert (await Event.get(id=event.id)).dietary_count == 2
+
+
+async def test_purge_command_purges_events_past_their_date(organiser, event, settings, tmp_path):
+    await register_with_needs(organiser, event, settings)
+    await Event.filter(id=event.id).update(
+        starts_at=datetime.now(UTC) - timedelta(days=41),
+        ends_at=datetime.now(UTC) - timedelta(days=40),
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONVENOR_")}
+    env.update(
+        CONVENOR_DATA_DIR=str(tmp_path),
+        CONVENOR_DATABASE_URL=settings.database_url,
+        CONVENOR_SECRET_KEY=settings.secret_key,
+    )
+
+    result = await asyncio.to_thread(
+        subprocess.run,
+        [CONVENOR, "events", "purge"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"Purged dietary and access answers: {event.title}",
+        "1 event(s) purged.",
+    ]
+    assert (await Event.get(id=event.id)).dietary_count == 2
