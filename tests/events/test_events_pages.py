@@ -638,6 +638,6 @@ async def test_remove_the_last_organiser_is_refused(staff_client, organiser, eve
         staff_client, f"/staff/events/{event.id}/organisers/{organiser.id}/remove", {}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "An event needs at least one organiser." in response.text
     assert await (await Event.get(id=event.id)).organisers.all().count() == 1

@@ -1,0 +1,223 @@
+"""Delegates' personal agendas, workshop sign-up and the secret agenda feed.
+
+A delegate acts through their invitation's personal link and must be registered.
+They pick sessions of the published programme (not-for-publication ones included:
+they are registered delegates). A workshop place is taken with one conditional UPDATE
+(``places_taken = places_taken + 1 WHERE places_taken < places``) inside the sign-up's
+transaction, so places are never exceeded whatever arrives at once.
+
+The agenda feed lives at a secret URL with no personal data in it. Its token is
+derived from a random salt and the app's secret key, so it can be shown again without
+being stored; only its hash is a personal link (purpose ``agenda-feed``). Rotating
+picks a new salt and revokes the old link.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from convenor.auth import hash_secret, now, resolve_link, revoke_links
+from convenor.errors import Conflict, Forbidden, NotFound
+from convenor.models import PersonalLink
+from convenor.settings import Settings
+from events.access import invitation_for_link
+from events.models import Registration, RegistrationStatus
+from programmes.emails import agenda_feed_url
+from programmes.models import AgendaFeed, AgendaPick, Session
+from programmes.view import ProgrammeView, SessionEntry, published_programme
+
+AGENDA_FEED_LINK = "agenda-feed"
+
+
+@dataclass(frozen=True)
+class Agenda:
+    registration: Registration
+    view: ProgrammeView
+    sessions: list[SessionEntry]  # picked sessions still in the programme, by time
+    places: frozenset[int]  # ids of workshops the delegate has a place in
+
+
+async def _registered(token: str, *, lock: bool = False) -> Registration:
+    invitation = await invitation_for_link(token, lock=lock)
+    registration = await Registration.get_or_none(invitation_id=invitation.id)
+    if registration is None or registration.status != RegistrationStatus.REGISTERED:
+        raise Forbidden("Only registered delegates have an agenda.")
+    return registration
+
+
+async def _programme(event_id: int) -> ProgrammeView:
+    published = await published_programme(event_id)
+    if published is None:
+        raise NotFound("The programme has not been published yet.")
+    return published.view
+
+
+async def _agenda(registration: Registration) -> Agenda:
+    view = await _programme(registration.event_id)  # type: ignore[attr-defined]
+    picks = await AgendaPick.filter(registration_id=registration.id).values_list(
+        "session_id", "has_place"
+    )
+    ids = {session_id for session_id, _ in picks}
+    return Agenda(
+        registration=registration,
+        view=view,
+        sessions=[s for s in view.sessions if s.id in ids],
+        places=frozenset(session_id for session_id, place in picks if place),
+    )
+
+
+async def agenda_for(token: str) -> Agenda:
+    """A registered delegate's agenda. No side effects."""
+    return await _agenda(await _registered(token))
+
+
+async def _published_session(registration: Registration, session_id: int) -> SessionEntry:
+    view = await _programme(registration.event_id)  # type: ignore[attr-defined]
+    entry = view.session(session_id)
+    if entry is None:
+        raise NotFound()
+    return entry
+
+
+async def add_to_agenda(token: str, session_id: int) -> Agenda:
+    """Put a published session in the delegate's agenda. Side effects: agenda pick row."""
+    async with in_transaction():
+        registration = await _registered(token, lock=True)
+        await _published_session(registration, session_id)
+        await AgendaPick.get_or_create(
+            registration_id=registration.id,
+            session_id=session_id,
+            defaults={"created_at": now()},
+        )
+    return await _agenda(registration)
+
+
+async def remove_from_agenda(token: str, session_id: int) -> Agenda:
+    """Take a session out of the agenda, giving up a workshop place if held.
+
+    Side effects: agenda pick deleted; a place freed.
+    """
+    async with in_transaction():
+        registration = await _registered(token, lock=True)
+        pick = await AgendaPick.get_or_none(registration_id=registration.id, session_id=session_id)
+        if pick is not None:
+            if pick.has_place:
+                await _free_place(session_id)
+            await pick.delete()
+    return await _agenda(registration)
+
+
+async def _take_place(session_id: int) -> bool:
+    taken = await Session.filter(
+        id=session_id, cancelled_at=None, places__isnull=False, places_taken__lt=F("places")
+    ).update(places_taken=F("places_taken") + 1)
+    return taken == 1
+
+
+async def _free_place(session_id: int) -> None:
+    await Session.filter(id=session_id, places_taken__gt=0).update(
+        places_taken=F("places_taken") - 1
+    )
+
+
+async def sign_up(token: str, session_id: int) -> Agenda:
+    """Take a place in a workshop (and put it in the agenda); Conflict when it is full.
+
+    Side effects: one conditional UPDATE of places_taken; agenda pick with a place.
+    Signing up again keeps the one place.
+    """
+    async with in_transaction():
+        registration = await _registered(token, lock=True)
+        entry = await _published_session(registration, session_id)
+        if entry.places is None:
+            raise Conflict("This session does not take sign-ups.")
+        pick = await AgendaPick.get_or_none(registration_id=registration.id, session_id=session_id)
+        if pick is None or not pick.has_place:
+            if not await _take_place(session_id):
+                raise Conflict("Sorry, this workshop is full.")
+            if pick is None:
+                await AgendaPick.create(
+                    registration_id=registration.id,
+                    session_id=session_id,
+                    has_place=True,
+                    created_at=now(),
+                )
+            else:
+                pick.has_place = True
+                await pick.save(update_fields=["has_place"])
+    return await _agenda(registration)
+
+
+async def give_up_place(token: str, session_id: int) -> Agenda:
+    """Give up a workshop place, keeping the session in the agenda. Side effects: place freed."""
+    async with in_transaction():
+        registration = await _registered(token, lock=True)
+        moved = await AgendaPick.filter(
+            registration_id=registration.id, session_id=session_id, has_place=True
+        ).update(has_place=False)
+        if moved:
+            await _free_place(session_id)
+    return await _agenda(registration)
+
+
+def _feed_token(salt: str, settings: Settings) -> str:
+    digest = hmac.new(
+        settings.secret_key.encode(), f"agenda-feed:{salt}".encode(), hashlib.sha256
+    ).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+async def _new_feed(registration: Registration, settings: Settings) -> str:
+    salt = secrets.token_urlsafe(32)
+    subject = f"registration:{registration.id}"
+    await revoke_links(AGENDA_FEED_LINK, subject)
+    await AgendaFeed.filter(registration_id=registration.id).delete()
+    await AgendaFeed.create(registration=registration, salt=salt, created_at=now())
+    token = _feed_token(salt, settings)
+    await PersonalLink.create(
+        token_hash=hash_secret(token), purpose=AGENDA_FEED_LINK, subject=subject, created_at=now()
+    )
+    return token
+
+
+async def agenda_feed_link(token: str, settings: Settings) -> str:
+    """The https URL of the delegate's agenda feed (made on first use; webcal:// via
+    ``programmes.emails.webcal``). Side effects: feed secret and link on first use."""
+    async with in_transaction():
+        registration = await _registered(token, lock=True)
+        feed = await AgendaFeed.get_or_none(registration_id=registration.id)
+        if feed is None:
+            feed_token = await _new_feed(registration, settings)
+        else:
+            feed_token = _feed_token(feed.salt, settings)
+    return agenda_feed_url(settings.base_url, feed_token)
+
+
+async def rotate_agenda_feed(token: str, settings: Settings) -> str:
+    """A new agenda feed URL; the old one stops working. Side effects: link revoked, new one."""
+    async with in_transaction():
+        registration = await _registered(token, lock=True)
+        feed_token = await _new_feed(registration, settings)
+    return agenda_feed_url(settings.base_url, feed_token)
+
+
+async def agenda_for_feed(feed_token: str) -> Agenda:
+    """The agenda behind a feed token; NotFound for a dead token or a delegate no longer
+    registered. No side effects."""
+    subject = await resolve_link(feed_token, AGENDA_FEED_LINK)
+    prefix, _, number = (subject or "").partition(":")
+    if prefix != "registration" or not number.isdigit():
+        raise NotFound()
+    registration = await Registration.get_or_none(
+        id=int(number), status=RegistrationStatus.REGISTERED
+    )
+    if registration is None:
+        raise NotFound()
+    return await _agenda(registration)

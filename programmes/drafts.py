@@ -1,0 +1,239 @@
+"""The organisers' draft programme: rooms, sessions and who speaks in each session.
+
+Every public function takes ``(user, event_id, ...)``, checks that the user may organise
+that event (another event is NotFound), runs in its own transaction and raises the
+core's domain errors. Nothing here is visible to delegates until it is published
+(``programmes.publishing``). A session that was ever published is cancelled, not
+deleted, so its calendar UID lives on for the cancellation.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from tortoise.transactions import in_transaction
+
+from convenor.auth import now
+from convenor.errors import Invalid, NotFound
+from convenor.models import User
+from events.access import get_event_for
+from events.data import aware_utc, multi_line, one_line
+from events.models import Event
+from programmes.data import RoomData, SessionData, SessionSpeakerData
+from programmes.models import (
+    Room,
+    Session,
+    SessionSpeaker,
+    SessionType,
+    Speaker,
+    SpeakerRole,
+)
+
+MAX_PLACES = 10_000
+
+
+def _room_values(data: RoomData) -> dict:
+    values = {
+        "name": one_line(data.name, 200),
+        "capacity": data.capacity,
+        "access_notes": multi_line(data.access_notes, 2000),
+        "position": int(data.position or 0),
+    }
+    errors = {}
+    if not values["name"]:
+        errors["name"] = "Enter the room's name"
+    if data.capacity is not None and not 0 < data.capacity <= MAX_PLACES:
+        errors["capacity"] = f"Enter a capacity between 1 and {MAX_PLACES}, or leave it empty"
+    if errors:
+        raise Invalid(fields=errors)
+    return values
+
+
+async def rooms_for(user: User, event_id: int) -> list[Room]:
+    """The event's rooms in order. No side effects."""
+    await get_event_for(user, event_id)
+    return list(await Room.filter(event_id=event_id))
+
+
+async def add_room(user: User, event_id: int, data: RoomData) -> Room:
+    """Add a room to the event. Side effects: room row."""
+    async with in_transaction():
+        event = await get_event_for(user, event_id)
+        return await Room.create(event=event, **_room_values(data))
+
+
+async def update_room(user: User, event_id: int, room_id: int, data: RoomData) -> Room:
+    """Change a room. Side effects: room row."""
+    async with in_transaction():
+        await get_event_for(user, event_id)
+        room = await Room.get_or_none(id=room_id, event_id=event_id)
+        if room is None:
+            raise NotFound()
+        room.update_from_dict(_room_values(data))
+        await room.save()
+        return room
+
+
+async def delete_room(user: User, event_id: int, room_id: int) -> None:
+    """Remove a room; its sessions keep their times with no room. Side effects: rows."""
+    async with in_transaction():
+        await get_event_for(user, event_id)
+        if not await Room.filter(id=room_id, event_id=event_id).delete():
+            raise NotFound()
+
+
+async def _session_values(event: Event, data: SessionData, taken: int = 0) -> dict:
+    errors: dict[str, str] = {}
+    values = {
+        "title": one_line(data.title, 300),
+        "description": multi_line(data.description, 20000),
+        "track": one_line(data.track, 100),
+        "not_for_publication": bool(data.not_for_publication),
+        "starts_at": aware_utc(data.starts_at),
+        "ends_at": aware_utc(data.ends_at),
+        "room_id": data.room_id,
+        "places": data.places,
+    }
+    if not values["title"]:
+        errors["title"] = "Enter the session's title"
+    try:
+        values["kind"] = SessionType(data.kind)
+    except ValueError:
+        errors["kind"] = "Choose the kind of session"
+    starts, ends = values["starts_at"], values["ends_at"]
+    if starts is None:
+        errors["starts_at"] = "Enter when the session starts"
+    elif not event.starts_at <= starts < event.ends_at:
+        errors["starts_at"] = "The session must start during the event"
+    if ends is None:
+        errors["ends_at"] = "Enter when the session ends"
+    elif starts is not None and ends <= starts:
+        errors["ends_at"] = "The session must end after it starts"
+    elif ends > event.ends_at:
+        errors["ends_at"] = "The session must end by the end of the event"
+    if (
+        data.room_id is not None
+        and not await Room.filter(id=data.room_id, event_id=event.id).exists()
+    ):
+        errors["room_id"] = "Choose one of this event's rooms"
+    if data.places is not None:
+        if values.get("kind") != SessionType.WORKSHOP:
+            errors["places"] = "Only workshops take sign-ups"
+        elif not 0 < data.places <= MAX_PLACES:
+            errors["places"] = f"Enter between 1 and {MAX_PLACES} places, or leave it empty"
+        elif data.places < taken:
+            errors["places"] = f"{taken} delegates have already signed up"
+    if errors:
+        raise Invalid(fields=errors)
+    return values
+
+
+async def draft_sessions(user: User, event_id: int) -> list[Session]:
+    """The draft's sessions (cancelled ones too) with room and speakers. No side effects."""
+    await get_event_for(user, event_id)
+    return list(
+        await Session.filter(event_id=event_id)
+        .select_related("room")
+        .prefetch_related("speaker_links__speaker")
+    )
+
+
+async def add_session(user: User, event_id: int, data: SessionData) -> Session:
+    """Add a session to the draft. Side effects: session row with a new calendar UID."""
+    async with in_transaction():
+        event = await get_event_for(user, event_id)
+        values = await _session_values(event, data)
+        stamp = now()
+        return await Session.create(
+            event=event,
+            calendar_uid=f"session-{uuid.uuid4()}@convenor",
+            created_at=stamp,
+            updated_at=stamp,
+            **values,
+        )
+
+
+async def _draft_session(event_id: int, session_id: int, lock: bool = False) -> Session:
+    query = Session.filter(id=session_id, event_id=event_id)
+    if lock:
+        query = query.select_for_update()
+    session = await query.first()
+    if session is None:
+        raise NotFound()
+    return session
+
+
+async def update_session(user: User, event_id: int, session_id: int, data: SessionData) -> Session:
+    """Change a draft session. Side effects: session row."""
+    async with in_transaction():
+        event = await get_event_for(user, event_id)
+        session = await _draft_session(event_id, session_id, lock=True)
+        session.update_from_dict(await _session_values(event, data, session.places_taken))
+        session.updated_at = now()
+        await session.save()
+        return session
+
+
+async def cancel_session(user: User, event_id: int, session_id: int) -> Session | None:
+    """Cancel a session: one never published is deleted (returns None); a published one
+    is marked cancelled until the next version says so. Side effects: session row."""
+    async with in_transaction():
+        await get_event_for(user, event_id)
+        session = await _draft_session(event_id, session_id, lock=True)
+        if session.calendar_sequence is None:
+            await session.delete()
+            return None
+        session.cancelled_at = session.updated_at = now()
+        await session.save(update_fields=["cancelled_at", "updated_at"])
+        return session
+
+
+async def restore_session(user: User, event_id: int, session_id: int) -> Session:
+    """Bring a cancelled session back into the draft. Side effects: session row."""
+    async with in_transaction():
+        await get_event_for(user, event_id)
+        session = await _draft_session(event_id, session_id, lock=True)
+        session.cancelled_at = None
+        session.updated_at = now()
+        await session.save(update_fields=["cancelled_at", "updated_at"])
+        return session
+
+
+async def set_session_speakers(
+    user: User, event_id: int, session_id: int, speakers: list[SessionSpeakerData]
+) -> list[SessionSpeaker]:
+    """Replace who speaks in a session, in the order given, each with a role.
+
+    Side effects: session-speaker rows replaced; the session's updated_at.
+    """
+    errors: dict[str, str] = {}
+    roles = []
+    for index, item in enumerate(speakers):
+        try:
+            roles.append(SpeakerRole(item.role))
+        except ValueError:
+            errors[f"speakers.{index}.role"] = "Choose chair, speaker, panellist or facilitator"
+    ids = [item.speaker_id for item in speakers]
+    if len(set(ids)) != len(ids):
+        errors["speakers"] = "Each speaker can appear once in a session"
+    async with in_transaction():
+        await get_event_for(user, event_id)
+        session = await _draft_session(event_id, session_id, lock=True)
+        known = set(
+            await Speaker.filter(event_id=event_id, id__in=ids).values_list("id", flat=True)
+        )
+        for index, speaker_id in enumerate(ids):
+            if speaker_id not in known:
+                errors[f"speakers.{index}.speaker_id"] = "Choose one of this event's speakers"
+        if errors:
+            raise Invalid(fields=errors)
+        await SessionSpeaker.filter(session_id=session.id).delete()
+        links = [
+            await SessionSpeaker.create(
+                session=session, speaker_id=speaker_id, role=role, position=position
+            )
+            for position, (speaker_id, role) in enumerate(zip(ids, roles, strict=True))
+        ]
+        session.updated_at = now()
+        await session.save(update_fields=["updated_at"])
+        return links

@@ -1,0 +1,158 @@
+"""Publishing the draft as a numbered version, and telling registered delegates.
+
+Publishing freezes the draft into a snapshot (``programmes.snapshot``) with a changelog
+against the previous version, raises the SEQUENCE of each session that changed (and
+of each one cancelled), and in the same transaction queues one email to every
+registered delegate summarising what changed, with calendar updates for the changed
+sessions in their agenda (see ``programmes.emails`` for the one-VCALENDAR rule).
+The first version sends a plain "the programme is out" email; a later version whose
+sessions did not change (only, say, a speaker's bio) sends none.
+"""
+
+from __future__ import annotations
+
+from tortoise.transactions import in_transaction
+
+from convenor.auth import now
+from convenor.errors import Conflict, Invalid
+from convenor.mail.outbox import queue_email, render_email
+from convenor.models import User
+from convenor.settings import Settings
+from events.access import get_event_for, locked_event_for
+from events.emails import when_text
+from events.models import Event, Registration, RegistrationStatus
+from events.notices import fresh_link
+from programmes import snapshot as snap
+from programmes.emails import TEMPLATES, agenda_update
+from programmes.models import AgendaPick, ProgrammeVersion, Room, Session, Speaker
+from programmes.view import ProgrammeView, cached_view
+
+
+async def _draft_snapshot(event: Event, previous: dict | None, stamp) -> tuple[dict, list]:
+    sessions = list(
+        await Session.filter(event_id=event.id, cancelled_at=None)
+        .select_related("room")
+        .prefetch_related("speaker_links")
+    )
+    sequences = dict(await Session.filter(event_id=event.id).values_list("id", "calendar_sequence"))
+    speaker_ids = {link.speaker_id for s in sessions for link in s.speaker_links}
+    speakers = [
+        snap.speaker_entry(s) for s in await Speaker.filter(id__in=speaker_ids).order_by("id")
+    ]
+    entries = snap.number_sessions(
+        [snap.session_entry(s) for s in sessions], previous, sequences, stamp
+    )
+    cancelled = snap.cancelled_entries(entries, previous, stamp)
+    document = {
+        "event": snap.event_entry(event),
+        "rooms": [snap.room_entry(room) for room in await Room.filter(event_id=event.id)],
+        "sessions": entries,
+        "cancelled": cancelled,
+        "speakers": speakers,
+    }
+    by_id = {entry["id"]: entry for entry in speakers}
+    changes = snap.changelog(previous, entries, cancelled, by_id, event.time_zone)
+    return document, changes
+
+
+def _same(previous: dict, document: dict) -> bool:
+    def strip(doc: dict) -> dict:
+        return {
+            **doc,
+            "sessions": [{k: v for k, v in s.items() if k != "stamp"} for s in doc["sessions"]],
+            "cancelled": [],
+        }
+
+    return strip(previous) == strip(document) and not document["cancelled"]
+
+
+async def versions_for(user: User, event_id: int) -> list[ProgrammeVersion]:
+    """Every published version, newest first, without snapshots. No side effects."""
+    await get_event_for(user, event_id)
+    return list(
+        await ProgrammeVersion.filter(event_id=event_id)
+        .order_by("-number")
+        .only("id", "number", "published_at", "changelog", "event_id")
+    )
+
+
+async def publish_programme(user: User, event_id: int, settings: Settings) -> ProgrammeView:
+    """Publish the draft as the next version.
+
+    Side effects: a ProgrammeVersion row; sessions' calendar_sequence; one email per
+    registered delegate (with calendar updates for their agenda); personal links issued.
+    Raises Invalid when there is nothing to publish, Conflict when nothing changed.
+    """
+    async with in_transaction():
+        event = await locked_event_for(user, event_id)
+        last = await ProgrammeVersion.filter(event_id=event_id).order_by("-number").first()
+        previous = last.snapshot if last is not None else None
+        stamp = now()
+        document, changes = await _draft_snapshot(event, previous, stamp)
+        if not document["sessions"] and previous is None:
+            raise Invalid(fields={"sessions": "Add at least one session before publishing"})
+        if previous is not None and _same(previous, document):
+            raise Conflict(f"Nothing has changed since version {last.number}.")
+        version = await ProgrammeVersion.create(
+            event=event,
+            number=(last.number if last else 0) + 1,
+            snapshot=document,
+            changelog=changes,
+            published_at=stamp,
+            published_by=user,
+        )
+        for entry in document["sessions"] + document["cancelled"]:
+            await Session.filter(id=entry["id"]).update(calendar_sequence=entry["sequence"])
+        view = cached_view(version)
+        if last is None or changes:
+            await _tell_delegates(event, view, settings, first=last is None)
+        return view
+
+
+async def _tell_delegates(
+    event: Event, view: ProgrammeView, settings: Settings, *, first: bool
+) -> None:
+    registrations = list(
+        await Registration.filter(event_id=event.id, status=RegistrationStatus.REGISTERED)
+        .select_related("invitation")
+        .order_by("id")
+    )
+    picks: dict[int, set[int]] = {}
+    for registration_id, session_id in await AgendaPick.filter(
+        registration__event_id=event.id
+    ).values_list("registration_id", "session_id"):
+        picks.setdefault(registration_id, set()).add(session_id)
+    changed_ids = {item["session_id"] for item in view.changelog if item["kinds"] != ["cancelled"]}
+    changed = [s for s in view.sessions if s.id in changed_ids]
+    cancelled = list(view.cancelled)
+    template = "programme_published" if first else "programme_changed"
+    for registration in registrations:
+        invitation = registration.invitation
+        mine = picks.get(registration.id, set())
+        calendar = agenda_update(
+            view,
+            [s for s in changed if s.id in mine],
+            [s for s in cancelled if s.id in mine],
+            attendee_email=invitation.email,
+            attendee_name=registration.name,
+        )
+        context = {
+            "event": event,
+            "when": when_text(event),
+            "name": registration.name,
+            "version": view.number,
+            "changes": view.changelog,
+            "mine": [item for item in view.changelog if item["session_id"] in mine],
+            "calendar": calendar,
+            "link": await fresh_link(invitation, settings),
+        }
+        await queue_email(
+            to=invitation.email,
+            to_name=registration.name,
+            rendered=render_email(f"{TEMPLATES}/{template}", context),
+            mail_from=settings.mail_from,
+            calendar=calendar,
+            reply_to=event.contact_email,
+            category=f"programme-{template.split('_')[1]}",
+            related=invitation.link_subject,
+        )

@@ -1,0 +1,163 @@
+"""Who may see which published programme, and the entry points pages and the API call.
+
+The work is done in sibling modules (``drafts``, ``speakers``, ``publishing``,
+``agenda``); this module adds the visibility rules and re-exports them, so routes
+import one module. Visibility follows the event's:
+
+- anyone: the public programme of a published event that is public or unlisted
+  (unlisted events are reachable by their address, as their event page is);
+- registered delegates (through their personal link): the programme including
+  not-for-publication sessions;
+- speakers (through their link): the public programme of their event, whatever its
+  visibility, and their own sessions;
+- organisers: everything for the events they organise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from convenor.calendar import build_invite
+from convenor.errors import NotFound
+from convenor.models import User
+from events.access import get_event_for, invitation_for_link
+from events.models import EventStatus, Visibility
+from programmes.agenda import (
+    add_to_agenda,
+    agenda_feed_link,
+    agenda_for,
+    agenda_for_feed,
+    give_up_place,
+    remove_from_agenda,
+    rotate_agenda_feed,
+    sign_up,
+)
+from programmes.drafts import (
+    add_room,
+    add_session,
+    cancel_session,
+    delete_room,
+    draft_sessions,
+    restore_session,
+    rooms_for,
+    set_session_speakers,
+    update_room,
+    update_session,
+)
+from programmes.emails import calendar_event
+from programmes.feeds import session_ics
+from programmes.publishing import publish_programme, versions_for
+from programmes.speakers import (
+    add_speaker,
+    confirm_speaker,
+    decline_speaker,
+    invite_speaker,
+    remove_speaker,
+    set_speaker_photo,
+    speaker_for_link,
+    speaker_page,
+    speakers_for,
+    update_speaker,
+    update_speaker_profile,
+)
+from programmes.view import ProgrammeView, SessionEntry, published_programme
+
+__all__ = [
+    "add_room",
+    "add_session",
+    "add_speaker",
+    "add_to_agenda",
+    "agenda_feed_link",
+    "agenda_for",
+    "agenda_for_feed",
+    "cancel_session",
+    "confirm_speaker",
+    "decline_speaker",
+    "delegate_programme",
+    "delete_room",
+    "draft_sessions",
+    "give_up_place",
+    "invite_speaker",
+    "organiser_programme",
+    "public_programme",
+    "publish_programme",
+    "remove_from_agenda",
+    "remove_speaker",
+    "restore_session",
+    "rooms_for",
+    "rotate_agenda_feed",
+    "session_ics",
+    "set_session_speakers",
+    "set_speaker_photo",
+    "sign_up",
+    "speaker_calendar",
+    "speaker_page",
+    "speakers_for",
+    "update_room",
+    "update_session",
+    "update_speaker",
+    "update_speaker_profile",
+    "versions_for",
+]
+
+PUBLIC_VISIBILITIES = (Visibility.PUBLIC.value, Visibility.UNLISTED.value)
+
+
+async def public_programme(event_id: int) -> ProgrammeView:
+    """The programme anyone may see (use ``public_sessions()``); NotFound for an
+    invite-only, unpublished or cancelled event. One query when the version is cached."""
+    published = await published_programme(event_id)
+    if (
+        published is None
+        or published.visibility not in PUBLIC_VISIBILITIES
+        or published.event_status != EventStatus.PUBLISHED.value
+    ):
+        raise NotFound()
+    return published.view
+
+
+async def organiser_programme(user: User, event_id: int) -> ProgrammeView:
+    """The latest published version for an organiser of the event. No side effects."""
+    await get_event_for(user, event_id)
+    published = await published_programme(event_id)
+    if published is None:
+        raise NotFound("The programme has not been published yet.")
+    return published.view
+
+
+@dataclass(frozen=True)
+class DelegateProgramme:
+    view: ProgrammeView
+    # Registered delegates see not-for-publication sessions; other invitees do not.
+    sessions: list[SessionEntry]
+    registered: bool
+
+
+async def delegate_programme(token: str) -> DelegateProgramme:
+    """The programme for an invitee's personal link (NotFound if none is published)."""
+    invitation = await invitation_for_link(token)
+    published = await published_programme(invitation.event_id)  # type: ignore[attr-defined]
+    if published is None:
+        raise NotFound("The programme has not been published yet.")
+    view = published.view
+    registered = invitation.status == "registered"
+    sessions = view.sessions if registered else view.public_sessions()
+    return DelegateProgramme(view, sessions, registered)
+
+
+async def speaker_calendar(token: str, base_url: str) -> bytes:
+    """A speaker's own published sessions as one "add to calendar" file. No side effects."""
+    speaker = await speaker_for_link(token)
+    published = await published_programme(speaker.event_id)  # type: ignore[attr-defined]
+    if published is None:
+        raise NotFound("The programme has not been published yet.")
+    view = published.view
+    mine = [s for s in view.sessions if any(p.id == speaker.id for p, _ in s.speakers)]
+    if not mine:
+        raise NotFound("You have no sessions in the published programme yet.")
+    return calendar_file(view, mine, base_url)
+
+
+def calendar_file(view: ProgrammeView, sessions: list[SessionEntry], base_url: str) -> bytes:
+    entries = [calendar_event(view, s, base_url=base_url) for s in sessions]
+    return build_invite(entries, "PUBLISH", tz=view.time_zone)

@@ -1,0 +1,268 @@
+"""Speakers: organisers add and invite them; speakers answer through a personal link.
+
+Organiser functions take ``(user, event_id, ...)`` and check access themselves. A
+speaker's link (purpose ``speaker``, subject ``speaker:<id>``) is issued fresh for each
+email and only its hash is stored; through it the speaker confirms or declines, edits
+their job title and bio, and sees their sessions. A speaker's email is private: it is
+never in a published programme, feed or export.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from dataclasses import dataclass
+
+from PIL import Image, UnidentifiedImageError
+from tortoise.transactions import in_transaction
+
+from convenor.auth import issue_link, normalise_email, now, resolve_link, revoke_links
+from convenor.errors import Conflict, Invalid, NotFound
+from convenor.mail.models import OutboxMessage
+from convenor.mail.outbox import queue_email, render_email
+from convenor.models import User
+from convenor.settings import Settings
+from directory.service import public_entry
+from events.access import get_event_for
+from events.data import multi_line, one_line
+from events.emails import when_text
+from events.models import Event
+from programmes.data import SpeakerData
+from programmes.emails import TEMPLATES, speaker_link
+from programmes.models import Session, SessionSpeaker, Speaker, SpeakerStatus
+
+SPEAKER_LINK = "speaker"
+MAX_BIO = 3000
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+PHOTO_SIZE = (600, 600)
+# Pillow refuses images above this many pixels (decompression bombs).
+Image.MAX_IMAGE_PIXELS = 40_000_000
+
+
+async def _speaker_values(data: SpeakerData) -> dict:
+    errors: dict[str, str] = {}
+    values = {
+        "honorific": one_line(data.honorific, 100),
+        "name": one_line(data.name, 200),
+        "job_title": one_line(data.job_title, 200),
+        "organisation": one_line(data.organisation, 200),
+        "organisation_entry_id": None,
+        "bio": multi_line(data.bio, MAX_BIO),
+        "photo_path": one_line(data.photo_path, 300),
+        "email": "",
+    }
+    if not values["name"]:
+        errors["name"] = "Enter the speaker's name"
+    if data.email.strip():
+        try:
+            values["email"] = normalise_email(data.email)
+        except Invalid:
+            errors["email"] = "Enter an email address like name@example.org"
+    if data.organisation_entry_id is not None:
+        try:
+            entry = await public_entry(data.organisation_entry_id)
+        except NotFound:
+            errors["organisation"] = "Choose the organisation from the directory, or type it"
+        else:
+            values["organisation_entry_id"] = entry.id
+            values["organisation"] = values["organisation"] or entry.name
+    if errors:
+        raise Invalid(fields=errors)
+    return values
+
+
+async def speakers_for(user: User, event_id: int) -> list[Speaker]:
+    """The event's speakers with their status (invited, confirmed, declined). No side effects."""
+    await get_event_for(user, event_id)
+    return list(await Speaker.filter(event_id=event_id))
+
+
+async def add_speaker(user: User, event_id: int, data: SpeakerData) -> Speaker:
+    """Add a speaker (status invited, no email sent yet). Side effects: speaker row."""
+    async with in_transaction():
+        event = await get_event_for(user, event_id)
+        stamp = now()
+        return await Speaker.create(
+            event=event, created_at=stamp, updated_at=stamp, **await _speaker_values(data)
+        )
+
+
+async def _speaker_of(event_id: int, speaker_id: int) -> Speaker:
+    speaker = await Speaker.get_or_none(id=speaker_id, event_id=event_id)
+    if speaker is None:
+        raise NotFound()
+    return speaker
+
+
+async def update_speaker(user: User, event_id: int, speaker_id: int, data: SpeakerData) -> Speaker:
+    """Change a speaker's details. Side effects: speaker row."""
+    async with in_transaction():
+        await get_event_for(user, event_id)
+        speaker = await _speaker_of(event_id, speaker_id)
+        speaker.update_from_dict(await _speaker_values(data))
+        speaker.updated_at = now()
+        await speaker.save()
+        return speaker
+
+
+async def remove_speaker(user: User, event_id: int, speaker_id: int) -> None:
+    """Remove a speaker and their places in sessions. Side effects: rows; links revoked."""
+    async with in_transaction():
+        await get_event_for(user, event_id)
+        speaker = await _speaker_of(event_id, speaker_id)
+        await revoke_links(SPEAKER_LINK, speaker.link_subject)
+        await speaker.delete()
+
+
+async def invite_speaker(
+    user: User, event_id: int, speaker_id: int, settings: Settings
+) -> OutboxMessage:
+    """Email a speaker their personal link. Side effects: link issued, invited_at, outbox row."""
+    async with in_transaction():
+        event = await get_event_for(user, event_id)
+        speaker = await _speaker_of(event_id, speaker_id)
+        if not speaker.email:
+            raise Invalid(fields={"email": "Add the speaker's email address first"})
+        token = await issue_link(SPEAKER_LINK, speaker.link_subject)
+        speaker.invited_at = now()
+        await speaker.save(update_fields=["invited_at"])
+        sessions = await _sessions_of(speaker)
+        rendered = render_email(
+            f"{TEMPLATES}/speaker_invitation",
+            {
+                "event": event,
+                "when": when_text(event),
+                "speaker": speaker,
+                "sessions": sessions,
+                "link": speaker_link(settings, token),
+            },
+        )
+        return await queue_email(
+            to=speaker.email,
+            to_name=speaker.display_name,
+            rendered=rendered,
+            mail_from=settings.mail_from,
+            reply_to=event.contact_email,
+            category="programme-speaker-invitation",
+            related=speaker.link_subject,
+        )
+
+
+async def _sessions_of(speaker: Speaker) -> list[Session]:
+    links = (
+        await SessionSpeaker.filter(speaker_id=speaker.id, session__cancelled_at=None)
+        .select_related("session__room")
+        .order_by("session__starts_at", "session__id")
+    )
+    return [link.session for link in links]
+
+
+async def speaker_for_link(token: str, *, lock: bool = False) -> Speaker:
+    """The speaker a personal link is for; NotFound for a dead or odd link. No side effects."""
+    subject = await resolve_link(token, SPEAKER_LINK)
+    prefix, _, number = (subject or "").partition(":")
+    if prefix != "speaker" or not number.isdigit():
+        raise NotFound()
+    query = Speaker.filter(id=int(number))
+    if lock:
+        query = query.select_for_update()
+    speaker = await query.first()
+    if speaker is None:
+        raise NotFound()
+    return speaker
+
+
+@dataclass(frozen=True)
+class SpeakerPage:
+    speaker: Speaker
+    event: Event
+    sessions: list[Session]
+
+
+async def speaker_page(token: str) -> SpeakerPage:
+    """What a speaker sees through their link: themselves, the event, their sessions."""
+    speaker = await speaker_for_link(token)
+    event = await Event.get(id=speaker.event_id)  # type: ignore[attr-defined]
+    return SpeakerPage(speaker, event, await _sessions_of(speaker))
+
+
+async def confirm_speaker(token: str) -> Speaker:
+    """The speaker confirms. Side effects: status confirmed, responded_at."""
+    async with in_transaction():
+        speaker = await speaker_for_link(token, lock=True)
+        speaker.status = SpeakerStatus.CONFIRMED
+        speaker.decline_reason = ""
+        speaker.responded_at = speaker.updated_at = now()
+        await speaker.save(update_fields=["status", "decline_reason", "responded_at", "updated_at"])
+        return speaker
+
+
+async def decline_speaker(token: str, reason: str = "") -> Speaker:
+    """The speaker declines, with an optional reason. Side effects: status, responded_at."""
+    async with in_transaction():
+        speaker = await speaker_for_link(token, lock=True)
+        speaker.status = SpeakerStatus.DECLINED
+        speaker.decline_reason = multi_line(reason, 2000)
+        speaker.responded_at = speaker.updated_at = now()
+        await speaker.save(update_fields=["status", "decline_reason", "responded_at", "updated_at"])
+        return speaker
+
+
+async def update_speaker_profile(token: str, job_title: str, bio: str) -> Speaker:
+    """The speaker edits how they are described. Side effects: job title and bio."""
+    async with in_transaction():
+        speaker = await speaker_for_link(token, lock=True)
+        if speaker.status == SpeakerStatus.DECLINED:
+            raise Conflict("You have declined; ask the organisers to change your details.")
+        if len(bio) > MAX_BIO:
+            raise Invalid(fields={"bio": f"Keep the bio under {MAX_BIO} characters"})
+        speaker.job_title = one_line(job_title, 200)
+        speaker.bio = multi_line(bio, MAX_BIO)
+        speaker.updated_at = now()
+        await speaker.save(update_fields=["job_title", "bio", "updated_at"])
+        return speaker
+
+
+def _reencoded_photo(upload: bytes) -> bytes:
+    """A JPEG of at most 600x600 made from an uploaded JPEG, PNG or WebP; Invalid otherwise.
+
+    Re-encoding drops whatever else the file carried (metadata, scripts in odd formats).
+    """
+    wrong = Invalid(fields={"photo": "Upload a JPEG, PNG or WebP photo under 5 MB"})
+    if not upload or len(upload) > MAX_PHOTO_BYTES:
+        raise wrong
+    try:
+        with Image.open(io.BytesIO(upload)) as image:
+            if image.format not in PHOTO_FORMATS:
+                raise wrong
+            image.load()
+            picture = image.convert("RGB")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError):
+        raise wrong from None
+    picture.thumbnail(PHOTO_SIZE)
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", quality=85, optimize=True)
+    return out.getvalue()
+
+
+async def set_speaker_photo(
+    user: User, event_id: int, speaker_id: int, upload: bytes, settings: Settings
+) -> Speaker:
+    """Check, re-encode and store a speaker's photo under the data directory.
+
+    Side effects: a JPEG file under ``<data dir>/speaker-photos``; photo_path set (the
+    file name, random, so the address reveals nothing).
+    """
+    photo = _reencoded_photo(upload)
+    async with in_transaction():
+        await get_event_for(user, event_id)
+        speaker = await _speaker_of(event_id, speaker_id)
+        folder = settings.data_dir / "speaker-photos"
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{secrets.token_urlsafe(16)}.jpg"
+        (folder / name).write_bytes(photo)
+        speaker.photo_path = name
+        speaker.updated_at = now()
+        await speaker.save(update_fields=["photo_path", "updated_at"])
+        return speaker

@@ -1,0 +1,121 @@
+"""Programme fixtures: a published event with rooms, speakers, sessions and delegates."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from events.models import Event, Invitation
+from events.registration import register
+from events.service import create_event, publish_event
+from programmes.data import RoomData, SessionData, SessionSpeakerData, SpeakerData
+from programmes.drafts import add_room, add_session, set_session_speakers
+from programmes.speakers import add_speaker
+from tests.events.conftest import answers, event_data, invite, link_for
+
+# The events fixture's day: Wednesday 9 June 2027, 9:30am to 4:30pm in London (BST).
+DAY = datetime(2027, 6, 9, 8, 30, tzinfo=UTC)
+
+
+def at(hours: float) -> datetime:
+    """``hours`` after the start of the event (9:30am London)."""
+    return DAY + timedelta(hours=hours)
+
+
+def session_data(title: str, start: float, end: float, **overrides) -> SessionData:
+    values = {"title": title, "starts_at": at(start), "ends_at": at(end), "kind": "plenary"}
+    values.update(overrides)
+    return SessionData(**values)
+
+
+@pytest.fixture
+async def event(app, organiser) -> Event:
+    made = await create_event(organiser, event_data())
+    return await publish_event(organiser, made.id)
+
+
+@pytest.fixture
+async def programme(event, organiser):
+    """Two rooms, three speakers and four sessions (one not for publication)."""
+    main = await add_room(organiser, event.id, RoomData(name="Main Hall", capacity=200))
+    side = await add_room(organiser, event.id, RoomData(name="Itchen Suite", capacity=30))
+    chief = await add_speaker(
+        organiser,
+        event.id,
+        SpeakerData(
+            honorific="Chief Constable",
+            name="Zoë Ł. Dąbrowska",
+            job_title="Chief Constable",
+            organisation="Hampshire & Isle of Wight Constabulary",
+            bio="Leads the force.",
+            email="chief@police.example.org",
+        ),
+    )
+    leader = await add_speaker(
+        organiser,
+        event.id,
+        SpeakerData(
+            honorific="Cllr",
+            name="Ахмед Петров",
+            job_title="Leader",
+            organisation="Southampton City Council",
+            email="leader@council.example.org",
+        ),
+    )
+    vru = await add_speaker(
+        organiser,
+        event.id,
+        SpeakerData(honorific="Dr", name="李伟", job_title="VRU Lead", email="li@vru.example.org"),
+    )
+    welcome = await add_session(
+        organiser, event.id, session_data("Welcome", 0, 0.5, room_id=main.id)
+    )
+    keynote = await add_session(
+        organiser,
+        event.id,
+        session_data("What serious violence means here", 0.5, 1.5, kind="keynote", room_id=main.id),
+    )
+    workshop = await add_session(
+        organiser,
+        event.id,
+        session_data(
+            "Workshop: the draft plan",
+            2,
+            3,
+            kind="workshop",
+            room_id=side.id,
+            places=3,
+            track="Plan",
+        ),
+    )
+    briefing = await add_session(
+        organiser,
+        event.id,
+        session_data("Closed briefing", 3, 4, room_id=side.id, not_for_publication=True),
+    )
+    await set_session_speakers(
+        organiser,
+        event.id,
+        welcome.id,
+        [SessionSpeakerData(chief.id, "speaker"), SessionSpeakerData(leader.id, "speaker")],
+    )
+    await set_session_speakers(
+        organiser, event.id, keynote.id, [SessionSpeakerData(vru.id, "speaker")]
+    )
+    await set_session_speakers(
+        organiser, event.id, briefing.id, [SessionSpeakerData(chief.id, "chair")]
+    )
+    return {
+        "rooms": (main, side),
+        "speakers": (chief, leader, vru),
+        "sessions": (welcome, keynote, workshop, briefing),
+    }
+
+
+async def registered(organiser, event: Event, number: int, settings) -> tuple[Invitation, str]:
+    """An invited delegate who registered; returns the invitation and its link token."""
+    invitation = await invite(organiser, event, number)
+    token = await link_for(invitation)
+    await register(token, answers(f"Delegate {number}"), settings)
+    return invitation, token

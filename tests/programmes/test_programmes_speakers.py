@@ -1,0 +1,196 @@
+"""Speakers: organisers add and invite them; speakers answer through their link."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from convenor.auth import issue_link
+from convenor.errors import Conflict, Invalid, NotFound
+from convenor.mail.models import OutboxMessage
+from convenor.models import PersonalLink, Role
+from directory.forms import EntryData
+from directory.models import How, Status
+from directory.service import create_entry
+from programmes.data import SpeakerData
+from programmes.speakers import (
+    add_speaker,
+    confirm_speaker,
+    decline_speaker,
+    invite_speaker,
+    set_speaker_photo,
+    speaker_page,
+    speakers_for,
+    update_speaker_profile,
+)
+from tests.conftest import make_staff
+
+
+def token_in(body: str) -> str:
+    marker = "/speaker/"
+    start = body.index(marker) + len(marker)
+    return body[start:].split()[0]
+
+
+async def test_add_speaker_keeps_honorific_and_private_email(event, organiser):
+    speaker = await add_speaker(
+        organiser,
+        event.id,
+        SpeakerData(honorific="Supt", name="Jo Bloggs", email="Jo@Police.Example.org"),
+    )
+
+    assert (speaker.display_name, speaker.email, speaker.status.value) == (
+        "Supt Jo Bloggs",
+        "jo@police.example.org",
+        "invited",
+    )
+
+
+async def test_add_speaker_with_bad_email_is_invalid(event, organiser):
+    with pytest.raises(Invalid) as caught:
+        await add_speaker(organiser, event.id, SpeakerData(name="Jo", email="not an email"))
+
+    assert caught.value.fields == {"email": "Enter an email address like name@example.org"}
+
+
+async def test_speakers_of_another_organisers_event_are_not_found(event, organiser):
+    other = await make_staff(Role.ORGANISER)
+
+    with pytest.raises(NotFound):
+        await speakers_for(other, event.id)
+
+
+async def test_invite_speaker_queues_an_email_with_a_working_link(
+    programme, event, organiser, settings
+):
+    chief = programme["speakers"][0]
+
+    message = await invite_speaker(organiser, event.id, chief.id, settings)
+
+    assert message.to_address == "chief@police.example.org"
+    assert message.subject == f"Speaking at {event.title}: please confirm"
+    page = await speaker_page(token_in(message.text_body))
+    assert page.speaker.id == chief.id
+    assert [s.title for s in page.sessions] == ["Welcome", "Closed briefing"]
+
+
+async def test_invite_speaker_stores_no_raw_token(programme, event, organiser, settings):
+    message = await invite_speaker(organiser, event.id, programme["speakers"][0].id, settings)
+
+    token = token_in(message.text_body)
+    rows = await OutboxMessage.all().count()
+    stored = await PersonalLink.filter(purpose="speaker").values_list("token_hash", flat=True)
+    assert rows == 1
+    assert token not in stored
+    assert len(stored) == 1
+
+
+async def test_confirm_speaker_sets_status_confirmed(programme):
+    chief = programme["speakers"][0]
+    token = await issue_link("speaker", chief.link_subject)
+
+    speaker = await confirm_speaker(token)
+
+    assert speaker.status.value == "confirmed"
+    assert speaker.responded_at is not None
+
+
+async def test_decline_speaker_keeps_the_reason(programme):
+    token = await issue_link("speaker", programme["speakers"][1].link_subject)
+
+    speaker = await decline_speaker(token, "Away that week")
+
+    assert (speaker.status.value, speaker.decline_reason) == ("declined", "Away that week")
+
+
+async def test_update_speaker_profile_changes_title_and_bio(programme):
+    token = await issue_link("speaker", programme["speakers"][2].link_subject)
+
+    speaker = await update_speaker_profile(token, "Director, VRU", "Twenty years in public health.")
+
+    assert (speaker.job_title, speaker.bio) == ("Director, VRU", "Twenty years in public health.")
+
+
+async def test_update_speaker_profile_after_declining_is_a_conflict(programme):
+    token = await issue_link("speaker", programme["speakers"][2].link_subject)
+    await decline_speaker(token)
+
+    with pytest.raises(Conflict):
+        await update_speaker_profile(token, "Director", "Bio")
+
+
+async def test_speaker_link_of_another_purpose_is_not_found(programme):
+    token = await issue_link("invitation", programme["speakers"][0].link_subject)
+
+    with pytest.raises(NotFound):
+        await speaker_page(token)
+
+
+async def test_speaker_link_unknown_token_is_not_found(app):
+    with pytest.raises(NotFound):
+        await confirm_speaker("not-a-real-token")
+
+
+def image_bytes(fmt: str, size=(1200, 900)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, format=fmt)
+    return out.getvalue()
+
+
+async def test_set_speaker_photo_reencodes_to_a_small_jpeg(programme, event, organiser, settings):
+    chief = programme["speakers"][0]
+
+    speaker = await set_speaker_photo(organiser, event.id, chief.id, image_bytes("PNG"), settings)
+
+    stored = settings.data_dir / "speaker-photos" / speaker.photo_path
+    with Image.open(stored) as image:
+        assert (image.format, image.size) == ("JPEG", (600, 450))
+
+
+async def test_set_speaker_photo_of_another_type_is_invalid(programme, event, organiser, settings):
+    with pytest.raises(Invalid) as caught:
+        await set_speaker_photo(
+            organiser, event.id, programme["speakers"][0].id, image_bytes("GIF"), settings
+        )
+
+    assert caught.value.fields == {"photo": "Upload a JPEG, PNG or WebP photo under 5 MB"}
+
+
+async def test_set_speaker_photo_that_is_not_an_image_is_invalid(
+    programme, event, organiser, settings
+):
+    with pytest.raises(Invalid):
+        await set_speaker_photo(
+            organiser, event.id, programme["speakers"][0].id, b"<svg onload=alert(1)>", settings
+        )
+
+
+async def test_add_speaker_with_unknown_directory_organisation_is_invalid(event, organiser):
+    with pytest.raises(Invalid) as caught:
+        await add_speaker(
+            organiser, event.id, SpeakerData(name="Jo", organisation_entry_id=999_999)
+        )
+
+    assert caught.value.fields == {
+        "organisation": "Choose the organisation from the directory, or type it"
+    }
+
+
+async def test_add_speaker_with_directory_organisation_keeps_the_entry(event, organiser):
+    entry = await create_entry(
+        EntryData(kind="community", name="Bevois Valley Boxing Academy"),
+        status=Status.PUBLISHED,
+        how=How.STAFF,
+        source="test",
+    )
+
+    speaker = await add_speaker(
+        organiser, event.id, SpeakerData(name="Amina Hassan", organisation_entry_id=entry.id)
+    )
+
+    assert (speaker.organisation_entry_id, speaker.organisation) == (
+        entry.id,
+        "Bevois Valley Boxing Academy",
+    )
