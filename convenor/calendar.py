@@ -17,6 +17,7 @@ stored) and SEQUENCE (raised on every update). Rules kept here:
 from __future__ import annotations
 
 import calendar as gregorian
+import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
@@ -265,8 +266,12 @@ def _offset(zone: ZoneInfo, timestamp: int) -> timedelta:
     return datetime.fromtimestamp(timestamp, zone).utcoffset() or timedelta(0)
 
 
-def _transitions(zone: ZoneInfo, year: int) -> list[_Transition]:
-    """Every change of UTC offset in ``year``, found by scanning then bisecting."""
+@functools.lru_cache(maxsize=512)
+def _transitions(zone: ZoneInfo, year: int) -> tuple[_Transition, ...]:
+    """Every change of UTC offset in ``year``, found by scanning then bisecting.
+
+    Cached: the scan costs milliseconds and every invite for an event repeats it.
+    """
     start = int(datetime(year, 1, 1, tzinfo=UTC).timestamp())
     end = int(datetime(year + 1, 1, 1, tzinfo=UTC).timestamp())
     found = []
@@ -286,7 +291,7 @@ def _transitions(zone: ZoneInfo, year: int) -> list[_Transition]:
             name = at.astimezone(zone).tzname() or ""
             found.append(_Transition(at, offset_before, offset_after, name))
         before, offset_before = after, offset_after
-    return found
+    return tuple(found)
 
 
 def _candidate_rules(transition: _Transition) -> list[_YearlyRule]:
