@@ -28,3 +28,9 @@ def fk(name: str, target: str, nullable: bool = False, ondelete: str = "CASCADE"
     return sa.Column(
         name, sa.Integer(), sa.ForeignKey(target, ondelete=ondelete), nullable=nullable
     )
+
+
+def json(name: str, nullable: bool = False) -> sa.Column:
+    """Tortoise's JSONField: JSONB on PostgreSQL, JSON (text) on SQLite."""
+    kind = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+    return sa.Column(name, kind, nullable=nullable)

@@ -134,14 +134,24 @@ def _tables() -> None:
 
 # --- SQLite: FTS5 tables kept in sync by triggers -------------------------------------
 
+# ``facets`` holds the entry's status, kind, theme ids and area ids as tokens
+# ("spublished kcommunity t3 a12"), so that search can filter inside MATCH and read what
+# its counts need from the FTS row alone. Search restricts people's words to the text
+# columns, so these tokens are never matched by what someone types.
 SQLITE_REFRESH = """
 DELETE FROM directory_entry_fts WHERE rowid IN ({ids});
-INSERT INTO directory_entry_fts (rowid, name, alternate_names, description, services, themes)
+INSERT INTO directory_entry_fts
+  (rowid, name, alternate_names, description, services, themes, facets)
 SELECT e.id, e.name, e.alternate_names, e.description,
   COALESCE((SELECT group_concat(s.name || ' ' || s.description || ' ' || s.who_for, ' ')
             FROM directory_service s WHERE s.entry_id = e.id), ''),
   COALESCE((SELECT group_concat(t.name, ' ') FROM directory_entry_theme et
-            JOIN directory_theme t ON t.id = et.theme_id WHERE et.entry_id = e.id), '')
+            JOIN directory_theme t ON t.id = et.theme_id WHERE et.entry_id = e.id), ''),
+  's' || e.status || ' k' || e.kind
+  || COALESCE((SELECT ' ' || group_concat('t' || et.theme_id, ' ')
+               FROM directory_entry_theme et WHERE et.entry_id = e.id), '')
+  || COALESCE((SELECT ' ' || group_concat('a' || ea.area_id, ' ')
+               FROM directory_entry_area ea WHERE ea.entry_id = e.id), '')
 FROM directory_entry e WHERE e.id IN ({ids});
 """
 
@@ -152,7 +162,7 @@ SQLITE_TRIGGERS = {
         "VALUES (new.id, new.name);",
     ),
     "directory_entry_fts_au": (
-        "AFTER UPDATE OF name, alternate_names, description ON directory_entry",
+        "AFTER UPDATE OF name, alternate_names, description, status, kind ON directory_entry",
         SQLITE_REFRESH.format(ids="new.id")
         + "DELETE FROM directory_entry_fts_names WHERE rowid = old.id;"
         "INSERT INTO directory_entry_fts_names (rowid, name) "
@@ -183,6 +193,14 @@ SQLITE_TRIGGERS = {
         "AFTER DELETE ON directory_entry_theme",
         SQLITE_REFRESH.format(ids="old.entry_id"),
     ),
+    "directory_entry_fts_area_ai": (
+        "AFTER INSERT ON directory_entry_area",
+        SQLITE_REFRESH.format(ids="new.entry_id"),
+    ),
+    "directory_entry_fts_area_ad": (
+        "AFTER DELETE ON directory_entry_area",
+        SQLITE_REFRESH.format(ids="old.entry_id"),
+    ),
     "directory_entry_fts_theme_au": (
         "AFTER UPDATE OF name ON directory_theme",
         SQLITE_REFRESH.format(
@@ -195,7 +213,7 @@ SQLITE_TRIGGERS = {
 def _sqlite_search() -> None:
     op.execute(
         "CREATE VIRTUAL TABLE directory_entry_fts USING fts5("
-        "name, alternate_names, description, services, themes, "
+        "name, alternate_names, description, services, themes, facets, "
         "tokenize = 'porter unicode61 remove_diacritics 2')"
     )
     op.execute(

@@ -6,19 +6,13 @@ Revises: 2026_11_21_directory
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
-from migrations.columns import boolean, fk, pk, timestamp
+from migrations.columns import boolean, fk, json, pk, timestamp
 
 revision = "2026_11_21_events"
 down_revision = "2026_11_21_directory"
 branch_labels = None
 depends_on = None
-
-
-def json_column(name: str) -> sa.Column:
-    kind = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-    return sa.Column(name, kind, nullable=False)
 
 
 def upgrade() -> None:
@@ -93,7 +87,7 @@ def upgrade() -> None:
         sa.Column("dietary", sa.Text(), nullable=False),
         sa.Column("access_needs", sa.Text(), nullable=False),
         boolean("consent_to_list"),
-        json_column("answers"),
+        json("answers"),
         sa.Column("status", sa.String(12), nullable=False),
         sa.Column("check_in_code", sa.String(8), nullable=False),
         timestamp("created_at"),

@@ -6,9 +6,8 @@ Revises: 2026_11_21_events_exports
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
-from migrations.columns import boolean, fk, pk, timestamp
+from migrations.columns import boolean, fk, json, pk, timestamp
 
 revision = "2026_11_21_programmes"
 # The brief named 2026_11_21_events; events_exports already follows it, and two heads
@@ -16,11 +15,6 @@ revision = "2026_11_21_programmes"
 down_revision = "2026_11_21_events_exports"
 branch_labels = None
 depends_on = None
-
-
-def json_column(name: str) -> sa.Column:
-    kind = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-    return sa.Column(name, kind, nullable=False)
 
 
 def upgrade() -> None:
@@ -94,8 +88,8 @@ def upgrade() -> None:
         "programme_version",
         pk(),
         sa.Column("number", sa.Integer(), nullable=False),
-        json_column("snapshot"),
-        json_column("changelog"),
+        json("snapshot"),
+        json("changelog"),
         timestamp("published_at"),
         fk("event_id", "event.id"),
         fk("published_by_id", "staff_user.id", nullable=True, ondelete="SET NULL"),
