@@ -200,6 +200,16 @@ async def agenda_feed_link(token: str, settings: Settings) -> str:
     return agenda_feed_url(settings.base_url, feed_token)
 
 
+async def saved_agenda_feed_link(token: str, settings: Settings) -> str | None:
+    """The https URL of the delegate's agenda feed if they have made one, else None
+    (pages show it without making one on a GET). No side effects."""
+    registration = await _registered(token)
+    feed = await AgendaFeed.get_or_none(registration_id=registration.id)
+    if feed is None:
+        return None
+    return agenda_feed_url(settings.base_url, _feed_token(feed.salt, settings))
+
+
 async def rotate_agenda_feed(token: str, settings: Settings) -> str:
     """A new agenda feed URL; the old one stops working. Side effects: link revoked, new one."""
     async with in_transaction():

@@ -76,6 +76,17 @@ async def versions_for(user: User, event_id: int) -> list[ProgrammeVersion]:
     )
 
 
+async def preview_changes(user: User, event_id: int) -> list[dict]:
+    """What publishing the draft now would put in the changelog (the same items as the
+    version would carry; empty before the first version). No side effects."""
+    event = await get_event_for(user, event_id)
+    last = await ProgrammeVersion.filter(event_id=event_id).order_by("-number").first()
+    if last is None:
+        return []
+    _, changes = await _draft_snapshot(event, last.snapshot, now())
+    return changes
+
+
 async def publish_programme(user: User, event_id: int, settings: Settings) -> ProgrammeView:
     """Publish the draft as the next version.
 

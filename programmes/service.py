@@ -30,6 +30,7 @@ from programmes.agenda import (
     give_up_place,
     remove_from_agenda,
     rotate_agenda_feed,
+    saved_agenda_feed_link,
     sign_up,
 )
 from programmes.drafts import (
@@ -46,7 +47,7 @@ from programmes.drafts import (
 )
 from programmes.emails import calendar_event
 from programmes.feeds import session_ics
-from programmes.publishing import publish_programme, versions_for
+from programmes.publishing import preview_changes, publish_programme, versions_for
 from programmes.speakers import (
     add_speaker,
     confirm_speaker,
@@ -79,6 +80,7 @@ __all__ = [
     "give_up_place",
     "invite_speaker",
     "organiser_programme",
+    "preview_changes",
     "public_programme",
     "publish_programme",
     "remove_from_agenda",
@@ -86,12 +88,14 @@ __all__ = [
     "restore_session",
     "rooms_for",
     "rotate_agenda_feed",
+    "saved_agenda_feed_link",
     "session_ics",
     "set_session_speakers",
     "set_speaker_photo",
     "sign_up",
     "speaker_calendar",
     "speaker_page",
+    "speaker_programme",
     "speakers_for",
     "update_room",
     "update_session",
@@ -143,6 +147,16 @@ async def delegate_programme(token: str) -> DelegateProgramme:
     registered = invitation.status == "registered"
     sessions = view.sessions if registered else view.public_sessions()
     return DelegateProgramme(view, sessions, registered)
+
+
+async def speaker_programme(token: str) -> ProgrammeView:
+    """The public programme of a speaker's event, whatever the event's visibility (use
+    ``public_sessions()``); NotFound if none is published. No side effects."""
+    speaker = await speaker_for_link(token)
+    published = await published_programme(speaker.event_id)  # type: ignore[attr-defined]
+    if published is None:
+        raise NotFound("The programme has not been published yet.")
+    return published.view
 
 
 async def speaker_calendar(token: str, base_url: str) -> bytes:

@@ -1,0 +1,113 @@
+"""A registered delegate's agenda, through their personal link: the page (pick and
+unpick sessions, workshop sign-up), the .ics download, and the subscribable feed at a
+secret URL (shown with both webcal:// and https links, made and rotated by POST).
+
+Invitees who are not registered get the service's Forbidden page; unknown links 404.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from convenor.errors import Conflict, NotFound
+from convenor.web import redirect, render, settings_of
+from programmes import service
+from programmes.emails import webcal
+from programmes.feeds import agenda_feed, not_modified
+from programmes.forms import chosen_id
+from programmes.public_routes import calendar_response, slots, token_of
+
+DONE = {
+    "added": "The session is in your agenda.",
+    "removed": "The session is out of your agenda.",
+    "signed-up": "You have a place in the workshop.",
+    "gave-up": "You have given up your place.",
+    "feed": "Your calendar subscription link is ready.",
+    "rotated": "Your calendar subscription link has changed; the old one no longer works.",
+}
+
+
+async def _page(request: Request, token: str, *, message: str = "", error: str = "", status=200):
+    agenda = await service.agenda_for(token)
+    feed = await service.saved_agenda_feed_link(token, settings_of(request))
+    picked = {s.id for s in agenda.sessions}
+    context = {
+        "token": token,
+        "view": agenda.view,
+        "agenda": agenda,
+        "mine": slots(agenda.sessions),
+        "others": [s for s in agenda.view.sessions if s.id not in picked],
+        "picked": picked,
+        "feed": feed,
+        "webcal": webcal(feed) if feed else "",
+        "message": message,
+        "error": error,
+    }
+    return render(request, "programmes/agenda.html", context, status)
+
+
+async def agenda_page(request: Request) -> Response:
+    message = DONE.get(request.query_params.get("done", ""), "")
+    return await _page(request, token_of(request), message=message)
+
+
+def _action(act, done: str):
+    async def handler(request: Request) -> Response:
+        token = token_of(request)
+        session_id = chosen_id(await request.form())
+        if session_id is None:
+            raise NotFound()
+        try:
+            await act(token, session_id)
+        except Conflict as exc:
+            return await _page(request, token, error=exc.message, status=409)
+        return redirect(f"/i/{token}/agenda?done={done}#session-{session_id}")
+
+    return handler
+
+
+async def make_feed(request: Request) -> Response:
+    token = token_of(request)
+    await service.agenda_feed_link(token, settings_of(request))
+    return redirect(f"/i/{token}/agenda?done=feed#feed")
+
+
+async def rotate_feed(request: Request) -> Response:
+    token = token_of(request)
+    await service.rotate_agenda_feed(token, settings_of(request))
+    return redirect(f"/i/{token}/agenda?done=rotated#feed")
+
+
+async def agenda_download(request: Request) -> Response:
+    agenda = await service.agenda_for(token_of(request))
+    if not agenda.sessions:
+        raise NotFound("Your agenda is empty.")
+    body = service.calendar_file(agenda.view, agenda.sessions, settings_of(request).base_url)
+    return calendar_response(body, "my-agenda.ics")
+
+
+async def agenda_subscription(request: Request) -> Response:
+    agenda = await service.agenda_for_feed(request.path_params["feed"][:200])
+    feed = agenda_feed(agenda.view, agenda.sessions, settings_of(request).base_url)
+    # Personal (which sessions), so not for shared caches; ETag lets calendars poll cheaply.
+    headers = {"ETag": feed.etag, "Cache-Control": "private, no-cache"}
+    if not_modified(feed, request.headers.get("if-none-match")):
+        return Response(status_code=304, headers=headers)
+    return Response(feed.body, media_type="text/calendar; charset=utf-8", headers=headers)
+
+
+A = "/i/{token:str}/agenda"
+
+routes = [
+    Route(A, agenda_page, methods=["GET"]),
+    Route(f"{A}.ics", agenda_download, methods=["GET"]),
+    Route(f"{A}/add", _action(service.add_to_agenda, "added"), methods=["POST"]),
+    Route(f"{A}/remove", _action(service.remove_from_agenda, "removed"), methods=["POST"]),
+    Route(f"{A}/sign-up", _action(service.sign_up, "signed-up"), methods=["POST"]),
+    Route(f"{A}/give-up", _action(service.give_up_place, "gave-up"), methods=["POST"]),
+    Route(f"{A}/feed", make_feed, methods=["POST"]),
+    Route(f"{A}/feed/rotate", rotate_feed, methods=["POST"]),
+    Route("/agenda/{feed:str}.ics", agenda_subscription, methods=["GET"]),
+]

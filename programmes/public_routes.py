@@ -1,0 +1,259 @@
+"""The published programme for visitors and delegates: the programme page (by time,
+rooms side by side, filter by track, speakers with bios), each session's page, and the
+downloads (whole-programme feed, session .ics, PDF, frab JSON and XML).
+
+Public addresses (``/events/<id>/programme...``) answer only for public and unlisted
+events (``service.public_programme``); invitees of an invite-only event use the same
+pages under their personal link (``/i/<token>/programme...``), where registered
+delegates also see not-for-publication sessions. Anything else is 404.
+
+The public page has no personal parts for a visitor who is not signed in, so its HTML
+is rendered once per version (and track) and kept on the cached view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from convenor.errors import NotFound
+from convenor.web import current_user, render, settings_of
+from programmes import service
+from programmes.exports import frab_json, frab_xml
+from programmes.feeds import not_modified, programme_feed, session_ics
+from programmes.pdf import programme_pdf
+from programmes.view import ProgrammeView, SessionEntry
+
+PAGE = "programmes/programme.html"
+PUBLIC_CACHE = "public, max-age=300"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Sessions starting at the same time (shown side by side on wide screens)."""
+
+    start: datetime
+    sessions: list[SessionEntry]
+
+
+def slots(sessions: list[SessionEntry]) -> list[Slot]:
+    found: list[Slot] = []
+    for entry in sessions:
+        if found and found[-1].start == entry.start:
+            found[-1].sessions.append(entry)
+        else:
+            found.append(Slot(entry.start, [entry]))
+    return found
+
+
+def tracks_of(sessions: list[SessionEntry]) -> list[str]:
+    return sorted({s.track for s in sessions if s.track}, key=str.casefold)
+
+
+def speakers_in(view: ProgrammeView, sessions: list[SessionEntry]) -> list:
+    ids = {speaker.id for s in sessions for speaker, _ in s.speakers}
+    return [s for s in view.speakers if s.id in ids]
+
+
+def programme_context(
+    view: ProgrammeView, sessions: list[SessionEntry], track: str, base: str, downloads: dict
+) -> dict:
+    tracks = tracks_of(sessions)
+    track = track if track in tracks else ""
+    shown = [s for s in sessions if s.track == track] if track else sessions
+    return {
+        "view": view,
+        "slots": slots(shown),
+        "tracks": tracks,
+        "track": track,
+        "speakers": speakers_in(view, sessions),
+        "base": base,
+        "downloads": downloads,
+    }
+
+
+def public_downloads(event_id: int, base_url: str) -> dict:
+    feed = f"{base_url}/events/{event_id}/programme.ics"
+    return {
+        "feed": feed,
+        "webcal": "webcal://" + feed.split("://", 1)[1],
+        "pdf": f"/events/{event_id}/programme.pdf",
+        "json": f"/events/{event_id}/programme/schedule.json",
+        "xml": f"/events/{event_id}/programme/schedule.xml",
+    }
+
+
+def track_of(request: Request) -> str:
+    return request.query_params.get("track", "")[:100]
+
+
+async def programme_page(request: Request) -> Response:
+    event_id = request.path_params["event_id"]
+    view = await service.public_programme(event_id)
+    sessions = view.public_sessions()
+    track = track_of(request)
+    if track not in tracks_of(sessions):
+        track = ""
+    if current_user(request) is not None:
+        context = programme_context(
+            view, sessions, track, f"/events/{event_id}/programme",
+            public_downloads(event_id, settings_of(request).base_url),
+        )  # fmt: skip
+        return render(request, PAGE, context)
+    # Nobody signed in: the page is the same for every visitor, so render it once.
+    key = ("page", track)
+    html = view.outputs.get(key)
+    if html is None:
+        context = programme_context(
+            view, sessions, track, f"/events/{event_id}/programme",
+            public_downloads(event_id, settings_of(request).base_url),
+        )  # fmt: skip
+        context.update(current_user=None, csrf_token="", request=request)
+        template = request.app.state.templates.env.get_template(PAGE)
+        html = view.outputs[key] = template.render(context).encode()
+    return HTMLResponse(html)
+
+
+def _session_or_404(view: ProgrammeView, session_id: int, *, public: bool) -> SessionEntry:
+    entry = view.session(session_id)
+    if entry is None or (public and entry.not_for_publication):
+        raise NotFound()
+    return entry
+
+
+async def session_page(request: Request) -> Response:
+    event_id = request.path_params["event_id"]
+    view = await service.public_programme(event_id)
+    entry = _session_or_404(view, request.path_params["session_id"], public=True)
+    context = {
+        "view": view,
+        "entry": entry,
+        "base": f"/events/{event_id}/programme",
+        "ics": f"/events/{event_id}/programme/sessions/{entry.id}.ics",
+    }
+    return render(request, "programmes/session.html", context)
+
+
+def calendar_response(body: bytes, filename: str) -> Response:
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+async def session_calendar(request: Request) -> Response:
+    view = await service.public_programme(request.path_params["event_id"])
+    body = session_ics(view, request.path_params["session_id"], settings_of(request).base_url)
+    if body is None:
+        raise NotFound()
+    return calendar_response(body, f"session-{request.path_params['session_id']}.ics")
+
+
+async def programme_calendar_feed(request: Request) -> Response:
+    view = await service.public_programme(request.path_params["event_id"])
+    feed = programme_feed(view, settings_of(request).base_url)
+    headers = {
+        "ETag": feed.etag,
+        "Last-Modified": feed.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT"),
+        "Cache-Control": PUBLIC_CACHE,
+    }
+    if not_modified(feed, request.headers.get("if-none-match")):
+        return Response(status_code=304, headers=headers)
+    return Response(feed.body, media_type="text/calendar; charset=utf-8", headers=headers)
+
+
+def pdf_response(view: ProgrammeView) -> Response:
+    return Response(
+        programme_pdf(view),
+        media_type="application/pdf",
+        headers={"Content-Disposition": 'inline; filename="programme.pdf"'},
+    )
+
+
+async def programme_pdf_download(request: Request) -> Response:
+    return pdf_response(await service.public_programme(request.path_params["event_id"]))
+
+
+async def schedule_json(request: Request) -> Response:
+    view = await service.public_programme(request.path_params["event_id"])
+    body = frab_json(view, settings_of(request).base_url)
+    return Response(body, media_type="application/json", headers={"Cache-Control": PUBLIC_CACHE})
+
+
+async def schedule_xml(request: Request) -> Response:
+    view = await service.public_programme(request.path_params["event_id"])
+    body = frab_xml(view, settings_of(request).base_url)
+    return Response(body, media_type="application/xml", headers={"Cache-Control": PUBLIC_CACHE})
+
+
+# Invitees of any event, through their personal link.
+
+
+def token_of(request: Request) -> str:
+    return request.path_params["token"][:200]
+
+
+async def delegate_programme_page(request: Request) -> Response:
+    token = token_of(request)
+    found = await service.delegate_programme(token)
+    downloads = {"pdf": f"/i/{token}/programme.pdf"}
+    context = programme_context(
+        found.view, found.sessions, track_of(request), f"/i/{token}/programme", downloads
+    )
+    context.update(token=token, registered=found.registered)
+    return render(request, PAGE, context)
+
+
+async def delegate_session_page(request: Request) -> Response:
+    token = token_of(request)
+    found = await service.delegate_programme(token)
+    entry = _session_or_404(found.view, request.path_params["session_id"], public=False)
+    if entry not in found.sessions:
+        raise NotFound()
+    context = {
+        "view": found.view,
+        "entry": entry,
+        "base": f"/i/{token}/programme",
+        "ics": f"/i/{token}/programme/sessions/{entry.id}.ics",
+        "token": token,
+        "registered": found.registered,
+    }
+    return render(request, "programmes/session.html", context)
+
+
+async def delegate_session_calendar(request: Request) -> Response:
+    found = await service.delegate_programme(token_of(request))
+    session_id = request.path_params["session_id"]
+    if not any(s.id == session_id for s in found.sessions):
+        raise NotFound()
+    body = session_ics(found.view, session_id, settings_of(request).base_url, public=False)
+    if body is None:
+        raise NotFound()
+    return calendar_response(body, f"session-{session_id}.ics")
+
+
+async def delegate_pdf(request: Request) -> Response:
+    return pdf_response((await service.delegate_programme(token_of(request))).view)
+
+
+P = "/events/{event_id:int}/programme"
+D = "/i/{token:str}/programme"
+
+routes = [
+    Route(P, programme_page, methods=["GET"]),
+    Route(f"{P}.ics", programme_calendar_feed, methods=["GET"]),
+    Route(f"{P}.pdf", programme_pdf_download, methods=["GET"]),
+    Route(f"{P}/schedule.json", schedule_json, methods=["GET"]),
+    Route(f"{P}/schedule.xml", schedule_xml, methods=["GET"]),
+    Route(f"{P}/sessions/{{session_id:int}}", session_page, methods=["GET"]),
+    Route(f"{P}/sessions/{{session_id:int}}.ics", session_calendar, methods=["GET"]),
+    Route(D, delegate_programme_page, methods=["GET"]),
+    Route(f"{D}.pdf", delegate_pdf, methods=["GET"]),
+    Route(f"{D}/sessions/{{session_id:int}}", delegate_session_page, methods=["GET"]),
+    Route(f"{D}/sessions/{{session_id:int}}.ics", delegate_session_calendar, methods=["GET"]),
+]

@@ -1,0 +1,125 @@
+"""A speaker's pages through their personal link (/speaker/<token>): confirm or
+decline, edit the job title and bio shown in the programme, see their sessions and add
+them to a calendar. A dead or unknown link is 404.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from convenor.errors import Conflict, Invalid, NotFound
+from convenor.web import redirect, render, settings_of
+from programmes import service
+from programmes.forms import profile_from_form
+from programmes.public_routes import PAGE, calendar_response, programme_context, token_of, track_of
+
+DONE = {
+    "confirmed": "Thank you for confirming. We look forward to seeing you.",
+    "declined": "Thank you for letting us know you cannot take part.",
+    "saved": "Your details have been saved.",
+}
+
+
+async def _page(request: Request, token: str, *, values=None, errors=None, message="", status=200):
+    found = await service.speaker_page(token)
+    speaker = found.speaker
+    context = {
+        "token": token,
+        "speaker": speaker,
+        "event": found.event,
+        "sessions": found.sessions,
+        "values": values or {"job_title": speaker.job_title, "bio": speaker.bio},
+        "errors": errors or {},
+        "message": message,
+        "time_zone": found.event.time_zone,
+    }
+    return render(request, "programmes/speaker.html", context, status)
+
+
+async def speaker_home(request: Request) -> Response:
+    message = DONE.get(request.query_params.get("done", ""), "")
+    return await _page(request, token_of(request), message=message)
+
+
+async def confirm(request: Request) -> Response:
+    token = token_of(request)
+    await service.confirm_speaker(token)
+    return redirect(f"/speaker/{token}?done=confirmed")
+
+
+async def decline(request: Request) -> Response:
+    token = token_of(request)
+    form = await request.form()
+    await service.decline_speaker(token, str(form.get("reason", ""))[:2000])
+    return redirect(f"/speaker/{token}?done=declined")
+
+
+async def save_profile(request: Request) -> Response:
+    token = token_of(request)
+    form = profile_from_form(await request.form())
+    if form.errors:
+        return await _page(request, token, values=form.values, errors=form.errors, status=400)
+    try:
+        await service.update_speaker_profile(token, form.job_title, form.bio)
+    except Invalid as exc:
+        return await _page(request, token, values=form.values, errors=exc.fields, status=400)
+    except Conflict as exc:
+        errors = {"bio": exc.message}
+        return await _page(request, token, values=form.values, errors=errors, status=409)
+    return redirect(f"/speaker/{token}?done=saved")
+
+
+async def speaker_sessions_calendar(request: Request) -> Response:
+    body = await service.speaker_calendar(token_of(request), settings_of(request).base_url)
+    return calendar_response(body, "my-sessions.ics")
+
+
+async def speaker_programme_page(request: Request) -> Response:
+    token = token_of(request)
+    view = await service.speaker_programme(token)
+    base = f"/speaker/{token}/programme"
+    context = programme_context(view, view.public_sessions(), track_of(request), base, {})
+    return render(request, PAGE, context)
+
+
+def _public_session(view, request: Request):
+    entry = view.session(request.path_params["session_id"])
+    if entry is None or entry.not_for_publication:
+        raise NotFound()
+    return entry
+
+
+async def speaker_session_page(request: Request) -> Response:
+    token = token_of(request)
+    view = await service.speaker_programme(token)
+    entry = _public_session(view, request)
+    base = f"/speaker/{token}/programme"
+    context = {"view": view, "entry": entry, "base": base, "ics": f"{base}/sessions/{entry.id}.ics"}
+    return render(request, "programmes/session.html", context)
+
+
+async def speaker_session_calendar(request: Request) -> Response:
+    view = await service.speaker_programme(token_of(request))
+    entry = _public_session(view, request)
+    body = service.session_ics(view, entry.id, settings_of(request).base_url)
+    if body is None:
+        raise NotFound()
+    return calendar_response(body, f"session-{entry.id}.ics")
+
+
+S = "/speaker/{token:str}"
+
+routes = [
+    Route(S, speaker_home, methods=["GET"]),
+    Route(f"{S}/confirm", confirm, methods=["POST"]),
+    Route(f"{S}/decline", decline, methods=["POST"]),
+    Route(f"{S}/profile", save_profile, methods=["POST"]),
+    Route(f"{S}/sessions.ics", speaker_sessions_calendar, methods=["GET"]),
+    Route(f"{S}/programme", speaker_programme_page, methods=["GET"]),
+    Route(f"{S}/programme/sessions/{{session_id:int}}", speaker_session_page, methods=["GET"]),
+    Route(
+        f"{S}/programme/sessions/{{session_id:int}}.ics", speaker_session_calendar, methods=["GET"]
+    ),
+]

@@ -1,0 +1,290 @@
+"""The organiser's programme editor under /staff/events/<id>/programme: rooms, draft
+sessions (speakers in order with roles, cancel and restore), speakers (status, invite),
+and publishing the draft as the next version with a preview of its changelog.
+
+Organisers of another event get 404 from the services, like a page that does not exist.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from convenor.errors import Conflict, Invalid, NotFound
+from convenor.models import Role, User
+from convenor.web import redirect, render, require_staff, settings_of
+from events.access import get_event_for
+from programmes import service
+from programmes.forms import (
+    SESSION_KINDS,
+    SPEAKER_ROLES,
+    room_from_form,
+    session_from_form,
+    session_speakers_from_form,
+    session_values,
+    speaker_from_form,
+    speaker_values,
+)
+
+MESSAGES = {
+    "room": "The room has been added.",
+    "room-removed": "The room has been removed.",
+    "session": "The session has been added to the draft.",
+    "saved": "The session has been saved in the draft.",
+    "speakers": "The session's speakers have been saved in the draft.",
+    "cancelled": "The session is cancelled in the draft.",
+    "restored": "The session is back in the draft.",
+    "speaker": "The speaker has been added.",
+    "speaker-removed": "The speaker has been removed.",
+    "speaker-saved": "The speaker's details have been saved.",
+    "invited": "The speaker's invitation is on its way.",
+    "published": "The programme is published; registered delegates are being told.",
+}
+EMPTY_SESSION = {"kind": "plenary", "starts_at": "", "ends_at": "", "room_id": ""}
+
+
+def organiser(request: Request) -> tuple[User, int]:
+    return require_staff(request, roles=[Role.ORGANISER]), request.path_params["event_id"]
+
+
+def unprefixed(form, prefix: str) -> dict[str, str]:
+    """The editor page holds several forms; their fields are prefixed to keep ids unique."""
+    return {k.removeprefix(prefix): str(v) for k, v in form.items() if k.startswith(prefix)}
+
+
+def editor_url(event_id: int, done: str = "", anchor: str = "") -> str:
+    return f"/staff/events/{event_id}/programme" + (f"?done={done}" if done else "") + anchor
+
+
+async def _editor(request: Request, *, errors=None, values=None, status=200) -> Response:
+    user, event_id = organiser(request)
+    event = await get_event_for(user, event_id)
+    versions = await service.versions_for(user, event_id)
+    context = {
+        "event": event,
+        "rooms": await service.rooms_for(user, event_id),
+        "sessions": await service.draft_sessions(user, event_id),
+        "speakers": await service.speakers_for(user, event_id),
+        "versions": versions,
+        "preview": await service.preview_changes(user, event_id) if versions else [],
+        "kinds": SESSION_KINDS,
+        "errors": errors or {},
+        "values": {**EMPTY_SESSION, **(values or {})},
+        "message": MESSAGES.get(request.query_params.get("done", ""), ""),
+    }
+    return render(request, "programmes/staff_editor.html", context, status)
+
+
+async def editor(request: Request) -> Response:
+    return await _editor(request)
+
+
+async def add_room(request: Request) -> Response:
+    user, event_id = organiser(request)
+    form = room_from_form(unprefixed(await request.form(), "room_"))
+    values = {f"room_{k}": v for k, v in form.values.items()}
+    errors = {f"room_{k}": v for k, v in form.errors.items()}
+    if errors:
+        return await _editor(request, errors=errors, values=values, status=400)
+    try:
+        await service.add_room(user, event_id, form.data)
+    except Invalid as exc:
+        errors = {f"room_{k}": v for k, v in exc.fields.items()}
+        return await _editor(request, errors=errors, values=values, status=400)
+    return redirect(editor_url(event_id, "room", "#rooms"))
+
+
+async def remove_room(request: Request) -> Response:
+    user, event_id = organiser(request)
+    await service.delete_room(user, event_id, request.path_params["room_id"])
+    return redirect(editor_url(event_id, "room-removed", "#rooms"))
+
+
+async def _event_zone(user: User, event_id: int) -> str:
+    return (await get_event_for(user, event_id)).time_zone
+
+
+async def add_session(request: Request) -> Response:
+    user, event_id = organiser(request)
+    form = session_from_form(await request.form(), await _event_zone(user, event_id))
+    if form.errors:
+        return await _editor(request, errors=form.errors, values=form.values, status=400)
+    try:
+        await service.add_session(user, event_id, form.data)
+    except Invalid as exc:
+        return await _editor(request, errors=exc.fields, values=form.values, status=400)
+    return redirect(editor_url(event_id, "session", "#sessions"))
+
+
+async def _session_page(request, *, values=None, errors=None, speaker_values=None, status=200):
+    user, event_id = organiser(request)
+    session_id = request.path_params["session_id"]
+    event = await get_event_for(user, event_id)
+    found = [s for s in await service.draft_sessions(user, event_id) if s.id == session_id]
+    if not found:
+        raise NotFound()
+    session = found[0]
+    links = list(session.speaker_links)
+    chosen = speaker_values or {}
+    if speaker_values is None:
+        for number, link in enumerate(links, start=1):
+            chosen[f"speaker_{number}"] = str(link.speaker_id)
+            chosen[f"role_{number}"] = str(getattr(link.role, "value", link.role))
+    context = {
+        "event": event,
+        "session": session,
+        "rooms": await service.rooms_for(user, event_id),
+        "speakers": await service.speakers_for(user, event_id),
+        "kinds": SESSION_KINDS,
+        "roles": SPEAKER_ROLES,
+        "values": values or session_values(session, event.time_zone),
+        "chosen": chosen,
+        "rows": range(1, 7),
+        "errors": errors or {},
+    }
+    return render(request, "programmes/staff_session.html", context, status)
+
+
+async def session_page(request: Request) -> Response:
+    return await _session_page(request)
+
+
+async def update_session(request: Request) -> Response:
+    user, event_id = organiser(request)
+    form = session_from_form(await request.form(), await _event_zone(user, event_id))
+    if form.errors:
+        return await _session_page(request, values=form.values, errors=form.errors, status=400)
+    try:
+        await service.update_session(user, event_id, request.path_params["session_id"], form.data)
+    except Invalid as exc:
+        return await _session_page(request, values=form.values, errors=exc.fields, status=400)
+    return redirect(editor_url(event_id, "saved", "#sessions"))
+
+
+async def session_speakers(request: Request) -> Response:
+    user, event_id = organiser(request)
+    form = session_speakers_from_form(await request.form())
+    page = {"speaker_values": form.values, "status": 400}
+    if form.errors:
+        return await _session_page(request, errors=form.errors, **page)
+    session_id = request.path_params["session_id"]
+    try:
+        await service.set_session_speakers(user, event_id, session_id, form.data)
+    except Invalid as exc:
+        errors = {"speaker_1": exc.fields.get("speakers", "Check the speakers chosen")}
+        return await _session_page(request, errors=errors, **page)
+    return redirect(editor_url(event_id, "speakers", "#sessions"))
+
+
+async def cancel_session(request: Request) -> Response:
+    user, event_id = organiser(request)
+    await service.cancel_session(user, event_id, request.path_params["session_id"])
+    return redirect(editor_url(event_id, "cancelled", "#sessions"))
+
+
+async def restore_session(request: Request) -> Response:
+    user, event_id = organiser(request)
+    await service.restore_session(user, event_id, request.path_params["session_id"])
+    return redirect(editor_url(event_id, "restored", "#sessions"))
+
+
+async def add_speaker(request: Request) -> Response:
+    user, event_id = organiser(request)
+    form = speaker_from_form(unprefixed(await request.form(), "speaker_"))
+    values = {f"speaker_{k}": v for k, v in form.values.items()}
+    if form.errors:
+        errors = {f"speaker_{k}": v for k, v in form.errors.items()}
+        return await _editor(request, errors=errors, values=values, status=400)
+    try:
+        await service.add_speaker(user, event_id, form.data)
+    except Invalid as exc:
+        errors = {f"speaker_{k}": v for k, v in exc.fields.items()}
+        return await _editor(request, errors=errors, values=values, status=400)
+    return redirect(editor_url(event_id, "speaker", "#speakers"))
+
+
+async def _speaker_page(request: Request, *, values=None, errors=None, status=200) -> Response:
+    user, event_id = organiser(request)
+    event = await get_event_for(user, event_id)
+    speaker_id = request.path_params["speaker_id"]
+    found = [s for s in await service.speakers_for(user, event_id) if s.id == speaker_id]
+    if not found:
+        raise NotFound()
+    context = {
+        "event": event,
+        "speaker": found[0],
+        "values": values or {f"speaker_{k}": v for k, v in speaker_values(found[0]).items()},
+        "errors": errors or {},
+    }
+    return render(request, "programmes/staff_speaker.html", context, status)
+
+
+async def speaker_page(request: Request) -> Response:
+    return await _speaker_page(request)
+
+
+async def update_speaker(request: Request) -> Response:
+    user, event_id = organiser(request)
+    form = speaker_from_form(unprefixed(await request.form(), "speaker_"))
+    values = {f"speaker_{k}": v for k, v in form.values.items()}
+    errors = {f"speaker_{k}": v for k, v in form.errors.items()}
+    if not errors:
+        try:
+            await service.update_speaker(
+                user, event_id, request.path_params["speaker_id"], form.data
+            )
+        except Invalid as exc:
+            errors = {f"speaker_{k}": v for k, v in exc.fields.items()}
+    if errors:
+        return await _speaker_page(request, values=values, errors=errors, status=400)
+    return redirect(editor_url(event_id, "speaker-saved", "#speakers"))
+
+
+async def invite_speaker(request: Request) -> Response:
+    user, event_id = organiser(request)
+    speaker_id = request.path_params["speaker_id"]
+    try:
+        await service.invite_speaker(user, event_id, speaker_id, settings_of(request))
+    except Invalid as exc:
+        errors = {f"invite_{speaker_id}": exc.fields.get("email", exc.message)}
+        return await _editor(request, errors=errors, status=400)
+    return redirect(editor_url(event_id, "invited", "#speakers"))
+
+
+async def remove_speaker(request: Request) -> Response:
+    user, event_id = organiser(request)
+    await service.remove_speaker(user, event_id, request.path_params["speaker_id"])
+    return redirect(editor_url(event_id, "speaker-removed", "#speakers"))
+
+
+async def publish(request: Request) -> Response:
+    user, event_id = organiser(request)
+    try:
+        await service.publish_programme(user, event_id, settings_of(request))
+    except (Invalid, Conflict) as exc:
+        errors = {"publish": exc.fields.get("sessions", exc.message)}
+        return await _editor(request, errors=errors, status=400)
+    return redirect(editor_url(event_id, "published", "#publish"))
+
+
+E = "/staff/events/{event_id:int}/programme"
+SESSION = f"{E}/sessions/{{session_id:int}}"
+
+routes = [
+    Route(E, editor, methods=["GET"]),
+    Route(f"{E}/rooms", add_room, methods=["POST"]),
+    Route(f"{E}/rooms/{{room_id:int}}/remove", remove_room, methods=["POST"]),
+    Route(f"{E}/sessions", add_session, methods=["POST"]),
+    Route(SESSION, session_page, methods=["GET"]),
+    Route(SESSION, update_session, methods=["POST"]),
+    Route(f"{SESSION}/speakers", session_speakers, methods=["POST"]),
+    Route(f"{SESSION}/cancel", cancel_session, methods=["POST"]),
+    Route(f"{SESSION}/restore", restore_session, methods=["POST"]),
+    Route(f"{E}/speakers", add_speaker, methods=["POST"]),
+    Route(f"{E}/speakers/{{speaker_id:int}}", speaker_page, methods=["GET"]),
+    Route(f"{E}/speakers/{{speaker_id:int}}", update_speaker, methods=["POST"]),
+    Route(f"{E}/speakers/{{speaker_id:int}}/invite", invite_speaker, methods=["POST"]),
+    Route(f"{E}/speakers/{{speaker_id:int}}/remove", remove_speaker, methods=["POST"]),
+    Route(f"{E}/publish", publish, methods=["POST"]),
+]
