@@ -127,10 +127,33 @@ async def _free_place(session_id: int) -> None:
     )
 
 
+async def _reclaim_places(session_id: int) -> int:
+    """Give back places held by delegates whose registration is no longer active.
+
+    Events cannot call into programmes (the layers run one way), so a cancelled
+    registration keeps its picks; its places are reclaimed here, when someone needs one.
+    Conditional on ``has_place`` so two reclaims at once release each place once.
+    """
+    stale = (
+        await AgendaPick.filter(session_id=session_id, has_place=True)
+        .exclude(registration__status=RegistrationStatus.REGISTERED)
+        .values_list("id", flat=True)
+    )
+    if not stale:
+        return 0
+    released = await AgendaPick.filter(id__in=list(stale), has_place=True).update(has_place=False)
+    if released:
+        await Session.filter(id=session_id, places_taken__gte=released).update(
+            places_taken=F("places_taken") - released
+        )
+    return released
+
+
 async def sign_up(token: str, session_id: int) -> Agenda:
     """Take a place in a workshop (and put it in the agenda); Conflict when it is full.
 
-    Side effects: one conditional UPDATE of places_taken; agenda pick with a place.
+    Side effects: one conditional UPDATE of places_taken (places of cancelled delegates
+    reclaimed first when full); agenda pick with a place.
     Signing up again keeps the one place.
     """
     async with in_transaction():
@@ -140,7 +163,10 @@ async def sign_up(token: str, session_id: int) -> Agenda:
             raise Conflict("This session does not take sign-ups.")
         pick = await AgendaPick.get_or_none(registration_id=registration.id, session_id=session_id)
         if pick is None or not pick.has_place:
-            if not await _take_place(session_id):
+            taken = await _take_place(session_id)
+            if not taken and await _reclaim_places(session_id):
+                taken = await _take_place(session_id)
+            if not taken:
                 raise Conflict("Sorry, this workshop is full.")
             if pick is None:
                 await AgendaPick.create(

@@ -122,6 +122,22 @@ async def test_sign_up_concurrently_never_exceeds_places(published, event, organ
     assert await AgendaPick.filter(session_id=workshop.id, has_place=True).count() == 3
 
 
+async def test_cancelled_delegates_place_goes_to_the_next_sign_up(
+    published, event, organiser, settings
+):
+    tokens = [(await registered(organiser, event, n, settings))[1] for n in range(1, 5)]
+    workshop = published["sessions"][2]  # three places
+    for token in tokens[:3]:
+        await sign_up(token, workshop.id)
+    await cancel_registration(tokens[0], settings)
+
+    await sign_up(tokens[3], workshop.id)
+
+    assert (await Session.get(id=workshop.id)).places_taken == 3
+    holders = await AgendaPick.filter(session_id=workshop.id, has_place=True).count()
+    assert holders == 3
+
+
 async def test_give_up_place_keeps_the_session_in_the_agenda(published, event, organiser, settings):
     _, token = await registered(organiser, event, 1, settings)
     workshop = published["sessions"][2]
