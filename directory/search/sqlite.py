@@ -12,19 +12,44 @@ MATCH only as quoted strings of word characters, so no FTS5 syntax can get throu
 from __future__ import annotations
 
 import difflib
+import functools
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 # Column weights for bm25, in the FTS column order: name, alternate_names,
-# description, services, themes. A name match must outrank a description match.
-WEIGHTS = "20.0, 8.0, 1.0, 2.0, 3.0"
+# description, services, themes, facets. A name match must outrank a description match.
+WEIGHTS = "20.0, 8.0, 1.0, 2.0, 3.0, 0.0"
+# People's words are looked for in these columns only; ``facets`` holds the entry's
+# status, kind, theme ids and area ids as tokens ("spublished kcommunity t3 a12").
+TEXT_COLUMNS = "{name alternate_names description services themes}"
 # SQLite's planner may start from the small taxonomy tables and walk every entry;
 # CROSS JOIN keeps the join order: matches first, then their entries.
 JOIN = "CROSS JOIN"
 
 
-def expression(query_tokens: list[str]) -> str:
-    return " AND ".join(f'"{token}"*' for token in query_tokens)
+def expression(query_tokens: list[str], columns: str = TEXT_COLUMNS) -> str:
+    words = " AND ".join(f'"{token}"*' for token in query_tokens)
+    return f"{columns} : ({words})"
+
+
+def _token(prefix: str, value: object) -> str:
+    """A facet token as an FTS5 string (quotes doubled: nothing else can get through)."""
+    text = f"{prefix}{value}".replace('"', '""')
+    return f'"{text}"'
+
+
+def facet_expression(
+    statuses: tuple[str, ...], kind: str = "", theme: int | None = None, area: int | None = None
+) -> str:
+    """Filters as a MATCH expression on the ``facets`` column."""
+    parts = ["(" + " OR ".join(_token("s", s) for s in statuses) + ")"] if statuses else []
+    if kind:
+        parts.append(_token("k", kind))
+    if theme is not None:
+        parts.append(_token("t", theme))
+    if area is not None:
+        parts.append(_token("a", area))
+    return "facets : (" + " AND ".join(parts) + ")"
 
 
 CONDITION = ""
@@ -64,3 +89,66 @@ async def similar_names(conn: BaseDBAsyncClient, word: str, statuses: tuple[str,
         [" OR ".join(f'"{w}"' for w in words), *statuses],
     )
     return [row["name"] for row in rows]
+
+
+# --- Row fetches for the bounded search (see ``directory.search._run_words``) ---------
+
+
+def _match(query_tokens, statuses, names_only, narrow) -> str:
+    """Filters go into MATCH only to narrow, and never the status: bm25 counts the rows
+    of every phrase in MATCH, and a status token is in most rows. Callers filter
+    status in Python."""
+    columns = "{name alternate_names}" if names_only else TEXT_COLUMNS
+    if narrow is None or not any(v not in ("", None) for v in narrow):
+        return expression(query_tokens, columns)
+    return f"{expression(query_tokens, columns)} AND {facet_expression((), *narrow)}"
+
+
+def count_sql(query_tokens: list[str], statuses: tuple[str, ...]) -> tuple[str, list]:
+    """How many entries match, whatever their status (as ``rows_sql`` without
+    ``narrow``): FTS5 answers this from its doclists alone."""
+    return (
+        "SELECT count(*) FROM directory_entry_fts WHERE directory_entry_fts MATCH ?",
+        [_match(query_tokens, statuses, False, None)],
+    )
+
+
+def rows_sql(
+    query_tokens: list[str],
+    limit: int,
+    statuses: tuple[str, ...],
+    names_only: bool = False,
+    narrow: tuple | None = None,
+) -> tuple[str, list]:
+    """Matches in rowid order (at most ``limit``): id, bm25 rank, name, facets, read from
+    the FTS row alone. ``names_only``: the words are in names or alternate names;
+    ``narrow``: (kind, theme id, area id) filters, applied inside MATCH."""
+    return (
+        f"SELECT rowid, bm25(directory_entry_fts, {WEIGHTS}), name, facets "
+        "FROM directory_entry_fts WHERE directory_entry_fts MATCH ? LIMIT ?",
+        [_match(query_tokens, statuses, names_only, narrow), limit],
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def _facets(text: str) -> tuple[str, str, tuple[int, ...], tuple[int, ...]]:
+    """(kind, status, theme ids, area ids) from a ``facets`` value; many rows share one."""
+    kind = status = ""
+    themes: list[int] = []
+    areas: list[int] = []
+    for token in text.split():
+        first = token[0]
+        if first == "t":
+            themes.append(int(token[1:]))
+        elif first == "a":
+            areas.append(int(token[1:]))
+        elif first == "k":
+            kind = token[1:]
+        elif first == "s":
+            status = token[1:]
+    return kind, status, tuple(themes), tuple(areas)
+
+
+def parse(row) -> tuple:
+    """(rank, name, id, kind, status, theme ids, area ids) from a row of ``rows_sql``."""
+    return (row[1], row[2], row[0], *_facets(row[3]))

@@ -19,6 +19,7 @@ MAX_TOKENS = 8
 MAX_TOKEN_CHARS = 40
 WORD = re.compile(r"[^\W_]+")
 SUFFIXES = ("ies", "ing", "es", "ed", "s", "e", "y")
+MARK, UNMARK, EMPTY = Markup("<mark>"), Markup("</mark>"), Markup("")
 
 
 def fold(text: str) -> str:
@@ -52,6 +53,17 @@ class Highlighter:
 
     def __init__(self, query_tokens: list[str]) -> None:
         self.prefixes = tuple({p for t in query_tokens for p in (t, _stem(t))})
+        # For ASCII text (most of it), one regular expression finds the same words: a
+        # word (a run of WORD characters) whose lower case starts with a prefix.
+        ascii_prefixes = sorted((p for p in self.prefixes if p.isascii()), key=len, reverse=True)
+        self.ascii_words = (
+            re.compile(
+                r"(?<![^\W_])(?:" + "|".join(map(re.escape, ascii_prefixes)) + r")[^\W_]*",
+                re.IGNORECASE | re.ASCII,
+            )
+            if ascii_prefixes
+            else None
+        )
 
     def matches(self, word: str) -> bool:
         lowered = word.lower()
@@ -60,6 +72,8 @@ class Highlighter:
 
     def mark(self, text: str) -> Markup:
         """``text`` escaped, with words that match the query wrapped in ``<mark>``."""
+        if text.isascii():
+            return self._mark_ascii(text)
         out: list[Markup] = []
         last = 0
         for match in WORD.finditer(text) if self.prefixes else ():
@@ -69,6 +83,19 @@ class Highlighter:
                 last = match.end()
         out.append(escape(text[last:]))
         return Markup("").join(out)
+
+    def _mark_ascii(self, text: str) -> Markup:
+        if self.ascii_words is None:
+            return escape(text)
+        out: list[Markup] = []
+        last = 0
+        for match in self.ascii_words.finditer(text):
+            out += (escape(text[last : match.start()]), MARK, escape(match.group()), UNMARK)
+            last = match.end()
+        if not out:
+            return escape(text)
+        out.append(escape(text[last:]))
+        return EMPTY.join(out)
 
     def snippet(self, text: str, words: int = 30) -> Markup:
         """About ``words`` words of ``text`` around its first match, highlighted."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from convenor.mail.models import OutboxMessage
+from directory import search as search_module
 from directory.models import Entry, EntryChange, Status
 from tests.conftest import csrf_token
 from tests.directory.conftest import make_entry
@@ -36,6 +37,17 @@ async def test_search_page_lists_published_entries(client, taxonomy):
     assert "Bitterne Park <mark>Litter</mark> Pickers" in response.text
     assert "Pending Litter Group" not in response.text
     assert "1 result for “litter”" in response.text
+
+
+async def test_search_page_says_about_when_counts_are_estimated(client, taxonomy, monkeypatch):
+    monkeypatch.setattr(search_module, "CAP", 3)
+    for i in range(6):
+        await make_entry(f"Allotment {i}", description=f"Garden plots, group {i}.")
+
+    response = await client.get("/directory", params={"q": "garden"})
+
+    assert "About 6 results for “garden”" in response.text
+    assert "Community group (about 6)" in response.text
 
 
 async def test_search_page_hostile_query_is_answered(client, taxonomy):

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from directory.models import Entry, Status
+from directory import search as search_module
+from directory.models import Area, Entry, Status
 from directory.search import SearchQuery, search
 from tests.directory.conftest import make_entry
 
@@ -183,3 +184,65 @@ async def test_search_index_follows_theme_changes(taxonomy):
     await entry.themes.clear()
 
     assert names(await search(SearchQuery(text="hate crime"))) == []
+
+
+async def test_search_counts_are_exact_up_to_the_cap(taxonomy):
+    for i in range(4):
+        await make_entry(f"Garden Group {i}", themes=["knife-crime"])
+
+    page = await search(SearchQuery(text="garden"))
+
+    assert (page.total, page.approximate) == (4, False)
+    assert {f.value: f.count for f in page.facets["theme"]} == {"knife-crime": 4}
+
+
+async def test_search_beyond_the_cap_estimates_and_still_ranks_names_first(taxonomy, monkeypatch):
+    monkeypatch.setattr(search_module, "CAP", 3)
+    for i in range(6):
+        await make_entry(f"Allotment {i}", description=f"Garden plots, group {i}.")
+    await make_entry("Garden Club", description="Plots for all.")
+
+    page = await search(SearchQuery(text="garden"))
+
+    assert page.approximate
+    assert page.total == 7
+    assert names(page)[0] == "Garden Club"
+    assert {f.value: f.count for f in page.facets["kind"]} == {"community": 7}
+
+
+async def test_search_beyond_the_cap_finds_what_a_selective_filter_keeps(taxonomy, monkeypatch):
+    monkeypatch.setattr(search_module, "CAP", 3)
+    for i in range(6):
+        await make_entry(f"Allotment {i}", description="Garden plots.", themes=["hate-crime"])
+    await make_entry("Late Allotment", description="Garden plots.", themes=["knife-crime"])
+
+    page = await search(SearchQuery(text="garden", theme="knife-crime"))
+
+    assert (names(page), page.total, page.approximate) == (["Late Allotment"], 1, False)
+    assert {f.value: f.count for f in page.facets["theme"]}["knife-crime"] == 1
+
+
+async def test_search_filter_words_are_not_searchable_text(taxonomy):
+    await make_entry("Portswood Youth Club", themes=["knife-crime"], areas=["bevois"])
+
+    for text in ("spublished", "kcommunity", "t1", "a1", "published community"):
+        assert (await search(SearchQuery(text=text))).total == 0, text
+
+
+async def test_search_index_follows_status_kind_and_area_changes(taxonomy):
+    entry = await make_entry("Portswood Boxing", areas=["bevois"])
+    shirley = await Area.get(slug="shirley")
+
+    await entry.areas.clear()
+    await entry.areas.add(shirley)
+    await Entry.filter(id=entry.id).update(kind="network")
+
+    assert names(await search(SearchQuery(text="boxing", area="shirley"))) == ["Portswood Boxing"]
+    assert names(await search(SearchQuery(text="boxing", area="bevois"))) == []
+    assert names(await search(SearchQuery(text="boxing", kind="network"))) == ["Portswood Boxing"]
+
+    await Entry.filter(id=entry.id).update(status=Status.HIDDEN)
+
+    assert names(await search(SearchQuery(text="boxing"))) == []
+    hidden = await search(SearchQuery(text="boxing", statuses=("hidden",)))
+    assert names(hidden) == ["Portswood Boxing"]
