@@ -20,20 +20,19 @@ import argparse
 import asyncio
 import os
 import secrets
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-import asyncpg
 from tortoise import Tortoise
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from harness import HELLO, scratch_postgres, serve  # noqa: E402
 
 from convenor import auth, migrate  # noqa: E402
 from convenor.app import create_app  # noqa: E402
@@ -47,65 +46,13 @@ from events.invitations import import_invitees  # noqa: E402
 from events.models import Event, Registration, RegistrationStatus  # noqa: E402
 from events.service import create_event, publish_event  # noqa: E402
 
+BACKLOG = ("--backlog", "4096")  # 1,000 connections arrive at once
 SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
-
-
-async def hello(scope, receive, send):
-    """The raw ASGI hello-world the registration endpoint is compared with."""
-    if scope["type"] != "http":
-        return
-    headers = [(b"content-type", b"text/plain"), (b"content-length", b"13")]
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
-    await send({"type": "http.response.body", "body": b"Hello, world!"})
 
 
 def app_without_mail_worker():
     """The app as deployed with a separate ``convenor worker`` process for mail."""
     return create_app(Settings.from_env(), run_worker=False)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def serve(target: str, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    command = [
-        sys.executable, "-m", "uvicorn", target, "--port", str(port), "--workers", "1",
-        "--log-level", "warning", "--no-access-log", "--backlog", "4096",
-        "--app-dir", str(ROOT / "benchmarks"),
-    ]  # fmt: skip
-    if target.endswith(("app_from_env", "app_without_mail_worker")):
-        command.append("--factory")
-    process = subprocess.Popen(command, env=env, cwd=str(ROOT))
-    for _ in range(400):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.1):
-                return process, port
-        except OSError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError(f"{target} did not start")
-
-
-async def create_database(server: str) -> tuple[str, str]:
-    name = f"convenor_bench_{secrets.token_hex(4)}"
-    conn = await asyncpg.connect(server.replace("postgres://", "postgresql://", 1))
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return urlsplit(server)._replace(path=f"/{name}").geturl(), name
-
-
-async def drop_database(server: str, name: str) -> None:
-    conn = await asyncpg.connect(server.replace("postgres://", "postgresql://", 1))
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 async def prepare(settings: Settings, attempts: int, seats: int) -> tuple[int, list[str]]:
@@ -192,43 +139,44 @@ async def burst(port: int, requests: list[bytes]) -> tuple[float, list[int]]:
 
 
 async def main(args) -> dict:
-    url, name = await create_database(args.database)
+    async with scratch_postgres(args.database) as url:
+        return await _run(args, url)
+
+
+async def _run(args, url: str) -> dict:
     data_dir = tempfile.mkdtemp(prefix="convenor-bench-")
     secret = secrets.token_urlsafe(40)
     settings = Settings(database_url=url, secret_key=secret, data_dir=Path(data_dir))
+    await asyncio.to_thread(migrate.upgrade, url)
+    event_id, tokens = await prepare(settings, args.attempts, args.seats)
+    env = {
+        **os.environ,
+        "CONVENOR_DATABASE_URL": url,
+        "CONVENOR_DATA_DIR": data_dir,
+        "CONVENOR_SECRET_KEY": secret,
+        "CONVENOR_BASE_URL": "http://127.0.0.1:8000",
+        "PYTHONPATH": str(ROOT),
+    }
+    process, port = serve(HELLO, env, extra=BACKLOG)
     try:
-        await asyncio.to_thread(migrate.upgrade, url)
-        event_id, tokens = await prepare(settings, args.attempts, args.seats)
-        env = {
-            **os.environ,
-            "CONVENOR_DATABASE_URL": url,
-            "CONVENOR_DATA_DIR": data_dir,
-            "CONVENOR_SECRET_KEY": secret,
-            "CONVENOR_BASE_URL": "http://127.0.0.1:8000",
-            "PYTHONPATH": str(ROOT),
-        }
-        process, port = serve("events_registration:hello", env)
-        try:
-            hello_get = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-            await burst(port, [hello_get] * 50)  # warm up
-            hello_seconds, hello_statuses = await burst(port, [hello_get] * args.attempts)
-        finally:
-            process.terminate()
-            process.wait(10)
-        target = "convenor.asgi:app_from_env"
-        if not args.mail_worker:
-            target = "events_registration:app_without_mail_worker"
-        process, port = serve(target, env)
-        try:
-            await burst(port, [b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"])
-            raws = [registration_request(t, n, secret) for n, t in enumerate(tokens)]
-            seconds, statuses = await burst(port, raws)
-        finally:
-            process.terminate()
-            process.wait(10)
-        found = await outcome(settings, event_id)
+        hello_get = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        await burst(port, [hello_get] * 50)  # warm up
+        hello_seconds, hello_statuses = await burst(port, [hello_get] * args.attempts)
     finally:
-        await drop_database(args.database, name)
+        process.terminate()
+        process.wait(10)
+    target = "convenor.asgi:app_from_env"
+    if not args.mail_worker:
+        target = "events_registration:app_without_mail_worker"
+    process, port = serve(target, env, factory=True, extra=BACKLOG)
+    try:
+        await burst(port, [b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"])
+        raws = [registration_request(t, n, secret) for n, t in enumerate(tokens)]
+        seconds, statuses = await burst(port, raws)
+    finally:
+        process.terminate()
+        process.wait(10)
+    found = await outcome(settings, event_id)
     answered = sum(1 for s in statuses if s)
     result = {
         "mail_worker": "in-process" if args.mail_worker else "separate",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
 import tempfile
 import time
 from dataclasses import replace
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import aiosmtplib
 from aiosmtpd.controller import Controller
+from harness import free_port
 from tortoise import Tortoise
 
 from convenor import migrate
@@ -39,12 +39,6 @@ class Sink:
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def main(messages: int, database_url: str | None) -> None:

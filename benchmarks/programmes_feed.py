@@ -21,23 +21,20 @@ import argparse
 import asyncio
 import os
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import asyncpg  # noqa: E402
 import programmes_data as data  # noqa: E402
+from harness import HELLO, scratch_postgres, serve, throughput  # noqa: E402
 from starlette.applications import Starlette  # noqa: E402
 from starlette.requests import Request  # noqa: E402
 from starlette.responses import Response  # noqa: E402
@@ -59,15 +56,6 @@ from programmes.speakers import add_speaker  # noqa: E402
 from programmes.view import published_programme, view_from_snapshot  # noqa: E402
 
 BASE = "https://convenor.example.org"
-
-
-async def hello(scope, receive, send):
-    """The raw ASGI hello-world the feed is compared with."""
-    if scope["type"] != "http":
-        return
-    headers = [(b"content-type", b"text/plain"), (b"content-length", b"13")]
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
-    await send({"type": "http.response.body", "body": b"Hello, world!"})
 
 
 async def feed(request: Request) -> Response:
@@ -163,54 +151,15 @@ def in_process() -> dict:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def serve(target: str, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    command = [sys.executable, "-m", "uvicorn", target, "--port", str(port), "--log-level",
-               "warning", "--no-access-log", "--app-dir", str(ROOT / "benchmarks")]  # fmt: skip
-    if target.endswith("app_from_env"):
-        command.append("--factory")
-    process = subprocess.Popen(command, env=env, cwd=str(ROOT))
-    for _ in range(200):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.1):
-                return process, port
-        except OSError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError(f"{target} did not start")
-
-
-async def _client(port: int, path: str, deadline: float, counter: list[int]) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    while time.perf_counter() < deadline:
-        writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
-        head = await reader.readuntil(b"\r\n\r\n")
-        status = int(head.split(b" ", 2)[1])
-        length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                      if line.lower().startswith(b"content-length:"))  # fmt: skip
-        await reader.readexactly(length)
-        if status != 200:
-            raise RuntimeError(f"GET {path} answered {status}")
-        counter[0] += 1
-    writer.close()
-
-
-async def throughput(port: int, path: str, seconds: float, connections: int = 8) -> float:
-    await _client(port, path, time.perf_counter() + 0.5, [0])  # warm up
-    counter = [0]
-    start = time.perf_counter()
-    deadline = start + seconds
-    await asyncio.gather(*[_client(port, path, deadline, counter) for _ in range(connections)])
-    return counter[0] / (time.perf_counter() - start)
-
-
-async def over_http(database_url: str, data_dir: str, seconds: float) -> dict:
+async def over_http(
+    database_url: str,
+    data_dir: str,
+    seconds: float,
+    label: str = "feed",
+    target: str = "programmes_feed:app_from_env",
+    path: str = "/events/{event_id}/programme.ics",
+) -> dict:
+    """Requests per second for ``path`` (served by ``target``) and for hello-world."""
     await asyncio.to_thread(migrate.upgrade, database_url)
     settings = Settings(database_url=database_url, secret_key="x" * 40, data_dir=Path(data_dir))
     await Tortoise.init(config=tortoise_config(settings))
@@ -221,42 +170,38 @@ async def over_http(database_url: str, data_dir: str, seconds: float) -> dict:
     env = {**os.environ, "CONVENOR_DATABASE_URL": database_url, "CONVENOR_DATA_DIR": data_dir,
            "CONVENOR_SECRET_KEY": secrets.token_urlsafe(40), "PYTHONPATH": str(ROOT)}  # fmt: skip
     results = {}
-    for label, target, path in (
-        ("hello", "programmes_feed:hello", "/"),
-        ("feed", "programmes_feed:app_from_env", f"/events/{event_id}/programme.ics"),
+    for name, app, factory, url in (
+        ("hello", HELLO, False, "/"),
+        (label, target, True, path.format(event_id=event_id)),
     ):
-        process, port = serve(target, env)
+        process, port = serve(app, env, factory=factory)
         try:
-            results[f"{label}_rps"] = round(await throughput(port, path, seconds))
+            results[f"{name}_rps"] = round(await throughput(port, url, seconds))
         finally:
             process.terminate()
             process.wait(10)
-    results["ratio"] = round(results["feed_rps"] / results["hello_rps"], 3)
+    results["ratio"] = round(results[f"{label}_rps"] / results["hello_rps"], 3)
     return results
 
 
-async def main() -> None:
+async def run(in_process_result: dict, **page) -> None:
+    """Command line shared with programmes_page.py: --seconds, --postgres URL."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--postgres", default="")
     args = parser.parse_args()
-    print("in-process:", in_process())
+    print("in-process:", in_process_result)
     with tempfile.TemporaryDirectory() as tmp:
         if not args.postgres:
-            print("sqlite:", await over_http(f"sqlite://{tmp}/bench.sqlite3", tmp, args.seconds))
+            url = f"sqlite://{tmp}/bench.sqlite3"
+            print("sqlite:", await over_http(url, tmp, args.seconds, **page))
             return
-        name = f"convenor_bench_{secrets.token_hex(4)}"
-        server = args.postgres.replace("postgres://", "postgresql://", 1)
-        conn = await asyncpg.connect(server)
-        await conn.execute(f'CREATE DATABASE "{name}"')
-        await conn.close()
-        url = urlsplit(args.postgres)._replace(path=f"/{name}").geturl()
-        try:
-            print("postgres:", await over_http(url, tmp, args.seconds))
-        finally:
-            conn = await asyncpg.connect(server)
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await conn.close()
+        async with scratch_postgres(args.postgres) as url:
+            print("postgres:", await over_http(url, tmp, args.seconds, **page))
+
+
+async def main() -> None:
+    await run(in_process())
 
 
 if __name__ == "__main__":

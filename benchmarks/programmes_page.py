@@ -14,30 +14,21 @@ Usage:
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import os
-import secrets
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import asyncpg  # noqa: E402
 import programmes_data as data  # noqa: E402
-from programmes_feed import seed, serve, throughput  # noqa: E402
-from tortoise import Tortoise  # noqa: E402
+from programmes_feed import run  # noqa: E402
 
-from convenor import migrate  # noqa: E402
 from convenor.app import create_app  # noqa: E402
-from convenor.db import tortoise_config  # noqa: E402
 from convenor.settings import Settings  # noqa: E402
 from convenor.templating import make_environment  # noqa: E402
 from programmes.public_routes import PAGE, programme_context, public_downloads  # noqa: E402
@@ -68,53 +59,13 @@ def in_process() -> dict:
     return {"render_ms": round(statistics.median(timings) * 1000, 2), "page_kb": len(html) // 1024}
 
 
-async def over_http(database_url: str, data_dir: str, seconds: float) -> dict:
-    await asyncio.to_thread(migrate.upgrade, database_url)
-    settings = Settings(database_url=database_url, secret_key="x" * 40, data_dir=Path(data_dir))
-    await Tortoise.init(config=tortoise_config(settings))
-    try:
-        event_id = await seed(settings)
-    finally:
-        await Tortoise.close_connections()
-    env = {**os.environ, "CONVENOR_DATABASE_URL": database_url, "CONVENOR_DATA_DIR": data_dir,
-           "CONVENOR_SECRET_KEY": secrets.token_urlsafe(40), "PYTHONPATH": str(ROOT)}  # fmt: skip
-    results = {}
-    for label, target, path in (
-        ("hello", "programmes_feed:hello", "/"),
-        ("page", "programmes_page:app_from_env", f"/events/{event_id}/programme"),
-    ):
-        process, port = serve(target, env)
-        try:
-            results[f"{label}_rps"] = round(await throughput(port, path, seconds))
-        finally:
-            process.terminate()
-            process.wait(10)
-    results["ratio"] = round(results["page_rps"] / results["hello_rps"], 3)
-    return results
-
-
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=5)
-    parser.add_argument("--postgres", default="")
-    args = parser.parse_args()
-    print("in-process:", in_process())
-    with tempfile.TemporaryDirectory() as tmp:
-        if not args.postgres:
-            print("sqlite:", await over_http(f"sqlite://{tmp}/bench.sqlite3", tmp, args.seconds))
-            return
-        name = f"convenor_bench_{secrets.token_hex(4)}"
-        server = args.postgres.replace("postgres://", "postgresql://", 1)
-        conn = await asyncpg.connect(server)
-        await conn.execute(f'CREATE DATABASE "{name}"')
-        await conn.close()
-        url = urlsplit(args.postgres)._replace(path=f"/{name}").geturl()
-        try:
-            print("postgres:", await over_http(url, tmp, args.seconds))
-        finally:
-            conn = await asyncpg.connect(server)
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await conn.close()
+    await run(
+        in_process(),
+        label="page",
+        target="programmes_page:app_from_env",
+        path="/events/{event_id}/programme",
+    )
 
 
 if __name__ == "__main__":
