@@ -167,7 +167,9 @@ async def add_pending_entry(
     return await create_entry(data, status=Status.PENDING, how=provenance, source=source)
 
 
-async def _rate_limit(action: str, client_address: str) -> None:
+async def limit_public_form(action: str, client_address: str) -> None:
+    """Count one public form submission; raises RateLimited past the hourly limit.
+    Side effects: an attempt row (only a hash of the address is kept)."""
     since = now() - timedelta(hours=1)
     key = hash_secret(f"directory:{client_address}")
     attempts = PublicAttempt.filter(action=action, client_key=key, created_at__gte=since)
@@ -185,7 +187,7 @@ async def list_your_group(
     A filled-in honeypot field means a bot: nothing is saved and None comes back, so the
     bot sees the same reply as a person. Raises RateLimited after too many submissions.
     """
-    await _rate_limit("list", client_address)
+    await limit_public_form("list", client_address)
     if honeypot.strip():
         return None
     async with in_transaction():
@@ -240,7 +242,7 @@ async def request_edit_link(
     The reply is the same whether or not the address matched, so the form does not
     reveal who the contact is.
     """
-    await _rate_limit("edit-link", client_address)
+    await limit_public_form("edit-link", client_address)
     async with in_transaction():
         entry = await Entry.get_or_none(id=entry_id)
         if entry is None or entry.status not in (Status.PUBLISHED, Status.PENDING):

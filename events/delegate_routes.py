@@ -1,7 +1,6 @@
 """The delegate's pages, reached only through their personal link (/i/<token>): the
 invitation, registering or declining, the confirmation with a check-in QR code,
-managing the registration, their data, the calendar file and nominations. Also the
-event page for public and unlisted events (/events/<uuid>) and its calendar file.
+managing the registration, their data, the calendar file and nominations.
 
 A dead, revoked or unknown link is 404, like a page that does not exist.
 """
@@ -17,9 +16,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from convenor.errors import Invalid, NotFound
-from convenor.web import current_user, redirect, render, settings_of
+from convenor.web import redirect, render, settings_of
 from directory.search import SearchQuery, search
-from events import delegates, emails, invitations, registration, service
+from events import delegates, emails, invitations, registration
 from events.delegates import DelegateView
 from events.forms import nomination_from_form, registration_from_form, substitute_from_form
 from events.models import RegistrationStatus
@@ -257,17 +256,6 @@ async def delegate_list(request: Request) -> Response:
     return render(request, "events/shared_list.html", context)
 
 
-async def event_page(request: Request) -> Response:
-    event = await service.event_page(request.path_params["uuid"], current_user(request))
-    return render(request, "events/event_page.html", {"event": event})
-
-
-async def event_calendar(request: Request) -> Response:
-    event = await service.event_page(request.path_params["uuid"], current_user(request))
-    link = f"{settings_of(request).base_url}/events/{event.uuid}"
-    return _ics(emails.calendar_download(event, link=link))
-
-
 T = "/i/{token:str}"
 
 routes = [
@@ -285,6 +273,4 @@ routes = [
     Route(f"{T}/nominate", nominate_form, methods=["GET"]),
     Route(f"{T}/nominate", nominate, methods=["POST"]),
     Route(f"{T}/delegates", delegate_list, methods=["GET"]),
-    Route("/events/{uuid:str}", event_page, methods=["GET"]),
-    Route("/events/{uuid:str}/event.ics", event_calendar, methods=["GET"]),
 ]

@@ -138,6 +138,8 @@ class Invitation(Model):
     sent_at = fields.DatetimeField(null=True)  # the last invitation email
     reminded_at = fields.DatetimeField(null=True)
     responded_at = fields.DatetimeField(null=True)
+    # Set when the person asked for a place from a public or unlisted event's page.
+    requested_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "event_invitation"

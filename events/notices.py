@@ -60,6 +60,14 @@ async def send_invitation(
     return await _queue(settings, event, invitation, template, invitation.name, extra)
 
 
+async def send_place_link(
+    settings: Settings, event: Event, invitation: Invitation
+) -> OutboxMessage:
+    """The personal link for someone who asked for a place from the event's page."""
+    link = await fresh_link(invitation, settings)
+    return await _queue(settings, event, invitation, "place_link", invitation.name, {"link": link})
+
+
 async def send_with_invite(
     settings: Settings,
     event: Event,

@@ -1,8 +1,9 @@
 """Event pages: the organiser's events (list, create, edit, dashboard, publish, cancel).
 
 Invitee pages are in ``events.invitee_routes``, the delegate list, exports and check-in
-in ``events.desk_routes``, and the delegate's own pages (from the personal link) in
-``events.delegate_routes``; all are mounted from ``routes`` here.
+in ``events.desk_routes``, the delegate's own pages (from the personal link) in
+``events.delegate_routes`` and the pages for anyone in ``events.public_routes``; all are
+mounted from ``routes`` here.
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ from convenor.app import DashboardPanel
 from convenor.errors import Invalid
 from convenor.models import Role, User
 from convenor.web import redirect, render, require_staff, settings_of
-from events import delegate_routes, desk_routes, invitee_routes, overview, questions, service
+from events import (
+    delegate_routes,
+    desk_routes,
+    invitee_routes,
+    overview,
+    public_routes,
+    questions,
+    service,
+)
 from events.desk_routes import organiser
 from events.forms import event_form_values, event_from_form, question_from_form
 
@@ -211,6 +220,7 @@ routes = [
     *invitee_routes.routes,
     *desk_routes.routes,
     *delegate_routes.routes,
+    *public_routes.routes,
 ]
 
 dashboard_panels = [
