@@ -2,7 +2,8 @@
 invitees; the invitation arrives at a real SMTP server; the delegate registers from
 the link; the calendar invite reads back in London time; a new start time reaches the
 delegate as an update (same UID, higher SEQUENCE); the delegate cancels (METHOD:CANCEL).
-axe-core checks the registration, manage and dashboard pages.
+axe-core checks the registration, manage and dashboard pages. And a visitor asks for a
+place at a public event, gets the link by email and registers.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from zoneinfo import ZoneInfo
 import vobject
 
 from convenor.mail.worker import deliver_due
-from events.models import Event
+from events import service as events_service
+from events.models import Event, Visibility
 from tests.browser import assert_accessible
 from tests.conftest import STAFF_PASSWORD
+
+from .conftest import event_data
 
 LONDON = ZoneInfo("Europe/London")
 INVITEES = (
@@ -72,6 +76,12 @@ async def create_event(page) -> int:
     await page.get_by_role("button", name="Publish the event").click()
     await page.wait_for_url("**?done=published")
     return event_id
+
+
+async def create_public_event(organiser) -> Event:
+    data = event_data(visibility=Visibility.PUBLIC.value)
+    made = await events_service.create_event(organiser, data)
+    return await events_service.publish_event(organiser, made.id)
 
 
 async def import_and_send(page, event_id: int) -> None:
@@ -151,3 +161,33 @@ async def test_check_in_desk_works_in_a_browser(page, organiser, settings):
 
     assert await page.get_by_label("Check-in code").get_attribute("autofocus") == ""
     await assert_accessible(page)
+
+
+async def test_asking_for_a_place_at_a_public_event_journey(
+    page, live_server, organiser, settings, smtp_server
+):
+    made = await create_public_event(organiser)
+
+    await page.goto("/events")
+    await assert_accessible(page)
+    await page.get_by_role("link", name=made.title).click()
+    await page.get_by_label("Your email address").fill("priya@youthclub.example.org")
+    await page.get_by_role("button", name="Email me a link to register").click()
+    error = await page.locator("#name-error").text_content()
+    assert " ".join(error.split()) == "Error: Enter your name"
+    assert await page.get_by_label("Your email address").input_value() == (
+        "priya@youthclub.example.org"
+    )
+    await assert_accessible(page)
+    await page.get_by_label("Your name").fill("Priya Shah")
+    await page.get_by_role("button", name="Email me a link to register").click()
+    await page.wait_for_url("**/asked")
+    assert await page.locator("h1").inner_text() == "Check your email"
+
+    [message] = await delivered(settings, smtp_server, "priya@youthclub.example.org")
+    link = re.search(r"(http://\S+/i/\S+)", part(message, "text/plain")).group(1)
+    await page.goto(link)
+    assert await page.get_by_label("Your name").input_value() == "Priya Shah"
+    await page.get_by_role("button", name="Register").click()
+    await page.wait_for_url("**/registered")
+    assert await page.locator("h1").inner_text() == "You are registered"
