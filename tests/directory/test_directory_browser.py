@@ -1,5 +1,6 @@
 """The self-listing journey in a real browser: submit, confirm by the emailed link,
-approve as a moderator, find it by search; axe-core on search, entry and form pages."""
+approve as a moderator, find it by search; axe-core on search, entry and form pages,
+and on the moderator's queue, entry and edit pages."""
 
 from __future__ import annotations
 
@@ -42,7 +43,10 @@ async def test_self_listing_journey_in_browser(page, taxonomy):
     await page.fill("#password", STAFF_PASSWORD)
     await page.click("button[type=submit]")
     await page.goto("/staff/directory")
+    await assert_accessible(page)
     await page.click("main table a:has-text('Lordshill Lantern Walkers')")
+    await page.wait_for_selector("h1:has-text('Lordshill Lantern Walkers')")
+    await assert_accessible(page)
     await page.click("button:has-text('Approve and publish')")
     await page.wait_for_selector("text=status published")
 
@@ -73,4 +77,22 @@ async def test_list_form_errors_are_accessible(page, taxonomy):
     await page.wait_for_selector(".error-summary")
 
     assert await page.locator(".error-summary li").count() == 5
+    await assert_accessible(page)
+
+
+async def test_staff_edit_form_with_errors_is_accessible(page, taxonomy):
+    moderator = await make_staff(Role.MODERATOR)
+    entry = await make_entry("Sholing Boxing Club", themes=["knife-crime"], areas=["sholing"])
+    await page.goto("/login")
+    await page.fill("#email", moderator.email)
+    await page.fill("#password", STAFF_PASSWORD)
+    await page.click("button[type=submit]")
+
+    await page.goto(f"/staff/directory/{entry.id}/edit")
+    await assert_accessible(page)
+    await page.fill("#name", "")
+    await page.click("main form button[type=submit]")
+    await page.wait_for_selector(".error-summary")
+
+    assert await page.locator(".error-summary li").count() == 1
     await assert_accessible(page)
