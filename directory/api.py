@@ -1,8 +1,9 @@
 """The directory's JSON API under /api/v1: search and read published entries (anyone),
-create and update entries (staff tokens with the moderator or admin role).
+create, update and read any entry (staff tokens with the moderator or admin role).
 
 The same service functions as the pages; public answers go through ``public_view``,
-so private contact fields and hidden addresses never appear.
+so private contact fields and hidden addresses never appear. Moderators get
+``staff_view``: every status, the exact address, the private contact and provenance.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from spectree import Response as SpecResponse
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from tortoise.transactions import in_transaction
 
 from convenor.api import ErrorResponse, api_user, spec
 from convenor.errors import Invalid
@@ -21,7 +23,7 @@ from convenor.models import Role
 from directory import moderation, service
 from directory.forms import entry_from_mapping
 from directory.models import How, Status
-from directory.present import public_view
+from directory.present import public_view, staff_view
 from directory.search import SearchQuery, search
 
 
@@ -72,6 +74,23 @@ class EntryOut(BaseModel):
     services: list[ServiceOut]
     last_reviewed: str | None
     updated_at: str | None
+
+
+class ProvenanceOut(BaseModel):
+    how: str
+    source: str
+    at: str | None
+
+
+class StaffEntryOut(EntryOut):
+    """An entry as moderators see it: address and postcode are exact even when hidden."""
+
+    status: str
+    contact_name: str
+    contact_email: str
+    confirmed_at: str | None
+    published_at: str | None
+    provenance: list[ProvenanceOut]
 
 
 class Hit(BaseModel):
@@ -140,9 +159,17 @@ def _data(body: EntryIn | None):
     return data
 
 
-async def _entry_json(entry_id: int, status_code: int = 200) -> JSONResponse:
+async def _staff_json(entry_id: int, status_code: int = 200) -> JSONResponse:
     entry = await service.staff_entry(entry_id)
-    return JSONResponse(EntryOut(**public_view(entry)).model_dump(), status_code=status_code)
+    return JSONResponse(StaffEntryOut(**staff_view(entry)).model_dump(), status_code=status_code)
+
+
+async def _is_moderator(request: Request) -> bool:
+    """Whether the request carries a moderator's or admin's token (a bad token is 401)."""
+    if not request.headers.get("authorization"):
+        return False
+    user = await api_user(request)
+    return user.role in (Role.MODERATOR, Role.ADMIN)
 
 
 @spec.validate(
@@ -185,17 +212,27 @@ async def search_entries(request: Request) -> Response:
 
 
 @spec.validate(
-    resp=SpecResponse(HTTP_200=EntryOut, HTTP_404=ErrorResponse), tags=["directory"], security={}
+    resp=SpecResponse(HTTP_200=EntryOut, HTTP_401=ErrorResponse, HTTP_404=ErrorResponse),
+    tags=["directory"],
+    security=[{}, {"bearer": []}],
 )
 async def read_entry(request: Request) -> Response:
-    """One published entry."""
+    """One published entry; with a moderator's token, any entry as moderators see it
+    (``StaffEntryOut``: status, exact address, private contact, provenance)."""
+    if await _is_moderator(request):
+        return await _staff_json(request.path_params["entry_id"])
     entry = await service.public_entry(request.path_params["entry_id"])
     return JSONResponse(EntryOut(**public_view(entry)).model_dump())
 
 
 @spec.validate(
     json=EntryIn,
-    resp=SpecResponse(HTTP_201=EntryOut, HTTP_401=ErrorResponse, HTTP_422=ErrorResponse),
+    resp=SpecResponse(
+        HTTP_201=StaffEntryOut,
+        HTTP_401=ErrorResponse,
+        HTTP_403=ErrorResponse,
+        HTTP_422=ErrorResponse,
+    ),
     tags=["directory"],
 )
 async def create_entry(request: Request) -> Response:
@@ -208,13 +245,17 @@ async def create_entry(request: Request) -> Response:
         how=How.STAFF,
         source=f"Added through the API by {user.email}",
     )
-    return await _entry_json(entry.id, 201)
+    return await _staff_json(entry.id, 201)
 
 
 @spec.validate(
     json=EntryIn,
     resp=SpecResponse(
-        HTTP_200=EntryOut, HTTP_401=ErrorResponse, HTTP_404=ErrorResponse, HTTP_422=ErrorResponse
+        HTTP_200=StaffEntryOut,
+        HTTP_401=ErrorResponse,
+        HTTP_403=ErrorResponse,
+        HTTP_404=ErrorResponse,
+        HTTP_422=ErrorResponse,
     ),
     tags=["directory"],
 )
@@ -223,10 +264,12 @@ async def update_entry(request: Request) -> Response:
     await api_user(request, {Role.MODERATOR})
     body: EntryIn | None = request.context.json  # type: ignore[attr-defined]
     entry_id = request.path_params["entry_id"]
-    await service.update_entry(entry_id, _data(body))
-    if body is not None:
-        await moderation.set_status(entry_id, body.status)
-    return await _entry_json(entry_id)
+    data = _data(body)
+    async with in_transaction():  # fields and status together, or neither
+        await service.update_entry(entry_id, data)
+        if body is not None:
+            await moderation.set_status(entry_id, body.status)
+    return await _staff_json(entry_id)
 
 
 routes = [

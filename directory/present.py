@@ -1,7 +1,8 @@
 """What the public may see of an entry: one function used by pages, the API and exports.
 
 Private contact fields never leave it, and an entry with "hide exact address" shows
-its town only, never the street address or postcode.
+its town only, never the street address or postcode. ``staff_view`` adds them back,
+with the status and provenance, for moderators only.
 """
 
 from __future__ import annotations
@@ -57,4 +58,24 @@ def public_view(entry: Entry) -> dict[str, Any]:
         ],
         "last_reviewed": _iso(entry.reviewed_at),
         "updated_at": _iso(entry.updated_at),
+    }
+
+
+def staff_view(entry: Entry) -> dict[str, Any]:
+    """Everything a moderator sees of an entry whose themes, areas, services and
+    provenance are fetched: the public fields plus the exact address, the private
+    contact, the status and how the entry came to be known."""
+    return {
+        **public_view(entry),
+        "address": entry.address,
+        "postcode": entry.postcode,
+        "status": entry.status.value if hasattr(entry.status, "value") else entry.status,
+        "contact_name": entry.contact_name,
+        "contact_email": entry.contact_email,
+        "confirmed_at": _iso(entry.confirmed_at),
+        "published_at": _iso(entry.published_at),
+        "provenance": [
+            {"how": p.how.value, "source": p.source, "at": _iso(p.created_at)}
+            for p in sorted(entry.provenance, key=lambda p: (p.created_at, p.id))
+        ],
     }

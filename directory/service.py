@@ -316,11 +316,11 @@ async def public_entry(entry_id: int) -> Entry:
 
 
 async def staff_entry(entry_id: int) -> Entry:
-    """Any entry, whatever its status, with its themes, areas and services."""
+    """Any entry, whatever its status, with its themes, areas, services and provenance."""
     entry = await Entry.get_or_none(id=entry_id)
     if entry is None:
         raise NotFound()
-    await entry.fetch_related("themes", "areas", "services")
+    await entry.fetch_related("themes", "areas", "services", "provenance")
     return entry
 
 

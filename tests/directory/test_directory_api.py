@@ -1,4 +1,4 @@
-"""The directory JSON API: public search and read, staff create and update."""
+"""The directory JSON API: public search and read, staff create, update and read."""
 
 from __future__ import annotations
 
@@ -66,6 +66,61 @@ async def test_api_read_unpublished_is_not_found(client, taxonomy):
     assert response.json()["error"]["code"] == "not_found"
 
 
+async def test_api_read_with_moderator_token_shows_any_entry_as_moderators_see_it(
+    client, taxonomy, moderator_token
+):
+    entry = await make_entry(
+        "Safe Haven Refuge",
+        status=Status.PENDING,
+        address="12 Secret Street",
+        postcode="SO14 7LY",
+        hide_address=True,
+        contact_name="Sam Lee",
+        contact_email="sam@example.org",
+    )
+
+    response = await client.get(
+        f"/api/v1/directory/entries/{entry.id}",
+        headers={"Authorization": f"Bearer {moderator_token}"},
+    )
+
+    body = response.json()
+    assert response.status_code == 200
+    assert (body["status"], body["address"], body["postcode"], body["address_hidden"]) == (
+        "pending",
+        "12 Secret Street",
+        "SO14 7LY",
+        True,
+    )
+    assert (body["contact_name"], body["contact_email"]) == ("Sam Lee", "sam@example.org")
+    assert [(p["how"], p["source"]) for p in body["provenance"]] == [("staff", "Test fixture")]
+
+
+async def test_api_read_with_organiser_token_is_the_public_view(client, taxonomy):
+    organiser = await make_staff(Role.ORGANISER)
+    token = await auth.create_api_token(organiser.email)
+    pending = await make_entry("Pending Group", status=Status.PENDING)
+    published = await make_entry("Open Group", contact_email="sam@example.org")
+    headers = {"Authorization": f"Bearer {token}"}
+
+    hidden = await client.get(f"/api/v1/directory/entries/{pending.id}", headers=headers)
+    shown = await client.get(f"/api/v1/directory/entries/{published.id}", headers=headers)
+
+    assert hidden.status_code == 404
+    assert "contact_email" not in shown.json()
+    assert "status" not in shown.json()
+
+
+async def test_api_read_with_a_bad_token_is_unauthorised(client, taxonomy):
+    entry = await make_entry("Open Group")
+
+    response = await client.get(
+        f"/api/v1/directory/entries/{entry.id}", headers={"Authorization": "Bearer nonsense"}
+    )
+
+    assert response.status_code == 401
+
+
 async def test_api_create_without_token_is_unauthorised(client, taxonomy):
     response = await client.post("/api/v1/directory/entries", json=NEW)
 
@@ -98,6 +153,8 @@ async def test_api_create_with_moderator_token(client, taxonomy, moderator_token
         [{"slug": "anti-social-behaviour", "name": "Anti-social behaviour"}],
         "Night patrols",
     )
+    assert body["status"] == "published"
+    assert [p["how"] for p in body["provenance"]] == ["staff"]
 
 
 async def test_api_create_bad_fields_are_reported(client, taxonomy, moderator_token):
@@ -132,3 +189,16 @@ async def test_api_directory_routes_in_openapi(client):
     paths = (await client.get("/api/v1/openapi.json")).json()["paths"]
 
     assert {"/api/v1/directory/entries", "/api/v1/directory/entries/{entry_id}"} <= set(paths)
+
+
+async def test_api_update_with_an_unknown_status_saves_nothing(client, taxonomy, moderator_token):
+    entry = await make_entry("Old Name")
+
+    response = await client.put(
+        f"/api/v1/directory/entries/{entry.id}",
+        json={**NEW, "status": "merged"},
+        headers={"Authorization": f"Bearer {moderator_token}"},
+    )
+
+    assert response.status_code == 422
+    assert (await Entry.get(id=entry.id)).name == "Old Name"
