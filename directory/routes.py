@@ -1,7 +1,8 @@
 """Public directory pages: search, entry, list your group, confirm, edit by emailed link.
 
-Also mounts the staff moderation pages (``directory.staff_routes``) and the Open
-Referral HSDS export (``directory.hsds``), which lives outside /api/v1.
+Also mounts the staff moderation and taxonomy pages (``directory.staff_routes``,
+``directory.taxonomy_routes``) and the Open Referral HSDS export (``directory.hsds``),
+which lives outside /api/v1.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from convenor.app import DashboardPanel
 from convenor.errors import Invalid, RateLimited
 from convenor.templating import TEMPLATES
 from convenor.web import client_address, redirect, render, settings_of
-from directory import export, hsds, moderation, service, staff_routes
+from directory import export, hsds, moderation, service, staff_routes, taxonomy_routes
 from directory.forms import EntryData, entry_from_mapping
 from directory.models import Status
 from directory.present import public_view
@@ -210,6 +211,7 @@ routes = [
     Route("/directory/edit/{token}", edit_submit, methods=["POST"]),
     Route("/directory/{entry_id:int}", entry_page, methods=["GET"], name="directory_entry"),
     Route("/directory/{entry_id:int}/edit-link", edit_link_request, methods=["POST"]),
+    *taxonomy_routes.routes,
     *staff_routes.routes,
     *hsds.routes,
 ]

@@ -96,3 +96,20 @@ async def test_staff_edit_form_with_errors_is_accessible(page, taxonomy):
 
     assert await page.locator(".error-summary li").count() == 1
     await assert_accessible(page)
+
+
+async def test_taxonomy_page_with_an_error_is_accessible(page, taxonomy):
+    moderator = await make_staff(Role.MODERATOR)
+    await page.goto("/login")
+    await page.fill("#email", moderator.email)
+    await page.fill("#password", STAFF_PASSWORD)
+    await page.click("button[type=submit]")
+
+    await page.goto("/staff/directory/taxonomy")
+    await assert_accessible(page)
+    await page.fill("#area-name", "Bevois")
+    await page.click("button:has-text('Add the area')")
+    await page.wait_for_selector("#area-name-error")
+
+    assert await page.locator("#area-name").input_value() == "Bevois"
+    await assert_accessible(page)
