@@ -59,9 +59,12 @@ async def test_add_term_of_an_unknown_kind_is_not_found(taxonomy):
 async def test_rename_keeps_the_slug_so_filters_still_work(taxonomy):
     theme = await Theme.get(slug="knife-crime")
     await make_entry("Sholing Boxing Club", themes=["knife-crime"])
+    await search(SearchQuery(theme="knife-crime"))  # anything cached is now stale
+    await search(SearchQuery())
 
     await rename_term("theme", theme.id, "Knife crime and weapons", "Carrying and use")
     page = await search(SearchQuery(theme="knife-crime"))
+    browse = await search(SearchQuery())
 
     renamed = await Theme.get(id=theme.id)
     assert (renamed.name, renamed.slug, renamed.description) == (
@@ -71,6 +74,9 @@ async def test_rename_keeps_the_slug_so_filters_still_work(taxonomy):
     )
     assert [h.entry.name for h in page.hits] == ["Sholing Boxing Club"]
     assert [f.label for f in page.facets["theme"] if f.value == "knife-crime"] == [
+        "Knife crime and weapons"
+    ]
+    assert [f.label for f in browse.facets["theme"] if f.value == "knife-crime"] == [
         "Knife crime and weapons"
     ]
 
