@@ -9,6 +9,7 @@ settings name the domains and each one is found by a fixed module convention:
 - ``<domain>.api``     ``routes``: a list of routes mounted under /api/v1 (optional)
 - ``<domain>.demo``    ``async def load_demo(context)`` for ``convenor demo`` (optional)
 - ``<domain>.cli``     ``commands``: a list of Click commands (optional)
+- ``<domain>.jobs``    ``jobs``: a list of ``convenor.jobs.Job`` run by the worker (optional)
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""``convenor events ...`` commands: the daily purge of sensitive answers.
+"""``convenor events ...`` commands: purging sensitive answers now (the worker also does
+it every hour).
 
 Settings and the ORM are set up here the same way as the core commands do, without
 importing ``convenor.cli`` (which imports this module to find its commands).
@@ -32,7 +33,8 @@ def events() -> None:
 
 @events.command("purge")
 def purge_command() -> None:
-    """Wipe dietary and access answers of events past their purge date (run daily)."""
+    """Wipe dietary and access answers of events past their purge date (the worker does
+    this every hour; use this to do it now)."""
     try:
         settings = Settings.from_env().with_secret_key()
     except SettingsError as exc:

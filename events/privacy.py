@@ -1,7 +1,8 @@
 """Sensitive answers: purging dietary and access needs after the event, keeping counts.
 
-``purge_sensitive_answers`` is meant to run daily (``convenor events purge``); each
-event is purged once, ``purge_after_days`` after it ends.
+``purge_sensitive_answers`` runs every hour in the worker (``events.jobs``) and on demand
+with ``convenor events purge``; each event is purged once, ``purge_after_days`` after it
+ends.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
+from convenor.jobs import JobSchedule, domain_jobs
 from convenor.mail.models import OutboxMessage, OutboxStatus
 from convenor.mail.outbox import sender_address
 from convenor.mail.transport import (
@@ -162,8 +163,10 @@ async def retry_now(message_id: int) -> bool:
 async def run_worker(
     settings: Settings, once: bool = False, stop: asyncio.Event | None = None
 ) -> None:
-    """Deliver due mail until stopped (or once). Errors are logged, never fatal."""
+    """Deliver due mail, and run the domains' housekeeping jobs when due, until stopped
+    (or once). Errors are logged, never fatal."""
     stop = stop or asyncio.Event()
+    schedule = JobSchedule(domain_jobs(settings))
     failing = False
     while not stop.is_set():
         try:
@@ -184,6 +187,7 @@ async def run_worker(
             else:
                 log.exception("outbox worker error; trying again shortly")
             failing = True
+        await schedule.run_due(settings)
         if once:
             return
         with contextlib.suppress(TimeoutError):

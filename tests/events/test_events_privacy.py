@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from convenor.mail.worker import run_worker
 from events.models import Event, Registration
 from events.overview import needs_summary
 from events.privacy import purge_sensitive_answers
@@ -94,3 +95,16 @@ async def test_purge_command_purges_events_past_their_date(organiser, event, set
         "1 event(s) purged.",
     ]
     assert (await Event.get(id=event.id)).dietary_count == 2
+
+
+async def test_worker_purges_events_past_their_date(organiser, event, settings):
+    await register_with_needs(organiser, event, settings)
+    past = datetime.now(UTC) - timedelta(days=40)
+    await Event.filter(id=event.id).update(starts_at=past - timedelta(hours=7), ends_at=past)
+
+    await run_worker(settings, once=True)
+
+    purged = await Event.get(id=event.id)
+    assert (purged.dietary_count, purged.access_needs_count) == (2, 1)
+    assert purged.sensitive_purged_at is not None
+    assert set(await Registration.all().values_list("dietary", flat=True)) == {""}
