@@ -39,9 +39,7 @@ async def test_add_room_goes_after_the_others(event, organiser):
     ]
 
 
-async def test_update_room_renames_it_and_keeps_its_place_and_sessions(
-    programme, event, organiser
-):
+async def test_update_room_renames_it_and_keeps_its_place_and_sessions(programme, event, organiser):
     main, _ = programme["rooms"]
 
     await update_room(
@@ -58,7 +56,7 @@ async def test_update_room_renames_it_and_keeps_its_place_and_sessions(
         "Step-free from Ogle Road",
         0,
     )
-    welcome = [s for s in await draft_sessions(organiser, event.id) if s.title == "Welcome"][0]
+    welcome = next(s for s in await draft_sessions(organiser, event.id) if s.title == "Welcome")
     assert welcome.room.name == "Mountbatten Hall"
 
 
@@ -153,7 +151,7 @@ async def test_reorder_rooms_puts_them_in_the_order_given(programme, event, orga
 async def test_reorder_rooms_not_listing_each_room_once_is_invalid(
     programme, event, organiser, kind
 ):
-    main, side = programme["rooms"]
+    side = programme["rooms"][1]
     other = await create_event(organiser, event_data(title="Other"))
     elsewhere = await add_room(organiser, other.id, RoomData(name="Elsewhere"))
     order = {
