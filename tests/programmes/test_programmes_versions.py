@@ -31,9 +31,7 @@ async def test_versions_for_lists_number_who_and_changelog_newest_first(
     assert versions[1].changelog == []
 
 
-async def test_versions_for_publisher_without_a_name_shows_their_email(
-    programme, event, settings
-):
+async def test_versions_for_publisher_without_a_name_shows_their_email(programme, event, settings):
     admin = await make_staff(Role.ADMIN, email="admin-nameless@example.org")
     await User.filter(id=admin.id).update(name="")
 
@@ -64,9 +62,7 @@ async def test_programme_version_by_number(programme, event, organiser, settings
     assert [item["title"] for item in version.changelog] == ["Close"]
 
 
-async def test_programme_version_unknown_number_is_not_found(
-    programme, event, organiser, settings
-):
+async def test_programme_version_unknown_number_is_not_found(programme, event, organiser, settings):
     await publish_programme(organiser, event.id, settings)
 
     with pytest.raises(NotFound):
