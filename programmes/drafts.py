@@ -184,6 +184,20 @@ async def draft_sessions(user: User, event_id: int) -> list[Session]:
     )
 
 
+async def draft_session(user: User, event_id: int, session_id: int) -> Session:
+    """One draft session (cancelled or not) with its room and speakers. No side effects."""
+    await get_event_for(user, event_id)
+    session = (
+        await Session.filter(id=session_id, event_id=event_id)
+        .select_related("room")
+        .prefetch_related("speaker_links__speaker")
+        .first()
+    )
+    if session is None:
+        raise NotFound()
+    return session
+
+
 async def add_session(user: User, event_id: int, data: SessionData) -> Session:
     """Add a session to the draft. Side effects: session row with a new calendar UID."""
     async with in_transaction():

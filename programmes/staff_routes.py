@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from convenor.errors import Conflict, Invalid, NotFound
+from convenor.errors import Conflict, Invalid
 from convenor.models import Role, User
 from convenor.web import redirect, render, require_staff, settings_of
 from events.access import get_event_for
@@ -120,10 +120,7 @@ async def _session_page(request, *, values=None, errors=None, speaker_values=Non
     user, event_id = organiser(request)
     session_id = request.path_params["session_id"]
     event = await get_event_for(user, event_id)
-    found = [s for s in await service.draft_sessions(user, event_id) if s.id == session_id]
-    if not found:
-        raise NotFound()
-    session = found[0]
+    session = await service.draft_session(user, event_id, session_id)
     links = list(session.speaker_links)
     chosen = speaker_values or {}
     if speaker_values is None:
