@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from convenor.errors import NotFound
 from convenor.web import settings_of
 from programmes import service
 from programmes.photo_files import read_photo
@@ -61,7 +62,9 @@ async def speaker_programme_photo(request: Request) -> Response:
 async def own_photo(request: Request) -> Response:
     """The photo a speaker has now (before it is published), through their link."""
     speaker = (await service.speaker_page(token_of(request))).speaker
-    return await photo_response(request, speaker.photo_path or "-", CURRENT_CACHE)
+    if not speaker.photo_path:
+        raise NotFound()
+    return await photo_response(request, speaker.photo_path, CURRENT_CACHE)
 
 
 NAME = "{name:str}"
@@ -69,6 +72,8 @@ NAME = "{name:str}"
 routes = [
     Route(f"/events/{{event_id:int}}/programme/photos/{NAME}", public_photo, methods=["GET"]),
     Route(f"/i/{{token:str}}/programme/photos/{NAME}", delegate_photo, methods=["GET"]),
-    Route(f"/speaker/{{token:str}}/programme/photos/{NAME}", speaker_programme_photo),
+    Route(
+        f"/speaker/{{token:str}}/programme/photos/{NAME}", speaker_programme_photo, methods=["GET"]
+    ),
     Route("/speaker/{token:str}/photo", own_photo, methods=["GET"]),
 ]

@@ -9,6 +9,7 @@ with the next version, like every other change to a speaker.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 
 from tortoise.transactions import in_transaction
@@ -34,7 +35,10 @@ async def _change_photo(
 ) -> Speaker:
     """Put a new photo (or none) on the speaker ``find`` locks; the old file goes if
     nothing shows it any more."""
-    name = await store_photo(settings, reencoded_photo(upload)) if upload is not None else ""
+    name = ""
+    if upload is not None:
+        # Decoding a large picture takes a while: keep it off the event loop.
+        name = await store_photo(settings, await asyncio.to_thread(reencoded_photo, upload))
     try:
         async with in_transaction():
             speaker = await find()
