@@ -1,5 +1,6 @@
 """The programme in the JSON API under /api/v1: the latest published version of an
-event's programme and one session.
+event's programme and one session. Editing the draft and publishing are in
+``programmes.draft_api``, whose routes are mounted with these.
 
 Without a token the programme of a public or unlisted event is answered (public
 sessions only, as on the public page); with a staff bearer token, an organiser of the
@@ -21,7 +22,7 @@ from starlette.routing import Route
 from convenor.api import ErrorResponse, api_user, spec
 from convenor.errors import NotFound
 from convenor.models import Role
-from programmes import service
+from programmes import draft_api, service
 from programmes.view import ProgrammeView, SessionEntry, SpeakerEntry
 
 TAGS = ["programmes"]
@@ -157,4 +158,5 @@ async def read_session(request: Request) -> Response:
 routes = [
     Route("/events/{id:int}/programme", read_programme, methods=["GET"]),
     Route("/events/{id:int}/programme/sessions/{session_id:int}", read_session, methods=["GET"]),
+    *draft_api.routes,
 ]

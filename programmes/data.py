@@ -14,8 +14,7 @@ from datetime import datetime
 class RoomData:
     name: str = ""
     capacity: int | None = None
-    access_notes: str = ""
-    position: int = 0
+    access_notes: str = ""  # the order of rooms is set on its own (reorder_rooms)
 
 
 @dataclass
@@ -38,8 +37,7 @@ class SpeakerData:
     job_title: str = ""
     organisation: str = ""
     organisation_entry_id: int | None = None
-    bio: str = ""
-    photo_path: str = ""
+    bio: str = ""  # the photo is set on its own (programmes.photos)
     email: str = ""
 
 

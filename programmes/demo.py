@@ -108,8 +108,10 @@ async def load_demo(settings: Settings) -> None:
     if organiser is None or event is None or await Session.filter(event_id=event.id).exists():
         return
     rooms = [
-        await add_room(organiser, event.id, RoomData(name, capacity, notes, position))
-        for position, (name, capacity, notes) in enumerate(ROOMS)
+        await add_room(
+            organiser, event.id, RoomData(name=name, capacity=capacity, access_notes=notes)
+        )
+        for name, capacity, notes in ROOMS
     ]
     speakers = {}
     for key, honorific, name, job, organisation, bio, status in SPEAKERS:
@@ -117,7 +119,14 @@ async def load_demo(settings: Settings) -> None:
         speaker = await add_speaker(
             organiser,
             event.id,
-            SpeakerData(honorific, name, job, organisation, None, bio, "", email),
+            SpeakerData(
+                honorific=honorific,
+                name=name,
+                job_title=job,
+                organisation=organisation,
+                bio=bio,
+                email=email,
+            ),
         )
         if status == "confirmed":
             await confirm_speaker(await issue_link(SPEAKER_LINK, speaker.link_subject))

@@ -14,9 +14,9 @@ import uuid
 from tortoise.transactions import in_transaction
 
 from convenor.auth import now
-from convenor.errors import Invalid, NotFound
+from convenor.errors import Conflict, Invalid, NotFound
 from convenor.models import User
-from events.access import get_event_for
+from events.access import get_event_for, locked_event_for
 from events.data import aware_utc, multi_line, one_line
 from events.models import Event
 from programmes.data import RoomData, SessionData, SessionSpeakerData
@@ -37,7 +37,6 @@ def _room_values(data: RoomData) -> dict:
         "name": one_line(data.name, 200),
         "capacity": data.capacity,
         "access_notes": multi_line(data.access_notes, 2000),
-        "position": int(data.position or 0),
     }
     errors = {}
     if not values["name"]:
@@ -56,30 +55,77 @@ async def rooms_for(user: User, event_id: int) -> list[Room]:
 
 
 async def add_room(user: User, event_id: int, data: RoomData) -> Room:
-    """Add a room to the event. Side effects: room row."""
+    """Add a room after the event's other rooms. Side effects: room row."""
     async with in_transaction():
-        event = await get_event_for(user, event_id)
-        return await Room.create(event=event, **_room_values(data))
+        event = await locked_event_for(user, event_id)
+        last = await Room.filter(event_id=event_id).order_by("-position").first()
+        position = last.position + 1 if last is not None else 0
+        return await Room.create(event=event, position=position, **_room_values(data))
+
+
+async def _room_of(event_id: int, room_id: int) -> Room:
+    room = await Room.filter(id=room_id, event_id=event_id).select_for_update().first()
+    if room is None:
+        raise NotFound()
+    return room
 
 
 async def update_room(user: User, event_id: int, room_id: int, data: RoomData) -> Room:
-    """Change a room. Side effects: room row."""
+    """Rename a room or change its capacity and access notes (its sessions follow it).
+
+    Side effects: room row.
+    """
     async with in_transaction():
         await get_event_for(user, event_id)
-        room = await Room.get_or_none(id=room_id, event_id=event_id)
-        if room is None:
-            raise NotFound()
+        room = await _room_of(event_id, room_id)
         room.update_from_dict(_room_values(data))
         await room.save()
         return room
 
 
+async def sessions_in_room(user: User, event_id: int, room_id: int) -> list[Session]:
+    """The draft sessions (not cancelled) held in a room, by time. No side effects."""
+    await get_event_for(user, event_id)
+    if not await Room.filter(id=room_id, event_id=event_id).exists():
+        raise NotFound()
+    return list(await Session.filter(room_id=room_id, cancelled_at=None))
+
+
 async def delete_room(user: User, event_id: int, room_id: int) -> None:
-    """Remove a room; its sessions keep their times with no room. Side effects: rows."""
+    """Remove a room that no session uses (Conflict, naming them, if any does); cancelled
+    sessions that were in it are left with no room. Side effects: room row."""
     async with in_transaction():
         await get_event_for(user, event_id)
-        if not await Room.filter(id=room_id, event_id=event_id).delete():
-            raise NotFound()
+        room = await _room_of(event_id, room_id)
+        titles = await Session.filter(room_id=room.id, cancelled_at=None).values_list(
+            "title", flat=True
+        )
+        if titles:
+            count = "1 session is" if len(titles) == 1 else f"{len(titles)} sessions are"
+            raise Conflict(
+                f"{count} in {room.name} ({', '.join(titles)}). "
+                "Move them to another room, or cancel them, before removing it."
+            )
+        await room.delete()
+
+
+async def reorder_rooms(user: User, event_id: int, room_ids: list[int]) -> list[Room]:
+    """Put the event's rooms in the order given (parallel sessions are shown in this
+    order). Invalid unless the list names each of the event's rooms once, as when someone
+    added or removed a room meanwhile. Side effects: rooms' positions."""
+    async with in_transaction():
+        await locked_event_for(user, event_id)
+        rooms = {room.id: room for room in await Room.filter(event_id=event_id)}
+        if sorted(room_ids) != sorted(rooms):
+            raise Invalid(
+                "The rooms have changed since the page was loaded; try again.",
+                fields={"room_ids": "List each of this event's rooms once"},
+            )
+        for position, room_id in enumerate(room_ids):
+            if rooms[room_id].position != position:
+                await Room.filter(id=room_id).update(position=position)
+                rooms[room_id].position = position
+        return [rooms[room_id] for room_id in room_ids]
 
 
 async def _session_values(event: Event, data: SessionData, taken: int = 0) -> dict:
@@ -136,6 +182,20 @@ async def draft_sessions(user: User, event_id: int) -> list[Session]:
         .select_related("room")
         .prefetch_related("speaker_links__speaker")
     )
+
+
+async def draft_session(user: User, event_id: int, session_id: int) -> Session:
+    """One draft session (cancelled or not) with its room and speakers. No side effects."""
+    await get_event_for(user, event_id)
+    session = (
+        await Session.filter(id=session_id, event_id=event_id)
+        .select_related("room")
+        .prefetch_related("speaker_links__speaker")
+        .first()
+    )
+    if session is None:
+        raise NotFound()
+    return session
 
 
 async def add_session(user: User, event_id: int, data: SessionData) -> Session:

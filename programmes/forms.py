@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from starlette.datastructures import UploadFile
+
 from events.forms import local_input, parse_local
 from programmes.data import RoomData, SessionData, SessionSpeakerData, SpeakerData
 from programmes.models import SessionType, SpeakerRole
+from programmes.photo_files import MAX_PHOTO_BYTES
 
 MAX_FIELD = 20_000
 SESSION_KINDS = [(kind.value, kind.value.capitalize()) for kind in SessionType]
@@ -73,6 +76,22 @@ def room_from_form(form: Mapping) -> Form:
         name=values["name"].strip(), capacity=capacity, access_notes=values["access_notes"]
     )
     return Form(values, data, errors)
+
+
+def room_order_from_form(form: Mapping) -> list[int]:
+    """The rooms' new order a Move button posted (``room_ids``: ids separated by commas);
+    the service refuses anything that is not each of the event's rooms once."""
+    parts = _text(form, "room_ids", 2000).split(",")
+    return [int(part) for part in parts if part.strip().isdigit()][:500]
+
+
+async def uploaded_photo(form: Mapping) -> bytes:
+    """The bytes of the file posted as ``photo``, read to one byte over the size limit
+    (so the service can say it is too large); empty when no file was chosen."""
+    upload = form.get("photo")
+    if not isinstance(upload, UploadFile):
+        return b""
+    return await upload.read(MAX_PHOTO_BYTES + 1)
 
 
 SESSION_TEXT = ("title", "description", "kind", "starts_at", "ends_at", "room_id", "track")

@@ -11,10 +11,13 @@ sessions did not change (only, say, a speaker's bio) sends none.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from tortoise.transactions import in_transaction
 
 from convenor.auth import now
-from convenor.errors import Conflict, Invalid
+from convenor.errors import Conflict, Invalid, NotFound
 from convenor.mail.outbox import queue_email, render_email
 from convenor.models import User
 from convenor.settings import Settings
@@ -25,6 +28,7 @@ from events.notices import fresh_link
 from programmes import snapshot as snap
 from programmes.emails import TEMPLATES, agenda_update
 from programmes.models import AgendaPick, ProgrammeVersion, Room, Session, Speaker
+from programmes.photo_files import discard_unused
 from programmes.view import ProgrammeView, cached_view
 
 
@@ -66,14 +70,43 @@ def _same(previous: dict, document: dict) -> bool:
     return strip(previous) == strip(document) and not document["cancelled"]
 
 
-async def versions_for(user: User, event_id: int) -> list[ProgrammeVersion]:
-    """Every published version, newest first, without snapshots. No side effects."""
-    await get_event_for(user, event_id)
-    return list(
-        await ProgrammeVersion.filter(event_id=event_id)
-        .order_by("-number")
-        .only("id", "number", "published_at", "changelog", "event_id")
+@dataclass(frozen=True)
+class VersionSummary:
+    """A published version as the organisers' list shows it (no snapshot)."""
+
+    number: int
+    published_at: datetime
+    published_by: str  # the staff user's name or email; "" once their account is gone
+    changelog: list[dict]
+
+
+def _summary(row: dict) -> VersionSummary:
+    return VersionSummary(
+        number=row["number"],
+        published_at=row["published_at"],
+        published_by=row["published_by__name"] or row["published_by__email"] or "",
+        changelog=row["changelog"],
     )
+
+
+SUMMARY = ("number", "published_at", "changelog", "published_by__name", "published_by__email")
+
+
+async def versions_for(user: User, event_id: int) -> list[VersionSummary]:
+    """Every published version, newest first: number, when, who and the changelog
+    (snapshots are not read). No side effects."""
+    await get_event_for(user, event_id)
+    rows = await ProgrammeVersion.filter(event_id=event_id).order_by("-number").values(*SUMMARY)
+    return [_summary(row) for row in rows]
+
+
+async def programme_version(user: User, event_id: int, number: int) -> VersionSummary:
+    """One published version of the event's programme by its number. No side effects."""
+    await get_event_for(user, event_id)
+    rows = await ProgrammeVersion.filter(event_id=event_id, number=number).values(*SUMMARY)
+    if not rows:
+        raise NotFound()
+    return _summary(rows[0])
 
 
 async def preview_changes(user: User, event_id: int) -> list[dict]:
@@ -91,7 +124,8 @@ async def publish_programme(user: User, event_id: int, settings: Settings) -> Pr
     """Publish the draft as the next version.
 
     Side effects: a ProgrammeVersion row; sessions' calendar_sequence; one email per
-    registered delegate (with calendar updates for their agenda); personal links issued.
+    registered delegate (with calendar updates for their agenda); personal links issued;
+    speaker photo files that only the previous version showed are removed.
     Raises Invalid when there is nothing to publish, Conflict when nothing changed.
     """
     async with in_transaction():
@@ -117,7 +151,14 @@ async def publish_programme(user: User, event_id: int, settings: Settings) -> Pr
         view = cached_view(version)
         if last is None or changes:
             await _tell_delegates(event, view, settings, first=last is None)
-        return view
+    if previous is not None:
+        # Photos only the previous version showed can go now (if no speaker uses them).
+        await discard_unused(settings, event_id, _photos(previous) - _photos(document))
+    return view
+
+
+def _photos(snapshot: dict) -> set[str]:
+    return {entry["photo_path"] for entry in snapshot["speakers"] if entry["photo_path"]}
 
 
 async def _tell_delegates(

@@ -1,6 +1,6 @@
 """A speaker's pages through their personal link (/speaker/<token>): confirm or
-decline, edit the job title and bio shown in the programme, see their sessions and add
-them to a calendar. A dead or unknown link is 404.
+decline, edit the job title, bio and photo shown in the programme, see their sessions
+and add them to a calendar. A dead or unknown link is 404.
 """
 
 from __future__ import annotations
@@ -12,13 +12,15 @@ from starlette.routing import Route
 from convenor.errors import Conflict, Invalid, NotFound
 from convenor.web import redirect, render, settings_of
 from programmes import service
-from programmes.forms import profile_from_form
+from programmes.forms import profile_from_form, uploaded_photo
 from programmes.public_routes import PAGE, calendar_response, programme_context, token_of, track_of
 
 DONE = {
     "confirmed": "Thank you for confirming. We look forward to seeing you.",
     "declined": "Thank you for letting us know you cannot take part.",
     "saved": "Your details have been saved.",
+    "photo": "Your photo has been saved. It appears in the programme when it is next published.",
+    "photo-removed": "Your photo has been removed.",
 }
 
 
@@ -71,6 +73,25 @@ async def save_profile(request: Request) -> Response:
     return redirect(f"/speaker/{token}?done=saved")
 
 
+async def upload_photo(request: Request) -> Response:
+    token = token_of(request)
+    async with request.form(max_files=1, max_fields=10) as form:
+        upload = await uploaded_photo(form)
+    try:
+        await service.set_own_photo(token, upload, settings_of(request))
+    except Invalid as exc:
+        return await _page(request, token, errors=exc.fields, status=400)
+    except Conflict as exc:
+        return await _page(request, token, errors={"photo": exc.message}, status=409)
+    return redirect(f"/speaker/{token}?done=photo")
+
+
+async def remove_photo(request: Request) -> Response:
+    token = token_of(request)
+    await service.remove_own_photo(token, settings_of(request))
+    return redirect(f"/speaker/{token}?done=photo-removed")
+
+
 async def speaker_sessions_calendar(request: Request) -> Response:
     body = await service.speaker_calendar(token_of(request), settings_of(request).base_url)
     return calendar_response(body, "my-sessions.ics")
@@ -116,6 +137,8 @@ routes = [
     Route(f"{S}/confirm", confirm, methods=["POST"]),
     Route(f"{S}/decline", decline, methods=["POST"]),
     Route(f"{S}/profile", save_profile, methods=["POST"]),
+    Route(f"{S}/photo", upload_photo, methods=["POST"]),
+    Route(f"{S}/photo/remove", remove_photo, methods=["POST"]),
     Route(f"{S}/sessions.ics", speaker_sessions_calendar, methods=["GET"]),
     Route(f"{S}/programme", speaker_programme_page, methods=["GET"]),
     Route(f"{S}/programme/sessions/{{session_id:int}}", speaker_session_page, methods=["GET"]),

@@ -9,11 +9,8 @@ never in a published programme, feed or export.
 
 from __future__ import annotations
 
-import io
-import secrets
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
 from tortoise.transactions import in_transaction
 
 from convenor.auth import issue_link, normalise_email, now, resolve_link, revoke_links
@@ -30,14 +27,10 @@ from events.models import Event
 from programmes.data import SpeakerData
 from programmes.emails import TEMPLATES, speaker_link
 from programmes.models import Session, SessionSpeaker, Speaker, SpeakerStatus
+from programmes.photo_files import discard_unused
 
 SPEAKER_LINK = "speaker"
 MAX_BIO = 3000
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
-PHOTO_SIZE = (600, 600)
-# Pillow refuses images above this many pixels (decompression bombs).
-Image.MAX_IMAGE_PIXELS = 40_000_000
 
 
 async def _speaker_values(data: SpeakerData) -> dict:
@@ -49,7 +42,6 @@ async def _speaker_values(data: SpeakerData) -> dict:
         "organisation": one_line(data.organisation, 200),
         "organisation_entry_id": None,
         "bio": multi_line(data.bio, MAX_BIO),
-        "photo_path": one_line(data.photo_path, 300),
         "email": "",
     }
     if not values["name"]:
@@ -106,13 +98,18 @@ async def update_speaker(user: User, event_id: int, speaker_id: int, data: Speak
         return speaker
 
 
-async def remove_speaker(user: User, event_id: int, speaker_id: int) -> None:
-    """Remove a speaker and their places in sessions. Side effects: rows; links revoked."""
+async def remove_speaker(user: User, event_id: int, speaker_id: int, settings: Settings) -> None:
+    """Remove a speaker and their places in sessions.
+
+    Side effects: rows; links revoked; their photo file removed unless the published
+    programme still shows it (then the next version removes it).
+    """
     async with in_transaction():
         await get_event_for(user, event_id)
         speaker = await _speaker_of(event_id, speaker_id)
         await revoke_links(SPEAKER_LINK, speaker.link_subject)
         await speaker.delete()
+    await discard_unused(settings, event_id, [speaker.photo_path])
 
 
 async def invite_speaker(
@@ -221,48 +218,4 @@ async def update_speaker_profile(token: str, job_title: str, bio: str) -> Speake
         speaker.bio = multi_line(bio, MAX_BIO)
         speaker.updated_at = now()
         await speaker.save(update_fields=["job_title", "bio", "updated_at"])
-        return speaker
-
-
-def _reencoded_photo(upload: bytes) -> bytes:
-    """A JPEG of at most 600x600 made from an uploaded JPEG, PNG or WebP; Invalid otherwise.
-
-    Re-encoding drops whatever else the file carried (metadata, scripts in odd formats).
-    """
-    wrong = Invalid(fields={"photo": "Upload a JPEG, PNG or WebP photo under 5 MB"})
-    if not upload or len(upload) > MAX_PHOTO_BYTES:
-        raise wrong
-    try:
-        with Image.open(io.BytesIO(upload)) as image:
-            if image.format not in PHOTO_FORMATS:
-                raise wrong
-            image.load()
-            picture = image.convert("RGB")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError):
-        raise wrong from None
-    picture.thumbnail(PHOTO_SIZE)
-    out = io.BytesIO()
-    picture.save(out, format="JPEG", quality=85, optimize=True)
-    return out.getvalue()
-
-
-async def set_speaker_photo(
-    user: User, event_id: int, speaker_id: int, upload: bytes, settings: Settings
-) -> Speaker:
-    """Check, re-encode and store a speaker's photo under the data directory.
-
-    Side effects: a JPEG file under ``<data dir>/speaker-photos``; photo_path set (the
-    file name, random, so the address reveals nothing).
-    """
-    photo = _reencoded_photo(upload)
-    async with in_transaction():
-        await get_event_for(user, event_id)
-        speaker = await _speaker_of(event_id, speaker_id)
-        folder = settings.data_dir / "speaker-photos"
-        folder.mkdir(parents=True, exist_ok=True)
-        name = f"{secrets.token_urlsafe(16)}.jpg"
-        (folder / name).write_bytes(photo)
-        speaker.photo_path = name
-        speaker.updated_at = now()
-        await speaker.save(update_fields=["photo_path", "updated_at"])
         return speaker

@@ -1,6 +1,8 @@
-"""The organiser's programme editor under /staff/events/<id>/programme: rooms, draft
-sessions (speakers in order with roles, cancel and restore), speakers (status, invite),
-and publishing the draft as the next version with a preview of its changelog.
+"""The organiser's programme editor under /staff/events/<id>/programme: the editor page,
+draft sessions (speakers in order with roles, cancel and restore), publishing the draft
+as the next version with a preview of its changelog, and past versions with theirs.
+Rooms are edited in ``staff_room_routes``, speakers and their photos in
+``staff_speaker_routes``; this module holds the helpers they share.
 
 Organisers of another event get 404 from the services, like a page that does not exist.
 """
@@ -11,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from convenor.errors import Conflict, Invalid, NotFound
+from convenor.errors import Conflict, Invalid
 from convenor.models import Role, User
 from convenor.web import redirect, render, require_staff, settings_of
 from events.access import get_event_for
@@ -19,17 +21,16 @@ from programmes import service
 from programmes.forms import (
     SESSION_KINDS,
     SPEAKER_ROLES,
-    room_from_form,
     session_from_form,
     session_speakers_from_form,
     session_values,
-    speaker_from_form,
-    speaker_values,
 )
 
 MESSAGES = {
     "room": "The room has been added.",
     "room-removed": "The room has been removed.",
+    "room-saved": "The room has been saved.",
+    "rooms-ordered": "The rooms are in their new order.",
     "session": "The session has been added to the draft.",
     "saved": "The session has been saved in the draft.",
     "speakers": "The session's speakers have been saved in the draft.",
@@ -57,13 +58,32 @@ def editor_url(event_id: int, done: str = "", anchor: str = "") -> str:
     return f"/staff/events/{event_id}/programme" + (f"?done={done}" if done else "") + anchor
 
 
-async def _editor(request: Request, *, errors=None, values=None, status=200) -> Response:
+def room_orders(rooms: list) -> dict[int, dict[str, str]]:
+    """For each room, the order of all rooms after moving it up or down one place
+    (what its Move buttons post, as comma-separated ids)."""
+    ids = [room.id for room in rooms]
+    orders: dict[int, dict[str, str]] = {}
+    for index, room_id in enumerate(ids):
+        moves = {}
+        for label, other in (("up", index - 1), ("down", index + 1)):
+            if 0 <= other < len(ids):
+                order = list(ids)
+                order[index], order[other] = order[other], order[index]
+                moves[label] = ",".join(str(i) for i in order)
+        orders[room_id] = moves
+    return orders
+
+
+async def editor_page(request: Request, *, errors=None, values=None, status=200) -> Response:
+    """The editor page, with errors and typed values when one of its forms failed."""
     user, event_id = organiser(request)
     event = await get_event_for(user, event_id)
     versions = await service.versions_for(user, event_id)
+    rooms = await service.rooms_for(user, event_id)
     context = {
         "event": event,
-        "rooms": await service.rooms_for(user, event_id),
+        "rooms": rooms,
+        "room_orders": room_orders(rooms),
         "sessions": await service.draft_sessions(user, event_id),
         "speakers": await service.speakers_for(user, event_id),
         "versions": versions,
@@ -77,28 +97,7 @@ async def _editor(request: Request, *, errors=None, values=None, status=200) -> 
 
 
 async def editor(request: Request) -> Response:
-    return await _editor(request)
-
-
-async def add_room(request: Request) -> Response:
-    user, event_id = organiser(request)
-    form = room_from_form(unprefixed(await request.form(), "room_"))
-    values = {f"room_{k}": v for k, v in form.values.items()}
-    errors = {f"room_{k}": v for k, v in form.errors.items()}
-    if errors:
-        return await _editor(request, errors=errors, values=values, status=400)
-    try:
-        await service.add_room(user, event_id, form.data)
-    except Invalid as exc:
-        errors = {f"room_{k}": v for k, v in exc.fields.items()}
-        return await _editor(request, errors=errors, values=values, status=400)
-    return redirect(editor_url(event_id, "room", "#rooms"))
-
-
-async def remove_room(request: Request) -> Response:
-    user, event_id = organiser(request)
-    await service.delete_room(user, event_id, request.path_params["room_id"])
-    return redirect(editor_url(event_id, "room-removed", "#rooms"))
+    return await editor_page(request)
 
 
 async def _event_zone(user: User, event_id: int) -> str:
@@ -109,11 +108,11 @@ async def add_session(request: Request) -> Response:
     user, event_id = organiser(request)
     form = session_from_form(await request.form(), await _event_zone(user, event_id))
     if form.errors:
-        return await _editor(request, errors=form.errors, values=form.values, status=400)
+        return await editor_page(request, errors=form.errors, values=form.values, status=400)
     try:
         await service.add_session(user, event_id, form.data)
     except Invalid as exc:
-        return await _editor(request, errors=exc.fields, values=form.values, status=400)
+        return await editor_page(request, errors=exc.fields, values=form.values, status=400)
     return redirect(editor_url(event_id, "session", "#sessions"))
 
 
@@ -121,10 +120,7 @@ async def _session_page(request, *, values=None, errors=None, speaker_values=Non
     user, event_id = organiser(request)
     session_id = request.path_params["session_id"]
     event = await get_event_for(user, event_id)
-    found = [s for s in await service.draft_sessions(user, event_id) if s.id == session_id]
-    if not found:
-        raise NotFound()
-    session = found[0]
+    session = await service.draft_session(user, event_id, session_id)
     links = list(session.speaker_links)
     chosen = speaker_values or {}
     if speaker_values is None:
@@ -189,83 +185,22 @@ async def restore_session(request: Request) -> Response:
     return redirect(editor_url(event_id, "restored", "#sessions"))
 
 
-async def add_speaker(request: Request) -> Response:
-    user, event_id = organiser(request)
-    form = speaker_from_form(unprefixed(await request.form(), "speaker_"))
-    values = {f"speaker_{k}": v for k, v in form.values.items()}
-    if form.errors:
-        errors = {f"speaker_{k}": v for k, v in form.errors.items()}
-        return await _editor(request, errors=errors, values=values, status=400)
-    try:
-        await service.add_speaker(user, event_id, form.data)
-    except Invalid as exc:
-        errors = {f"speaker_{k}": v for k, v in exc.fields.items()}
-        return await _editor(request, errors=errors, values=values, status=400)
-    return redirect(editor_url(event_id, "speaker", "#speakers"))
-
-
-async def _speaker_page(request: Request, *, values=None, errors=None, status=200) -> Response:
-    user, event_id = organiser(request)
-    event = await get_event_for(user, event_id)
-    speaker_id = request.path_params["speaker_id"]
-    found = [s for s in await service.speakers_for(user, event_id) if s.id == speaker_id]
-    if not found:
-        raise NotFound()
-    context = {
-        "event": event,
-        "speaker": found[0],
-        "values": values or {f"speaker_{k}": v for k, v in speaker_values(found[0]).items()},
-        "errors": errors or {},
-    }
-    return render(request, "programmes/staff_speaker.html", context, status)
-
-
-async def speaker_page(request: Request) -> Response:
-    return await _speaker_page(request)
-
-
-async def update_speaker(request: Request) -> Response:
-    user, event_id = organiser(request)
-    form = speaker_from_form(unprefixed(await request.form(), "speaker_"))
-    values = {f"speaker_{k}": v for k, v in form.values.items()}
-    errors = {f"speaker_{k}": v for k, v in form.errors.items()}
-    if not errors:
-        try:
-            await service.update_speaker(
-                user, event_id, request.path_params["speaker_id"], form.data
-            )
-        except Invalid as exc:
-            errors = {f"speaker_{k}": v for k, v in exc.fields.items()}
-    if errors:
-        return await _speaker_page(request, values=values, errors=errors, status=400)
-    return redirect(editor_url(event_id, "speaker-saved", "#speakers"))
-
-
-async def invite_speaker(request: Request) -> Response:
-    user, event_id = organiser(request)
-    speaker_id = request.path_params["speaker_id"]
-    try:
-        await service.invite_speaker(user, event_id, speaker_id, settings_of(request))
-    except Invalid as exc:
-        errors = {f"invite_{speaker_id}": exc.fields.get("email", exc.message)}
-        return await _editor(request, errors=errors, status=400)
-    return redirect(editor_url(event_id, "invited", "#speakers"))
-
-
-async def remove_speaker(request: Request) -> Response:
-    user, event_id = organiser(request)
-    await service.remove_speaker(user, event_id, request.path_params["speaker_id"])
-    return redirect(editor_url(event_id, "speaker-removed", "#speakers"))
-
-
 async def publish(request: Request) -> Response:
     user, event_id = organiser(request)
     try:
         await service.publish_programme(user, event_id, settings_of(request))
     except (Invalid, Conflict) as exc:
         errors = {"publish": exc.fields.get("sessions", exc.message)}
-        return await _editor(request, errors=errors, status=400)
+        return await editor_page(request, errors=errors, status=400)
     return redirect(editor_url(event_id, "published", "#publish"))
+
+
+async def version_page(request: Request) -> Response:
+    user, event_id = organiser(request)
+    event = await get_event_for(user, event_id)
+    version = await service.programme_version(user, event_id, request.path_params["number"])
+    context = {"event": event, "version": version}
+    return render(request, "programmes/staff_version.html", context)
 
 
 E = "/staff/events/{event_id:int}/programme"
@@ -273,18 +208,12 @@ SESSION = f"{E}/sessions/{{session_id:int}}"
 
 routes = [
     Route(E, editor, methods=["GET"]),
-    Route(f"{E}/rooms", add_room, methods=["POST"]),
-    Route(f"{E}/rooms/{{room_id:int}}/remove", remove_room, methods=["POST"]),
     Route(f"{E}/sessions", add_session, methods=["POST"]),
     Route(SESSION, session_page, methods=["GET"]),
     Route(SESSION, update_session, methods=["POST"]),
     Route(f"{SESSION}/speakers", session_speakers, methods=["POST"]),
     Route(f"{SESSION}/cancel", cancel_session, methods=["POST"]),
     Route(f"{SESSION}/restore", restore_session, methods=["POST"]),
-    Route(f"{E}/speakers", add_speaker, methods=["POST"]),
-    Route(f"{E}/speakers/{{speaker_id:int}}", speaker_page, methods=["GET"]),
-    Route(f"{E}/speakers/{{speaker_id:int}}", update_speaker, methods=["POST"]),
-    Route(f"{E}/speakers/{{speaker_id:int}}/invite", invite_speaker, methods=["POST"]),
-    Route(f"{E}/speakers/{{speaker_id:int}}/remove", remove_speaker, methods=["POST"]),
     Route(f"{E}/publish", publish, methods=["POST"]),
+    Route(f"{E}/versions/{{number:int}}", version_page, methods=["GET"]),
 ]

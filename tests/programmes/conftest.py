@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from PIL import Image
 
 from events.models import Event, Invitation
 from events.registration import register
@@ -27,6 +29,13 @@ def session_data(title: str, start: float, end: float, **overrides) -> SessionDa
     values = {"title": title, "starts_at": at(start), "ends_at": at(end), "kind": "plenary"}
     values.update(overrides)
     return SessionData(**values)
+
+
+def image_bytes(fmt: str, size=(1200, 900)) -> bytes:
+    """A plain red picture in the given Pillow format (PNG, JPEG, WEBP, GIF...)."""
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, format=fmt)
+    return out.getvalue()
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 their bio; the organiser moves one session and publishes version 2; the registered
 delegate with that session in their agenda receives one change email whose calendar
 update keeps the UID and raises the SEQUENCE. axe-core checks the programme, session
-and my-agenda pages.
+and my-agenda pages. A second journey: the organiser uploads a speaker's photo (a bad
+file first), renames a room and reads a past version, each page checked by axe-core.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from programmes.publishing import publish_programme
 from tests.browser import assert_accessible
 from tests.conftest import STAFF_PASSWORD
 
-from .conftest import registered
+from .conftest import image_bytes, registered
 
 DELEGATE = "delegate1@partner.example.org"
 
@@ -61,6 +62,7 @@ async def test_programme_journey_speaker_organiser_delegate(
     await page.get_by_role("button", name="Save my details").click()
     await page.wait_for_url("**?done=saved")
     assert await page.locator("#speaker-status").inner_text() == "Confirmed"
+    await assert_accessible(page)  # the speaker's page, with its photo form
     saved = await Speaker.get(id=vru.id)
     assert (saved.status, saved.bio) == (
         SpeakerStatus.CONFIRMED,
@@ -106,3 +108,52 @@ async def test_programme_journey_speaker_organiser_delegate(
     assert calendar.vevent.uid.value == keynote.calendar_uid
     assert int(calendar.vevent.sequence.value) == 1
     assert "Itchen Suite" in calendar.vevent.location.value
+
+
+async def test_organiser_uploads_a_speaker_photo_edits_a_room_and_reads_a_version(
+    page, event, programme, organiser, settings
+):
+    await publish_programme(organiser, event.id, settings)
+    vru = programme["speakers"][2]
+    main = programme["rooms"][0]
+    editor = f"/staff/events/{event.id}/programme"
+    await page.goto("/login")
+    await page.get_by_label("Email address").fill(organiser.email)
+    await page.get_by_label("Password").fill(STAFF_PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url("**/staff")
+
+    # A wrong file is refused next to the field; a PNG is saved and shown.
+    await page.goto(f"{editor}/speakers/{vru.id}")
+    photo = page.get_by_label("Photo", exact=True)
+    await photo.set_input_files(
+        {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": b"not a picture"}
+    )
+    await page.get_by_role("button", name="Upload the photo").click()
+    assert await page.locator("#photo-error").text_content() == (
+        "Error: Upload a JPEG, PNG or WebP photo under 5 MB"
+    )
+    await assert_accessible(page)
+    await photo.set_input_files(
+        {"name": "photo.png", "mimeType": "image/png", "buffer": image_bytes("PNG")}
+    )
+    await page.get_by_role("button", name="Upload the photo").click()
+    await page.wait_for_url("**?done=photo#photo-section")
+    shown = page.locator("#current-photo")
+    assert await shown.evaluate("img => img.complete && img.naturalWidth") == 600
+    await assert_accessible(page)
+
+    # The room is renamed on its own page.
+    await page.goto(f"{editor}/rooms/{main.id}")
+    await assert_accessible(page)
+    await page.get_by_label("Room name").fill("Mountbatten Hall")
+    await page.get_by_role("button", name="Save the room").click()
+    await page.wait_for_url("**?done=room-saved#rooms")
+    assert await page.get_by_role("link", name="Mountbatten Hall").count() == 1
+    await assert_accessible(page)
+
+    await page.goto(f"{editor}/versions/1")
+    assert await page.get_by_role("heading", level=1).inner_text() == (
+        "Programme version 1: Serious Violence Delivery Plan Conference"
+    )
+    await assert_accessible(page)

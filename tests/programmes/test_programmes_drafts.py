@@ -14,7 +14,6 @@ from programmes.drafts import (
     add_room,
     add_session,
     cancel_session,
-    delete_room,
     draft_sessions,
     rooms_for,
     set_session_speakers,
@@ -121,15 +120,6 @@ async def test_cancel_session_never_published_deletes_it(programme, event, organ
 
     assert result is None
     assert not await Session.filter(id=welcome.id).exists()
-
-
-async def test_delete_room_leaves_its_sessions_without_a_room(programme, event, organiser):
-    main = programme["rooms"][0]
-
-    await delete_room(organiser, event.id, main.id)
-
-    welcome = await Session.get(id=programme["sessions"][0].id)
-    assert welcome.room_id is None
 
 
 async def test_set_session_speakers_keeps_order_and_roles(programme, event, organiser):

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from PIL import Image
 
 from convenor.auth import issue_link
 from convenor.errors import Conflict, Invalid, NotFound
@@ -20,7 +17,6 @@ from programmes.speakers import (
     confirm_speaker,
     decline_speaker,
     invite_speaker,
-    set_speaker_photo,
     speaker_page,
     speakers_for,
     update_speaker_profile,
@@ -131,40 +127,6 @@ async def test_speaker_link_of_another_purpose_is_not_found(programme):
 async def test_speaker_link_unknown_token_is_not_found(app):
     with pytest.raises(NotFound):
         await confirm_speaker("not-a-real-token")
-
-
-def image_bytes(fmt: str, size=(1200, 900)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(out, format=fmt)
-    return out.getvalue()
-
-
-async def test_set_speaker_photo_reencodes_to_a_small_jpeg(programme, event, organiser, settings):
-    chief = programme["speakers"][0]
-
-    speaker = await set_speaker_photo(organiser, event.id, chief.id, image_bytes("PNG"), settings)
-
-    stored = settings.data_dir / "speaker-photos" / speaker.photo_path
-    with Image.open(stored) as image:
-        assert (image.format, image.size) == ("JPEG", (600, 450))
-
-
-async def test_set_speaker_photo_of_another_type_is_invalid(programme, event, organiser, settings):
-    with pytest.raises(Invalid) as caught:
-        await set_speaker_photo(
-            organiser, event.id, programme["speakers"][0].id, image_bytes("GIF"), settings
-        )
-
-    assert caught.value.fields == {"photo": "Upload a JPEG, PNG or WebP photo under 5 MB"}
-
-
-async def test_set_speaker_photo_that_is_not_an_image_is_invalid(
-    programme, event, organiser, settings
-):
-    with pytest.raises(Invalid):
-        await set_speaker_photo(
-            organiser, event.id, programme["speakers"][0].id, b"<svg onload=alert(1)>", settings
-        )
 
 
 async def test_add_speaker_with_unknown_directory_organisation_is_invalid(event, organiser):

@@ -1,0 +1,106 @@
+"""Rooms in the organiser's programme editor: add a room (on the editor page), edit its
+name, capacity and access notes on its own page, move it up or down (parallel sessions
+are shown in the rooms' order), and remove it once no session is held in it.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from convenor.errors import Conflict, Invalid, NotFound
+from convenor.web import redirect, render
+from events.access import get_event_for
+from programmes import service
+from programmes.forms import room_from_form, room_order_from_form
+from programmes.staff_routes import E, editor_page, editor_url, organiser, unprefixed
+
+ROOM = f"{E}/rooms/{{room_id:int}}"
+
+
+def _prefixed(fields: dict[str, str]) -> dict[str, str]:
+    return {f"room_{name}": value for name, value in fields.items()}
+
+
+async def add_room(request: Request) -> Response:
+    user, event_id = organiser(request)
+    form = room_from_form(unprefixed(await request.form(), "room_"))
+    values, errors = _prefixed(form.values), _prefixed(form.errors)
+    if not errors:
+        try:
+            await service.add_room(user, event_id, form.data)
+        except Invalid as exc:
+            errors = _prefixed(exc.fields)
+    if errors:
+        return await editor_page(request, errors=errors, values=values, status=400)
+    return redirect(editor_url(event_id, "room", "#rooms"))
+
+
+async def _room_page(request: Request, *, values=None, errors=None, status=200) -> Response:
+    user, event_id = organiser(request)
+    room_id = request.path_params["room_id"]
+    event = await get_event_for(user, event_id)
+    sessions = await service.sessions_in_room(user, event_id, room_id)
+    room = next((r for r in await service.rooms_for(user, event_id) if r.id == room_id), None)
+    if room is None:
+        raise NotFound()
+    saved = {
+        "name": room.name,
+        "capacity": "" if room.capacity is None else str(room.capacity),
+        "access_notes": room.access_notes,
+    }
+    context = {
+        "event": event,
+        "room": room,
+        "sessions": sessions,
+        "values": values or _prefixed(saved),
+        "errors": errors or {},
+    }
+    return render(request, "programmes/staff_room.html", context, status)
+
+
+async def room_page(request: Request) -> Response:
+    return await _room_page(request)
+
+
+async def update_room(request: Request) -> Response:
+    user, event_id = organiser(request)
+    form = room_from_form(unprefixed(await request.form(), "room_"))
+    values, errors = _prefixed(form.values), _prefixed(form.errors)
+    if not errors:
+        try:
+            await service.update_room(user, event_id, request.path_params["room_id"], form.data)
+        except Invalid as exc:
+            errors = _prefixed(exc.fields)
+    if errors:
+        return await _room_page(request, values=values, errors=errors, status=400)
+    return redirect(editor_url(event_id, "room-saved", "#rooms"))
+
+
+async def remove_room(request: Request) -> Response:
+    user, event_id = organiser(request)
+    try:
+        await service.delete_room(user, event_id, request.path_params["room_id"])
+    except Conflict as exc:
+        return await _room_page(request, errors={"remove": exc.message}, status=409)
+    return redirect(editor_url(event_id, "room-removed", "#rooms"))
+
+
+async def order_rooms(request: Request) -> Response:
+    user, event_id = organiser(request)
+    room_ids = room_order_from_form(await request.form())
+    try:
+        await service.reorder_rooms(user, event_id, room_ids)
+    except Invalid as exc:
+        return await editor_page(request, errors={"room_ids": exc.message}, status=400)
+    return redirect(editor_url(event_id, "rooms-ordered", "#rooms"))
+
+
+routes = [
+    Route(f"{E}/rooms", add_room, methods=["POST"]),
+    Route(f"{E}/rooms/order", order_rooms, methods=["POST"]),
+    Route(ROOM, room_page, methods=["GET"]),
+    Route(ROOM, update_room, methods=["POST"]),
+    Route(f"{ROOM}/remove", remove_room, methods=["POST"]),
+]
