@@ -176,6 +176,12 @@ def changelog(
                     f"{title} has moved to {entry['room'] or 'a room to be confirmed'}"
                     f" (was {old['room'] or 'no room'})."
                 )
+            elif old["room"] != entry["room"]:
+                # Same room, new name: what delegates look for (and calendars show) changed.
+                kinds.append("moved")
+                lines.append(
+                    f"{title}: the room is now called {entry['room']} (was {old['room']})."
+                )
             if old["speakers"] != entry["speakers"]:
                 kinds.append("speakers")
                 lines.append(

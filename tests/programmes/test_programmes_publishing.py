@@ -10,8 +10,14 @@ from convenor.errors import Conflict, Invalid, NotFound
 from convenor.mail.models import OutboxMessage
 from convenor.models import Role
 from programmes.agenda import add_to_agenda
-from programmes.data import SessionSpeakerData
-from programmes.drafts import add_session, cancel_session, set_session_speakers, update_session
+from programmes.data import RoomData, SessionSpeakerData
+from programmes.drafts import (
+    add_session,
+    cancel_session,
+    set_session_speakers,
+    update_room,
+    update_session,
+)
 from programmes.models import ProgrammeVersion, Session
 from programmes.publishing import publish_programme, versions_for
 from programmes.speakers import update_speaker_profile
@@ -130,6 +136,30 @@ async def test_publish_changelog_names_retimed_and_moved(programme, event, organ
             "not_for_publication": False,
         }
     ]
+
+
+async def test_publish_after_renaming_a_room_changes_its_sessions_only(
+    programme, event, organiser, settings
+):
+    await publish_programme(organiser, event.id, settings)
+    hall = programme["rooms"][0]
+    in_hall = await Session.filter(room_id=hall.id, cancelled_at__isnull=True).order_by("starts_at")
+    assert [s.title for s in in_hall] == ["Welcome", "What serious violence means here"]
+
+    await update_room(organiser, event.id, hall.id, RoomData(name="Mayflower Hall"))
+    view = await publish_programme(organiser, event.id, settings)
+
+    assert [(item["title"], item["kinds"], item["lines"]) for item in view.changelog] == [
+        (
+            session.title,
+            ["moved"],
+            [f"{session.title}: the room is now called Mayflower Hall (was Main Hall)."],
+        )
+        for session in in_hall
+    ]
+    assert {s.title: s.sequence for s in view.sessions} == {
+        s.title: (1 if s.id in {x.id for x in in_hall} else 0) for s in view.sessions
+    }
 
 
 async def test_publish_changelog_names_new_cancelled_and_speakers(
