@@ -54,19 +54,26 @@ async def locked_event_for(user: User, event_id: int) -> Event:
     return await Event.filter(id=event_id).select_for_update().get()
 
 
-async def invitation_for_link(token: str, *, lock: bool = False) -> Invitation:
+async def invitation_for_link(
+    token: str, *, lock: bool = False, with_event: bool = False
+) -> Invitation:
     """The invitation a personal link is for; NotFound for a dead, revoked or odd link.
 
     With ``lock`` the row is locked (PostgreSQL) so one delegate's submissions queue up
-    behind each other; call it inside a transaction then.
+    behind each other; call it inside a transaction then. With ``with_event`` the
+    event comes in the same query, as ``invitation.event`` (never locked).
     """
     subject = await resolve_link(token, INVITATION_LINK)
     prefix, _, number = (subject or "").partition(":")
     if prefix != "invitation" or not number.isdigit():
         raise NotFound()
     query = Invitation.filter(id=int(number))
+    if with_event:
+        query = query.select_related("event")
     if lock:
-        query = query.select_for_update()
+        # Only the invitation: locking the event row would queue every delegate of
+        # the event behind each other for their whole transaction.
+        query = query.select_for_update(of=(Invitation._meta.db_table,))
     invitation = await query.first()
     if invitation is None or invitation.status in (
         InvitationStatus.REVOKED,

@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
@@ -36,6 +37,7 @@ from events.questions import check_answers, questions_for
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 CODE_LENGTH = 6
+REGISTER_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -95,11 +97,9 @@ async def record_organisation(event: Event, values: dict) -> None:
         values["organisation_entry_id"] = entry.id
 
 
-async def _new_code(event: Event) -> str:
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if not await Registration.filter(event=event, check_in_code=code).exists():
-            return code
+def new_check_in_code() -> str:
+    """A random check-in code (30 bits); the event's unique index refuses a repeat."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 async def _take_seat(event_id: int) -> bool:
@@ -120,9 +120,26 @@ async def register(token: str, data: RegistrationData, settings: Settings) -> Re
     recorded in the directory, and one email (confirmation with METHOD:REQUEST, or a
     waitlist notice). Submitting again returns the existing registration unchanged.
     """
+    # A new check-in code is not looked up before it is used (a query on every
+    # registration): the unique (event, code) index refuses a repeat, about once in a
+    # million registrations at a 1,000-delegate event, and the whole transaction is
+    # tried again. Any other unique clash (two delegates naming the same new
+    # organisation at once) is also settled by trying again.
+    for attempt in range(REGISTER_ATTEMPTS):
+        try:
+            return await _register(token, data, settings)
+        except IntegrityError:
+            if attempt == REGISTER_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _register(token: str, data: RegistrationData, settings: Settings) -> RegistrationResult:
     async with in_transaction():
-        invitation = await invitation_for_link(token, lock=True)
-        event = await Event.get(id=invitation.event_id)  # type: ignore[attr-defined]
+        invitation = await invitation_for_link(token, lock=True, with_event=True)
+        event = invitation.event
+        # Read after the invitation's lock is held: a repeated submission waiting on
+        # that lock must see the registration the first one committed.
         existing = await Registration.get_or_none(invitation_id=invitation.id)
         if existing is not None and existing.status != RegistrationStatus.CANCELLED:
             return RegistrationResult(existing, "unchanged")
@@ -145,7 +162,7 @@ async def register(token: str, data: RegistrationData, settings: Settings) -> Re
             registration = await Registration.create(
                 event=event,
                 invitation=invitation,
-                check_in_code=await _new_code(event),
+                check_in_code=new_check_in_code(),
                 created_at=stamp,
                 **values,
             )
