@@ -9,6 +9,7 @@ transaction at a time), which makes a repeated submission return the first resul
 
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from convenor import plainsql
 from convenor.auth import now
 from convenor.errors import Conflict, Invalid, NotFound
 from convenor.settings import Settings
@@ -103,10 +105,23 @@ def new_check_in_code() -> str:
 
 
 async def _take_seat(event_id: int) -> bool:
-    taken = await Event.filter(id=event_id, seats_taken__lt=F("capacity")).update(
-        seats_taken=F("seats_taken") + 1
+    # Plain SQL: one conditional UPDATE on every registration (see convenor.plainsql).
+    take_seat = (
+        f"UPDATE {plainsql.table(Event)} SET seats_taken = seats_taken + 1 "  # noqa: S608
+        "WHERE id = ? AND seats_taken < capacity"
     )
-    return taken == 1
+    return await plainsql.execute(take_seat, [event_id]) == 1
+
+
+@functools.cache
+def _registration_sql() -> str:
+    table = plainsql.table(Registration)
+    return f"SELECT {plainsql.columns(Registration)} FROM {table} WHERE invitation_id = ?"  # noqa: S608
+
+
+async def _registration_of(invitation: Invitation) -> Registration | None:
+    rows = await plainsql.select(_registration_sql(), [invitation.id])
+    return plainsql.model_from(Registration, rows[0]) if rows else None
 
 
 async def _free_seat(event_id: int) -> None:
@@ -140,7 +155,7 @@ async def _register(token: str, data: RegistrationData, settings: Settings) -> R
         event = invitation.event
         # Read after the invitation's lock is held: a repeated submission waiting on
         # that lock must see the registration the first one committed.
-        existing = await Registration.get_or_none(invitation_id=invitation.id)
+        existing = await _registration_of(invitation)
         if existing is not None and existing.status != RegistrationStatus.CANCELLED:
             return RegistrationResult(existing, "unchanged")
         stamp = now()
