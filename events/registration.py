@@ -104,13 +104,17 @@ def new_check_in_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-async def _take_seat(event_id: int) -> bool:
-    # Plain SQL: one conditional UPDATE on every registration (see convenor.plainsql).
-    take_seat = (
+@functools.cache
+def _take_seat_sql() -> str:
+    return (
         f"UPDATE {plainsql.table(Event)} SET seats_taken = seats_taken + 1 "  # noqa: S608
         "WHERE id = ? AND seats_taken < capacity"
     )
-    return await plainsql.execute(take_seat, [event_id]) == 1
+
+
+async def _take_seat(event_id: int) -> bool:
+    # Plain SQL: one conditional UPDATE on every registration (see convenor.plainsql).
+    return await plainsql.execute(_take_seat_sql(), [event_id]) == 1
 
 
 @functools.cache
@@ -138,8 +142,8 @@ async def register(token: str, data: RegistrationData, settings: Settings) -> Re
     # A new check-in code is not looked up before it is used (a query on every
     # registration): the unique (event, code) index refuses a repeat, about once in a
     # million registrations at a 1,000-delegate event, and the whole transaction is
-    # tried again. Any other unique clash (two delegates naming the same new
-    # organisation at once) is also settled by trying again.
+    # tried again. Trying again is safe for any unique clash: nothing of the failed
+    # attempt is kept, and a registration that did get in is then found "unchanged".
     for attempt in range(REGISTER_ATTEMPTS):
         try:
             return await _register(token, data, settings)
