@@ -5,7 +5,7 @@ a personal link. The app is served by uvicorn (one worker; ``--mail-worker`` run
 mail worker inside it, delivering to the local mailbox); 1,000 clients then POST the
 registration form at once, each on its own connection, with a valid CSRF cookie and
 token. Reported: attempts answered per second, registrations, errors, and a check of
-the database (exactly 100 registered, 900 waitlisted). The baseline is a raw ASGI
+the database (exactly 100 registered, 900 waitlisted, one email each). The baseline is a raw ASGI
 hello-world served the same way and hit by 1,000 concurrent GETs in the same run.
 
     .venv/bin/python benchmarks/events_registration.py [--attempts 1000 --seats 100]
@@ -37,6 +37,7 @@ from harness import HELLO, scratch_postgres, serve  # noqa: E402
 from convenor import auth, migrate  # noqa: E402
 from convenor.app import create_app  # noqa: E402
 from convenor.db import tortoise_config  # noqa: E402
+from convenor.mail.models import OutboxMessage  # noqa: E402
 from convenor.models import Role  # noqa: E402
 from convenor.security import CSRF_COOKIE, csrf_token_for  # noqa: E402
 from convenor.settings import Settings  # noqa: E402
@@ -91,7 +92,8 @@ async def outcome(settings: Settings, event_id: int) -> dict[str, int]:
             status.value: await Registration.filter(event_id=event_id, status=status).count()
             for status in RegistrationStatus
         }
-        return {"seats_taken": event.seats_taken, **counts}
+        emails = await OutboxMessage.all().count()  # the only mail in this database
+        return {"seats_taken": event.seats_taken, **counts, "emails": emails}
     finally:
         await Tortoise.close_connections()
 
@@ -199,6 +201,7 @@ def report(result: dict) -> str:
     ok = (
         result["errors"] == 0
         and result["seats_taken"] == result["seats"] == result["registered"]
+        and result["emails"] == result["attempts"]  # one confirmation or waitlist email each
         and result["attempts_per_s"] >= 200
     )
     return (

@@ -7,6 +7,7 @@ hash, so a copy of the database cannot be used to sign in.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -17,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from tortoise.transactions import in_transaction
 
+from convenor import plainsql
 from convenor.errors import Invalid, RateLimited
 from convenor.mail.outbox import queue_email, render_email
 from convenor.models import ApiToken, LoginFailure, PersonalLink, Role, StaffSession, User
@@ -239,11 +241,19 @@ async def issue_link(purpose: str, subject: str, expires_at: datetime | None = N
     return token
 
 
+@functools.cache
+def _link_by_hash() -> str:
+    table = plainsql.table(PersonalLink)
+    return f"SELECT {plainsql.columns(PersonalLink)} FROM {table} WHERE token_hash = ?"  # noqa: S608
+
+
 async def resolve_link(token: str, purpose: str) -> str | None:
     """The subject a live token of this purpose is bound to, or None."""
     if not token or len(token) > 200:
         return None
-    link = await PersonalLink.get_or_none(token_hash=hash_secret(token))
+    # Plain SQL: every personal-link page and form starts here (see convenor.plainsql).
+    rows = await plainsql.select(_link_by_hash(), [hash_secret(token)])
+    link = plainsql.model_from(PersonalLink, rows[0]) if rows else None
     if link is None or not hmac.compare_digest(link.purpose, purpose):
         return None
     if link.revoked_at is not None or (link.expires_at and link.expires_at <= now()):

@@ -38,7 +38,20 @@ def connection_config(database_url: str) -> dict:
     config = expand_db_url(url)
     config["credentials"].setdefault("minsize", 1)
     config["credentials"].setdefault("maxsize", 10)
+    config["credentials"].setdefault("reset", keep_session)
     return config
+
+
+async def keep_session(connection: object) -> None:
+    """Give a PostgreSQL connection back to the pool without asyncpg's reset query.
+
+    asyncpg's default sends ``pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET
+    ALL`` on every release: one more round trip for every request and every worker
+    transaction. Convenor keeps no session state to undo: no advisory locks, LISTEN,
+    held cursors or session-wide SET (only SET LOCAL, which ends with its
+    transaction). asyncpg still rolls back a transaction left open before it calls
+    this. Code that starts keeping session state must bring the reset back.
+    """
 
 
 def sqlite_path(url: str) -> str:

@@ -6,6 +6,9 @@ Every organiser-facing service starts here, so an event the caller may not see i
 
 from __future__ import annotations
 
+import functools
+
+from convenor import plainsql
 from convenor.auth import resolve_link
 from convenor.errors import Forbidden, NotFound
 from convenor.models import Role, User
@@ -54,23 +57,41 @@ async def locked_event_for(user: User, event_id: int) -> Event:
     return await Event.filter(id=event_id).select_for_update().get()
 
 
-async def invitation_for_link(token: str, *, lock: bool = False) -> Invitation:
+async def invitation_for_link(
+    token: str, *, lock: bool = False, with_event: bool = False
+) -> Invitation:
     """The invitation a personal link is for; NotFound for a dead, revoked or odd link.
 
     With ``lock`` the row is locked (PostgreSQL) so one delegate's submissions queue up
-    behind each other; call it inside a transaction then.
+    behind each other; call it inside a transaction then. With ``with_event`` the
+    event comes in the same query, as ``invitation.event`` (never locked).
     """
     subject = await resolve_link(token, INVITATION_LINK)
     prefix, _, number = (subject or "").partition(":")
     if prefix != "invitation" or not number.isdigit():
         raise NotFound()
-    query = Invitation.filter(id=int(number))
-    if lock:
-        query = query.select_for_update()
-    invitation = await query.first()
-    if invitation is None or invitation.status in (
-        InvitationStatus.REVOKED,
-        InvitationStatus.PROPOSED,
-    ):
+    # Plain SQL: this is the first query of every delegate's page and form, and the
+    # ORM's query building cost more than the query (see convenor.plainsql).
+    # Only the invitation is locked: locking the event row too would queue every
+    # delegate of the event behind each other for their whole transaction.
+    sql = _invitation_sql(with_event)
+    rows = await plainsql.select(sql, [int(number)], lock="i" if lock else None)
+    if not rows:
         raise NotFound()
+    invitation = plainsql.model_from(Invitation, rows[0], "i")
+    if invitation.status in (InvitationStatus.REVOKED, InvitationStatus.PROPOSED):
+        raise NotFound()
+    if with_event:
+        invitation.event = plainsql.model_from(Event, rows[0], "e")
     return invitation
+
+
+@functools.cache
+def _invitation_sql(with_event: bool) -> str:
+    invitation, event = plainsql.table(Invitation), plainsql.table(Event)
+    if not with_event:
+        return f"SELECT {plainsql.columns(Invitation, 'i')} FROM {invitation} i WHERE i.id = ?"  # noqa: S608
+    return (
+        f"SELECT {plainsql.columns(Invitation, 'i')}, {plainsql.columns(Event, 'e')} "  # noqa: S608
+        f"FROM {invitation} i JOIN {event} e ON e.id = i.event_id WHERE i.id = ?"
+    )

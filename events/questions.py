@@ -6,10 +6,12 @@ their errors are named ``question_<id>``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from tortoise.transactions import in_transaction
 
+from convenor import plainsql
 from convenor.errors import Invalid, NotFound
 from convenor.models import User
 from events.access import get_event_for, locked_event_for
@@ -47,7 +49,17 @@ def _checked(data: QuestionData) -> dict:
 
 async def questions_for(event_id: int) -> list[Question]:
     """The event's questions in form order. No side effects."""
-    return list(await Question.filter(event_id=event_id).order_by("position", "id"))
+    # Plain SQL: asked on every registration (see convenor.plainsql).
+    rows = await plainsql.select(_questions_sql(), [event_id])
+    return [plainsql.model_from(Question, row) for row in rows]
+
+
+@functools.cache
+def _questions_sql() -> str:
+    return (
+        f"SELECT {plainsql.columns(Question)} FROM {plainsql.table(Question)} "  # noqa: S608
+        "WHERE event_id = ? ORDER BY position, id"
+    )
 
 
 async def event_questions(user: User, event_id: int) -> list[Question]:

@@ -22,10 +22,10 @@ from convenor.mail.message import (
     CalendarPart,
     build_message,
     clean_header,
-    message_to_bytes,
     validate_address,
 )
 from convenor.mail.models import OutboxMessage, OutboxStatus
+from convenor.mail.wire import message_bytes
 from convenor.templating import make_environment
 
 _env: jinja2.Environment | None = None
@@ -108,7 +108,9 @@ async def queue_email(
         created_at=datetime.now(UTC),
     )
     row.next_attempt_at = row.created_at
-    row.raw_message = message_to_bytes(message_for(row, mail_from)).decode("ascii")
+    # Written directly (convenor.mail.wire): the same bytes as flattening
+    # message_for(row) with the stdlib, at a fraction of the cost.
+    row.raw_message = message_bytes(**_message_arguments(row, mail_from)).decode("ascii")
     await row.save()
     return row
 
@@ -119,17 +121,21 @@ def calendar_part(row: OutboxMessage) -> CalendarPart | None:
     return CalendarPart(method=row.calendar_method, ics=row.calendar_ics.encode())
 
 
+def _message_arguments(row: OutboxMessage, mail_from: str) -> dict[str, Any]:
+    return {
+        "sender": mail_from,
+        "to": row.to_address,
+        "to_name": row.to_name,
+        "subject": row.subject,
+        "text": row.text_body,
+        "html": row.html_body,
+        "calendar": calendar_part(row),
+        "reply_to": row.reply_to,
+        "message_id": row.message_id,
+        "date": row.created_at,
+    }
+
+
 def message_for(row: OutboxMessage, mail_from: str) -> EmailMessage:
     """The exact message for a row; the same row always gives the same headers."""
-    return build_message(
-        sender=mail_from,
-        to=row.to_address,
-        to_name=row.to_name,
-        subject=row.subject,
-        text=row.text_body,
-        html=row.html_body,
-        calendar=calendar_part(row),
-        reply_to=row.reply_to,
-        message_id=row.message_id,
-        date=row.created_at,
-    )
+    return build_message(**_message_arguments(row, mail_from))
