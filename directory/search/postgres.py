@@ -21,23 +21,6 @@ WORD_SIMILARITY = 0.4
 JOIN = "JOIN"
 
 
-# The match is a condition on the entries themselves: no self-join, one pass.
-CONDITION = "e.search_vector @@ q"
-RANK = f"-ts_rank('{WEIGHTS}', e.search_vector, q)"
-
-
-def source(query_tokens: list[str], ranked: bool) -> tuple[str, list]:
-    tsquery = " & ".join(f"'{token}':*" for token in query_tokens)
-    return "directory_entry e CROSS JOIN to_tsquery('english', ?) q", [tsquery]
-
-
-def shared_match(query_tokens: list[str]) -> tuple[str, list]:
-    """The matching ids, computed once for all the counts (a GIN prefix scan is the
-    expensive part of each)."""
-    sql, params = source(query_tokens, ranked=False)
-    return f"SELECT e.id FROM {sql} WHERE {CONDITION}", params
-
-
 async def similar_names(conn: BaseDBAsyncClient, word: str, statuses: tuple[str, ...]) -> list[str]:
     """Names containing a word close to ``word`` by trigram similarity (best 20)."""
     marks = ", ".join(f"${i}" for i in range(2, len(statuses) + 2))

@@ -52,26 +52,6 @@ def facet_expression(
     return "facets : (" + " AND ".join(parts) + ")"
 
 
-CONDITION = ""
-RANK = "m.rank"
-
-
-def source(query_tokens: list[str], ranked: bool) -> tuple[str, list]:
-    """FROM clause: the FTS matches (ranked by bm25 if asked), then their entries."""
-    rank = f"bm25(directory_entry_fts, {WEIGHTS})" if ranked else "0"
-    sql = (
-        f"(SELECT rowid AS id, {rank} AS rank FROM directory_entry_fts "
-        f"WHERE directory_entry_fts MATCH ?) m {JOIN} directory_entry e ON e.id = m.id"
-    )
-    return sql, [expression(query_tokens)]
-
-
-def shared_match(query_tokens: list[str]) -> None:
-    """SQLite runs the (cheap) FTS match in each count: a shared, materialised match
-    makes it build a bloom filter over every entry, which is far slower."""
-    return None
-
-
 async def similar_names(conn: BaseDBAsyncClient, word: str, statuses: tuple[str, ...]) -> list[str]:
     """Names containing ``word`` or a word close to it by edit distance (at most 20)."""
     # Misspellings rarely change the first letter; looking only there keeps this fast.

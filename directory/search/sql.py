@@ -1,0 +1,52 @@
+"""Running search's SQL: placeholders per dialect, plain rows, and entries made from rows."""
+
+# SQL here is assembled only from constants and "?" placeholders; every value
+# from a user is a bound parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+from tortoise import Tortoise
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from directory.models import Entry
+
+
+def connection() -> BaseDBAsyncClient:
+    return Tortoise.get_connection("default")
+
+
+def is_sqlite(conn: BaseDBAsyncClient) -> bool:
+    return conn.capabilities.dialect == "sqlite"
+
+
+def placeholders(sql: str, dialect: str) -> str:
+    """Our SQL is written with ``?``; asyncpg wants ``$1, $2, ...``."""
+    if dialect == "sqlite":
+        return sql
+    parts = sql.split("?")
+    return "".join(f"{part}${i}" for i, part in enumerate(parts[:-1], 1)) + parts[-1]
+
+
+async def rows(conn: BaseDBAsyncClient, sql: str, params: list) -> list[dict]:
+    dialect = "sqlite" if is_sqlite(conn) else "postgres"
+    return await conn.execute_query_dict(placeholders(sql, dialect), params)
+
+
+async def tuples(conn: BaseDBAsyncClient, sql_params: tuple[str, list]) -> list:
+    dialect = "sqlite" if is_sqlite(conn) else "postgres"
+    sql, params = sql_params
+    _, found = await conn.execute_query(placeholders(sql, dialect), params)
+    return list(found)
+
+
+async def entries(conn: BaseDBAsyncClient, ids: list[int]) -> dict[int, Entry]:
+    """The page's entries in one plain query (the ORM's query building costs more than
+    the query here), made into models as the ORM makes them."""
+    if not ids:
+        return {}
+    columns = ", ".join(sorted(Entry._meta.db_fields))
+    marks = ", ".join("?" for _ in ids)
+    found = await rows(conn, f"SELECT {columns} FROM directory_entry WHERE id IN ({marks})", ids)
+    made = [Entry._init_from_db(**row) for row in found]
+    return {entry.id: entry for entry in made}
