@@ -6,10 +6,31 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.fields import DatetimeField
 
 from directory.models import Entry
+
+# SQLite hands timestamps back as ISO 8601 text, which the ORM parses in pure Python
+# (about 14 microseconds each, up to five per entry: most of making a page's entries);
+# the standard library's C parser reads the same text in about one.
+_TIMESTAMPS = tuple(
+    name for name, field in Entry._meta.fields_map.items() if isinstance(field, DatetimeField)
+)
+
+
+def _parsed(row: dict) -> dict:
+    for name in _TIMESTAMPS:
+        value = row[name]
+        if isinstance(value, str):
+            try:
+                row[name] = datetime.fromisoformat(value)
+            except ValueError:
+                pass  # left for the ORM's own parser
+    return row
 
 
 def connection() -> BaseDBAsyncClient:
@@ -48,5 +69,5 @@ async def entries(conn: BaseDBAsyncClient, ids: list[int]) -> dict[int, Entry]:
     columns = ", ".join(sorted(Entry._meta.db_fields))
     marks = ", ".join("?" for _ in ids)
     found = await rows(conn, f"SELECT {columns} FROM directory_entry WHERE id IN ({marks})", ids)
-    made = [Entry._init_from_db(**row) for row in found]
+    made = [Entry._init_from_db(**_parsed(row)) for row in found]
     return {entry.id: entry for entry in made}

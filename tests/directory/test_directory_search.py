@@ -246,3 +246,17 @@ async def test_search_index_follows_status_kind_and_area_changes(taxonomy):
     assert names(await search(SearchQuery(text="boxing"))) == []
     hidden = await search(SearchQuery(text="boxing", statuses=("hidden",)))
     assert names(hidden) == ["Portswood Boxing"]
+
+
+async def test_search_hits_are_the_entries_the_orm_reads(taxonomy):
+    made = await make_entry("Portswood Boxing", status=Status.PUBLISHED)
+
+    hit = (await search(SearchQuery(text="boxing"))).hits[0].entry
+    read = await Entry.get(id=made.id)
+
+    fields = sorted(Entry._meta.db_fields)
+    assert [getattr(hit, f) for f in fields] == [getattr(read, f) for f in fields]
+    assert (hit.created_at.tzinfo, hit.published_at.tzinfo) == (
+        read.created_at.tzinfo,
+        read.published_at.tzinfo,
+    )
