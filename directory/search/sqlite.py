@@ -100,12 +100,17 @@ def rows_sql(
     names_only: bool = False,
     narrow: tuple | None = None,
 ) -> tuple[str, list]:
-    """Matches in rowid order (at most ``limit``): id, bm25 rank, name, facets, read from
-    the FTS row alone. ``names_only``: the words are in names or alternate names;
-    ``narrow``: (kind, theme id, area id) filters, applied inside MATCH."""
+    """Matches in rowid order (at most ``limit``): id, bm25 rank, name, facets.
+    ``names_only``: the words are in names or alternate names; ``narrow``: (kind, theme
+    id, area id) filters, applied inside MATCH.
+
+    Name and facets come from the narrow ``directory_entry_fts_facets``: read from the
+    FTS table, each match would fetch and decode its whole indexed text."""
     return (
-        f"SELECT rowid, bm25(directory_entry_fts, {WEIGHTS}), name, facets "
-        "FROM directory_entry_fts WHERE directory_entry_fts MATCH ? LIMIT ?",
+        f"SELECT m.id, m.rank, f.name, f.facets FROM (SELECT rowid AS id, "
+        f"bm25(directory_entry_fts, {WEIGHTS}) AS rank FROM directory_entry_fts "
+        f"WHERE directory_entry_fts MATCH ? LIMIT ?) m {JOIN} directory_entry_fts_facets f "
+        "ON f.id = m.id",
         [_match(query_tokens, statuses, names_only, narrow), limit],
     )
 

@@ -6,10 +6,12 @@ The same tests run on SQLite (FTS5) and PostgreSQL (tsvector + pg_trgm).
 from __future__ import annotations
 
 import pytest
+from tortoise import Tortoise
 
 from directory import search as search_module
 from directory.models import Area, Entry, Status
 from directory.search import SearchQuery, search
+from tests.conftest import on_postgres
 from tests.directory.conftest import make_entry
 
 
@@ -260,3 +262,25 @@ async def test_search_hits_are_the_entries_the_orm_reads(taxonomy):
         read.created_at.tzinfo,
         read.published_at.tzinfo,
     )
+
+
+@pytest.mark.skipif(on_postgres(), reason="SQLite's narrow copy of the FTS rows' facets")
+async def test_search_sqlite_facets_table_follows_the_fts_rows(taxonomy):
+    entry = await make_entry("Alpha Group", themes=["knife-crime"], areas=["bevois"])
+    other = await make_entry("Beta Group", kind="network")
+    gone = await make_entry("Delta Group")
+
+    await entry.themes.clear()
+    await entry.areas.add(await Area.get(slug="shirley"))
+    await Entry.filter(id=other.id).update(status=Status.HIDDEN, name="Gamma Group")
+    await gone.delete()
+
+    conn = Tortoise.get_connection("default")
+    fts = await conn.execute_query_dict(
+        "SELECT rowid AS id, name, facets FROM directory_entry_fts ORDER BY rowid"
+    )
+    narrow = await conn.execute_query_dict(
+        "SELECT id, name, facets FROM directory_entry_fts_facets ORDER BY id"
+    )
+    assert narrow == fts
+    assert [row["name"] for row in narrow] == ["Alpha Group", "Gamma Group"]
