@@ -246,7 +246,8 @@ def load_sqlite(path: str, rows) -> None:
 
 
 async def load_postgres(url: str, rows) -> None:
-    """COPY with triggers off, then one UPDATE builds every search_vector."""
+    """COPY with triggers off, then one UPDATE builds every search_vector and
+    search_facets, and one INSERT the words of names."""
     entries, entry_themes, entry_areas, services = rows
     conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
     try:
@@ -276,9 +277,15 @@ async def load_postgres(url: str, rows) -> None:
             ],
         )
         await conn.execute("SET session_replication_role = DEFAULT")
+        # What the triggers would have kept: the text, the filter tokens, the name words.
         await conn.execute(
             "UPDATE directory_entry SET search_vector = directory_entry_search_document("
-            "id, name, alternate_names, description)"
+            "id, name, alternate_names, description), "
+            "search_facets = directory_entry_search_facets(id)"
+        )
+        await conn.execute(
+            "INSERT INTO directory_entry_fts_words (word) SELECT DISTINCT "
+            "directory_entry_name_words(name) FROM directory_entry ON CONFLICT DO NOTHING"
         )
         await conn.execute(
             "SELECT setval(pg_get_serial_sequence('directory_entry', 'id'), "

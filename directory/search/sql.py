@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from tortoise import Tortoise
@@ -71,3 +72,23 @@ async def entries(conn: BaseDBAsyncClient, ids: list[int]) -> dict[int, Entry]:
     found = await rows(conn, f"SELECT {columns} FROM directory_entry WHERE id IN ({marks})", ids)
     made = [Entry._init_from_db(**_parsed(row)) for row in found]
     return {entry.id: entry for entry in made}
+
+
+@functools.lru_cache(maxsize=65536)
+def parse_facets(text: str) -> tuple[str, str, tuple[int, ...], tuple[int, ...]]:
+    """(kind, status, theme ids, area ids) from filter tokens ("spublished kcommunity t3
+    a12"; PostgreSQL's hold only theme and area ids); many matches share one value."""
+    kind = status = ""
+    themes: list[int] = []
+    areas: list[int] = []
+    for token in text.split():
+        first = token[0]
+        if first == "t":
+            themes.append(int(token[1:]))
+        elif first == "a":
+            areas.append(int(token[1:]))
+        elif first == "k":
+            kind = token[1:]
+        elif first == "s":
+            status = token[1:]
+    return kind, status, tuple(themes), tuple(areas)

@@ -12,9 +12,10 @@ MATCH only as quoted strings of word characters, so no FTS5 syntax can get throu
 from __future__ import annotations
 
 import difflib
-import functools
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+
+from directory.search.sql import parse_facets
 
 # Column weights for bm25, in the FTS column order: name, alternate_names,
 # description, services, themes, facets. A name match must outrank a description match.
@@ -115,25 +116,6 @@ def rows_sql(
     )
 
 
-@functools.lru_cache(maxsize=65536)
-def _facets(text: str) -> tuple[str, str, tuple[int, ...], tuple[int, ...]]:
-    """(kind, status, theme ids, area ids) from a ``facets`` value; many rows share one."""
-    kind = status = ""
-    themes: list[int] = []
-    areas: list[int] = []
-    for token in text.split():
-        first = token[0]
-        if first == "t":
-            themes.append(int(token[1:]))
-        elif first == "a":
-            areas.append(int(token[1:]))
-        elif first == "k":
-            kind = token[1:]
-        elif first == "s":
-            status = token[1:]
-    return kind, status, tuple(themes), tuple(areas)
-
-
 def parse(row) -> tuple:
     """(rank, name, id, kind, status, theme ids, area ids) from a row of ``rows_sql``."""
-    return (row[1], row[2], row[0], *_facets(row[3]))
+    return (row[1], row[2], row[0], *parse_facets(row[3]))
