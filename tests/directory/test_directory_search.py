@@ -284,3 +284,30 @@ async def test_search_sqlite_facets_table_follows_the_fts_rows(taxonomy):
     )
     assert narrow == fts
     assert [row["name"] for row in narrow] == ["Alpha Group", "Gamma Group"]
+
+
+@pytest.mark.skipif(not on_postgres(), reason="PostgreSQL's filter tokens in the entry row")
+async def test_search_postgres_facet_tokens_follow_the_link_tables(taxonomy):
+    entry = await make_entry("Alpha Group", themes=["knife-crime"], areas=["bevois"])
+    other = await make_entry("Beta Group", themes=["hate-crime", "knife-crime"])
+
+    await entry.themes.clear()
+    await entry.areas.add(await Area.get(slug="shirley"))
+    await other.areas.add(await Area.get(slug="bevois"))
+
+    conn = Tortoise.get_connection("default")
+    rows = await conn.execute_query_dict(
+        "SELECT search_facets = directory_entry_search_facets(id) AS kept, search_facets "
+        "FROM directory_entry ORDER BY id"
+    )
+    assert [row["kept"] for row in rows] == [True, True]
+    assert [len(row["search_facets"].split()) for row in rows] == [2, 3]
+
+
+async def test_search_misspelling_finds_a_renamed_entry(taxonomy):
+    entry = await make_entry("Woolston Garden Society", description="Growing food together.")
+
+    await Entry.filter(id=entry.id).update(name="Woolston Allotment Society")
+    page = await search(SearchQuery(text="allotmnet"))
+
+    assert (names(page), page.suggestion) == (["Woolston Allotment Society"], "allotment")
