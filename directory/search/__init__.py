@@ -16,6 +16,9 @@ paging, and keeps its answers under the search stamp (``directory.search.cache``
 from __future__ import annotations
 
 import math
+from collections import Counter
+from itertools import chain
+from operator import itemgetter
 from typing import Protocol
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -141,10 +144,18 @@ def _count_facets(
     matches: list[tuple], filters: _Filters, taxonomy: Taxonomy, scale: float
 ) -> dict[str, dict[str, tuple[str, int]]]:
     """facet -> value -> (label, count), each facet counted without its own filter."""
-    kinds: dict[str, int] = {}
-    themes: dict[int, int] = {}
-    areas: dict[int, int] = {}
     statuses, kind, theme, area = filters.statuses, filters.kind, filters.theme, filters.area
+    if not filters.any:
+        # No filters (most searches): every facet counts the same matches, in C.
+        shown = [m for m in matches if m[STATUS] in statuses]
+        return _labelled(
+            Counter(map(itemgetter(KIND), shown)),
+            Counter(chain.from_iterable(map(itemgetter(THEMES), shown))),
+            Counter(chain.from_iterable(map(itemgetter(AREAS), shown))),
+            taxonomy,
+            scale,
+        )
+    kinds, themes, areas = {}, {}, {}
     for m in matches:
         if m[STATUS] not in statuses:
             continue
@@ -159,6 +170,17 @@ def _count_facets(
         if kind_ok and theme_ok:
             for a in m[AREAS]:
                 areas[a] = areas.get(a, 0) + 1
+    return _labelled(kinds, themes, areas, taxonomy, scale)
+
+
+def _labelled(
+    kinds: dict[str, int],
+    themes: dict[int, int],
+    areas: dict[int, int],
+    taxonomy: Taxonomy,
+    scale: float,
+) -> dict[str, dict[str, tuple[str, int]]]:
+    """The counts by facet value's slug, with labels, scaled (at least 1 each)."""
     found: dict[str, dict[str, tuple[str, int]]] = {"kind": {}, "theme": {}, "area": {}}
     for kind, n in kinds.items():
         found["kind"][kind] = (KIND_LABELS[Kind(kind)], max(1, round(n * scale)))
@@ -198,7 +220,11 @@ async def _run_words(conn, backend: Backend, query: SearchQuery, words: list[str
     filters = _Filters(query, terms)
     exact_total: int | None = None
     if len(sample) <= CAP:
-        candidates = [m for m in sample if filters.passes(m)]
+        candidates = (
+            [m for m in sample if filters.passes(m)]
+            if filters.any
+            else [m for m in sample if m[STATUS] in filters.statuses]
+        )
         exact_total = len(candidates)
         found = _count_facets(sample, filters, terms, 1.0)
     else:
