@@ -17,11 +17,17 @@ from convenor.settings import Settings
 
 # synchronous=NORMAL is the recommended pairing with WAL: safe from corruption, and an
 # application crash loses nothing; only a power cut can drop the last commits.
+# The page cache (default 2 MB) is far smaller than a directory's search index, so
+# searches re-read pages through the OS; 64 MB of cache and memory-mapped reads cut the
+# directory search's SQL time by about a sixth (benchmarks/RESULTS.md). Both are
+# per-connection ceilings, not allocations.
 SQLITE_PRAGMAS = {
     "journal_mode": "WAL",
     "synchronous": "NORMAL",
     "foreign_keys": "ON",
     "busy_timeout": 5000,
+    "cache_size": -65536,  # KiB
+    "mmap_size": 268435456,
 }
 
 

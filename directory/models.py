@@ -1,5 +1,6 @@
 """Directory tables: entries (organisations and networks), their services, the taxonomy
-of themes and areas, provenance records, proposed edits and anti-spam attempts.
+of themes and areas, provenance records, proposed edits, anti-spam attempts and the
+search stamp.
 
 Fields only; the rules live in ``directory.service``. The search index (FTS5 on
 SQLite, a tsvector column on PostgreSQL) is created by the migration, not declared here.
@@ -243,3 +244,14 @@ class PublicAttempt(Model):
     class Meta:
         table = "directory_public_attempt"
         indexes = (("action", "client_key", "created_at"),)
+
+
+class SearchStamp(Model):
+    """One row whose stamp database triggers change with every change that search keeps
+    answers about (see ``directory.search.cache``); never written from Python."""
+
+    id = fields.IntField(primary_key=True)
+    stamp = fields.BigIntField()
+
+    class Meta:
+        table = "directory_search_stamp"

@@ -20,7 +20,7 @@ from convenor.db import sqlalchemy_url
 
 IGNORED_TABLES = {"alembic_version", "sqlite_sequence"}
 SEARCH_TABLE_PREFIX = "directory_entry_fts"
-SEARCH_COLUMN = "search_vector"
+SEARCH_COLUMNS = {"search_vector", "search_facets"}  # PostgreSQL's, kept by triggers
 SEARCH_INDEX_PREFIX = "trgm_"
 
 
@@ -38,7 +38,7 @@ def _describe(connection) -> dict[str, Any]:
                 None if col.get("default") is None else str(col["default"]),
             )
             for col in inspector.get_columns(table)
-            if col["name"] != SEARCH_COLUMN
+            if col["name"] not in SEARCH_COLUMNS
         }
         uniques = {tuple(uc["column_names"]) for uc in inspector.get_unique_constraints(table)}
         if dialect.name == "sqlite":
@@ -47,7 +47,9 @@ def _describe(connection) -> dict[str, Any]:
         for index in inspector.get_indexes(table):
             cols = tuple(index["column_names"])
             name = index.get("name") or ""
-            if SEARCH_COLUMN in cols or name.startswith(SEARCH_INDEX_PREFIX):
+            expressions = " ".join(index.get("expressions") or [])
+            on_search = SEARCH_COLUMNS & set(cols) or any(c in expressions for c in SEARCH_COLUMNS)
+            if on_search or name.startswith(SEARCH_INDEX_PREFIX):
                 continue
             if index["unique"]:
                 uniques.add(cols)

@@ -1,9 +1,11 @@
-"""PostgreSQL search: a weighted tsvector column with a GIN index; pg_trgm for misspellings.
+"""PostgreSQL search: a weighted tsvector column with a GIN index; a trigram-indexed list
+of the words in names for misspellings.
 
-The column is kept by triggers created in the migration (name weighted A, alternate
-names B, services and themes C, description D; accents removed). Tokens reach
-``to_tsquery`` only as quoted word characters with a prefix marker, so no tsquery
-syntax can get through.
+The column is kept by triggers created in the migrations (name weighted A, alternate
+names B, services and themes C, description D; accents removed), as are
+``search_facets`` (each entry's theme and area ids as "t3 a12"), an index of the name
+lexemes alone, and the word list. Tokens reach ``to_tsquery`` only as quoted word
+characters with a prefix marker, so no tsquery syntax can get through.
 """
 
 # SQL here is assembled only from constants and "?" placeholders; every value
@@ -12,52 +14,42 @@ syntax can get through.
 
 from __future__ import annotations
 
+import difflib
+
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.transactions import in_transaction
+
+from directory.search.sql import parse_facets
 
 # ts_rank weights for D, C, B, A: a name match must outrank a description match.
 WEIGHTS = "{0.02, 0.2, 0.4, 1.0}"
-WORD_SIMILARITY = 0.4
+# The lexemes of names and alternate names, as ix_directory_entry_search_names has them.
+NAMES = "ts_filter(e.search_vector, '{a,b}')"
 JOIN = "JOIN"
 
 
-# The match is a condition on the entries themselves: no self-join, one pass.
-CONDITION = "e.search_vector @@ q"
-RANK = f"-ts_rank('{WEIGHTS}', e.search_vector, q)"
-
-
-def source(query_tokens: list[str], ranked: bool) -> tuple[str, list]:
-    tsquery = " & ".join(f"'{token}':*" for token in query_tokens)
-    return "directory_entry e CROSS JOIN to_tsquery('english', ?) q", [tsquery]
-
-
-def shared_match(query_tokens: list[str]) -> tuple[str, list]:
-    """The matching ids, computed once for all the counts (a GIN prefix scan is the
-    expensive part of each)."""
-    sql, params = source(query_tokens, ranked=False)
-    return f"SELECT e.id FROM {sql} WHERE {CONDITION}", params
-
-
 async def similar_names(conn: BaseDBAsyncClient, word: str, statuses: tuple[str, ...]) -> list[str]:
-    """Names containing a word close to ``word`` by trigram similarity (best 20)."""
+    """Names containing ``word`` or a word close to it (at most 20), as on SQLite: the
+    nearest words in names by trigrams (the index orders them), kept if close by edit
+    distance."""
+    rows = await conn.execute_query_dict(
+        "SELECT word FROM directory_entry_fts_words ORDER BY word <-> $1 LIMIT 10", [word]
+    )
+    close = difflib.get_close_matches(word, [r["word"] for r in rows], n=5, cutoff=0.75)
+    words = [word, *[w for w in close if w != word]]
     marks = ", ".join(f"${i}" for i in range(2, len(statuses) + 2))
-    async with in_transaction() as tx:
-        # SET LOCAL keeps the lower threshold to this transaction's connection.
-        await tx.execute_script(f"SET LOCAL pg_trgm.word_similarity_threshold = {WORD_SIMILARITY}")
-        rows = await tx.execute_query_dict(
-            "SELECT name FROM directory_entry "
-            f"WHERE $1 <% name AND status IN ({marks}) "
-            "ORDER BY word_similarity($1, name) DESC, name LIMIT 20",
-            [word, *statuses],
-        )
+    rows = await conn.execute_query_dict(
+        f"SELECT e.name FROM directory_entry e WHERE {NAMES} @@ to_tsquery('english', $1) "
+        f"AND e.status IN ({marks}) LIMIT 20",
+        [" | ".join(f"'{w}'" for w in words), *statuses],
+    )
     return [row["name"] for row in rows]
 
 
 # --- Row fetches for the bounded search (see ``directory.search._run_words``) ---------
 
 
-def _tsquery(query_tokens: list[str], weights: str = "") -> str:
-    return " & ".join(f"'{token}':*{weights}" for token in query_tokens)
+def _tsquery(query_tokens: list[str]) -> str:
+    return " & ".join(f"'{token}':*" for token in query_tokens)
 
 
 def _where(statuses: tuple[str, ...], narrow: tuple | None) -> tuple[str, list]:
@@ -67,13 +59,11 @@ def _where(statuses: tuple[str, ...], narrow: tuple | None) -> tuple[str, list]:
     if kind:
         clauses.append("e.kind = ?")
         params.append(kind)
-    for facet, value in (("theme", theme), ("area", area)):
+    for prefix, value in (("t", theme), ("a", area)):
         if value is not None:
-            clauses.append(
-                f"EXISTS (SELECT 1 FROM directory_entry_{facet} x "
-                f"WHERE x.entry_id = e.id AND x.{facet}_id = ?)"
-            )
-            params.append(value)
+            # The entry's own tokens: no look-up in the link tables for each match.
+            clauses.append("(' ' || e.search_facets || ' ') LIKE ?")
+            params.append(f"% {prefix}{int(value)} %")
     return " AND ".join(clauses), params
 
 
@@ -94,18 +84,19 @@ def rows_sql(
     narrow: tuple | None = None,
 ) -> tuple[str, list]:
     """Matches (at most ``limit``): id, rank (lower first), name, kind, status, theme
-    and area ids. ``names_only``: the words are in names or alternate names (weights A,
-    B); ``narrow``: (kind, theme id, area id) filters, with the statuses. Without
-    ``narrow`` every status comes back (callers filter), as ``count_sql`` counts."""
+    and area tokens. ``names_only``: the words are in names or alternate names (found
+    with the names index; ranked as any match is); ``narrow``: (kind, theme id, area
+    id) filters, with the statuses. Without ``narrow`` every status comes back (callers
+    filter), as ``count_sql`` counts."""
     columns = (
         f"e.id, -ts_rank('{WEIGHTS}', e.search_vector, q), e.name, e.kind, e.status, "
-        "ARRAY(SELECT x.theme_id FROM directory_entry_theme x WHERE x.entry_id = e.id), "
-        "ARRAY(SELECT x.area_id FROM directory_entry_area x WHERE x.entry_id = e.id)"
+        "e.search_facets"
     )
-    tsquery = _tsquery(query_tokens, "AB" if names_only else "")
+    tsquery = _tsquery(query_tokens)
+    vector = NAMES if names_only else "e.search_vector"
     matches = (
         "SELECT e.* FROM directory_entry e CROSS JOIN to_tsquery('english', ?) q "
-        "WHERE e.search_vector @@ q"
+        f"WHERE {vector} @@ q"
     )
     if narrow is None:
         return f"{matches.replace('e.*', columns, 1)} LIMIT ?", [tsquery, limit]
@@ -121,4 +112,5 @@ def rows_sql(
 
 def parse(row) -> tuple:
     """(rank, name, id, kind, status, theme ids, area ids) from a row of ``rows_sql``."""
-    return (row[1], row[2], row[0], row[3], row[4], tuple(row[5]), tuple(row[6]))
+    _, _, themes, areas = parse_facets(row[5])
+    return (row[1], row[2], row[0], row[3], row[4], themes, areas)

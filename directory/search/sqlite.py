@@ -12,9 +12,10 @@ MATCH only as quoted strings of word characters, so no FTS5 syntax can get throu
 from __future__ import annotations
 
 import difflib
-import functools
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+
+from directory.search.sql import parse_facets
 
 # Column weights for bm25, in the FTS column order: name, alternate_names,
 # description, services, themes, facets. A name match must outrank a description match.
@@ -50,26 +51,6 @@ def facet_expression(
     if area is not None:
         parts.append(_token("a", area))
     return "facets : (" + " AND ".join(parts) + ")"
-
-
-CONDITION = ""
-RANK = "m.rank"
-
-
-def source(query_tokens: list[str], ranked: bool) -> tuple[str, list]:
-    """FROM clause: the FTS matches (ranked by bm25 if asked), then their entries."""
-    rank = f"bm25(directory_entry_fts, {WEIGHTS})" if ranked else "0"
-    sql = (
-        f"(SELECT rowid AS id, {rank} AS rank FROM directory_entry_fts "
-        f"WHERE directory_entry_fts MATCH ?) m {JOIN} directory_entry e ON e.id = m.id"
-    )
-    return sql, [expression(query_tokens)]
-
-
-def shared_match(query_tokens: list[str]) -> None:
-    """SQLite runs the (cheap) FTS match in each count: a shared, materialised match
-    makes it build a bloom filter over every entry, which is far slower."""
-    return None
 
 
 async def similar_names(conn: BaseDBAsyncClient, word: str, statuses: tuple[str, ...]) -> list[str]:
@@ -120,35 +101,21 @@ def rows_sql(
     names_only: bool = False,
     narrow: tuple | None = None,
 ) -> tuple[str, list]:
-    """Matches in rowid order (at most ``limit``): id, bm25 rank, name, facets, read from
-    the FTS row alone. ``names_only``: the words are in names or alternate names;
-    ``narrow``: (kind, theme id, area id) filters, applied inside MATCH."""
+    """Matches in rowid order (at most ``limit``): id, bm25 rank, name, facets.
+    ``names_only``: the words are in names or alternate names; ``narrow``: (kind, theme
+    id, area id) filters, applied inside MATCH.
+
+    Name and facets come from the narrow ``directory_entry_fts_facets``: read from the
+    FTS table, each match would fetch and decode its whole indexed text."""
     return (
-        f"SELECT rowid, bm25(directory_entry_fts, {WEIGHTS}), name, facets "
-        "FROM directory_entry_fts WHERE directory_entry_fts MATCH ? LIMIT ?",
+        f"SELECT m.id, m.rank, f.name, f.facets FROM (SELECT rowid AS id, "
+        f"bm25(directory_entry_fts, {WEIGHTS}) AS rank FROM directory_entry_fts "
+        f"WHERE directory_entry_fts MATCH ? LIMIT ?) m {JOIN} directory_entry_fts_facets f "
+        "ON f.id = m.id",
         [_match(query_tokens, statuses, names_only, narrow), limit],
     )
 
 
-@functools.lru_cache(maxsize=65536)
-def _facets(text: str) -> tuple[str, str, tuple[int, ...], tuple[int, ...]]:
-    """(kind, status, theme ids, area ids) from a ``facets`` value; many rows share one."""
-    kind = status = ""
-    themes: list[int] = []
-    areas: list[int] = []
-    for token in text.split():
-        first = token[0]
-        if first == "t":
-            themes.append(int(token[1:]))
-        elif first == "a":
-            areas.append(int(token[1:]))
-        elif first == "k":
-            kind = token[1:]
-        elif first == "s":
-            status = token[1:]
-    return kind, status, tuple(themes), tuple(areas)
-
-
 def parse(row) -> tuple:
     """(rank, name, id, kind, status, theme ids, area ids) from a row of ``rows_sql``."""
-    return (row[1], row[2], row[0], *_facets(row[3]))
+    return (row[1], row[2], row[0], *parse_facets(row[3]))

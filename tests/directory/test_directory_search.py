@@ -6,10 +6,12 @@ The same tests run on SQLite (FTS5) and PostgreSQL (tsvector + pg_trgm).
 from __future__ import annotations
 
 import pytest
+from tortoise import Tortoise
 
 from directory import search as search_module
 from directory.models import Area, Entry, Status
 from directory.search import SearchQuery, search
+from tests.conftest import on_postgres
 from tests.directory.conftest import make_entry
 
 
@@ -246,3 +248,66 @@ async def test_search_index_follows_status_kind_and_area_changes(taxonomy):
     assert names(await search(SearchQuery(text="boxing"))) == []
     hidden = await search(SearchQuery(text="boxing", statuses=("hidden",)))
     assert names(hidden) == ["Portswood Boxing"]
+
+
+async def test_search_hits_are_the_entries_the_orm_reads(taxonomy):
+    made = await make_entry("Portswood Boxing", status=Status.PUBLISHED)
+
+    hit = (await search(SearchQuery(text="boxing"))).hits[0].entry
+    read = await Entry.get(id=made.id)
+
+    fields = sorted(Entry._meta.db_fields)
+    assert [getattr(hit, f) for f in fields] == [getattr(read, f) for f in fields]
+    assert (hit.created_at.tzinfo, hit.published_at.tzinfo) == (
+        read.created_at.tzinfo,
+        read.published_at.tzinfo,
+    )
+
+
+@pytest.mark.skipif(on_postgres(), reason="SQLite's narrow copy of the FTS rows' facets")
+async def test_search_sqlite_facets_table_follows_the_fts_rows(taxonomy):
+    entry = await make_entry("Alpha Group", themes=["knife-crime"], areas=["bevois"])
+    other = await make_entry("Beta Group", kind="network")
+    gone = await make_entry("Delta Group")
+
+    await entry.themes.clear()
+    await entry.areas.add(await Area.get(slug="shirley"))
+    await Entry.filter(id=other.id).update(status=Status.HIDDEN, name="Gamma Group")
+    await gone.delete()
+
+    conn = Tortoise.get_connection("default")
+    fts = await conn.execute_query_dict(
+        "SELECT rowid AS id, name, facets FROM directory_entry_fts ORDER BY rowid"
+    )
+    narrow = await conn.execute_query_dict(
+        "SELECT id, name, facets FROM directory_entry_fts_facets ORDER BY id"
+    )
+    assert narrow == fts
+    assert [row["name"] for row in narrow] == ["Alpha Group", "Gamma Group"]
+
+
+@pytest.mark.skipif(not on_postgres(), reason="PostgreSQL's filter tokens in the entry row")
+async def test_search_postgres_facet_tokens_follow_the_link_tables(taxonomy):
+    entry = await make_entry("Alpha Group", themes=["knife-crime"], areas=["bevois"])
+    other = await make_entry("Beta Group", themes=["hate-crime", "knife-crime"])
+
+    await entry.themes.clear()
+    await entry.areas.add(await Area.get(slug="shirley"))
+    await other.areas.add(await Area.get(slug="bevois"))
+
+    conn = Tortoise.get_connection("default")
+    rows = await conn.execute_query_dict(
+        "SELECT search_facets = directory_entry_search_facets(id) AS kept, search_facets "
+        "FROM directory_entry ORDER BY id"
+    )
+    assert [row["kept"] for row in rows] == [True, True]
+    assert [len(row["search_facets"].split()) for row in rows] == [2, 3]
+
+
+async def test_search_misspelling_finds_a_renamed_entry(taxonomy):
+    entry = await make_entry("Woolston Garden Society", description="Growing food together.")
+
+    await Entry.filter(id=entry.id).update(name="Woolston Allotment Society")
+    page = await search(SearchQuery(text="allotmnet"))
+
+    assert (names(page), page.suggestion) == (["Woolston Allotment Society"], "allotment")

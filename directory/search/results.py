@@ -1,0 +1,52 @@
+"""What a search is asked and what it answers: the query, the page of hits, the counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from directory.models import Entry, Status
+
+PER_PAGE = 20
+MAX_PAGE = 500
+PUBLIC = (Status.PUBLISHED.value,)
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str = ""
+    kind: str = ""
+    theme: str = ""  # theme slug
+    area: str = ""  # area slug
+    statuses: tuple[str, ...] = PUBLIC
+    page: int = 1
+    per_page: int = PER_PAGE
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: Entry
+    name: Markup
+    snippet: Markup
+    themes: list[str]
+
+
+@dataclass
+class SearchPage:
+    query: SearchQuery
+    hits: list[Hit]
+    total: int
+    page: int
+    pages: int
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestion: str = ""  # the corrected query whose results are shown
+    approximate: bool = False  # total and counts estimated (more than CAP matches)
