@@ -1,7 +1,7 @@
 """events: invitations that people asked for from a public or unlisted event's page
 
 Revision ID: 2026_11_21_events_place_requests
-Revises: 2026_11_21_programmes
+Revises: 2026_11_21_directory_pg_search
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 from migrations.columns import timestamp
 
 revision = "2026_11_21_events_place_requests"
-down_revision = "2026_11_21_programmes"
+down_revision = "2026_11_21_directory_pg_search"
 branch_labels = None
 depends_on = None
 
