@@ -19,6 +19,7 @@ import difflib
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from directory.search.sql import parse_facets
+from directory.search.text import WORD
 
 # ts_rank weights for D, C, B, A: a name match must outrank a description match.
 WEIGHTS = "{0.02, 0.2, 0.4, 1.0}"
@@ -34,7 +35,10 @@ async def similar_names(conn: BaseDBAsyncClient, word: str, statuses: tuple[str,
     rows = await conn.execute_query_dict(
         "SELECT word FROM directory_entry_fts_words ORDER BY word <-> $1 LIMIT 10", [word]
     )
-    close = difflib.get_close_matches(word, [r["word"] for r in rows], n=5, cutoff=0.75)
+    # Only plain words become suggestions (and tsquery operands): a name's "co-op" or
+    # e-mail address stays out.
+    known = [r["word"] for r in rows if WORD.fullmatch(r["word"])]
+    close = difflib.get_close_matches(word, known, n=5, cutoff=0.75)
     words = [word, *[w for w in close if w != word]]
     marks = ", ".join(f"${i}" for i in range(2, len(statuses) + 2))
     rows = await conn.execute_query_dict(

@@ -311,3 +311,16 @@ async def test_search_misspelling_finds_a_renamed_entry(taxonomy):
     page = await search(SearchQuery(text="allotmnet"))
 
     assert (names(page), page.suggestion) == (["Woolston Allotment Society"], "allotment")
+
+
+async def test_search_misspelling_near_names_with_quotes_and_hyphens(taxonomy):
+    await make_entry("O'Brien's Co-op \\ Allotment-Society", description="Growing together.")
+
+    allotment = await search(SearchQuery(text="allotmnet"))
+    coop = await search(SearchQuery(text="co-opp"))
+
+    assert (names(allotment), allotment.suggestion) == (
+        ["O'Brien's Co-op \\ Allotment-Society"],
+        "allotment",
+    )
+    assert (names(coop), coop.suggestion) == (["O'Brien's Co-op \\ Allotment-Society"], "co op")
