@@ -14,27 +14,22 @@ from convenor.web import redirect, render
 from events.access import get_event_for
 from programmes import service
 from programmes.forms import room_from_form, room_order_from_form
-from programmes.staff_routes import E, editor_page, editor_url, organiser, unprefixed
+from programmes.staff_routes import (
+    E,
+    editor_page,
+    editor_url,
+    organiser,
+    prefixed,
+    save_prefixed_form,
+)
 
 ROOM = f"{E}/rooms/{{room_id:int}}"
 
 
-def _prefixed(fields: dict[str, str]) -> dict[str, str]:
-    return {f"room_{name}": value for name, value in fields.items()}
-
-
 async def add_room(request: Request) -> Response:
-    user, event_id = organiser(request)
-    form = room_from_form(unprefixed(await request.form(), "room_"))
-    values, errors = _prefixed(form.values), _prefixed(form.errors)
-    if not errors:
-        try:
-            await service.add_room(user, event_id, form.data)
-        except Invalid as exc:
-            errors = _prefixed(exc.fields)
-    if errors:
-        return await editor_page(request, errors=errors, values=values, status=400)
-    return redirect(editor_url(event_id, "room", "#rooms"))
+    return await save_prefixed_form(
+        request, "room_", room_from_form, service.add_room, editor_page, ("room", "#rooms")
+    )
 
 
 async def _room_page(request: Request, *, values=None, errors=None, status=200) -> Response:
@@ -54,7 +49,7 @@ async def _room_page(request: Request, *, values=None, errors=None, status=200) 
         "event": event,
         "room": room,
         "sessions": sessions,
-        "values": values or _prefixed(saved),
+        "values": values or prefixed(saved, "room_"),
         "errors": errors or {},
     }
     return render(request, "programmes/staff_room.html", context, status)
@@ -65,17 +60,14 @@ async def room_page(request: Request) -> Response:
 
 
 async def update_room(request: Request) -> Response:
-    user, event_id = organiser(request)
-    form = room_from_form(unprefixed(await request.form(), "room_"))
-    values, errors = _prefixed(form.values), _prefixed(form.errors)
-    if not errors:
-        try:
-            await service.update_room(user, event_id, request.path_params["room_id"], form.data)
-        except Invalid as exc:
-            errors = _prefixed(exc.fields)
-    if errors:
-        return await _room_page(request, values=values, errors=errors, status=400)
-    return redirect(editor_url(event_id, "room-saved", "#rooms"))
+    room_id = request.path_params["room_id"]
+
+    async def save(user, event_id, data):
+        return await service.update_room(user, event_id, room_id, data)
+
+    return await save_prefixed_form(
+        request, "room_", room_from_form, save, _room_page, ("room-saved", "#rooms")
+    )
 
 
 async def remove_room(request: Request) -> Response:

@@ -9,6 +9,9 @@ Organisers of another event get 404 from the services, like a page that does not
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -21,6 +24,7 @@ from programmes import service
 from programmes.forms import (
     SESSION_KINDS,
     SPEAKER_ROLES,
+    Form,
     session_from_form,
     session_speakers_from_form,
     session_values,
@@ -52,6 +56,34 @@ def organiser(request: Request) -> tuple[User, int]:
 def unprefixed(form, prefix: str) -> dict[str, str]:
     """The editor page holds several forms; their fields are prefixed to keep ids unique."""
     return {k.removeprefix(prefix): str(v) for k, v in form.items() if k.startswith(prefix)}
+
+
+def prefixed(fields: dict[str, str], prefix: str) -> dict[str, str]:
+    return {f"{prefix}{name}": value for name, value in fields.items()}
+
+
+async def save_prefixed_form(
+    request: Request,
+    prefix: str,
+    parse: Callable[[dict[str, str]], Form],
+    save: Callable[[User, int, Any], Awaitable[object]],
+    page: Callable[..., Awaitable[Response]],
+    done: tuple[str, str],
+) -> Response:
+    """Read one of the editor's prefixed forms (rooms, speakers) and ``save(user,
+    event_id, data)``; on any error, ``page`` again with the fields prefixed back, else
+    to the editor with ``done`` (message, anchor)."""
+    user, event_id = organiser(request)
+    form = parse(unprefixed(await request.form(), prefix))
+    values, errors = prefixed(form.values, prefix), prefixed(form.errors, prefix)
+    if not errors:
+        try:
+            await save(user, event_id, form.data)
+        except Invalid as exc:
+            errors = prefixed(exc.fields, prefix)
+    if errors:
+        return await page(request, values=values, errors=errors, status=400)
+    return redirect(editor_url(event_id, *done))
 
 
 def editor_url(event_id: int, done: str = "", anchor: str = "") -> str:

@@ -15,27 +15,27 @@ from events.access import get_event_for
 from programmes import service
 from programmes.forms import speaker_from_form, speaker_values, uploaded_photo
 from programmes.photo_routes import CURRENT_CACHE, photo_response
-from programmes.staff_routes import E, editor_page, editor_url, organiser, unprefixed
+from programmes.staff_routes import (
+    E,
+    editor_page,
+    editor_url,
+    organiser,
+    prefixed,
+    save_prefixed_form,
+)
 
 SPEAKER = f"{E}/speakers/{{speaker_id:int}}"
 
 
-def _prefixed(fields: dict[str, str]) -> dict[str, str]:
-    return {f"speaker_{name}": value for name, value in fields.items()}
-
-
 async def add_speaker(request: Request) -> Response:
-    user, event_id = organiser(request)
-    form = speaker_from_form(unprefixed(await request.form(), "speaker_"))
-    values, errors = _prefixed(form.values), _prefixed(form.errors)
-    if not errors:
-        try:
-            await service.add_speaker(user, event_id, form.data)
-        except Invalid as exc:
-            errors = _prefixed(exc.fields)
-    if errors:
-        return await editor_page(request, errors=errors, values=values, status=400)
-    return redirect(editor_url(event_id, "speaker", "#speakers"))
+    return await save_prefixed_form(
+        request,
+        "speaker_",
+        speaker_from_form,
+        service.add_speaker,
+        editor_page,
+        ("speaker", "#speakers"),
+    )
 
 
 async def _speaker_page(request: Request, *, values=None, errors=None, status=200) -> Response:
@@ -48,7 +48,7 @@ async def _speaker_page(request: Request, *, values=None, errors=None, status=20
     context = {
         "event": event,
         "speaker": found[0],
-        "values": values or _prefixed(speaker_values(found[0])),
+        "values": values or prefixed(speaker_values(found[0]), "speaker_"),
         "errors": errors or {},
         "message": {
             "photo": "The photo has been saved. It appears in the programme once you publish.",
@@ -63,19 +63,14 @@ async def speaker_page(request: Request) -> Response:
 
 
 async def update_speaker(request: Request) -> Response:
-    user, event_id = organiser(request)
-    form = speaker_from_form(unprefixed(await request.form(), "speaker_"))
-    values, errors = _prefixed(form.values), _prefixed(form.errors)
-    if not errors:
-        try:
-            await service.update_speaker(
-                user, event_id, request.path_params["speaker_id"], form.data
-            )
-        except Invalid as exc:
-            errors = _prefixed(exc.fields)
-    if errors:
-        return await _speaker_page(request, values=values, errors=errors, status=400)
-    return redirect(editor_url(event_id, "speaker-saved", "#speakers"))
+    speaker_id = request.path_params["speaker_id"]
+
+    async def save(user, event_id, data):
+        return await service.update_speaker(user, event_id, speaker_id, data)
+
+    return await save_prefixed_form(
+        request, "speaker_", speaker_from_form, save, _speaker_page, ("speaker-saved", "#speakers")
+    )
 
 
 async def invite_speaker(request: Request) -> Response:
