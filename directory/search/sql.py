@@ -14,6 +14,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.fields import DatetimeField
 
 from directory.models import Entry
+from directory.search.reader import reader_for
 
 # SQLite hands timestamps back as ISO 8601 text, which the ORM parses in pure Python
 # (about 14 microseconds each, up to five per entry: most of making a page's entries);
@@ -35,7 +36,10 @@ def _parsed(row: dict) -> dict:
 
 
 def connection() -> BaseDBAsyncClient:
-    return Tortoise.get_connection("default")
+    """Where search reads: on SQLite its own connection (``directory.search.reader``)
+    unless inside a transaction; otherwise Tortoise's."""
+    client = Tortoise.get_connection("default")
+    return reader_for(client) or client  # type: ignore[return-value]
 
 
 def is_sqlite(conn: BaseDBAsyncClient) -> bool:

@@ -1,0 +1,69 @@
+"""On SQLite, search reads through its own read-only connection (directory.search.reader),
+except inside a transaction, where it must see what the transaction wrote."""
+
+from __future__ import annotations
+
+import pytest
+from tortoise import Tortoise
+from tortoise.exceptions import OperationalError
+from tortoise.transactions import in_transaction
+
+from directory.search import SearchQuery, search
+from directory.search.reader import SqliteReader
+from directory.search.sql import connection
+from tests.conftest import on_postgres
+from tests.directory.conftest import make_entry
+
+pytestmark = pytest.mark.skipif(on_postgres(), reason="SQLite's own read connection")
+
+
+def names(page) -> list[str]:
+    return [hit.entry.name for hit in page.hits]
+
+
+async def test_search_reads_through_its_own_connection_and_sees_each_commit(taxonomy):
+    await make_entry("Lordshill Lantern Walk")
+    reader = connection()
+
+    assert isinstance(reader, SqliteReader)
+    assert names(await search(SearchQuery(text="lantern"))) == ["Lordshill Lantern Walk"]
+
+    await make_entry("Lordshill Lantern Makers")
+
+    assert connection() is reader
+    assert names(await search(SearchQuery(text="lantern makers"))) == ["Lordshill Lantern Makers"]
+
+
+async def test_search_inside_a_transaction_sees_what_it_wrote(taxonomy):
+    reader = connection()
+    async with in_transaction():
+        assert not isinstance(connection(), SqliteReader)
+        await make_entry("Uncommitted Rowing Club")
+        inside = await search(SearchQuery(text="rowing"))
+        # Outside the transaction nothing is committed yet.
+        _, outside = await reader.execute_query(
+            "SELECT count(*) FROM directory_entry WHERE name = ?", ["Uncommitted Rowing Club"]
+        )
+
+    assert names(inside) == ["Uncommitted Rowing Club"]
+    assert outside[0][0] == 0
+
+
+async def test_search_reader_cannot_write(taxonomy):
+    reader = connection()
+
+    with pytest.raises(OperationalError, match="readonly"):
+        await reader.execute_query("DELETE FROM directory_entry", [])
+
+
+async def test_search_reader_follows_tortoise_reconnecting(taxonomy):
+    await make_entry("Weston Shore Swimmers")
+    before = connection()
+
+    client = Tortoise.get_connection("default")
+    await client.close()
+    await client.create_connection(with_db=True)
+    after = connection()
+
+    assert after is not before
+    assert names(await search(SearchQuery(text="swimmers"))) == ["Weston Shore Swimmers"]
