@@ -4,7 +4,7 @@ the query string, links that keep them, and the context of the entry form.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from starlette.requests import Request
 
@@ -32,14 +32,21 @@ def query_from(request: Request, statuses: tuple[str, ...]) -> SearchQuery:
 
 def link_maker(base: str, query: SearchQuery, **extra: str):
     """Builds result-page links that keep the other choices (and reset the page)."""
+    values = {"q": query.text, "kind": query.kind, "theme": query.theme, "area": query.area}
+    values.update(extra)
+    # A results page makes dozens of links (one per filter value): the choices they
+    # keep are encoded once, as urlencode would.
+    kept = {key: quote_plus(value) for key, value in values.items()}
 
     def link(**changes) -> str:
-        values = {"q": query.text, "kind": query.kind, "theme": query.theme, "area": query.area}
-        values.update(extra)
-        values.update({k: v for k, v in changes.items() if k != "page"})
+        encoded = dict(kept)
+        for key, value in changes.items():
+            if key != "page":
+                encoded[key] = quote_plus(value)
         if "page" in changes:
-            values["page"] = str(changes["page"])
-        return f"{base}?{urlencode({k: v for k, v in values.items() if v})}"
+            encoded.pop("page", None)
+            encoded["page"] = str(changes["page"])
+        return f"{base}?" + "&".join(f"{key}={value}" for key, value in encoded.items() if value)
 
     return link
 

@@ -20,6 +20,7 @@ MAX_TOKEN_CHARS = 40
 WORD = re.compile(r"[^\W_]+")
 SUFFIXES = ("ies", "ing", "es", "ed", "s", "e", "y")
 MARK, UNMARK, EMPTY = Markup("<mark>"), Markup("</mark>"), Markup("")
+BRACKETED = "\x00\\g<0>\x01"  # a match between two control characters (see _mark_ascii)
 
 
 def fold(text: str) -> str:
@@ -87,6 +88,19 @@ class Highlighter:
     def _mark_ascii(self, text: str) -> Markup:
         if self.ascii_words is None:
             return escape(text)
+        if "\x00" in text or "\x01" in text:
+            return self._mark_ascii_slowly(text)
+        # Matches are bracketed with two control characters, the whole text escaped
+        # (in C; neither character is touched), and the brackets made into tags.
+        bracketed = self.ascii_words.sub(BRACKETED, text)
+        escaped = str.__str__(escape(bracketed))
+        # Safe: every character of the text went through escape(); only the brackets
+        # (which the text does not hold) become tags.
+        return Markup(escaped.replace("\x00", "<mark>").replace("\x01", "</mark>"))  # noqa: S704
+
+    def _mark_ascii_slowly(self, text: str) -> Markup:
+        """As ``_mark_ascii``, for text that holds the bracketing characters itself."""
+        assert self.ascii_words is not None
         out: list[Markup] = []
         last = 0
         for match in self.ascii_words.finditer(text):

@@ -50,6 +50,26 @@ async def test_search_page_says_about_when_counts_are_estimated(client, taxonomy
     assert "Community group (about 6)" in response.text
 
 
+async def test_search_page_links_keep_the_other_choices(client, taxonomy):
+    for i in range(25):
+        await make_entry(f"Boxing & Fitness {i}", kind="network", areas=["bevois"])
+
+    response = await client.get(
+        "/directory", params={"q": "boxing & fit?", "kind": "network", "page": "1"}
+    )
+
+    # Removing the chosen kind keeps the words; choosing an area keeps words and kind;
+    # paging keeps everything and comes last. Words are encoded as in any query string.
+    assert 'href="/directory?q=boxing+%26+fit%3F" aria-current="true"' in response.text
+    assert 'href="/directory?q=boxing+%26+fit%3F&amp;kind=network&amp;area=bevois"' in (
+        response.text
+    )
+    assert (
+        'href="/directory?q=boxing+%26+fit%3F&amp;kind=network&amp;page=2" rel="next"'
+        in response.text
+    )
+
+
 async def test_search_page_hostile_query_is_answered(client, taxonomy):
     response = await client.get("/directory", params={"q": '"<script>' + "x" * 10_000})
 

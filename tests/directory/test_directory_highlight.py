@@ -1,0 +1,61 @@
+"""Highlighting search words: escaped text, <mark> around matching words only.
+
+Plain functions, no database: ASCII text takes a fast path (one substitution, one
+escape in C), which must answer exactly as the word-by-word path does.
+"""
+
+import random
+import string
+
+import pytest
+
+from directory.search.text import Highlighter, highlight, tokens
+
+
+def test_highlight_marks_word_starts_and_escapes_everything_else():
+    marked = highlight('Shirley Boxing Club & <b>"friends"</b>', ["box", "shirley"])
+    assert str(marked) == (
+        "<mark>Shirley</mark> <mark>Boxing</mark> Club &amp; &lt;b&gt;&#34;friends&#34;&lt;/b&gt;"
+    )
+
+
+def test_highlight_ignores_matches_inside_words():
+    assert str(highlight("Sandbox and boxing", ["box"])) == "Sandbox and <mark>boxing</mark>"
+
+
+def test_highlight_without_words_only_escapes():
+    assert str(highlight("a < b", [])) == "a &lt; b"
+
+
+def test_highlight_text_holding_control_characters_stays_escaped_and_balanced():
+    # The fast path brackets matches with \x00 and \x01; text holding them itself must
+    # not turn them into tags.
+    marked = str(highlight("box \x00 <x> \x01 boxes", ["box"]))
+    assert marked == "<mark>box</mark> \x00 &lt;x&gt; \x01 <mark>boxes</mark>"
+
+
+def test_highlight_non_ascii_text_marks_accented_words():
+    marked = highlight("Café Élan, cafe", ["cafe"])
+    assert str(marked) == "<mark>Café</mark> Élan, <mark>cafe</mark>"
+
+
+def _random_text(rng: random.Random) -> str:
+    alphabet = string.ascii_letters + string.digits + " _-&<>\"'.,!\x00\x01"
+    words = ["box", "boxing", "Shirley", "sand", "BOX", "shir", "x"]
+    parts = [
+        rng.choice(words)
+        if rng.random() < 0.4
+        else "".join(rng.choices(alphabet, k=rng.randint(1, 6)))
+        for _ in range(rng.randint(0, 30))
+    ]
+    return rng.choice([" ", "", "&", "_"]).join(parts)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_highlight_fast_path_answers_as_the_careful_path(seed):
+    rng = random.Random(seed)
+    for _ in range(200):
+        query = tokens(" ".join(rng.sample(["box", "shirley", "sand", "x", "boxing"], 2)))
+        marker = Highlighter(query)
+        text = _random_text(rng).replace("\x00", "").replace("\x01", "")
+        assert str(marker.mark(text)) == str(marker._mark_ascii_slowly(text)), (query, text)
