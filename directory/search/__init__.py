@@ -77,7 +77,7 @@ class Backend(Protocol):
         narrow: tuple | None = None,
     ) -> tuple[str, list]: ...
 
-    def parse(self, row) -> tuple: ...
+    def matches(self, found: list) -> list[tuple]: ...
 
 
 def backend_for(conn: BaseDBAsyncClient) -> Backend:
@@ -90,13 +90,12 @@ async def _run(conn, backend: Backend, query: SearchQuery, words: list[str]) -> 
     return await browse(conn, backend.JOIN, query, await current_stamp(conn))
 
 
-# A match, as the backends' ``parse`` gives it; sorting these tuples ranks them.
+# A match, as the backends' ``matches`` give it; sorting these tuples ranks them.
 RANK, NAME, ID, KIND, STATUS, THEMES, AREAS = range(7)
 
 
 async def _matches(conn, backend: Backend, sql_params: tuple[str, list]) -> list[tuple]:
-    parse = backend.parse
-    return [parse(row) for row in await tuples(conn, sql_params)]
+    return backend.matches(await tuples(conn, sql_params, off_loop=True))
 
 
 # The search stamp (``directory.search.cache``) rides along with the first fetch of
@@ -108,12 +107,11 @@ STAMPED = "SELECT m.*, (SELECT stamp FROM directory_search_stamp WHERE id = 1) F
 async def _sample(
     conn, backend: Backend, words: list[str], statuses: tuple[str, ...]
 ) -> tuple[list[tuple], int | None]:
-    """The first CAP + 1 matches, and the search stamp (None when nothing matched)."""
+    """The first CAP + 1 matches, and the search stamp (None when no row came back)."""
     sql, params = backend.rows_sql(words, CAP + 1, statuses)
-    rows = await tuples(conn, (STAMPED.format(sql), params))
+    rows = await tuples(conn, (STAMPED.format(sql), params), off_loop=True)
     stamp = rows[0][-1] if rows else None
-    parse = backend.parse
-    return [parse(row) for row in rows], stamp
+    return backend.matches(rows), stamp
 
 
 class _Filters:
@@ -228,7 +226,7 @@ async def _run_words(conn, backend: Backend, query: SearchQuery, words: list[str
         exact_total = len(candidates)
         found = _count_facets(sample, filters, terms, 1.0)
     else:
-        raw = await tuples(conn, backend.count_sql(words, statuses))
+        raw = await tuples(conn, backend.count_sql(words, statuses), off_loop=True)
         scale = int(raw[0][0]) / len(sample)
         found = _count_facets(sample, filters, terms, scale)
         by_id = {m[ID]: m for m in sample if filters.passes(m)}

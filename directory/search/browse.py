@@ -64,6 +64,7 @@ async def _page_ids(conn, query: SearchQuery, join: str, offset: int, limit: int
         conn,
         f"SELECT e.id FROM {source} WHERE {where} ORDER BY e.name, e.id LIMIT ? OFFSET ?",
         [*params, *where_params, limit, offset],
+        off_loop=True,
     )
     return [row["id"] for row in found]
 
@@ -87,7 +88,7 @@ async def _facet_counts(conn, query: SearchQuery, join: str) -> list[dict]:
                 f"WHERE {where} GROUP BY x.{facet}_id) c JOIN directory_{facet} t ON t.id = c.id"
             )
         values += [*sp, *wp]
-    return await rows(conn, " UNION ALL ".join(parts), values)
+    return await rows(conn, " UNION ALL ".join(parts), values, off_loop=True)
 
 
 def _facets(found: list[dict], query: SearchQuery) -> tuple[dict[str, list[FacetValue]], int]:

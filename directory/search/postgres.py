@@ -118,3 +118,8 @@ def parse(row) -> tuple:
     """(rank, name, id, kind, status, theme ids, area ids) from a row of ``rows_sql``."""
     _, _, themes, areas = parse_facets(row[5])
     return (row[1], row[2], row[0], row[3], row[4], themes, areas)
+
+
+def matches(found: list) -> list[tuple]:
+    """Each row of ``rows_sql`` parsed (a search stamp may follow its columns)."""
+    return [parse(row) for row in found]

@@ -14,7 +14,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.fields import DatetimeField
 
 from directory.models import Entry
-from directory.search.reader import reader_for
+from directory.search.reader import SqliteReader, reader_for
 
 # SQLite hands timestamps back as ISO 8601 text, which the ORM parses in pure Python
 # (about 14 microseconds each, up to five per entry: most of making a page's entries);
@@ -54,14 +54,25 @@ def placeholders(sql: str, dialect: str) -> str:
     return "".join(f"{part}${i}" for i, part in enumerate(parts[:-1], 1)) + parts[-1]
 
 
-async def rows(conn: BaseDBAsyncClient, sql: str, params: list) -> list[dict]:
+async def rows(
+    conn: BaseDBAsyncClient, sql: str, params: list, *, off_loop: bool = False
+) -> list[dict]:
+    """Rows as dicts; ``off_loop``: a statement worth the SQLite reader's own thread
+    (``directory.search.reader``; ignored elsewhere)."""
+    if off_loop and isinstance(conn, SqliteReader):
+        return await conn.execute_off_loop(sql, params, as_dicts=True)
     dialect = "sqlite" if is_sqlite(conn) else "postgres"
     return await conn.execute_query_dict(placeholders(sql, dialect), params)
 
 
-async def tuples(conn: BaseDBAsyncClient, sql_params: tuple[str, list]) -> list:
-    dialect = "sqlite" if is_sqlite(conn) else "postgres"
+async def tuples(
+    conn: BaseDBAsyncClient, sql_params: tuple[str, list], *, off_loop: bool = False
+) -> list:
+    """Rows as tuples; ``off_loop`` as for ``rows``."""
     sql, params = sql_params
+    if off_loop and isinstance(conn, SqliteReader):
+        return await conn.execute_off_loop(sql, params)
+    dialect = "sqlite" if is_sqlite(conn) else "postgres"
     _, found = await conn.execute_query(placeholders(sql, dialect), params)
     return list(found)
 

@@ -12,6 +12,7 @@ MATCH only as quoted strings of word characters, so no FTS5 syntax can get throu
 from __future__ import annotations
 
 import difflib
+import json
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -101,21 +102,27 @@ def rows_sql(
     names_only: bool = False,
     narrow: tuple | None = None,
 ) -> tuple[str, list]:
-    """Matches in rowid order (at most ``limit``): id, bm25 rank, name, facets.
+    """Matches in rowid order (at most ``limit``), as one row holding a JSON array of
+    [rank, name, id, facets] (``matches`` reads it): one row, so the reader's thread
+    takes Python's GIL once rather than once a match (``directory.search.reader``).
     ``names_only``: the words are in names or alternate names; ``narrow``: (kind, theme
     id, area id) filters, applied inside MATCH.
 
     Name and facets come from the narrow ``directory_entry_fts_facets``: read from the
-    FTS table, each match would fetch and decode its whole indexed text."""
+    FTS table, each match would fetch and decode its whole indexed text. Ranks come
+    back with 15 significant digits (SQLite's JSON), plenty to order by."""
     return (
-        f"SELECT m.id, m.rank, f.name, f.facets FROM (SELECT rowid AS id, "
-        f"bm25(directory_entry_fts, {WEIGHTS}) AS rank FROM directory_entry_fts "
-        f"WHERE directory_entry_fts MATCH ? LIMIT ?) m {JOIN} directory_entry_fts_facets f "
-        "ON f.id = m.id",
+        "SELECT json_group_array(json_array(m.rank, f.name, m.id, f.facets)) FROM ("
+        f"SELECT rowid AS id, bm25(directory_entry_fts, {WEIGHTS}) AS rank "
+        "FROM directory_entry_fts WHERE directory_entry_fts MATCH ? LIMIT ?) m "
+        f"{JOIN} directory_entry_fts_facets f ON f.id = m.id",
         [_match(query_tokens, statuses, names_only, narrow), limit],
     )
 
 
-def parse(row) -> tuple:
-    """(rank, name, id, kind, status, theme ids, area ids) from a row of ``rows_sql``."""
-    return (row[1], row[2], row[0], *parse_facets(row[3]))
+def matches(found: list) -> list[tuple]:
+    """(rank, name, id, kind, status, theme ids, area ids) for each match that
+    ``rows_sql`` found (its one row; a search stamp may follow the array)."""
+    if not found:
+        return []
+    return [(m[0], m[1], m[2], *parse_facets(m[3])) for m in json.loads(found[0][0])]

@@ -3,6 +3,8 @@ except inside a transaction, where it must see what the transaction wrote."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from tortoise import Tortoise
 from tortoise.exceptions import OperationalError
@@ -67,3 +69,30 @@ async def test_search_reader_follows_tortoise_reconnecting(taxonomy):
 
     assert after is not before
     assert names(await search(SearchQuery(text="swimmers"))) == ["Weston Shore Swimmers"]
+
+
+async def test_search_reads_matches_off_the_event_loop_in_one_row(taxonomy, monkeypatch):
+    await make_entry('The "Quoted" Ünïcode \\ Club 🎉')
+    seen: list[tuple[str, int]] = []
+    original = SqliteReader._on_worker
+
+    def on_worker(self, sql, params):
+        found = original(self, sql, params)
+        seen.append((threading.current_thread().name, len(found[0])))
+        return found
+
+    monkeypatch.setattr(SqliteReader, "_on_worker", on_worker)
+
+    page = await search(SearchQuery(text="unicode club"))
+
+    assert names(page) == ['The "Quoted" Ünïcode \\ Club 🎉']
+    # The match: one statement, one row, on the reader's thread (not the loop's).
+    assert [(name.startswith("search-reader"), rows) for name, rows in seen] == [(True, 1)]
+    assert not threading.current_thread().name.startswith("search-reader")
+
+
+async def test_search_reader_thread_cannot_write(taxonomy):
+    reader = connection()
+
+    with pytest.raises(OperationalError, match="readonly"):
+        await reader.execute_off_loop("DELETE FROM directory_entry", [])
