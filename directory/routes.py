@@ -20,7 +20,7 @@ from directory.forms import EntryData, entry_from_mapping
 from directory.models import Status
 from directory.present import public_view
 from directory.search import search
-from directory.web import form_context, link_maker, message_context, query_from
+from directory.web import form_context, message_context, query_from, results_links
 
 STYLESHEET = TEMPLATES / "directory" / "directory.css"
 
@@ -31,7 +31,7 @@ async def search_page(request: Request) -> Response:
     context = {
         "query": query,
         "page": page,
-        "link": link_maker("/directory", query),
+        **results_links("/directory", query, page),
         "action": "/directory",
         "entry_url": "/directory/",
         "staff": False,

@@ -35,12 +35,13 @@ async def queue_page(request: Request) -> Response:
     duplicates = {
         e.id: await moderation.possible_duplicates(e, exclude_id=e.id) for e in queue.awaiting
     }
+    page = await search(query)
     context = {
         "queue": queue,
         "duplicates": duplicates,
         "query": query,
-        "page": await search(query),
-        "link": web.link_maker("/staff/directory", query, status=status),
+        "page": page,
+        **web.results_links("/staff/directory", query, page, status=status),
         "action": "/staff/directory",
         "entry_url": "/staff/directory/",
         "staff": True,

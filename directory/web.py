@@ -11,7 +11,7 @@ from starlette.requests import Request
 from directory import service
 from directory.forms import MAX_SERVICES, EntryData
 from directory.models import KIND_LABELS
-from directory.search import SearchQuery
+from directory.search import SearchPage, SearchQuery
 
 
 def page_number(raw: str | None) -> int:
@@ -34,8 +34,6 @@ def link_maker(base: str, query: SearchQuery, **extra: str):
     """Builds result-page links that keep the other choices (and reset the page)."""
     values = {"q": query.text, "kind": query.kind, "theme": query.theme, "area": query.area}
     values.update(extra)
-    # A results page makes dozens of links (one per filter value): the choices they
-    # keep are encoded once, as urlencode would.
     kept = {key: quote_plus(value) for key, value in values.items()}
 
     def link(**changes) -> str:
@@ -49,6 +47,33 @@ def link_maker(base: str, query: SearchQuery, **extra: str):
         return f"{base}?" + "&".join(f"{key}={value}" for key, value in encoded.items() if value)
 
     return link
+
+
+# Stands for a filter value while a link is made; "=" is never left unencoded in a
+# value, so "<facet>=<SLOT>" can only be that filter's own place in the link.
+SLOT = "VALUE0SLOT"
+
+
+def results_links(base: str, query: SearchQuery, page: SearchPage, **extra: str) -> dict:
+    """Context for ``directory/_results.html``: each filter value with the link that
+    chooses it (or, when chosen, removes it), and the previous and next pages' links.
+
+    A results page has dozens of filter links; each facet's link is made once and the
+    values put in its place."""
+    link = link_maker(base, query, **extra)
+    facets = {}
+    for facet, values in page.facets.items():
+        before, _, after = link(**{facet: SLOT}).partition(f"{facet}={SLOT}")
+        removed = link(**{facet: ""})
+        facets[facet] = [
+            (f, removed if f.selected else f"{before}{facet}={quote_plus(f.value)}{after}")
+            for f in values
+        ]
+    return {
+        "facet_links": facets,
+        "previous_page": link(page=page.page - 1) if page.page > 1 else "",
+        "next_page": link(page=page.page + 1) if page.page < page.pages else "",
+    }
 
 
 async def form_context(data: EntryData, errors: dict, **extra) -> dict:
