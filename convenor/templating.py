@@ -56,6 +56,9 @@ def make_environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates ship with the code: a change needs a restart, as a code change
+        # does, instead of every page asking the disk whether its templates changed.
+        auto_reload=False,
     )
     env.filters["localtime"] = localtime
     env.filters["datetime"] = format_datetime
