@@ -71,14 +71,16 @@ async def test_search_reader_follows_tortoise_reconnecting(taxonomy):
     assert names(await search(SearchQuery(text="swimmers"))) == ["Weston Shore Swimmers"]
 
 
-async def test_search_reads_matches_off_the_event_loop_in_one_row(taxonomy, monkeypatch):
+async def test_search_reads_matches_and_entries_off_the_loop_in_one_row(taxonomy, monkeypatch):
     await make_entry('The "Quoted" Ünïcode \\ Club 🎉')
-    seen: list[tuple[str, int]] = []
+    seen: list[tuple[str, bool, int]] = []
+    seen_sql: list[str] = []
     original = SqliteReader._on_worker
 
     def on_worker(self, sql, params):
         found = original(self, sql, params)
-        seen.append((threading.current_thread().name, len(found[0])))
+        seen_sql.append(sql)
+        seen.append((threading.current_thread().name, "json_group_array(" in sql, len(found[0])))
         return found
 
     monkeypatch.setattr(SqliteReader, "_on_worker", on_worker)
@@ -86,8 +88,13 @@ async def test_search_reads_matches_off_the_event_loop_in_one_row(taxonomy, monk
     page = await search(SearchQuery(text="unicode club"))
 
     assert names(page) == ['The "Quoted" Ünïcode \\ Club 🎉']
-    # The match: one statement, one row, on the reader's thread (not the loop's).
-    assert [(name.startswith("search-reader"), rows) for name, rows in seen] == [(True, 1)]
+    # The matches, then the page's entries: a statement each, answered in one row (a
+    # JSON array), on the reader's thread (not the loop's).
+    assert [(name.startswith("search-reader"), what, n) for name, what, n in seen] == [
+        (True, True, 1),
+        (True, True, 1),
+    ]
+    assert "directory_entry_fts" in seen_sql[0] and "FROM directory_entry WHERE" in seen_sql[1]
     assert not threading.current_thread().name.startswith("search-reader")
 
 
