@@ -20,6 +20,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from convenor import busy
 from convenor.settings import Settings
 
 log = logging.getLogger("convenor.request")
@@ -52,7 +53,8 @@ def state(scope: Scope) -> dict:
 
 
 class RequestIdMiddleware:
-    """Gives each request an id, shown in logs, on the 500 page and as X-Request-ID."""
+    """Gives each request an id, shown in logs, on the 500 page and as X-Request-ID;
+    counts the requests in flight (``convenor.busy``)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -76,7 +78,8 @@ class RequestIdMiddleware:
                 )
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        with busy.serving():
+            await self.app(scope, receive, send_with_id)
 
 
 class SecurityHeadersMiddleware:

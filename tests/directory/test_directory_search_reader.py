@@ -10,6 +10,7 @@ from tortoise import Tortoise
 from tortoise.exceptions import OperationalError
 from tortoise.transactions import in_transaction
 
+from convenor import busy
 from directory.search import SearchQuery, search
 from directory.search.reader import SqliteReader
 from directory.search.sql import connection
@@ -85,7 +86,8 @@ async def test_search_reads_matches_and_entries_off_the_loop_in_one_row(taxonomy
 
     monkeypatch.setattr(SqliteReader, "_on_worker", on_worker)
 
-    page = await search(SearchQuery(text="unicode club"))
+    with busy.serving(), busy.serving():  # this request and another one in flight
+        page = await search(SearchQuery(text="unicode club"))
 
     assert names(page) == ['The "Quoted" Ünïcode \\ Club 🎉']
     # The matches, then the page's entries: a statement each, answered in one row (a
@@ -98,8 +100,20 @@ async def test_search_reads_matches_and_entries_off_the_loop_in_one_row(taxonomy
     assert not threading.current_thread().name.startswith("search-reader")
 
 
+async def test_search_alone_reads_at_once_on_the_loop(taxonomy, monkeypatch):
+    await make_entry("Hightown Lantern Makers")
+    calls: list[str] = []
+    monkeypatch.setattr(SqliteReader, "_on_worker", lambda self, sql, params: calls.append(sql))
+
+    with busy.serving():  # only this request
+        page = await search(SearchQuery(text="lantern"))
+
+    assert names(page) == ["Hightown Lantern Makers"]
+    assert calls == []
+
+
 async def test_search_reader_thread_cannot_write(taxonomy):
     reader = connection()
 
-    with pytest.raises(OperationalError, match="readonly"):
+    with busy.serving(), busy.serving(), pytest.raises(OperationalError, match="readonly"):
         await reader.execute_off_loop("DELETE FROM directory_entry", [])
