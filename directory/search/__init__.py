@@ -23,7 +23,7 @@ from typing import Protocol
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from directory.models import KIND_LABELS, Kind
+from directory.models import KIND_LABELS, Entry, Kind
 from directory.search import postgres, sqlite
 from directory.search.browse import browse
 from directory.search.cache import Taxonomy, current_stamp, taxonomy
@@ -105,13 +105,24 @@ STAMPED = "SELECT m.*, (SELECT stamp FROM directory_search_stamp WHERE id = 1) F
 
 
 async def _sample(
-    conn, backend: Backend, words: list[str], statuses: tuple[str, ...]
-) -> tuple[list[tuple], int | None]:
-    """The first CAP + 1 matches, and the search stamp (None when no row came back)."""
+    conn, backend: Backend, words: list[str], query: SearchQuery
+) -> tuple[list[tuple], int | None, dict[int, Entry]]:
+    """The first CAP + 1 matches, the search stamp (None when no row came back), and
+    the entries read along with them (SQLite: those the requested page most likely
+    shows, ``directory.search.sqlite.sample_sql``; elsewhere none)."""
+    statuses = query.statuses
+    sample_sql = getattr(backend, "sample_sql", None)
+    if sample_sql is not None:
+        page = min(max(1, query.page), MAX_PAGE)
+        sql_params = sample_sql(
+            words, CAP + 1, statuses, (page - 1) * query.per_page, query.per_page
+        )
+        row = (await tuples(conn, sql_params, off_loop=True))[0]
+        return backend.matches([row]), row[2], backend.sampled_entries(row)  # type: ignore[attr-defined]
     sql, params = backend.rows_sql(words, CAP + 1, statuses)
     rows = await tuples(conn, (STAMPED.format(sql), params), off_loop=True)
     stamp = rows[0][-1] if rows else None
-    return backend.matches(rows), stamp
+    return backend.matches(rows), stamp, {}
 
 
 class _Filters:
@@ -211,7 +222,7 @@ async def _run_words(conn, backend: Backend, query: SearchQuery, words: list[str
     """A text query: one fetch of at most CAP + 1 matches; filters, counts and ranking
     in Python. Exact up to CAP matches; estimated (and bounded) beyond."""
     statuses = query.statuses
-    sample, stamp = await _sample(conn, backend, words, statuses)
+    sample, stamp, sampled = await _sample(conn, backend, words, query)
     if not sample:
         return SearchPage(query, [], 0, 1, 1, {"kind": [], "theme": [], "area": []})
     terms = await taxonomy(conn, stamp)
@@ -265,8 +276,10 @@ async def _run_words(conn, backend: Backend, query: SearchQuery, words: list[str
     pages = max(1, math.ceil(reachable / query.per_page))
     page = min(max(1, query.page), pages, MAX_PAGE)
     chosen = candidates[(page - 1) * query.per_page : page * query.per_page]
-    ids = [m[ID] for m in chosen]
-    page_entries = await entries(conn, ids)
+    page_entries = {m[ID]: sampled[m[ID]] for m in chosen if m[ID] in sampled}
+    missing = [m[ID] for m in chosen if m[ID] not in page_entries]
+    if missing:
+        page_entries.update(await entries(conn, missing))
     marker = Highlighter(words)
     theme_names = terms.labels["theme"]
     hits = [

@@ -86,11 +86,23 @@ def _entries_sql(as_json: bool) -> str:
     ``as_json``: for SQLite's reader thread, the rows as one JSON array of objects (see
     ``directory.search.reader``); JSON keeps SQLite's values as they are (integers for
     booleans, text for timestamps), which the ORM reads as it reads any row."""
-    columns = sorted(Entry._meta.db_fields)
     if not as_json:
-        return f"SELECT {', '.join(columns)} FROM directory_entry WHERE id IN ({{}})"
-    pairs = ", ".join(f"'{column}', {column}" for column in columns)
-    return f"SELECT json_group_array(json_object({pairs})) FROM directory_entry WHERE id IN ({{}})"
+        columns = ", ".join(sorted(Entry._meta.db_fields))
+        return f"SELECT {columns} FROM directory_entry WHERE id IN ({{}})"
+    return f"SELECT {entries_json()} FROM directory_entry WHERE id IN ({{}})"
+
+
+@functools.cache
+def entries_json() -> str:
+    """SQLite: an aggregate of ``directory_entry`` rows as one JSON array of objects."""
+    pairs = ", ".join(f"'{column}', {column}" for column in sorted(Entry._meta.db_fields))
+    return f"json_group_array(json_object({pairs}))"
+
+
+def made_entries(found: list[dict]) -> dict[int, Entry]:
+    """Entries from rows of every column, made into models as the ORM makes them."""
+    made = [Entry._init_from_db(**_parsed(row)) for row in found]
+    return {entry.id: entry for entry in made}
 
 
 async def entries(conn: BaseDBAsyncClient, ids: list[int]) -> dict[int, Entry]:
@@ -104,8 +116,7 @@ async def entries(conn: BaseDBAsyncClient, ids: list[int]) -> dict[int, Entry]:
         found = json.loads((await conn.execute_off_loop(sql, ids))[0][0])
     else:
         found = await rows(conn, _entries_sql(as_json=False).format(marks), ids)
-    made = [Entry._init_from_db(**_parsed(row)) for row in found]
-    return {entry.id: entry for entry in made}
+    return made_entries(found)
 
 
 @functools.lru_cache(maxsize=65536)

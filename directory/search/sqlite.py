@@ -16,7 +16,7 @@ import json
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from directory.search.sql import parse_facets
+from directory.search.sql import entries_json, made_entries, parse_facets
 
 # Column weights for bm25, in the FTS column order: name, alternate_names,
 # description, services, themes, facets. A name match must outrank a description match.
@@ -95,6 +95,15 @@ def count_sql(query_tokens: list[str], statuses: tuple[str, ...]) -> tuple[str, 
     )
 
 
+# The first matches of a MATCH expression (?) in rowid order, at most ? of them, with
+# their rank and the name and filter tokens from the narrow facets table.
+MATCHES_WITH_FACETS = (
+    f"(SELECT rowid AS id, bm25(directory_entry_fts, {WEIGHTS}) AS rank "
+    "FROM directory_entry_fts WHERE directory_entry_fts MATCH ? LIMIT ?) m "
+    f"{JOIN} directory_entry_fts_facets f ON f.id = m.id"
+)
+
+
 def rows_sql(
     query_tokens: list[str],
     limit: int,
@@ -112,10 +121,8 @@ def rows_sql(
     FTS table, each match would fetch and decode its whole indexed text. Ranks come
     back with 15 significant digits (SQLite's JSON), plenty to order by."""
     return (
-        "SELECT json_group_array(json_array(m.rank, f.name, m.id, f.facets)) FROM ("
-        f"SELECT rowid AS id, bm25(directory_entry_fts, {WEIGHTS}) AS rank "
-        "FROM directory_entry_fts WHERE directory_entry_fts MATCH ? LIMIT ?) m "
-        f"{JOIN} directory_entry_fts_facets f ON f.id = m.id",
+        "SELECT json_group_array(json_array(m.rank, f.name, m.id, f.facets)) "
+        f"FROM {MATCHES_WITH_FACETS}",
         [_match(query_tokens, statuses, names_only, narrow), limit],
     )
 
@@ -126,3 +133,36 @@ def matches(found: list) -> list[tuple]:
     if not found:
         return []
     return [(m[0], m[1], m[2], *parse_facets(m[3])) for m in json.loads(found[0][0])]
+
+
+def sample_sql(
+    query_tokens: list[str], limit: int, statuses: tuple[str, ...], offset: int, count: int
+) -> tuple[str, list]:
+    """As ``rows_sql`` (without filters), with two more columns in its one row: the
+    entries (a JSON array of whole rows) ranked ``offset`` to ``offset + count`` among
+    the matches in ``statuses`` (by rank, name, id: the order search sorts matches in),
+    and the search stamp. Most searches show those entries: reading them here saves a
+    second statement. Search still ranks the matches itself and reads any entry it
+    chose that is not here."""
+    wanted = ", ".join("?" for _ in statuses) or "NULL"
+    return (
+        "WITH mf AS MATERIALIZED (SELECT m.rank AS rank, f.name AS name, m.id AS id, "
+        f"f.facets AS facets FROM {MATCHES_WITH_FACETS}) "
+        "SELECT (SELECT json_group_array(json_array(rank, name, id, facets)) FROM mf), "
+        f"(SELECT {entries_json()} FROM directory_entry WHERE id IN (SELECT id FROM mf "
+        f"WHERE substr(facets, 1, instr(facets || ' ', ' ') - 1) IN ({wanted}) "
+        "ORDER BY rank, name, id LIMIT ? OFFSET ?)), "
+        "(SELECT stamp FROM directory_search_stamp WHERE id = 1)",
+        [
+            _match(query_tokens, statuses, False, None),
+            limit,
+            *(f"s{status}" for status in statuses),
+            count,
+            offset,
+        ],
+    )
+
+
+def sampled_entries(row) -> dict:
+    """The entries ``sample_sql`` read, as models by id."""
+    return made_entries(json.loads(row[1]))
