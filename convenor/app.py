@@ -28,6 +28,7 @@ from convenor.domains import domain_attr
 from convenor.errors import DomainError
 from convenor.mail import pages as outbox_pages
 from convenor.mail.worker import background_worker
+from convenor.routing import FirstSegmentRouter
 from convenor.security import CsrfMiddleware, RequestIdMiddleware, SecurityHeadersMiddleware
 from convenor.settings import Settings
 from convenor.templating import make_templates
@@ -62,15 +63,17 @@ class DashboardPanel:
 
 
 class ConvenorApp(Starlette):
-    """Starlette with the request id and security headers outside its error handler.
+    """Starlette with the request id and security headers outside its error handler,
+    and a router that tries only the routes a path's first segment allows.
 
     Starlette puts user middleware inside ServerErrorMiddleware, so a 500 page would
     otherwise go out without a request id or security headers.
     """
 
-    def __init__(self, *args, settings: Settings, **kwargs) -> None:
+    def __init__(self, *, settings: Settings, routes: list[BaseRoute], lifespan, **kwargs) -> None:
         self._settings = settings
-        super().__init__(*args, **kwargs)
+        super().__init__(routes=routes, lifespan=lifespan, **kwargs)
+        self.router = FirstSegmentRouter(routes, lifespan=lifespan)
 
     def build_middleware_stack(self) -> ASGIApp:
         inner = super().build_middleware_stack()

@@ -26,6 +26,7 @@ from events.access import (
     get_event_for,
     locked_event_for,
 )
+from events.changes import changing, event_changed
 from events.data import EventData, aware_utc, multi_line, one_line, valid_time_zone
 from events.emails import Snapshot, changes
 from events.models import (
@@ -150,6 +151,8 @@ async def create_event(user: User, data: EventData) -> Event:
             **values,
         )
         await event.organisers.add(user)
+    # A new event can take an id a cache has seen (a database emptied or restored).
+    event_changed(event.id)
     return event
 
 
@@ -158,7 +161,7 @@ async def update_event(user: User, event_id: int, data: EventData, settings: Set
     SEQUENCE goes up and every registered delegate gets an updated invite; more places
     promote people from the waitlist (with emails)."""
     values = _checked(data)
-    async with in_transaction():
+    async with changing(event_id), in_transaction():
         event = await locked_event_for(user, event_id)
         if event.status == EventStatus.CANCELLED:
             raise Conflict("This event has been cancelled and can no longer be changed.")
@@ -201,7 +204,7 @@ async def _registered(event: Event) -> list[Registration]:
 
 async def publish_event(user: User, event_id: int) -> Event:
     """Open a draft event to its invitees. Side effects: status published."""
-    async with in_transaction():
+    async with changing(event_id), in_transaction():
         event = await locked_event_for(user, event_id)
         if event.status == EventStatus.CANCELLED:
             raise Conflict("A cancelled event cannot be published.")
@@ -216,7 +219,7 @@ async def cancel_event(user: User, event_id: int, settings: Settings, message: s
     """Cancel an event. Side effects: status cancelled, SEQUENCE up; registered delegates
     get METHOD:CANCEL, other invitees who were sent an invitation a plain email."""
     message = multi_line(message, 2000)
-    async with in_transaction():
+    async with changing(event_id), in_transaction():
         event = await locked_event_for(user, event_id)
         if event.status == EventStatus.CANCELLED:
             return event

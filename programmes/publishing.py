@@ -22,6 +22,7 @@ from convenor.mail.outbox import queue_email, render_email
 from convenor.models import User
 from convenor.settings import Settings
 from events.access import get_event_for, locked_event_for
+from events.changes import changing
 from events.emails import when_text
 from events.models import Event, Registration, RegistrationStatus
 from events.notices import fresh_link
@@ -127,8 +128,9 @@ async def publish_programme(user: User, event_id: int, settings: Settings) -> Pr
     registered delegate (with calendar updates for their agenda); personal links issued;
     speaker photo files that only the previous version showed are removed.
     Raises Invalid when there is nothing to publish, Conflict when nothing changed.
+    The public pages of this process show the new version at once (``changing``).
     """
-    async with in_transaction():
+    async with changing(event_id), in_transaction():
         event = await locked_event_for(user, event_id)
         last = await ProgrammeVersion.filter(event_id=event_id).order_by("-number").first()
         previous = last.snapshot if last is not None else None

@@ -58,6 +58,7 @@ from programmes.photos import (
     shown_photo,
     speaker_photo,
 )
+from programmes.public_cache import recent_programme
 from programmes.publishing import (
     preview_changes,
     programme_version,
@@ -133,8 +134,9 @@ PUBLIC_VISIBILITIES = (Visibility.PUBLIC.value, Visibility.UNLISTED.value)
 
 async def public_programme(event_id: int) -> ProgrammeView:
     """The programme anyone may see (use ``public_sessions()``); NotFound for an
-    invite-only, unpublished or cancelled event. One query when the version is cached."""
-    published = await published_programme(event_id)
+    invite-only, unpublished or cancelled event. At most one query a second per event
+    (``public_cache``): another process's change shows within a second."""
+    published = await recent_programme(event_id)
     if (
         published is None
         or published.visibility not in PUBLIC_VISIBILITIES

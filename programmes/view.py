@@ -3,24 +3,29 @@
 A ``ProgrammeView`` is built once from a version's snapshot and kept in memory by
 version id; versions never change, so the cache needs no invalidation, only a bound.
 ``published_programme`` reads one small row (the latest version's id, joined with the
-event's visibility) and answers from the cache; only a version not seen before costs a
-second query for its snapshot. Feeds, PDF and exports are built from a view, and their
+event's visibility and status; plain SQL, as the ORM's query building cost twice the
+query) and answers from the cache; only a version not seen before costs a second query
+for its snapshot. Feeds, PDF and exports are built from a view, and their
 bytes are cached on it.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from convenor import plainsql
+from events.models import Event
 from programmes.models import ProgrammeVersion
 
 CACHE_SIZE = 128
 # Keyed by (version id, publication time): ids alone can come round again when a
 # database is emptied and refilled (tests, a restored backup) while the process lives.
 _cache: OrderedDict[tuple[int, datetime], ProgrammeView] = OrderedDict()
+_PUBLISHED_AT = ProgrammeVersion._meta.fields_map["published_at"]
 
 
 @dataclass(frozen=True)
@@ -184,19 +189,25 @@ async def published_programme(event_id: int) -> Published | None:
     Callers decide who may see it (``visibility``); pages for delegates may show
     not-for-publication sessions, public ones use ``view.public_sessions()``.
     """
-    rows = (
-        await ProgrammeVersion.filter(event_id=event_id)
-        .order_by("-number")
-        .limit(1)
-        .values("id", "published_at", "event__visibility", "event__status")
-    )
+    # Plain SQL: this runs for every programme page and feed (see convenor.plainsql).
+    rows = await plainsql.select(_latest_version_sql(), [event_id])
     if not rows:
         return None
     row = rows[0]
-    view = _cache.get((row["id"], row["published_at"]))
+    published_at = _PUBLISHED_AT.to_python_value(row["published_at"])
+    view = _cache.get((row["id"], published_at))
     if view is None:
         view = cached_view(await ProgrammeVersion.get(id=row["id"]))
-    return Published(view, str(row["event__visibility"]), str(row["event__status"]))
+    return Published(view, str(row["visibility"]), str(row["status"]))
+
+
+@functools.cache
+def _latest_version_sql() -> str:
+    return (
+        "SELECT v.id, v.published_at, e.visibility, e.status "  # noqa: S608
+        f"FROM {plainsql.table(ProgrammeVersion)} v JOIN {plainsql.table(Event)} e "
+        "ON e.id = v.event_id WHERE v.event_id = ? ORDER BY v.number DESC LIMIT 1"
+    )
 
 
 async def version_view(event_id: int, number: int) -> ProgrammeView | None:
