@@ -15,8 +15,10 @@ paging, and keeps its answers under the search stamp (``directory.search.cache``
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
+from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
 from typing import Protocol
@@ -36,7 +38,7 @@ from directory.search.results import (
     SearchPage,
     SearchQuery,
 )
-from directory.search.sql import connection, entries, tuples
+from directory.search.sql import connection, entries, made_entries, matches, tuples
 from directory.search.text import Highlighter, suggest, tokens
 
 __all__ = [
@@ -66,18 +68,18 @@ class Backend(Protocol):
         self, conn: BaseDBAsyncClient, word: str, statuses: tuple[str, ...]
     ) -> list[str]: ...
 
-    def count_sql(self, query_tokens: list[str], statuses: tuple[str, ...]) -> tuple[str, list]: ...
-
-    def rows_sql(
+    def sample_sql(
         self,
         query_tokens: list[str],
-        limit: int,
+        cap: int,
         statuses: tuple[str, ...],
-        names_only: bool = False,
-        narrow: tuple | None = None,
+        offset: int,
+        count: int,
     ) -> tuple[str, list]: ...
 
-    def matches(self, found: list) -> list[tuple]: ...
+    def rows_sql(
+        self, query_tokens: list[str], limit: int, statuses: tuple[str, ...], narrow: tuple
+    ) -> tuple[str, list]: ...
 
 
 def backend_for(conn: BaseDBAsyncClient) -> Backend:
@@ -90,39 +92,34 @@ async def _run(conn, backend: Backend, query: SearchQuery, words: list[str]) -> 
     return await browse(conn, backend.JOIN, query, await current_stamp(conn))
 
 
-# A match, as the backends' ``matches`` give it; sorting these tuples ranks them.
+# A match, as ``directory.search.sql.matches`` gives it; sorting these tuples ranks them.
 RANK, NAME, ID, KIND, STATUS, THEMES, AREAS = range(7)
 
 
-async def _matches(conn, backend: Backend, sql_params: tuple[str, list]) -> list[tuple]:
-    return backend.matches(await tuples(conn, sql_params, off_loop=True))
+@dataclass
+class _Sample:
+    """What one statement (the backend's ``sample_sql``) reads for a text query."""
+
+    matches: list[tuple]  # the first CAP + 1, whatever their status
+    total: int | None  # how many match in all; only when more than CAP
+    names: list[tuple]  # the first CAP in names; only when more than CAP
+    entries: dict[int, Entry]  # those the requested page most likely shows
+    stamp: int | None  # the search stamp
 
 
-# The search stamp (``directory.search.cache``) rides along with the first fetch of
-# matches, read in the same statement: a text query makes one round trip fewer (about
-# 0.4 ms on PostgreSQL).
-STAMPED = "SELECT m.*, (SELECT stamp FROM directory_search_stamp WHERE id = 1) FROM ({}) m"
-
-
-async def _sample(
-    conn, backend: Backend, words: list[str], query: SearchQuery
-) -> tuple[list[tuple], int | None, dict[int, Entry]]:
-    """The first CAP + 1 matches, the search stamp (None when no row came back), and
-    the entries read along with them (SQLite: those the requested page most likely
-    shows, ``directory.search.sqlite.sample_sql``; elsewhere none)."""
-    statuses = query.statuses
-    sample_sql = getattr(backend, "sample_sql", None)
-    if sample_sql is not None:
-        page = min(max(1, query.page), MAX_PAGE)
-        sql_params = sample_sql(
-            words, CAP + 1, statuses, (page - 1) * query.per_page, query.per_page
-        )
-        row = (await tuples(conn, sql_params, off_loop=True))[0]
-        return backend.matches([row]), row[2], backend.sampled_entries(row)  # type: ignore[attr-defined]
-    sql, params = backend.rows_sql(words, CAP + 1, statuses)
-    rows = await tuples(conn, (STAMPED.format(sql), params), off_loop=True)
-    stamp = rows[0][-1] if rows else None
-    return backend.matches(rows), stamp, {}
+async def _sample(conn, backend: Backend, words: list[str], query: SearchQuery) -> _Sample:
+    page = min(max(1, query.page), MAX_PAGE)
+    sql_params = backend.sample_sql(
+        words, CAP, query.statuses, (page - 1) * query.per_page, query.per_page
+    )
+    found, total, names, page_entries, stamp = (await tuples(conn, sql_params, off_loop=True))[0]
+    return _Sample(
+        matches(found),
+        None if total is None else int(total),
+        matches(names),
+        made_entries(json.loads(page_entries)) if page_entries else {},
+        stamp,
+    )
 
 
 class _Filters:
@@ -222,10 +219,11 @@ async def _run_words(conn, backend: Backend, query: SearchQuery, words: list[str
     """A text query: one fetch of at most CAP + 1 matches; filters, counts and ranking
     in Python. Exact up to CAP matches; estimated (and bounded) beyond."""
     statuses = query.statuses
-    sample, stamp, sampled = await _sample(conn, backend, words, query)
+    read = await _sample(conn, backend, words, query)
+    sample, sampled = read.matches, read.entries
     if not sample:
         return SearchPage(query, [], 0, 1, 1, {"kind": [], "theme": [], "area": []})
-    terms = await taxonomy(conn, stamp)
+    terms = await taxonomy(conn, read.stamp)
     filters = _Filters(query, terms)
     exact_total: int | None = None
     if len(sample) <= CAP:
@@ -237,19 +235,17 @@ async def _run_words(conn, backend: Backend, query: SearchQuery, words: list[str
         exact_total = len(candidates)
         found = _count_facets(sample, filters, terms, 1.0)
     else:
-        raw = await tuples(conn, backend.count_sql(words, statuses), off_loop=True)
-        scale = int(raw[0][0]) / len(sample)
+        scale = (read.total or len(sample)) / len(sample)
         found = _count_facets(sample, filters, terms, scale)
         by_id = {m[ID]: m for m in sample if filters.passes(m)}
-        names = backend.rows_sql(words, CAP, statuses, names_only=True)
-        for m in await _matches(conn, backend, names):
+        for m in read.names:
             if filters.passes(m):
                 by_id.setdefault(m[ID], m)
         wanted = min(max(1, query.page), MAX_PAGE) * query.per_page
         if filters.any and len(by_id) < wanted:
             # A selective filter: look for the entries that pass it in SQL.
-            narrow = backend.rows_sql(words, CAP + 1, statuses, narrow=filters.narrow)
-            fetched = await _matches(conn, backend, narrow)
+            narrow = backend.rows_sql(words, CAP + 1, statuses, filters.narrow)
+            fetched = matches((await tuples(conn, narrow, off_loop=True))[0][0])
             passing = [m for m in fetched if filters.passes(m)]
             if len(fetched) <= CAP:
                 by_id = {m[ID]: m for m in passing}

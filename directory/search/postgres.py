@@ -18,7 +18,7 @@ import difflib
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from directory.search.sql import parse_facets
+from directory.search.sql import entry_json
 from directory.search.text import WORD
 
 # ts_rank weights for D, C, B, A: a name match must outrank a description match.
@@ -71,55 +71,77 @@ def _where(statuses: tuple[str, ...], narrow: tuple | None) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
-def count_sql(query_tokens: list[str], statuses: tuple[str, ...]) -> tuple[str, list]:
-    """How many entries match, whatever their status (as ``rows_sql`` without
-    ``narrow``): no column is read, so PostgreSQL can skip the heap for visible pages."""
+def _matches(vector: str, source: str = "directory_entry e") -> str:
+    """Matches of a tsquery (?) in ``vector`` of ``source`` (in no set order) with their
+    rank (lower first), name and filter tokens, as SQLite's have them ("spublished
+    kcommunity t3 a12"). Names sort as Python sorts them (by code point)."""
     return (
-        "SELECT count(*) FROM directory_entry e WHERE e.search_vector @@ to_tsquery('english', ?)",
-        [_tsquery(query_tokens)],
+        f"SELECT -ts_rank('{WEIGHTS}', e.search_vector, q) AS rank, "
+        'e.name COLLATE "C" AS name, e.id AS id, '
+        "'s' || e.status || ' k' || e.kind || ' ' || e.search_facets AS facets "
+        f"FROM {source} CROSS JOIN to_tsquery('english', ?) q WHERE {vector} @@ q"
     )
+
+
+# Matches as one JSON array of [rank, name, id, facets] (``directory.search.sql.matches``
+# reads it): built by the server, read with one ``json.loads``.
+AS_JSON = "coalesce(json_agg(json_build_array(rank, name, id, facets)), '[]')::text"
 
 
 def rows_sql(
-    query_tokens: list[str],
-    limit: int,
-    statuses: tuple[str, ...],
-    names_only: bool = False,
-    narrow: tuple | None = None,
+    query_tokens: list[str], limit: int, statuses: tuple[str, ...], narrow: tuple
 ) -> tuple[str, list]:
-    """Matches (at most ``limit``): id, rank (lower first), name, kind, status, theme
-    and area tokens. ``names_only``: the words are in names or alternate names (found
-    with the names index; ranked as any match is); ``narrow``: (kind, theme id, area
-    id) filters, with the statuses. Without ``narrow`` every status comes back (callers
-    filter), as ``count_sql`` counts."""
-    columns = (
-        f"e.id, -ts_rank('{WEIGHTS}', e.search_vector, q), e.name, e.kind, e.status, "
-        "e.search_facets"
-    )
+    """Matches in ``statuses`` that pass ``narrow`` ((kind, theme id, area id)
+    filters), at most ``limit``, as one row holding their JSON array."""
     tsquery = _tsquery(query_tokens)
-    vector = NAMES if names_only else "e.search_vector"
-    matches = (
-        "SELECT e.* FROM directory_entry e CROSS JOIN to_tsquery('english', ?) q "
-        f"WHERE {vector} @@ q"
-    )
-    if narrow is None:
-        return f"{matches.replace('e.*', columns, 1)} LIMIT ?", [tsquery, limit]
     where, params = _where(statuses, narrow)
     # OFFSET 0 keeps the text match (the GIN index) first: otherwise the planner may
     # walk a whole area's or theme's entries to test each against the text.
+    source = (
+        "(SELECT e.* FROM directory_entry e CROSS JOIN to_tsquery('english', ?) q "
+        "WHERE e.search_vector @@ q OFFSET 0) e"
+    )
     return (
-        f"SELECT {columns} FROM ({matches} OFFSET 0) e "
-        f"CROSS JOIN to_tsquery('english', ?) q WHERE {where} LIMIT ?",
+        f"SELECT {AS_JSON} FROM ({_matches('e.search_vector', source)} AND {where} LIMIT ?) m",
         [tsquery, tsquery, *params, limit],
     )
 
 
-def parse(row) -> tuple:
-    """(rank, name, id, kind, status, theme ids, area ids) from a row of ``rows_sql``."""
-    _, _, themes, areas = parse_facets(row[5])
-    return (row[1], row[2], row[0], row[3], row[4], themes, areas)
-
-
-def matches(found: list) -> list[tuple]:
-    """Each row of ``rows_sql`` parsed (a search stamp may follow its columns)."""
-    return [parse(row) for row in found]
+def sample_sql(
+    query_tokens: list[str], cap: int, statuses: tuple[str, ...], offset: int, count: int
+) -> tuple[str, list]:
+    """What a text search reads, in one statement answering one row, as on SQLite
+    (``directory.search.sqlite.sample_sql``): the first ``cap`` + 1 matches; when there
+    are more, how many match in all and the first ``cap`` matches in names; the entries
+    ranked ``offset`` to ``offset + count`` among the matches in ``statuses``; the
+    search stamp. One round trip instead of up to four."""
+    tsquery = _tsquery(query_tokens)
+    wanted = ", ".join("?" for _ in statuses) or "NULL"
+    over = "(SELECT more FROM over)"
+    return (
+        f"WITH mf AS MATERIALIZED ({_matches('e.search_vector')} LIMIT ?), "
+        "over AS MATERIALIZED (SELECT count(*) > ? AS more FROM mf), "
+        # Not over the cap: a one-time filter skips the names' match altogether.
+        f"nf AS MATERIALIZED ({_matches(NAMES)} AND {over} LIMIT ?), "
+        "shown AS (SELECT * FROM mf UNION ALL "
+        "SELECT * FROM nf WHERE id NOT IN (SELECT id FROM mf)) "
+        f"SELECT (SELECT {AS_JSON} FROM mf), "
+        f"CASE WHEN {over} THEN (SELECT count(*) FROM directory_entry e "
+        "WHERE e.search_vector @@ to_tsquery('english', ?)) END, "
+        f"CASE WHEN {over} THEN (SELECT {AS_JSON} FROM nf) END, "
+        f"(SELECT coalesce(json_agg({entry_json()}), '[]')::text FROM directory_entry e "
+        f"WHERE e.id IN (SELECT id FROM shown WHERE split_part(facets, ' ', 1) IN ({wanted}) "
+        "ORDER BY rank, name, id LIMIT ? OFFSET ?)), "
+        "(SELECT stamp FROM directory_search_stamp WHERE id = 1)",
+        [
+            tsquery,
+            cap + 1,
+            cap,
+            tsquery,
+            cap,
+            tsquery,
+            *(f"s{status}" for status in statuses),
+            count,
+            offset,
+        ],
+    )

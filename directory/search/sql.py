@@ -99,6 +99,22 @@ def entries_json() -> str:
     return f"json_group_array(json_object({pairs}))"
 
 
+@functools.cache
+def entry_json() -> str:
+    """PostgreSQL: a ``directory_entry e`` row as a JSON object of the model's columns
+    (timestamps as ISO 8601 text, which ``made_entries`` reads)."""
+    pairs = ", ".join(f"'{column}', e.{column}" for column in sorted(Entry._meta.db_fields))
+    return f"json_build_object({pairs})"
+
+
+def matches(text: str | None) -> list[tuple]:
+    """(rank, name, id, kind, status, theme ids, area ids) for each match in a JSON
+    array of [rank, name, id, filter tokens], as the backends' SQL answers them."""
+    if not text:
+        return []
+    return [(m[0], m[1], m[2], *parse_facets(m[3])) for m in json.loads(text)]
+
+
 def made_entries(found: list[dict]) -> dict[int, Entry]:
     """Entries from rows of every column, made into models as the ORM makes them."""
     made = [Entry._init_from_db(**_parsed(row)) for row in found]

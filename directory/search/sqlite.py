@@ -12,11 +12,10 @@ MATCH only as quoted strings of word characters, so no FTS5 syntax can get throu
 from __future__ import annotations
 
 import difflib
-import json
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from directory.search.sql import entries_json, made_entries, parse_facets
+from directory.search.sql import entries_json
 
 # Column weights for bm25, in the FTS column order: name, alternate_names,
 # description, services, themes, facets. A name match must outrank a description match.
@@ -86,83 +85,77 @@ def _match(query_tokens, statuses, names_only, narrow) -> str:
     return f"{expression(query_tokens, columns)} AND {facet_expression((), *narrow)}"
 
 
-def count_sql(query_tokens: list[str], statuses: tuple[str, ...]) -> tuple[str, list]:
-    """How many entries match, whatever their status (as ``rows_sql`` without
-    ``narrow``): FTS5 answers this from its doclists alone."""
-    return (
-        "SELECT count(*) FROM directory_entry_fts WHERE directory_entry_fts MATCH ?",
-        [_match(query_tokens, statuses, False, None)],
-    )
-
-
-# The first matches of a MATCH expression (?) in rowid order, at most ? of them, with
-# their rank and the name and filter tokens from the narrow facets table.
-MATCHES_WITH_FACETS = (
+# The first matches of a MATCH expression (?) in rowid order, at most LIMIT of them, with
+# their rank and the name and filter tokens from the narrow facets table: name and
+# facets read from the FTS table would fetch and decode each match's whole text.
+MATCHES = (
+    "SELECT m.rank AS rank, f.name AS name, m.id AS id, f.facets AS facets FROM "
     f"(SELECT rowid AS id, bm25(directory_entry_fts, {WEIGHTS}) AS rank "
-    "FROM directory_entry_fts WHERE directory_entry_fts MATCH ? LIMIT ?) m "
+    "FROM directory_entry_fts WHERE directory_entry_fts MATCH ? LIMIT {limit}) m "
     f"{JOIN} directory_entry_fts_facets f ON f.id = m.id"
 )
+# Matches as one JSON array of [rank, name, id, facets] (``directory.search.sql.matches``
+# reads it): one row, so the reader's thread takes Python's GIL once rather than once
+# a match (``directory.search.reader``). Ranks keep 15 significant digits, plenty to
+# order by.
+AS_JSON = "json_group_array(json_array(rank, name, id, facets))"
+STATUS = "substr(facets, 1, instr(facets || ' ', ' ') - 1)"  # "spublished"
 
 
 def rows_sql(
-    query_tokens: list[str],
-    limit: int,
-    statuses: tuple[str, ...],
-    names_only: bool = False,
-    narrow: tuple | None = None,
+    query_tokens: list[str], limit: int, statuses: tuple[str, ...], narrow: tuple
 ) -> tuple[str, list]:
-    """Matches in rowid order (at most ``limit``), as one row holding a JSON array of
-    [rank, name, id, facets] (``matches`` reads it): one row, so the reader's thread
-    takes Python's GIL once rather than once a match (``directory.search.reader``).
-    ``names_only``: the words are in names or alternate names; ``narrow``: (kind, theme
-    id, area id) filters, applied inside MATCH.
-
-    Name and facets come from the narrow ``directory_entry_fts_facets``: read from the
-    FTS table, each match would fetch and decode its whole indexed text. Ranks come
-    back with 15 significant digits (SQLite's JSON), plenty to order by."""
+    """Matches that pass ``narrow`` ((kind, theme id, area id) filters, applied inside
+    MATCH), in rowid order (at most ``limit``), as one row holding their JSON array."""
     return (
-        "SELECT json_group_array(json_array(m.rank, f.name, m.id, f.facets)) "
-        f"FROM {MATCHES_WITH_FACETS}",
-        [_match(query_tokens, statuses, names_only, narrow), limit],
+        f"SELECT {AS_JSON} FROM ({MATCHES.format(limit='?')})",
+        [_match(query_tokens, statuses, False, narrow), limit],
     )
 
 
-def matches(found: list) -> list[tuple]:
-    """(rank, name, id, kind, status, theme ids, area ids) for each match that
-    ``rows_sql`` found (its one row; a search stamp may follow the array)."""
-    if not found:
-        return []
-    return [(m[0], m[1], m[2], *parse_facets(m[3])) for m in json.loads(found[0][0])]
-
-
 def sample_sql(
-    query_tokens: list[str], limit: int, statuses: tuple[str, ...], offset: int, count: int
+    query_tokens: list[str], cap: int, statuses: tuple[str, ...], offset: int, count: int
 ) -> tuple[str, list]:
-    """As ``rows_sql`` (without filters), with two more columns in its one row: the
-    entries (a JSON array of whole rows) ranked ``offset`` to ``offset + count`` among
-    the matches in ``statuses`` (by rank, name, id: the order search sorts matches in),
-    and the search stamp. Most searches show those entries: reading them here saves a
-    second statement. Search still ranks the matches itself and reads any entry it
-    chose that is not here."""
+    """What a text search reads, in one statement answering one row:
+
+    - the first ``cap`` + 1 matches in rowid order, whatever their status (as JSON);
+    - only when there are more than ``cap``: how many entries match in all, and the
+      first ``cap`` matches in names or alternate names (as JSON; else NULLs);
+    - the entries (a JSON array of whole rows) ranked ``offset`` to ``offset + count``
+      among those matches in ``statuses``, by rank, name and id, the order search sorts
+      matches in: most searches show them (search still ranks the matches itself, and
+      reads any entry it chose that is not here);
+    - the search stamp.
+
+    One statement hands work to the reader's thread once (a search with many matches
+    used to make four)."""
+    text = _match(query_tokens, statuses, False, None)
+    names = _match(query_tokens, statuses, True, None)
     wanted = ", ".join("?" for _ in statuses) or "NULL"
+    over = "(SELECT more FROM over)"
     return (
-        "WITH mf AS MATERIALIZED (SELECT m.rank AS rank, f.name AS name, m.id AS id, "
-        f"f.facets AS facets FROM {MATCHES_WITH_FACETS}) "
-        "SELECT (SELECT json_group_array(json_array(rank, name, id, facets)) FROM mf), "
-        f"(SELECT {entries_json()} FROM directory_entry WHERE id IN (SELECT id FROM mf "
-        f"WHERE substr(facets, 1, instr(facets || ' ', ' ') - 1) IN ({wanted}) "
-        "ORDER BY rank, name, id LIMIT ? OFFSET ?)), "
+        f"WITH mf AS MATERIALIZED ({MATCHES.format(limit='?')}), "
+        "over AS MATERIALIZED (SELECT count(*) > ? AS more FROM mf), "
+        # LIMIT 0 (not over the cap) skips the names' match altogether.
+        f"nf AS MATERIALIZED ({MATCHES.format(limit=f'(CASE WHEN {over} THEN ? ELSE 0 END)')}), "
+        "shown AS (SELECT * FROM mf UNION ALL "
+        "SELECT * FROM nf WHERE id NOT IN (SELECT id FROM mf)) "
+        f"SELECT (SELECT {AS_JSON} FROM mf), "
+        f"CASE WHEN {over} THEN (SELECT count(*) FROM directory_entry_fts "
+        "WHERE directory_entry_fts MATCH ?) END, "
+        f"CASE WHEN {over} THEN (SELECT {AS_JSON} FROM nf) END, "
+        f"(SELECT {entries_json()} FROM directory_entry WHERE id IN (SELECT id FROM shown "
+        f"WHERE {STATUS} IN ({wanted}) ORDER BY rank, name, id LIMIT ? OFFSET ?)), "
         "(SELECT stamp FROM directory_search_stamp WHERE id = 1)",
         [
-            _match(query_tokens, statuses, False, None),
-            limit,
+            text,
+            cap + 1,
+            cap,
+            names,
+            cap,
+            text,
             *(f"s{status}" for status in statuses),
             count,
             offset,
         ],
     )
-
-
-def sampled_entries(row) -> dict:
-    """The entries ``sample_sql`` read, as models by id."""
-    return made_entries(json.loads(row[1]))

@@ -212,6 +212,44 @@ async def test_search_beyond_the_cap_estimates_and_still_ranks_names_first(taxon
     assert {f.value: f.count for f in page.facets["kind"]} == {"community": 7}
 
 
+def count_reads(monkeypatch) -> dict[str, int]:
+    """How many statements search runs (its ``tuples``) and entry reads it makes."""
+    calls = {"statements": 0, "entry_reads": 0}
+    real_tuples, real_entries = search_module.tuples, search_module.entries
+
+    async def counted_tuples(*args, **kwargs):
+        calls["statements"] += 1
+        return await real_tuples(*args, **kwargs)
+
+    async def counted_entries(*args, **kwargs):
+        calls["entry_reads"] += 1
+        return await real_entries(*args, **kwargs)
+
+    monkeypatch.setattr(search_module, "tuples", counted_tuples)
+    monkeypatch.setattr(search_module, "entries", counted_entries)
+    return calls
+
+
+@pytest.mark.parametrize("cap", [3, 500])
+async def test_search_reads_matches_count_names_and_page_in_one_statement(
+    taxonomy, monkeypatch, cap
+):
+    monkeypatch.setattr(search_module, "CAP", cap)
+    for i in range(6):
+        await make_entry(f"Allotment {i}", description=f"Garden plots, group {i}.")
+    await make_entry("Garden Club", description="Plots for all.")
+    calls = count_reads(monkeypatch)
+
+    first = await search(SearchQuery(text="garden", per_page=2))
+    second = await search(SearchQuery(text="garden", per_page=2, page=2))
+
+    assert calls == {"statements": 2, "entry_reads": 0}
+    # Beyond the cap the total is estimated: 4 of 4 sampled matches shown, 7 in all.
+    assert (second.total, second.approximate) == (7, cap == 3)
+    assert names(first)[0] == "Garden Club"
+    assert len({*names(first), *names(second)}) == 4
+
+
 async def test_search_beyond_the_cap_finds_what_a_selective_filter_keeps(taxonomy, monkeypatch):
     monkeypatch.setattr(search_module, "CAP", 3)
     for i in range(6):
