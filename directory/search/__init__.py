@@ -15,7 +15,6 @@ paging, and keeps its answers under the search stamp (``directory.search.cache``
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from directory.models import KIND_LABELS, Entry, Kind
 from directory.search import postgres, sqlite
 from directory.search.browse import browse
 from directory.search.cache import Taxonomy, current_stamp, taxonomy
+from directory.search.entries import made_entries
 from directory.search.results import (
     MAX_PAGE,
     PER_PAGE,
@@ -38,7 +38,7 @@ from directory.search.results import (
     SearchPage,
     SearchQuery,
 )
-from directory.search.sql import connection, entries, made_entries, matches, tuples
+from directory.search.sql import connection, entries, matches, tuples
 from directory.search.text import Highlighter, suggest, tokens
 
 __all__ = [
@@ -117,7 +117,7 @@ async def _sample(conn, backend: Backend, words: list[str], query: SearchQuery) 
         matches(found),
         None if total is None else int(total),
         matches(names),
-        made_entries(json.loads(page_entries)) if page_entries else {},
+        made_entries(page_entries),
         stamp,
     )
 

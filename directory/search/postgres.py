@@ -18,7 +18,7 @@ import difflib
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from directory.search.sql import entry_json
+from directory.search.entries import postgres_json
 from directory.search.text import WORD
 
 # ts_rank weights for D, C, B, A: a name match must outrank a description match.
@@ -129,7 +129,7 @@ def sample_sql(
         f"CASE WHEN {over} THEN (SELECT count(*) FROM directory_entry e "
         "WHERE e.search_vector @@ to_tsquery('english', ?)) END, "
         f"CASE WHEN {over} THEN (SELECT {AS_JSON} FROM nf) END, "
-        f"(SELECT coalesce(json_agg({entry_json()}), '[]')::text FROM directory_entry e "
+        f"(SELECT {postgres_json()} FROM directory_entry e "
         f"WHERE e.id IN (SELECT id FROM shown WHERE split_part(facets, ' ', 1) IN ({wanted}) "
         "ORDER BY rank, name, id LIMIT ? OFFSET ?)), "
         "(SELECT stamp FROM directory_search_stamp WHERE id = 1)",

@@ -1,4 +1,4 @@
-"""Running search's SQL: placeholders per dialect, plain rows, and entries made from rows."""
+"""Running search's SQL: placeholders per dialect, plain rows, matches and entries."""
 
 # SQL here is assembled only from constants and "?" placeholders; every value
 # from a user is a bound parameter.
@@ -8,32 +8,13 @@ from __future__ import annotations
 
 import functools
 import json
-from datetime import datetime
 
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.fields import DatetimeField
 
 from directory.models import Entry
+from directory.search.entries import made_entries, postgres_json, sqlite_json
 from directory.search.reader import SqliteReader, reader_for
-
-# SQLite hands timestamps back as ISO 8601 text, which the ORM parses in pure Python
-# (about 14 microseconds each, up to five per entry: most of making a page's entries);
-# the standard library's C parser reads the same text in about one.
-_TIMESTAMPS = tuple(
-    name for name, field in Entry._meta.fields_map.items() if isinstance(field, DatetimeField)
-)
-
-
-def _parsed(row: dict) -> dict:
-    for name in _TIMESTAMPS:
-        value = row[name]
-        if isinstance(value, str):
-            try:
-                row[name] = datetime.fromisoformat(value)
-            except ValueError:
-                pass  # left for the ORM's own parser
-    return row
 
 
 def connection() -> BaseDBAsyncClient:
@@ -78,33 +59,16 @@ async def tuples(
     return list(found)
 
 
-@functools.cache
-def _entries_sql(as_json: bool) -> str:
-    """SELECT of every column of entries by id (``{}``: the placeholders). Made on first
-    use: the ORM adds the foreign keys' columns to the model when it starts.
-
-    ``as_json``: for SQLite's reader thread, the rows as one JSON array of objects (see
-    ``directory.search.reader``); JSON keeps SQLite's values as they are (integers for
-    booleans, text for timestamps), which the ORM reads as it reads any row."""
-    if not as_json:
-        columns = ", ".join(sorted(Entry._meta.db_fields))
-        return f"SELECT {columns} FROM directory_entry WHERE id IN ({{}})"
-    return f"SELECT {entries_json()} FROM directory_entry WHERE id IN ({{}})"
-
-
-@functools.cache
-def entries_json() -> str:
-    """SQLite: an aggregate of ``directory_entry`` rows as one JSON array of objects."""
-    pairs = ", ".join(f"'{column}', {column}" for column in sorted(Entry._meta.db_fields))
-    return f"json_group_array(json_object({pairs}))"
-
-
-@functools.cache
-def entry_json() -> str:
-    """PostgreSQL: a ``directory_entry e`` row as a JSON object of the model's columns
-    (timestamps as ISO 8601 text, which ``made_entries`` reads)."""
-    pairs = ", ".join(f"'{column}', e.{column}" for column in sorted(Entry._meta.db_fields))
-    return f"json_build_object({pairs})"
+async def entries(conn: BaseDBAsyncClient, ids: list[int]) -> dict[int, Entry]:
+    """Entries by id in one plain statement (the ORM's query building costs more than
+    the query here), as one JSON row (``directory.search.entries``)."""
+    if not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    aggregate = sqlite_json() if is_sqlite(conn) else postgres_json()
+    sql = f"SELECT {aggregate} FROM directory_entry e WHERE e.id IN ({marks})"
+    found = await tuples(conn, (sql, ids), off_loop=True)
+    return made_entries(found[0][0])
 
 
 def matches(text: str | None) -> list[tuple]:
@@ -115,30 +79,10 @@ def matches(text: str | None) -> list[tuple]:
     return [(m[0], m[1], m[2], *parse_facets(m[3])) for m in json.loads(text)]
 
 
-def made_entries(found: list[dict]) -> dict[int, Entry]:
-    """Entries from rows of every column, made into models as the ORM makes them."""
-    made = [Entry._init_from_db(**_parsed(row)) for row in found]
-    return {entry.id: entry for entry in made}
-
-
-async def entries(conn: BaseDBAsyncClient, ids: list[int]) -> dict[int, Entry]:
-    """The page's entries in one plain query (the ORM's query building costs more than
-    the query here), made into models as the ORM makes them."""
-    if not ids:
-        return {}
-    marks = ", ".join("?" for _ in ids)
-    if isinstance(conn, SqliteReader):
-        sql = _entries_sql(as_json=True).format(marks)
-        found = json.loads((await conn.execute_off_loop(sql, ids))[0][0])
-    else:
-        found = await rows(conn, _entries_sql(as_json=False).format(marks), ids)
-    return made_entries(found)
-
-
 @functools.lru_cache(maxsize=65536)
 def parse_facets(text: str) -> tuple[str, str, tuple[int, ...], tuple[int, ...]]:
     """(kind, status, theme ids, area ids) from filter tokens ("spublished kcommunity t3
-    a12"; PostgreSQL's hold only theme and area ids); many matches share one value."""
+    a12"); many matches share one value."""
     kind = status = ""
     themes: list[int] = []
     areas: list[int] = []

@@ -15,7 +15,7 @@ import difflib
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from directory.search.sql import entries_json
+from directory.search.entries import sqlite_json
 
 # Column weights for bm25, in the FTS column order: name, alternate_names,
 # description, services, themes, facets. A name match must outrank a description match.
@@ -144,7 +144,7 @@ def sample_sql(
         f"CASE WHEN {over} THEN (SELECT count(*) FROM directory_entry_fts "
         "WHERE directory_entry_fts MATCH ?) END, "
         f"CASE WHEN {over} THEN (SELECT {AS_JSON} FROM nf) END, "
-        f"(SELECT {entries_json()} FROM directory_entry WHERE id IN (SELECT id FROM shown "
+        f"(SELECT {sqlite_json()} FROM directory_entry WHERE id IN (SELECT id FROM shown "
         f"WHERE {STATUS} IN ({wanted}) ORDER BY rank, name, id LIMIT ? OFFSET ?)), "
         "(SELECT stamp FROM directory_search_stamp WHERE id = 1)",
         [

@@ -296,6 +296,10 @@ async def test_search_hits_are_the_entries_the_orm_reads(taxonomy):
 
     fields = sorted(Entry._meta.db_fields)
     assert [getattr(hit, f) for f in fields] == [getattr(read, f) for f in fields]
+    # Every attribute the ORM sets, of the same type: made as the ORM makes entries.
+    assert {k: (type(v), v) for k, v in vars(hit).items()} == {
+        k: (type(v), v) for k, v in vars(read).items()
+    }
     assert (hit.created_at.tzinfo, hit.published_at.tzinfo) == (
         read.created_at.tzinfo,
         read.published_at.tzinfo,
