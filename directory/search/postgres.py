@@ -83,9 +83,16 @@ def _matches(vector: str, source: str = "directory_entry e") -> str:
     )
 
 
-# Matches as one JSON array of [rank, name, id, facets] (``directory.search.sql.matches``
-# reads it): built by the server, read with one ``json.loads``.
-AS_JSON = "coalesce(json_agg(json_build_array(rank, name, id, facets)), '[]')::text"
+def _as_json(source: str) -> str:
+    """The matches in ``source`` as one row of JSON text, as on SQLite
+    (``directory.search.sqlite``): their ranks, names, ids and filter tokens, each an
+    array, sorted as search sorts them; built by the server, read with one
+    ``json.loads``."""
+    columns = ", ".join(f"coalesce(json_agg({c}), '[]')" for c in ("rank", "name", "id", "facets"))
+    return (
+        f"SELECT json_build_array({columns})::text "
+        f"FROM (SELECT * FROM {source} ORDER BY rank, name, id) s"
+    )
 
 
 def rows_sql(
@@ -102,7 +109,7 @@ def rows_sql(
         "WHERE e.search_vector @@ q OFFSET 0) e"
     )
     return (
-        f"SELECT {AS_JSON} FROM ({_matches('e.search_vector', source)} AND {where} LIMIT ?) m",
+        _as_json(f"({_matches('e.search_vector', source)} AND {where} LIMIT ?) m"),
         [tsquery, tsquery, *params, limit],
     )
 
@@ -125,10 +132,10 @@ def sample_sql(
         f"nf AS MATERIALIZED ({_matches(NAMES)} AND {over} LIMIT ?), "
         "shown AS (SELECT * FROM mf UNION ALL "
         "SELECT * FROM nf WHERE id NOT IN (SELECT id FROM mf)) "
-        f"SELECT (SELECT {AS_JSON} FROM mf), "
+        f"SELECT ({_as_json('mf')}), "
         f"CASE WHEN {over} THEN (SELECT count(*) FROM directory_entry e "
         "WHERE e.search_vector @@ to_tsquery('english', ?)) END, "
-        f"CASE WHEN {over} THEN (SELECT {AS_JSON} FROM nf) END, "
+        f"CASE WHEN {over} THEN ({_as_json('nf')}) END, "
         f"(SELECT {postgres_json()} FROM directory_entry e "
         f"WHERE e.id IN (SELECT id FROM shown WHERE split_part(facets, ' ', 1) IN ({wanted}) "
         "ORDER BY rank, name, id LIMIT ? OFFSET ?)), "

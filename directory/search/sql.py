@@ -72,11 +72,15 @@ async def entries(conn: BaseDBAsyncClient, ids: list[int]) -> dict[int, Entry]:
 
 
 def matches(text: str | None) -> list[tuple]:
-    """(rank, name, id, kind, status, theme ids, area ids) for each match in a JSON
-    array of [rank, name, id, filter tokens], as the backends' SQL answers them."""
+    """(rank, name, id, kind, status, theme ids, area ids) for each match, from a JSON
+    array of four arrays (ranks, names, ids, filter tokens), as the backends' SQL
+    answers them; the tuples are made in C (``zip``), not one by one in Python."""
     if not text:
         return []
-    return [(m[0], m[1], m[2], *parse_facets(m[3])) for m in json.loads(text)]
+    ranks, names, ids, facets = json.loads(text)
+    if not ids:
+        return []
+    return list(zip(ranks, names, ids, *zip(*map(parse_facets, facets), strict=True), strict=True))
 
 
 @functools.lru_cache(maxsize=65536)
