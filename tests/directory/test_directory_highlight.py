@@ -59,3 +59,41 @@ def test_highlight_fast_path_answers_as_the_careful_path(seed):
         marker = Highlighter(query)
         text = _random_text(rng).replace("\x00", "").replace("\x01", "")
         assert str(marker.mark(text)) == str(marker._mark_ascii_slowly(text)), (query, text)
+
+
+def numbered(count: int, **words: str) -> str:
+    """'w0 w1 ...' with some places (by index, as "at<i>") taking other words."""
+    return " ".join(words.get(f"at{i}", f"w{i}") for i in range(count))
+
+
+def test_snippet_of_a_short_text_is_the_whole_text_marked():
+    text = numbered(30, at12="Boxing")
+    assert str(Highlighter(["box"]).snippet(text)) == text.replace("Boxing", "<mark>Boxing</mark>")
+
+
+def test_snippet_starts_a_third_of_its_words_before_the_first_match():
+    text = numbered(100, at50="<Boxing>", at70="boxing")
+    shown = " ".join(f"w{i}" for i in range(40, 50))
+    after = " ".join(f"w{i}" for i in range(51, 70))
+    assert str(Highlighter(["boxing"]).snippet(text)) == (
+        f"… {shown} &lt;<mark>Boxing</mark>&gt; {after} …"
+    )
+
+
+def test_snippet_near_the_end_has_no_closing_ellipsis():
+    text = numbered(40, at35="boxing") + "  \n"
+    shown = " ".join("<mark>boxing</mark>" if i == 35 else f"w{i}" for i in range(25, 40))
+    assert str(Highlighter(["boxing"]).snippet(text)) == f"… {shown}"
+
+
+def test_snippet_without_a_match_in_the_text_shows_its_first_words():
+    text = "  " + numbered(31)
+    shown = " ".join(f"w{i}" for i in range(30))
+    assert str(Highlighter(["boxing"]).snippet(text)) == f"{shown} …"
+
+
+def test_snippet_of_non_ascii_text_finds_the_first_match_by_its_folded_form():
+    text = numbered(60, at20="Café", at45="Cafés")
+    shown = " ".join(f"w{i}" for i in range(10, 20))
+    after = " ".join(f"w{i}" for i in range(21, 40))
+    assert str(Highlighter(["cafe"]).snippet(text)) == f"… {shown} <mark>Café</mark> {after} …"
