@@ -6,9 +6,10 @@ misspelt word found nothing. The text match is the only part that differs by
 database (``directory.search.sqlite``: FTS5; ``directory.search.postgres``: tsvector
 and pg_trgm).
 
-A text query fetches its matches once (at most ``CAP`` + 1, each with its rank, name,
-status, kind, theme and area ids: on SQLite from the FTS row alone) and filters,
-counts, ranks and pages them here, so its cost is bounded whatever the words. Browsing
+A text query reads its matches in one statement (the backend's ``sample_sql``: at
+most ``CAP`` + 1, each with its rank, name, status, kind, theme and area ids, along with
+the entries of the page it most likely shows) and filters, counts, ranks and pages
+them here, so its cost is bounded whatever the words. Browsing
 without words (``directory.search.browse``) uses shared SQL for filters, counts and
 paging, and keeps its answers under the search stamp (``directory.search.cache``).
 """
