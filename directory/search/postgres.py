@@ -86,13 +86,9 @@ def _matches(vector: str, source: str = "directory_entry e") -> str:
 def _as_json(source: str) -> str:
     """The matches in ``source`` as one row of JSON text, as on SQLite
     (``directory.search.sqlite``): their ranks, names, ids and filter tokens, each an
-    array, sorted as search sorts them; built by the server, read with one
-    ``json.loads``."""
+    array; built by the server, read with one ``json.loads``."""
     columns = ", ".join(f"coalesce(json_agg({c}), '[]')" for c in ("rank", "name", "id", "facets"))
-    return (
-        f"SELECT json_build_array({columns})::text "
-        f"FROM (SELECT * FROM {source} ORDER BY rank, name, id) s"
-    )
+    return f"SELECT json_build_array({columns})::text FROM {source}"
 
 
 def rows_sql(
