@@ -4,6 +4,7 @@ CSRF uses a signed double-submit token: a random value in an HttpOnly cookie, an
 every form an HMAC of it under the secret key. Every unsafe request outside the
 bearer-token API must carry the token (form field ``csrf_token`` or header
 ``X-CSRF-Token``), the login form included; a cross-site Origin is refused outright.
+The cookie is set only with a response that renders a token or rotates it (``CsrfToken``).
 """
 
 from __future__ import annotations
@@ -120,6 +121,34 @@ def csrf_token_for(cookie_value: str, secret_key: str) -> str:
     return hmac.new(secret_key.encode(), cookie_value.encode(), hashlib.sha256).hexdigest()
 
 
+class CsrfToken:
+    """This request's form token; ``str(token)`` gives it, as templates do.
+
+    The cookie is lazy: a client without one gets it only with a response that uses the
+    token or rotates it (``send`` is then true). So public pages, feeds and exports, some
+    cacheable by proxies, carry no Set-Cookie that a shared cache might keep and hand to
+    other visitors, and anonymous pages skip making one. Use the token before the
+    response starts (a rendered template does), or its cookie is not sent.
+    """
+
+    __slots__ = ("cookie", "secret", "send")
+
+    def __init__(self, cookie: str, secret: str) -> None:
+        self.cookie = cookie  # "" until the client has a valid cookie or one is made
+        self.secret = secret
+        self.send = False
+
+    def __str__(self) -> str:
+        if not self.cookie:
+            self.rotate()
+        return csrf_token_for(self.cookie, self.secret)
+
+    def rotate(self) -> None:
+        """A new cookie, sent with this response (first use, sign-in, sign-out)."""
+        self.cookie = secrets.token_urlsafe(32)
+        self.send = True
+
+
 class CsrfMiddleware:
     """Checks the CSRF token on unsafe requests and caps request bodies.
 
@@ -147,27 +176,31 @@ class CsrfMiddleware:
         except Exception:
             cookie = SimpleCookie()
         existing = cookie[CSRF_COOKIE].value if CSRF_COOKIE in cookie else ""
-        cookie_value = existing if 20 <= len(existing) <= 100 else ""
-        fresh = not cookie_value
-        if fresh:
-            cookie_value = secrets.token_urlsafe(32)
-        st = state(scope)
-        st["csrf_cookie"] = cookie_value
-        st["csrf_token"] = csrf_token_for(cookie_value, self.secret)
+        token = CsrfToken(existing if 20 <= len(existing) <= 100 else "", self.secret)
+        state(scope)["csrf_token"] = token
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start" and token.send:
+                MutableHeaders(scope=message).append(
+                    "Set-Cookie", _cookie_header(CSRF_COOKIE, token.cookie, self.secure)
+                )
+            await send(message)
+
+        is_api = scope["path"].startswith(API_PREFIX)
+        out = send if is_api else send_with_cookie
 
         declared = headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > self.max_body:
             await (await self.render_error(scope, 413, "That upload is too large."))(
-                scope, receive, send
+                scope, receive, out
             )
             return
 
-        is_api = scope["path"].startswith(API_PREFIX)
         if scope["method"] not in SAFE_METHODS and not is_api:
             body, too_large = await self._read_body(receive)
             if too_large:
                 response = await self.render_error(scope, 413, "That upload is too large.")
-                await response(scope, receive, send)
+                await response(scope, receive, out)
                 return
             if not await self._token_ok(scope, headers, body, existing):
                 response = await self.render_error(
@@ -176,19 +209,11 @@ class CsrfMiddleware:
                     "This form has expired or was sent from another site. "
                     "Go back, reload the page and try again.",
                 )
-                await response(scope, receive, send)
+                await response(scope, receive, out)
                 return
             receive = _replay(body, receive)
 
-        async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start" and (fresh or st.get("csrf_rotate")):
-                value = st.get("csrf_rotate") or cookie_value
-                MutableHeaders(scope=message).append(
-                    "Set-Cookie", _cookie_header(CSRF_COOKIE, value, self.secure)
-                )
-            await send(message)
-
-        await self.app(scope, receive, send_with_cookie if not is_api else send)
+        await self.app(scope, receive, out)
 
     async def _read_body(self, receive: Receive) -> tuple[bytes, bool]:
         chunks, size = [], 0
@@ -256,6 +281,4 @@ def _cookie_header(name: str, value: str, secure: bool) -> str:
 
 def rotate_csrf(request: Request) -> None:
     """Issue a new CSRF cookie with this response (at sign-in and sign-out)."""
-    value = secrets.token_urlsafe(32)
-    request.state.csrf_rotate = value
-    request.state.csrf_cookie = value
+    request.state.csrf_token.rotate()

@@ -70,6 +70,7 @@ def _request_context(request: Request) -> dict[str, Any]:
     state = request.state
     return {
         "current_user": getattr(state, "user", None),
+        # A CsrfToken: rendering it is what sets the CSRF cookie for a new visitor.
         "csrf_token": getattr(state, "csrf_token", ""),
         "request_id": getattr(state, "request_id", ""),
     }

@@ -1,5 +1,7 @@
-"""Security headers, error pages, health checks and the API conventions over HTTP."""
+"""Security headers, the CSRF cookie, error pages, health checks and the API conventions
+over HTTP."""
 
+import re
 from dataclasses import replace
 
 import httpx
@@ -8,7 +10,15 @@ from starlette.routing import Route
 
 from convenor import auth
 from convenor.app import create_app
-from convenor.security import CSP
+from convenor.security import CSP, CSRF_COOKIE, csrf_token_for
+from directory.taxonomy import ensure_taxonomy
+from events.models import Event
+from events.service import create_event, publish_event
+from programmes.drafts import add_session
+from programmes.publishing import publish_programme
+from tests.conftest import STAFF_PASSWORD, TEST_SECRET, sign_in
+from tests.events.conftest import event_data
+from tests.programmes.conftest import session_data
 
 PAGES = [
     "/",
@@ -167,3 +177,162 @@ async def test_https_base_url_adds_hsts_and_secure_cookies(settings):
 
     assert response.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
     assert "Secure" in response.headers["set-cookie"]
+
+
+# The CSRF cookie goes out only with a page that renders a form token, or a rotation.
+
+COOKIE_VALUE = re.compile(rf"^{CSRF_COOKIE}=([A-Za-z0-9_-]{{43}}); Path=/; HttpOnly; SameSite=Lax$")
+
+
+def form_token(response: httpx.Response) -> str:
+    return response.text.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+def csrf_cookie_set(response: httpx.Response) -> str:
+    """The value of the one CSRF cookie the response sets, checking its attributes."""
+    [header] = response.headers.get_list("set-cookie")
+    match = COOKIE_VALUE.match(header)
+    assert match, header
+    return match.group(1)
+
+
+@pytest.fixture
+async def public_programme(organiser, settings) -> tuple[int, int]:
+    """A public event with a published one-session programme: (event id, session id)."""
+    event = await publish_event(organiser, (await create_event(organiser, event_data())).id)
+    await Event.filter(id=event.id).update(visibility="public")
+    session = await add_session(organiser, event.id, session_data("Welcome", 0, 0.5))
+    await publish_programme(organiser, event.id, settings)
+    return event.id, session.id
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", ".ics", ".pdf", "/schedule.json", "/schedule.xml", "/sessions/{s}", "/sessions/{s}.ics"],
+)
+async def test_public_programme_pages_and_downloads_set_no_cookie(client, public_programme, path):
+    event_id, session_id = public_programme
+
+    response = await client.get(f"/events/{event_id}/programme" + path.format(s=session_id))
+
+    assert response.status_code == 200
+    assert "set-cookie" not in response.headers
+
+
+async def test_public_programme_feed_is_cacheable_and_sets_no_cookie(client, public_programme):
+    event_id, _ = public_programme
+
+    response = await client.get(f"/events/{event_id}/programme.ics")
+
+    assert response.headers["cache-control"] == "public, max-age=300"
+    assert response.headers.get_list("set-cookie") == []
+
+
+@pytest.mark.parametrize("path", ["/", "/directory", "/events", "/no-such-page", "/healthz"])
+async def test_pages_without_a_form_set_no_cookie(client, path):
+    response = await client.get(path)
+
+    assert 'name="csrf_token"' not in response.text
+    assert "set-cookie" not in response.headers
+
+
+@pytest.mark.parametrize("path", ["/login", "/directory/list-your-group"])
+async def test_form_page_sets_one_csrf_cookie_matching_its_token(client, app, path):
+    await ensure_taxonomy()
+
+    response = await client.get(path)
+
+    assert response.status_code == 200
+    cookie = csrf_cookie_set(response)
+    assert form_token(response) == csrf_token_for(cookie, TEST_SECRET)
+
+
+async def test_form_token_from_a_first_visit_is_accepted(client, app):
+    await ensure_taxonomy()
+    page = await client.get("/directory/list-your-group")
+
+    response = await client.post(
+        "/directory/list-your-group",
+        data={
+            "kind": "community",
+            "name": "Millbrook Mums",
+            "description": "Peer support for new parents.",
+            "contact_name": "Mo Parent",
+            "contact_email": "mo@example.org",
+            "themes": ["domestic-abuse"],
+            "areas": ["millbrook"],
+            "csrf_token": form_token(page),
+        },
+    )
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/directory/list-your-group/sent"
+    assert "set-cookie" not in response.headers
+
+
+async def test_form_page_keeps_an_existing_csrf_cookie(client):
+    existing = "k" * 43
+    client.cookies.set(CSRF_COOKIE, existing)
+
+    response = await client.get("/login")
+
+    assert "set-cookie" not in response.headers
+    assert form_token(response) == csrf_token_for(existing, TEST_SECRET)
+
+
+async def test_too_short_csrf_cookie_is_replaced_on_a_form_page(client):
+    client.cookies.set(CSRF_COOKIE, "short")
+
+    response = await client.get("/login")
+
+    cookie = csrf_cookie_set(response)
+    assert cookie != "short"
+    assert form_token(response) == csrf_token_for(cookie, TEST_SECRET)
+
+
+async def test_sign_in_rotates_the_csrf_cookie(client, organiser):
+    page = await client.get("/login")
+    before = csrf_cookie_set(page)
+
+    response = await client.post(
+        "/login",
+        data={"email": organiser.email, "password": STAFF_PASSWORD, "csrf_token": form_token(page)},
+    )
+
+    assert response.status_code == 303
+    after = response.cookies[CSRF_COOKIE]
+    assert after != before
+    dashboard = await client.get("/staff")
+    assert "set-cookie" not in dashboard.headers
+    assert form_token(dashboard) == csrf_token_for(after, TEST_SECRET)
+
+
+async def test_sign_out_rotates_the_csrf_cookie(client, organiser):
+    await sign_in(client, organiser)
+    before = client.cookies[CSRF_COOKIE]
+    token = form_token(await client.get("/staff"))
+
+    response = await client.post("/logout", data={"csrf_token": token})
+
+    assert response.status_code == 303
+    assert response.cookies[CSRF_COOKIE] != before
+
+
+async def test_post_without_csrf_cookie_is_refused_and_sets_none(client):
+    token = csrf_token_for("k" * 43, TEST_SECRET)
+
+    response = await client.post("/login", data={"email": "a@example.org", "csrf_token": token})
+
+    assert response.status_code == 403
+    assert "This form has expired or was sent from another site." in response.text
+    assert "set-cookie" not in response.headers
+
+
+async def test_error_page_sign_out_form_gets_a_cookie_when_missing(staff_client):
+    staff_client.cookies.delete(CSRF_COOKIE)
+
+    response = await staff_client.get("/no-such-page")
+
+    assert response.status_code == 404
+    cookie = csrf_cookie_set(response)
+    assert form_token(response) == csrf_token_for(cookie, TEST_SECRET)
