@@ -114,7 +114,7 @@ def rows_sql(
     query_tokens: list[str], limit: int, statuses: tuple[str, ...], narrow: tuple
 ) -> tuple[str, list]:
     """Matches that pass ``narrow`` ((kind, theme id, area id) filters, applied inside
-    MATCH), in rowid order (at most ``limit``), as one row holding their JSON array."""
+    MATCH), in rowid order (at most ``limit``), as one row of JSON (``_as_json``)."""
     return (
         _as_json(f"({MATCHES.format(limit='?')})"),
         [_match(query_tokens, statuses, False, narrow), limit],
@@ -129,7 +129,7 @@ def sample_sql(
     - the first ``cap`` + 1 matches in rowid order, whatever their status (as JSON);
     - only when there are more than ``cap``: how many entries match in all, and the
       first ``cap`` matches in names or alternate names (as JSON; else NULLs);
-    - the entries (a JSON array of whole rows) ranked ``offset`` to ``offset + count``
+    - the entries (JSON, ``directory.search.entries``) ranked ``offset`` to ``offset + count``
       among those matches in ``statuses``, by rank, name and id, the order search sorts
       matches in: most searches show them (search still ranks the matches itself, and
       reads any entry it chose that is not here);
