@@ -158,12 +158,16 @@ async def make_staff(role: Role | str = Role.ORGANISER, email: str | None = None
     return await auth.create_user(email, role, STAFF_PASSWORD, name=f"Test {Role(role).value}")
 
 
-async def csrf_token(client: httpx.AsyncClient, path: str = "/login") -> str:
-    """Fetch a page so the CSRF cookie is set, and return the form token for it."""
-    response = await client.get(path, follow_redirects=True)
+def form_token(response: httpx.Response) -> str:
+    """The CSRF token in the page's first form."""
     marker = 'name="csrf_token" value="'
     start = response.text.index(marker) + len(marker)
     return response.text[start : response.text.index('"', start)]
+
+
+async def csrf_token(client: httpx.AsyncClient, path: str = "/login") -> str:
+    """Fetch a page so the CSRF cookie is set, and return the form token for it."""
+    return form_token(await client.get(path, follow_redirects=True))
 
 
 async def sign_in(client: httpx.AsyncClient, user: User, password: str = STAFF_PASSWORD):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.conftest import form_token
 from tests.mailserver import free_port
 
 CONVENOR = str(Path(sys.executable).parent / "convenor")
@@ -94,7 +95,7 @@ async def test_migrate_demo_and_serve_give_a_working_demo_login(tmp_path):
                     break
                 except httpx.TransportError:
                     await asyncio.sleep(0.1)
-            token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+            token = form_token(page)
             response = await client.post(
                 "/login",
                 data={"email": "organiser@example.org", "password": password, "csrf_token": token},

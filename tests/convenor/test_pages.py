@@ -16,7 +16,8 @@ from events.models import Event
 from events.service import create_event, publish_event
 from programmes.drafts import add_session
 from programmes.publishing import publish_programme
-from tests.conftest import STAFF_PASSWORD, TEST_SECRET, sign_in
+from tests.conftest import STAFF_PASSWORD, TEST_SECRET, form_token, sign_in
+from tests.directory.conftest import GROUP_FORM
 from tests.events.conftest import event_data
 from tests.programmes.conftest import session_data
 
@@ -65,8 +66,7 @@ async def test_wrong_method_gets_405_page(client):
     response = await client.delete("/login", headers={"X-CSRF-Token": "x"})
 
     assert response.status_code in (403, 405)
-    token_page = await client.get("/login")
-    token = token_page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    token = form_token(await client.get("/login"))
     response = await client.put("/login", data={"csrf_token": token})
     assert response.status_code == 405
     assert "<h1>Not allowed</h1>" in response.text
@@ -184,10 +184,6 @@ async def test_https_base_url_adds_hsts_and_secure_cookies(settings):
 COOKIE_VALUE = re.compile(rf"^{CSRF_COOKIE}=([A-Za-z0-9_-]{{43}}); Path=/; HttpOnly; SameSite=Lax$")
 
 
-def form_token(response: httpx.Response) -> str:
-    return response.text.split('name="csrf_token" value="')[1].split('"')[0]
-
-
 def csrf_cookie_set(response: httpx.Response) -> str:
     """The value of the one CSRF cookie the response sets, checking its attributes."""
     [header] = response.headers.get_list("set-cookie")
@@ -253,16 +249,7 @@ async def test_form_token_from_a_first_visit_is_accepted(client, app):
 
     response = await client.post(
         "/directory/list-your-group",
-        data={
-            "kind": "community",
-            "name": "Millbrook Mums",
-            "description": "Peer support for new parents.",
-            "contact_name": "Mo Parent",
-            "contact_email": "mo@example.org",
-            "themes": ["domestic-abuse"],
-            "areas": ["millbrook"],
-            "csrf_token": form_token(page),
-        },
+        data={**GROUP_FORM, "csrf_token": form_token(page)},
     )
 
     assert response.status_code == 303

@@ -9,6 +9,18 @@ from directory.models import How, Status
 from directory.service import create_entry
 from directory.taxonomy import ensure_taxonomy
 
+# A filled-in "List your group" form (the demo taxonomy's values).
+GROUP_FORM = {
+    "kind": "community",
+    "name": "Millbrook Mums",
+    "description": "Peer support for new parents.",
+    "contact_name": "Mo Parent",
+    "contact_email": "mo@example.org",
+    "themes": ["domestic-abuse"],
+    "areas": ["millbrook"],
+    "service-0-name": "Coffee mornings",
+}
+
 
 @pytest.fixture
 async def taxonomy(app) -> None:

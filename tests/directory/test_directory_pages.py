@@ -8,18 +8,7 @@ from convenor.mail.models import OutboxMessage
 from directory import search as search_module
 from directory.models import Entry, EntryChange, Status
 from tests.conftest import csrf_token
-from tests.directory.conftest import make_entry
-
-FORM = {
-    "kind": "community",
-    "name": "Millbrook Mums",
-    "description": "Peer support for new parents.",
-    "contact_name": "Mo Parent",
-    "contact_email": "mo@example.org",
-    "themes": ["domestic-abuse"],
-    "areas": ["millbrook"],
-    "service-0-name": "Coffee mornings",
-}
+from tests.directory.conftest import GROUP_FORM, make_entry
 
 
 async def post_form(client, path: str, data: dict, page: str | None = None):
@@ -124,7 +113,7 @@ async def test_list_your_group_missing_fields_keeps_typed_values(client, taxonom
 
 
 async def test_list_your_group_sends_confirmation_and_redirects(client, taxonomy):
-    response = await post_form(client, "/directory/list-your-group", FORM)
+    response = await post_form(client, "/directory/list-your-group", GROUP_FORM)
 
     assert response.status_code == 303
     assert response.headers["location"] == "/directory/list-your-group/sent"
@@ -132,14 +121,16 @@ async def test_list_your_group_sends_confirmation_and_redirects(client, taxonomy
 
 
 async def test_list_your_group_honeypot_sends_nothing(client, taxonomy):
-    response = await post_form(client, "/directory/list-your-group", {**FORM, "nickname": "bot"})
+    response = await post_form(
+        client, "/directory/list-your-group", {**GROUP_FORM, "nickname": "bot"}
+    )
 
     assert response.status_code == 303
     assert await Entry.all().count() == 0
 
 
 async def test_list_your_group_without_csrf_is_refused(client, taxonomy):
-    response = await client.post("/directory/list-your-group", data=FORM)
+    response = await client.post("/directory/list-your-group", data=GROUP_FORM)
 
     assert response.status_code == 403
     assert await Entry.all().count() == 0
@@ -148,7 +139,7 @@ async def test_list_your_group_without_csrf_is_refused(client, taxonomy):
 async def test_list_your_group_shows_published_duplicates(client, taxonomy):
     await make_entry("Millbrook Mums Group")
 
-    response = await post_form(client, "/directory/list-your-group", FORM)
+    response = await post_form(client, "/directory/list-your-group", GROUP_FORM)
 
     assert response.status_code == 200
     assert "Is your group already listed?" in response.text
@@ -157,16 +148,16 @@ async def test_list_your_group_shows_published_duplicates(client, taxonomy):
 
 async def test_list_your_group_rate_limited(client, taxonomy):
     for i in range(5):
-        await post_form(client, "/directory/list-your-group", {**FORM, "name": f"Group {i}"})
+        await post_form(client, "/directory/list-your-group", {**GROUP_FORM, "name": f"Group {i}"})
 
-    response = await post_form(client, "/directory/list-your-group", {**FORM, "name": "Six"})
+    response = await post_form(client, "/directory/list-your-group", {**GROUP_FORM, "name": "Six"})
 
     assert response.status_code == 429
     assert await Entry.all().count() == 5
 
 
 async def test_confirm_link_get_changes_nothing_post_confirms(client, taxonomy):
-    await post_form(client, "/directory/list-your-group", FORM)
+    await post_form(client, "/directory/list-your-group", GROUP_FORM)
     path = re.search(
         r"http://testserver(/directory/confirm/\S+)", (await OutboxMessage.get()).text_body
     ).group(1)
@@ -192,7 +183,7 @@ async def test_edit_link_changes_wait_while_published_version_stays(client, taxo
     path = re.search(
         r"http://testserver(/directory/edit/\S+)", (await OutboxMessage.get()).text_body
     ).group(1)
-    form = {**FORM, "name": "Freemantle Friends", "description": "Proposed words."}
+    form = {**GROUP_FORM, "name": "Freemantle Friends", "description": "Proposed words."}
 
     response = await post_form(client, path, form)
     public = await client.get(f"/directory/{entry.id}")
