@@ -104,5 +104,4 @@ def made_entries(text: str | None) -> dict[int, Entry]:
     """Entries by id from a JSON array of entries' column values."""
     if not text:
         return {}
-    made_ = [made(values) for values in json.loads(text)]
-    return {entry.id: entry for entry in made_}
+    return {entry.id: entry for entry in map(made, json.loads(text))}
