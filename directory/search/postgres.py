@@ -52,10 +52,6 @@ async def similar_names(conn: BaseDBAsyncClient, word: str, statuses: tuple[str,
 # --- Row fetches for the bounded search (see ``directory.search._run_words``) ---------
 
 
-def _tsquery(query_tokens: list[str]) -> str:
-    return " & ".join(f"'{token}':*" for token in query_tokens)
-
-
 def _where(statuses: tuple[str, ...], narrow: tuple | None) -> tuple[str, list]:
     clauses = [f"e.status IN ({', '.join('?' for _ in statuses)})"]
     params: list = list(statuses)
@@ -71,15 +67,29 @@ def _where(statuses: tuple[str, ...], narrow: tuple | None) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
+# The query's two forms, worked out once per statement: ``q`` as typed (each word a
+# prefix) for ranking, ``m`` the same words as whole lexemes for matching (see
+# migration 2026_11_21_directory_pg_lexemes: the same rows, without a recheck of each).
+QUERY = (
+    "tq AS MATERIALIZED (SELECT to_tsquery('english', ?) AS q, "
+    "directory_search_match(?::text[]) AS m)"
+)
+MATCHING = "(SELECT m FROM tq)"
+
+
+def _query_params(query_tokens: list[str]) -> list:
+    return [" & ".join(f"'{token}':*" for token in query_tokens), list(query_tokens)]
+
+
 def _matches(vector: str, source: str = "directory_entry e") -> str:
-    """Matches of a tsquery (?) in ``vector`` of ``source`` (in no set order) with their
-    rank (lower first), name and filter tokens, as SQLite's have them ("spublished
+    """Matches of the query (``tq``) in ``vector`` of ``source`` (in no set order) with
+    their rank (lower first), name and filter tokens, as SQLite's have them ("spublished
     kcommunity t3 a12"). Names sort as Python sorts them (by code point)."""
     return (
-        f"SELECT -ts_rank('{WEIGHTS}', e.search_vector, q) AS rank, "
+        f"SELECT -ts_rank('{WEIGHTS}', e.search_vector, (SELECT q FROM tq)) AS rank, "
         'e.name COLLATE "C" AS name, e.id AS id, '
         "'s' || e.status || ' k' || e.kind || ' ' || e.search_facets AS facets "
-        f"FROM {source} CROSS JOIN to_tsquery('english', ?) q WHERE {vector} @@ q"
+        f"FROM {source} WHERE {vector} @@ {MATCHING}"
     )
 
 
@@ -96,17 +106,16 @@ def rows_sql(
 ) -> tuple[str, list]:
     """Matches in ``statuses`` that pass ``narrow`` ((kind, theme id, area id)
     filters), at most ``limit``, as one row holding their JSON array."""
-    tsquery = _tsquery(query_tokens)
     where, params = _where(statuses, narrow)
     # OFFSET 0 keeps the text match (the GIN index) first: otherwise the planner may
     # walk a whole area's or theme's entries to test each against the text.
     source = (
-        "(SELECT e.* FROM directory_entry e CROSS JOIN to_tsquery('english', ?) q "
-        "WHERE e.search_vector @@ q OFFSET 0) e"
+        f"(SELECT e.* FROM directory_entry e WHERE e.search_vector @@ {MATCHING} OFFSET 0) e"
     )
     return (
-        _as_json(f"({_matches('e.search_vector', source)} AND {where} LIMIT ?) m"),
-        [tsquery, tsquery, *params, limit],
+        f"WITH {QUERY} "
+        + _as_json(f"({_matches('e.search_vector', source)} AND {where} LIMIT ?) m"),
+        [*_query_params(query_tokens), *params, limit],
     )
 
 
@@ -118,11 +127,10 @@ def sample_sql(
     are more, how many match in all and the first ``cap`` matches in names; the entries
     ranked ``offset`` to ``offset + count`` among the matches in ``statuses``; the
     search stamp. One round trip instead of up to four."""
-    tsquery = _tsquery(query_tokens)
     wanted = ", ".join("?" for _ in statuses) or "NULL"
     over = "(SELECT more FROM over)"
     return (
-        f"WITH mf AS MATERIALIZED ({_matches('e.search_vector')} LIMIT ?), "
+        f"WITH {QUERY}, mf AS MATERIALIZED ({_matches('e.search_vector')} LIMIT ?), "
         "over AS MATERIALIZED (SELECT count(*) > ? AS more FROM mf), "
         # Not over the cap: a one-time filter skips the names' match altogether.
         f"nf AS MATERIALIZED ({_matches(NAMES)} AND {over} LIMIT ?), "
@@ -130,19 +138,17 @@ def sample_sql(
         "SELECT * FROM nf WHERE id NOT IN (SELECT id FROM mf)) "
         f"SELECT ({_as_json('mf')}), "
         f"CASE WHEN {over} THEN (SELECT count(*) FROM directory_entry e "
-        "WHERE e.search_vector @@ to_tsquery('english', ?)) END, "
+        f"WHERE e.search_vector @@ {MATCHING}) END, "
         f"CASE WHEN {over} THEN ({_as_json('nf')}) END, "
         f"(SELECT {postgres_json()} FROM directory_entry e "
         f"WHERE e.id IN (SELECT id FROM shown WHERE split_part(facets, ' ', 1) IN ({wanted}) "
         "ORDER BY rank, name, id LIMIT ? OFFSET ?)), "
         "(SELECT stamp FROM directory_search_stamp WHERE id = 1)",
         [
-            tsquery,
+            *_query_params(query_tokens),
             cap + 1,
             cap,
-            tsquery,
             cap,
-            tsquery,
             *(f"s{status}" for status in statuses),
             count,
             offset,
