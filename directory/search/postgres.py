@@ -109,9 +109,7 @@ def rows_sql(
     where, params = _where(statuses, narrow)
     # OFFSET 0 keeps the text match (the GIN index) first: otherwise the planner may
     # walk a whole area's or theme's entries to test each against the text.
-    source = (
-        f"(SELECT e.* FROM directory_entry e WHERE e.search_vector @@ {MATCHING} OFFSET 0) e"
-    )
+    source = f"(SELECT e.* FROM directory_entry e WHERE e.search_vector @@ {MATCHING} OFFSET 0) e"
     return (
         f"WITH {QUERY} "
         + _as_json(f"({_matches('e.search_vector', source)} AND {where} LIMIT ?) m"),

@@ -29,7 +29,7 @@ async def _one(sql: str, params: list):
 async def _ids(condition: str, params: list) -> list[int]:
     conn = Tortoise.get_connection("default")
     _, rows = await conn.execute_query(
-        f"SELECT id FROM directory_entry WHERE search_vector @@ {condition} ORDER BY id",  # noqa: S608
+        f"SELECT id FROM directory_entry WHERE search_vector @@ {condition} ORDER BY id",
         params,
     )
     return [row[0] for row in rows]
