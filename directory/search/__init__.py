@@ -28,7 +28,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from directory.models import KIND_LABELS, Entry, Kind
 from directory.search import postgres, sqlite
 from directory.search.browse import browse
-from directory.search.cache import Taxonomy, current_stamp, taxonomy
+from directory.search.cache import StampCache, Taxonomy, current_stamp, taxonomy
 from directory.search.entries import made_entries
 from directory.search.results import (
     MAX_PAGE,
@@ -76,6 +76,7 @@ class Backend(Protocol):
         statuses: tuple[str, ...],
         offset: int,
         count: int,
+        counted: int | None = None,
     ) -> tuple[str, list]: ...
 
     def rows_sql(
@@ -108,14 +109,33 @@ class _Sample:
     stamp: int | None  # the search stamp
 
 
+# How many entries match a text query's words, when more than CAP do (a count over
+# thousands of matches was most of such a query's statement), kept under the stamp.
+_totals = StampCache(256)
+
+
 async def _sample(conn, backend: Backend, words: list[str], query: SearchQuery) -> _Sample:
     page = min(max(1, query.page), MAX_PAGE)
+    key = tuple(words)
+    # What is kept now, and under which stamp: the statement counts again unless it
+    # reads that same stamp.
+    kept_stamp, kept_total = _totals.stamp, _totals.values.get(key)
     sql_params = backend.sample_sql(
-        words, CAP, query.statuses, (page - 1) * query.per_page, query.per_page
+        words,
+        CAP,
+        query.statuses,
+        (page - 1) * query.per_page,
+        query.per_page,
+        kept_stamp if kept_total is not None else None,
     )
     found, total, names, page_entries, stamp = (await tuples(conn, sql_params, off_loop=True))[0]
+    sample = matches(found)
+    if total is not None:
+        _totals.put(stamp, key, int(total))
+    elif len(sample) > CAP:
+        total = kept_total  # the statement read the stamp it was kept under
     return _Sample(
-        matches(found),
+        sample,
         None if total is None else int(total),
         matches(names),
         made_entries(page_entries),

@@ -1,16 +1,19 @@
 """What search keeps between queries, under the directory's search stamp.
 
 Triggers set ``directory_search_stamp.stamp`` to a new random number in the same
-transaction as any insert or delete of an entry, any change to an entry's name, kind or
-status, to its themes or areas, or to the taxonomy (migration
-2026_11_21_directory_stamp). A search reads the stamp first and only then uses
-or fills what is kept under it. So a kept answer is never older than what its reader
-can see: a change committed after the stamp was read is either already in the answer
-or has made a new stamp, under which nothing is kept yet.
+transaction as any insert or delete of an entry, any change to an entry's name, kind,
+status, alternate names or description, to its services, themes or areas, or to the
+taxonomy (migrations 2026_11_21_directory_stamp and _stamp_text). A search reads the
+stamp first and only then uses or fills what is kept under it. So a kept answer is
+never older than what its reader can see: a change committed after the stamp was read
+is either already in the answer or has made a new stamp, under which nothing is kept
+yet.
 
-Kept: the taxonomy (themes and areas by id), and for browsing without words the
-counts per filter value, the total and each page's entry ids. Text queries are not
-kept: their cost is bounded by ``CAP`` instead.
+Kept: the taxonomy (themes and areas by id); for browsing without words the counts
+per filter value, the total and each page's entry ids; for a text query with more than
+``CAP`` matches, how many match in all. A text query's matches and page are not kept:
+their cost is bounded by ``CAP`` instead. A text query reads the stamp in its own
+statement, and counts again there unless the stamp is the one its count was kept under.
 """
 
 from __future__ import annotations

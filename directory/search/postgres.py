@@ -75,6 +75,8 @@ QUERY = (
     "directory_search_match(?::text[]) AS m)"
 )
 MATCHING = "(SELECT m FROM tq)"
+# True unless the stamp is the one given (?), under which the caller keeps the count.
+UNCOUNTED = "coalesce((SELECT stamp FROM directory_search_stamp WHERE id = 1) <> ?, true)"
 
 
 def _query_params(query_tokens: list[str]) -> list:
@@ -118,13 +120,19 @@ def rows_sql(
 
 
 def sample_sql(
-    query_tokens: list[str], cap: int, statuses: tuple[str, ...], offset: int, count: int
+    query_tokens: list[str],
+    cap: int,
+    statuses: tuple[str, ...],
+    offset: int,
+    count: int,
+    counted: int | None = None,
 ) -> tuple[str, list]:
     """What a text search reads, in one statement answering one row, as on SQLite
     (``directory.search.sqlite.sample_sql``): the first ``cap`` + 1 matches; when there
-    are more, how many match in all and the first ``cap`` matches in names; the entries
-    ranked ``offset`` to ``offset + count`` among the matches in ``statuses``; the
-    search stamp. One round trip instead of up to four."""
+    are more, how many match in all (unless the stamp is still ``counted``) and the first
+    ``cap`` matches in names; the entries ranked ``offset`` to ``offset + count`` among
+    the matches in ``statuses``; the search stamp. One round trip instead of up to
+    four."""
     wanted = ", ".join("?" for _ in statuses) or "NULL"
     over = "(SELECT more FROM over)"
     return (
@@ -135,7 +143,7 @@ def sample_sql(
         "shown AS (SELECT * FROM mf UNION ALL "
         "SELECT * FROM nf WHERE id NOT IN (SELECT id FROM mf)) "
         f"SELECT ({_as_json('mf')}), "
-        f"CASE WHEN {over} THEN (SELECT count(*) FROM directory_entry e "
+        f"CASE WHEN {over} AND {UNCOUNTED} THEN (SELECT count(*) FROM directory_entry e "
         f"WHERE e.search_vector @@ {MATCHING}) END, "
         f"CASE WHEN {over} THEN ({_as_json('nf')}) END, "
         f"(SELECT {postgres_json()} FROM directory_entry e "
@@ -147,6 +155,7 @@ def sample_sql(
             cap + 1,
             cap,
             cap,
+            counted,
             *(f"s{status}" for status in statuses),
             count,
             offset,

@@ -108,6 +108,8 @@ def _as_json(source: str) -> str:
 
 
 STATUS = "substr(facets, 1, instr(facets || ' ', ' ') - 1)"  # "spublished"
+# True unless the stamp is the one given (?), under which the caller keeps the count.
+UNCOUNTED = "coalesce((SELECT stamp FROM directory_search_stamp WHERE id = 1) <> ?, 1)"
 
 
 def rows_sql(
@@ -122,12 +124,18 @@ def rows_sql(
 
 
 def sample_sql(
-    query_tokens: list[str], cap: int, statuses: tuple[str, ...], offset: int, count: int
+    query_tokens: list[str],
+    cap: int,
+    statuses: tuple[str, ...],
+    offset: int,
+    count: int,
+    counted: int | None = None,
 ) -> tuple[str, list]:
     """What a text search reads, in one statement answering one row:
 
     - the first ``cap`` + 1 matches in rowid order, whatever their status (as JSON);
-    - only when there are more than ``cap``: how many entries match in all, and the
+    - only when there are more than ``cap``: how many entries match in all (unless the
+      stamp is still ``counted``, under which the caller keeps that number), and the
       first ``cap`` matches in names or alternate names (as JSON; else NULLs);
     - the entries (JSON, ``directory.search.entries``) ranked ``offset`` to ``offset + count``
       among those matches in ``statuses``, by rank, name and id, the order search sorts
@@ -149,7 +157,7 @@ def sample_sql(
         "shown AS (SELECT * FROM mf UNION ALL "
         "SELECT * FROM nf WHERE id NOT IN (SELECT id FROM mf)) "
         f"SELECT ({_as_json('mf')}), "
-        f"CASE WHEN {over} THEN (SELECT count(*) FROM directory_entry_fts "
+        f"CASE WHEN {over} AND {UNCOUNTED} THEN (SELECT count(*) FROM directory_entry_fts "
         "WHERE directory_entry_fts MATCH ?) END, "
         f"CASE WHEN {over} THEN ({_as_json('nf')}) END, "
         f"(SELECT {sqlite_json()} FROM directory_entry WHERE id IN (SELECT id FROM shown "
@@ -161,6 +169,7 @@ def sample_sql(
             cap,
             names,
             cap,
+            counted,
             text,
             *(f"s{status}" for status in statuses),
             count,

@@ -1,18 +1,21 @@
-"""Search keeps browse counts, pages and the taxonomy under a stamp that database
-triggers change with every write: what it answers must change right after a publish,
-hide, edit, rename or delete, on SQLite and PostgreSQL alike.
+"""Search keeps browse counts, pages, the taxonomy and text queries' counts beyond the
+cap under a stamp that database triggers change with every write: what it answers must
+change right after a publish, hide, edit, rename or delete, on SQLite and PostgreSQL
+alike.
 """
 
 from __future__ import annotations
 
 import asyncio
+from uuid import uuid4
 
 import pytest
 from tortoise import Tortoise
 
 from convenor.models import Role
 from directory import moderation, service
-from directory.models import Area, Entry, Status, Theme
+from directory import search as search_module
+from directory.models import Area, Entry, Service, Status, Theme
 from directory.search import SearchQuery, search
 from directory.search.cache import StampCache, current_stamp
 from tests.conftest import make_staff
@@ -118,6 +121,65 @@ async def test_stamp_changes_with_status_but_not_with_review(taxonomy, moderator
     assert first is not None
     assert reviewed == first
     assert hidden not in (None, first)
+
+
+async def test_stamp_changes_with_the_search_text(taxonomy):
+    entry = await make_entry("Alpha Group")
+    conn = Tortoise.get_connection("default")
+    stamps = [await current_stamp(conn)]
+
+    await Entry.filter(id=entry.id).update(description="Now with gardens.")
+    stamps.append(await current_stamp(conn))
+    await Entry.filter(id=entry.id).update(alternate_names="Alpha Gardeners")
+    stamps.append(await current_stamp(conn))
+    await Service.create(entry=entry, uuid=str(uuid4()), name="Seed swaps", description="")
+    stamps.append(await current_stamp(conn))
+    await Service.filter(entry=entry).update(who_for="Growers")
+    stamps.append(await current_stamp(conn))
+    await Service.filter(entry=entry).delete()
+    stamps.append(await current_stamp(conn))
+    await Entry.filter(id=entry.id).update(reviewed_at=None)
+    stamps.append(await current_stamp(conn))
+
+    assert None not in stamps
+    assert len(set(stamps)) == 6  # every change of text made a new one; the review did not
+    assert stamps[-1] == stamps[-2]
+
+
+def answered_totals(monkeypatch) -> list[int | None]:
+    """The count of all matches each text search's statement answered (None: not
+    counted there)."""
+    answered: list[int | None] = []
+    real_tuples = search_module.tuples
+
+    async def recorded(*args, **kwargs):
+        rows = await real_tuples(*args, **kwargs)
+        if len(rows[0]) == 5:  # the sample statement (``sample_sql``)
+            answered.append(rows[0][1])
+        return rows
+
+    monkeypatch.setattr(search_module, "tuples", recorded)
+    return answered
+
+
+async def test_count_beyond_the_cap_is_kept_until_the_text_changes(taxonomy, monkeypatch):
+    monkeypatch.setattr(search_module, "CAP", 3)
+    for i in range(6):
+        await make_entry(f"Allotment {i}", description=f"Garden plots, group {i}.")
+    quiet = await make_entry("Quiet Plot", description="Plots for all.")
+    other = await make_entry("Tool Library", description="Lending tools.")
+    answered = answered_totals(monkeypatch)
+
+    totals = [(await search(SearchQuery(text="garden"))).total]
+    totals.append((await search(SearchQuery(text="garden", page=2, per_page=2))).total)
+    await Entry.filter(id=quiet.id).update(description="A garden at last.")
+    totals.append((await search(SearchQuery(text="garden"))).total)
+    await Service.create(entry=other, uuid=str(uuid4()), name="Garden tools", description="")
+    totals.append((await search(SearchQuery(text="garden"))).total)
+    totals.append((await search(SearchQuery(text="garden"))).total)
+
+    assert answered == [6, None, 7, 8, None]
+    assert totals == [6, 6, 7, 8, 8]
 
 
 async def test_browse_without_a_stamp_row_keeps_nothing(taxonomy):
