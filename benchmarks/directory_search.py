@@ -405,7 +405,7 @@ async def one_database(args) -> dict:
 def _shown(key: str, value: object) -> object:
     if not isinstance(value, float):
         return value
-    return f"{value:.4f}" if key == "ratio" else round(value, 2)
+    return f"{value:.4f}" if key.startswith("ratio") else round(value, 2)
 
 
 def _targets(result: dict) -> str:
