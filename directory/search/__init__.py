@@ -119,7 +119,7 @@ async def _sample(conn, backend: Backend, words: list[str], query: SearchQuery) 
     key = tuple(words)
     # What is kept now, and under which stamp: the statement counts again unless it
     # reads that same stamp.
-    kept_stamp, kept_total = _totals.stamp, _totals.values.get(key)
+    kept_stamp, kept_total = _totals.kept(key)
     sql_params = backend.sample_sql(
         words,
         CAP,

@@ -45,6 +45,15 @@ class StampCache:
             self.values.move_to_end(key)
         return value
 
+    def kept(self, key: Hashable) -> tuple[int | None, Any]:
+        """The stamp everything here was kept under, and the value for ``key`` (None if
+        none): for a caller that learns the current stamp only later, and may use the
+        value then if that stamp is this one."""
+        value = self.values.get(key)
+        if value is not None:
+            self.values.move_to_end(key)
+        return self.stamp, value
+
     def put(self, stamp: int | None, key: Hashable, value: Any) -> None:
         if stamp is None:  # no stamp row (a reset table): nothing is safe to keep
             return

@@ -6,6 +6,10 @@ names B, services and themes C, description D; accents removed), as are
 ``search_facets`` (each entry's theme and area ids as "t3 a12"), an index of the name
 lexemes alone, and the word list. Tokens reach ``to_tsquery`` only as quoted word
 characters with a prefix marker, so no tsquery syntax can get through.
+
+A search matches each typed word as the whole lexemes it begins, from a list of every
+lexeme in the index (``directory_search_match``, migration
+2026_11_21_directory_pg_lexemes), and ranks by the typed prefixes.
 """
 
 # SQL here is assembled only from constants and "?" placeholders; every value

@@ -234,3 +234,15 @@ def test_stamp_cache_keeps_nothing_without_a_stamp_and_drops_the_least_used():
 
     assert kept.get(None, "a") is None
     assert (kept.get(5, "a"), kept.get(5, "b"), kept.get(5, "c")) == (1, None, 3)
+
+
+def test_stamp_cache_tells_what_it_keeps_and_under_which_stamp():
+    kept = StampCache(2)
+    empty = kept.kept("a")
+    kept.put(7, "a", 10)
+    kept.put(7, "b", 20)
+    found = kept.kept("a")
+    kept.put(7, "c", 30)  # "a" was used last: "b" goes
+
+    assert (empty, found, kept.kept("missing")) == ((None, None), (7, 10), (7, None))
+    assert (kept.get(7, "a"), kept.get(7, "b")) == (10, None)
