@@ -13,6 +13,10 @@ same transaction as the change), and ``directory_search_match(words)`` turns eac
 typed word into the lexemes that begin with it (``'box' | 'boxer'``), which match the
 same rows as the prefix without the recheck. A word with no such lexeme or more than
 64 keeps its prefix. Lexemes are only ever added: one no longer used matches nothing.
+
+The list must hold every lexeme in use, or a prefix would miss entries: rows written
+with triggers off (``session_replication_role = replica``) need the back-fill below run
+again afterwards (the benchmark's loader sets ``search_vector`` with triggers on).
 """
 
 from alembic import op
