@@ -80,7 +80,8 @@ QUERY = (
 )
 MATCHING = "(SELECT m FROM tq)"
 # True unless the stamp is the one given (?), under which the caller keeps the count.
-UNCOUNTED = "coalesce((SELECT stamp FROM directory_search_stamp WHERE id = 1) <> ?, true)"
+STAMP = "(SELECT stamp FROM directory_search_stamp WHERE id = 1)"
+UNCOUNTED = f"coalesce({STAMP} <> ?, true)"
 
 
 def _query_params(query_tokens: list[str]) -> list:
@@ -153,7 +154,7 @@ def sample_sql(
         f"(SELECT {postgres_json()} FROM directory_entry e "
         f"WHERE e.id IN (SELECT id FROM shown WHERE split_part(facets, ' ', 1) IN ({wanted}) "
         "ORDER BY rank, name, id LIMIT ? OFFSET ?)), "
-        "(SELECT stamp FROM directory_search_stamp WHERE id = 1)",
+        f"{STAMP}",
         [
             *_query_params(query_tokens),
             cap + 1,

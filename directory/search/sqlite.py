@@ -109,7 +109,8 @@ def _as_json(source: str) -> str:
 
 STATUS = "substr(facets, 1, instr(facets || ' ', ' ') - 1)"  # "spublished"
 # True unless the stamp is the one given (?), under which the caller keeps the count.
-UNCOUNTED = "coalesce((SELECT stamp FROM directory_search_stamp WHERE id = 1) <> ?, 1)"
+STAMP = "(SELECT stamp FROM directory_search_stamp WHERE id = 1)"
+UNCOUNTED = f"coalesce({STAMP} <> ?, 1)"
 
 
 def rows_sql(
@@ -162,7 +163,7 @@ def sample_sql(
         f"CASE WHEN {over} THEN ({_as_json('nf')}) END, "
         f"(SELECT {sqlite_json()} FROM directory_entry WHERE id IN (SELECT id FROM shown "
         f"WHERE {STATUS} IN ({wanted}) ORDER BY rank, name, id LIMIT ? OFFSET ?)), "
-        "(SELECT stamp FROM directory_search_stamp WHERE id = 1)",
+        f"{STAMP}",
         [
             text,
             cap + 1,

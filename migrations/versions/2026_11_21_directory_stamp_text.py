@@ -18,45 +18,40 @@ down_revision = "2026_11_21_directory_pg_lexemes"
 branch_labels = None
 depends_on = None
 
-# As in 2026_11_21_directory_stamp: (table, the changes that matter), one statement each.
-WATCHED = (
-    ("directory_entry", "text", "UPDATE OF alternate_names, description"),
-    ("directory_service", "change", "INSERT OR DELETE OR UPDATE"),
-    ("directory_service", "truncate", "TRUNCATE"),
-)
+# Trigger name -> the changes that fire it, once per statement (as in
+# 2026_11_21_directory_stamp).
+PG_TRIGGERS = {
+    "directory_entry_restamp_text": "UPDATE OF alternate_names, description ON directory_entry",
+    "directory_service_restamp_change": "INSERT OR DELETE OR UPDATE ON directory_service",
+    "directory_service_restamp_truncate": "TRUNCATE ON directory_service",
+}
+# SQLite triggers name a single event, and SQLite has no TRUNCATE.
+SQLITE_TRIGGERS = {
+    "directory_entry_restamp_text": "UPDATE OF alternate_names, description ON directory_entry",
+    "directory_service_restamp_insert": "INSERT ON directory_service",
+    "directory_service_restamp_delete": "DELETE ON directory_service",
+    "directory_service_restamp_update": "UPDATE ON directory_service",
+}
 SQLITE_RESTAMP = "INSERT OR REPLACE INTO directory_search_stamp (id, stamp) VALUES (1, random());"
-
-
-def _sqlite_triggers() -> list[tuple[str, str]]:
-    """SQLite triggers name a single event, and there is no TRUNCATE."""
-    found = []
-    for table, suffix, events in WATCHED:
-        if suffix == "truncate":
-            continue
-        for event in events.split(" OR "):
-            name = f"{table}_restamp_{event.split()[0].lower()}"
-            if suffix == "text":
-                name = f"{table}_restamp_text"
-            found.append((name, f"AFTER {event} ON {table}"))
-    return found
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        for name, when in _sqlite_triggers():
-            op.execute(f"CREATE TRIGGER {name} {when} BEGIN {SQLITE_RESTAMP} END")
+        for name, when in SQLITE_TRIGGERS.items():
+            op.execute(f"CREATE TRIGGER {name} AFTER {when} BEGIN {SQLITE_RESTAMP} END")
         return
-    for table, suffix, events in WATCHED:
+    for name, when in PG_TRIGGERS.items():
         op.execute(
-            f"CREATE TRIGGER {table}_restamp_{suffix} AFTER {events} ON {table} "
+            f"CREATE TRIGGER {name} AFTER {when} "
             "FOR EACH STATEMENT EXECUTE FUNCTION directory_search_restamp()"
         )
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        for name, _ in _sqlite_triggers():
+        for name in SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
         return
-    for table, suffix, _ in WATCHED:
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_restamp_{suffix} ON {table}")
+    for name, when in PG_TRIGGERS.items():
+        table = when.rsplit(" ON ", 1)[1]
+        op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
