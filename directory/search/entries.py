@@ -18,11 +18,11 @@ checks that every attribute equals what the ORM reads.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import orjson
 from tortoise.fields import DatetimeField
 
 from directory.models import Entry
@@ -104,4 +104,4 @@ def made_entries(text: str | None) -> dict[int, Entry]:
     """Entries by id from a JSON array of entries' column values."""
     if not text:
         return {}
-    return {entry.id: entry for entry in map(made, json.loads(text))}
+    return {entry.id: entry for entry in map(made, orjson.loads(text))}

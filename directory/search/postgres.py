@@ -103,7 +103,7 @@ def _matches(vector: str, source: str = "directory_entry e") -> str:
 def _as_json(source: str) -> str:
     """The matches in ``source`` as one row of JSON text, as on SQLite
     (``directory.search.sqlite``): their ranks, names, ids and filter tokens, each an
-    array; built by the server, read with one ``json.loads``."""
+    array; built by the server, read with one ``orjson.loads``."""
     columns = ", ".join(f"coalesce(json_agg({c}), '[]')" for c in ("rank", "name", "id", "facets"))
     return f"SELECT json_build_array({columns})::text FROM {source}"
 
