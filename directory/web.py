@@ -4,14 +4,16 @@ the query string, links that keep them, and the context of the entry form.
 
 from __future__ import annotations
 
+import html
 from urllib.parse import quote_plus
 
+from markupsafe import Markup
 from starlette.requests import Request
 
 from directory import service
 from directory.forms import MAX_SERVICES, EntryData
 from directory.models import KIND_LABELS
-from directory.search import SearchPage, SearchQuery
+from directory.search import FacetValue, SearchPage, SearchQuery
 
 
 def page_number(raw: str | None) -> int:
@@ -55,18 +57,24 @@ SLOT = "VALUE0SLOT"
 
 
 def results_links(base: str, query: SearchQuery, page: SearchPage, **extra: str) -> dict:
-    """Context for ``directory/_results.html``: each filter value with the link that
-    chooses it (or, when chosen, removes it), and the previous and next pages' links.
+    """Context for ``directory/_results.html``: each filter value's link, which chooses
+    it (or, when chosen, removes it), and the previous and next pages' links.
 
-    A results page has dozens of filter links; each facet's link is made once and the
-    values put in its place."""
+    A results page has dozens of filter links. Each facet's URL is made once and the
+    values put in its place, and each link is made here in one step (``filter_link``):
+    in the template, every link cost a dozen steps and four escapes."""
     link = link_maker(base, query, **extra)
+    about = "about " if page.approximate else ""
     facets = {}
     for facet, values in page.facets.items():
         before, _, after = link(**{facet: SLOT}).partition(f"{facet}={SLOT}")
         removed = link(**{facet: ""})
         facets[facet] = [
-            (f, removed if f.selected else f"{before}{facet}={quote_plus(f.value)}{after}")
+            filter_link(
+                removed if f.selected else f"{before}{facet}={quote_plus(f.value)}{after}",
+                f,
+                about,
+            )
             for f in values
         ]
     return {
@@ -74,6 +82,17 @@ def results_links(base: str, query: SearchQuery, page: SearchPage, **extra: str)
         "previous_page": link(page=page.page - 1) if page.page > 1 else "",
         "next_page": link(page=page.page + 1) if page.page < page.pages else "",
     }
+
+
+def filter_link(href: str, value: FacetValue, about: str) -> Markup:
+    """A filter value's link with its count; the chosen value's link removes it."""
+    text = f"{html.escape(value.label)} ({about}{value.count})"
+    if value.selected:
+        return Markup(  # noqa: S704 - every value in it is escaped
+            f'<a href="{html.escape(href)}" aria-current="true">{text} '
+            '<span class="visually-hidden">selected,</span> remove</a>'
+        )
+    return Markup(f'<a href="{html.escape(href)}">{text}</a>')  # noqa: S704 - as above
 
 
 async def form_context(data: EntryData, errors: dict, **extra) -> dict:

@@ -7,6 +7,9 @@ import re
 from convenor.mail.models import OutboxMessage
 from directory import search as search_module
 from directory.models import Entry, EntryChange, Status
+from directory.search import FacetValue
+from directory.taxonomy import add_term
+from directory.web import filter_link
 from tests.conftest import csrf_token
 from tests.directory.conftest import GROUP_FORM, make_entry
 
@@ -56,6 +59,33 @@ async def test_search_page_links_keep_the_other_choices(client, taxonomy):
     assert (
         'href="/directory?q=boxing+%26+fit%3F&amp;kind=network&amp;page=2" rel="next"'
         in response.text
+    )
+
+
+async def test_search_page_filter_links_escape_what_moderators_named(client, taxonomy):
+    term = await add_term("theme", 'Tom & Jerry\'s <b>"club"</b>')
+    await make_entry("Portswood Chess Circle", themes=[term.slug])
+
+    response = await client.get("/directory", params={"q": "chess", "theme": term.slug})
+
+    name = "Tom &amp; Jerry&#x27;s &lt;b&gt;&quot;club&quot;&lt;/b&gt; (1)"
+    assert (
+        f'<li><a href="/directory?q=chess" aria-current="true">{name} '
+        '<span class="visually-hidden">selected,</span> remove</a></li>'
+    ) in response.text
+    assert "<b>" not in response.text
+
+
+def test_filter_link_is_the_chosen_value_or_a_choice():
+    value = FacetValue("knife-crime", "Knife <crime>", 12, selected=False)
+
+    assert filter_link("/directory?q=a&theme=knife-crime", value, "about ") == (
+        '<a href="/directory?q=a&amp;theme=knife-crime">Knife &lt;crime&gt; (about 12)</a>'
+    )
+    chosen = FacetValue("knife-crime", "Knife crime", 3, selected=True)
+    assert filter_link("/directory?q=a", chosen, "") == (
+        '<a href="/directory?q=a" aria-current="true">Knife crime (3) '
+        '<span class="visually-hidden">selected,</span> remove</a>'
     )
 
 
