@@ -69,8 +69,12 @@ class StampCache:
         self.values.clear()
 
 
+# The search stamp; text searches read it inside their own statement, as a subquery.
+STAMP_SQL = "SELECT stamp FROM directory_search_stamp WHERE id = 1"
+
+
 async def current_stamp(conn: BaseDBAsyncClient) -> int | None:
-    found = await rows(conn, "SELECT stamp FROM directory_search_stamp WHERE id = 1", [])
+    found = await rows(conn, STAMP_SQL, [])
     return int(found[0]["stamp"]) if found else None
 
 

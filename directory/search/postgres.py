@@ -22,6 +22,7 @@ import difflib
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from directory.search.cache import STAMP_SQL
 from directory.search.entries import postgres_json
 from directory.search.text import WORD
 
@@ -80,7 +81,7 @@ QUERY = (
 )
 MATCHING = "(SELECT m FROM tq)"
 # True unless the stamp is the one given (?), under which the caller keeps the count.
-STAMP = "(SELECT stamp FROM directory_search_stamp WHERE id = 1)"
+STAMP = f"({STAMP_SQL})"
 UNCOUNTED = f"coalesce({STAMP} <> ?, true)"
 
 

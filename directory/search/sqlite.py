@@ -15,6 +15,7 @@ import difflib
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from directory.search.cache import STAMP_SQL
 from directory.search.entries import sqlite_json
 
 # Column weights for bm25, in the FTS column order: name, alternate_names,
@@ -109,7 +110,7 @@ def _as_json(source: str) -> str:
 
 STATUS = "substr(facets, 1, instr(facets || ' ', ' ') - 1)"  # "spublished"
 # True unless the stamp is the one given (?), under which the caller keeps the count.
-STAMP = "(SELECT stamp FROM directory_search_stamp WHERE id = 1)"
+STAMP = f"({STAMP_SQL})"
 UNCOUNTED = f"coalesce({STAMP} <> ?, 1)"
 
 
