@@ -19,14 +19,6 @@ MAX_TOKENS = 8
 MAX_TOKEN_CHARS = 40
 WORD = re.compile(r"[^\W_]+")
 SUFFIXES = ("ies", "ing", "es", "ed", "s", "e", "y")
-MARK, UNMARK, EMPTY = Markup("<mark>"), Markup("</mark>"), Markup("")
-
-
-def _bracketed(match: re.Match) -> str:
-    """A match between two control characters (see ``Highlighter._mark_ascii``); a
-    function, since ``re`` expands a template's group reference in Python (2.5 times
-    slower here)."""
-    return f"\x00{match.group()}\x01"
 
 
 def fold(text: str) -> str:
@@ -55,22 +47,35 @@ def _stem(word: str) -> str:
     return word
 
 
+def _ascii_words(prefixes: list[str]) -> re.Pattern[str] | None:
+    """A regular expression for lower-cased ASCII text: a word (a run of letters and
+    digits) that starts with one of ``prefixes`` (themselves lower-case letters and
+    digits), to its end.
+
+    Each alternative opens with its prefix's first letter, and only then looks back for a
+    letter or digit before that letter: a pattern that opens with a literal lets ``re``
+    skip in C to where one of those letters is, instead of trying every position (three
+    times faster on a description than a look-behind first and ``re.IGNORECASE``).
+    """
+    # A prefix that starts with another prefix finds no word the other does not.
+    shortest = {p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)}
+    if not shortest:
+        return None
+    alternatives = (
+        f"{re.escape(p[0])}(?<![a-z0-9]{re.escape(p[0])}){re.escape(p[1:])}"
+        for p in sorted(shortest)
+    )
+    return re.compile(f"(?:{'|'.join(alternatives)})[a-z0-9]*")
+
+
 class Highlighter:
     """Marks the words of a text that match the query; prefixes are worked out once."""
 
     def __init__(self, query_tokens: list[str]) -> None:
         self.prefixes = tuple({p for t in query_tokens for p in (t, _stem(t))})
-        # For ASCII text (most of it), one regular expression finds the same words: a
-        # word (a run of WORD characters) whose lower case starts with a prefix.
-        ascii_prefixes = sorted((p for p in self.prefixes if p.isascii()), key=len, reverse=True)
-        self.ascii_words = (
-            re.compile(
-                r"(?<![^\W_])(?:" + "|".join(map(re.escape, ascii_prefixes)) + r")[^\W_]*",
-                re.IGNORECASE | re.ASCII,
-            )
-            if ascii_prefixes
-            else None
-        )
+        # ASCII text (most of it) is searched lower-cased by one regular expression
+        # that finds the same words as ``_mark_words`` does word by word.
+        self.ascii_words = _ascii_words([p for p in self.prefixes if p.isascii()])
 
     def matches(self, word: str) -> bool:
         lowered = word.lower()
@@ -79,8 +84,12 @@ class Highlighter:
 
     def mark(self, text: str) -> Markup:
         """``text`` escaped, with words that match the query wrapped in ``<mark>``."""
-        if text.isascii():
+        if text.isascii() and "\x00" not in text and "\x01" not in text:
             return self._mark_ascii(text)
+        return self._mark_words(text)
+
+    def _mark_words(self, text: str) -> Markup:
+        """Word by word: each word (a run of letters and digits) folded and compared."""
         out: list[Markup] = []
         last = 0
         for match in WORD.finditer(text) if self.prefixes else ():
@@ -92,35 +101,30 @@ class Highlighter:
         return Markup("").join(out)
 
     def _mark_ascii(self, text: str) -> Markup:
+        """As ``_mark_words``, for ASCII text without the characters \\x00 and \\x01:
+        matches are bracketed with those two, the whole text escaped in C (neither
+        character is touched), and the brackets made into tags."""
         if self.ascii_words is None:
             return escape(text)
-        if "\x00" in text or "\x01" in text:
-            return self._mark_ascii_slowly(text)
-        # Matches are bracketed with two control characters, the whole text escaped
-        # (in C; neither character is touched), and the brackets made into tags.
-        bracketed = self.ascii_words.sub(_bracketed, text)
-        escaped = str.__str__(escape(bracketed))
+        parts: list[str] = []
+        last = 0
+        # Lower-casing ASCII keeps every character where it was.
+        for match in self.ascii_words.finditer(text.lower()):
+            start, end = match.span()
+            parts += (text[last:start], "\x00", text[start:end], "\x01")
+            last = end
+        if not parts:
+            return escape(text)
+        parts.append(text[last:])
+        escaped = str.__str__(escape("".join(parts)))
         # Safe: every character of the text went through escape(); only the brackets
         # (which the text does not hold) become tags.
         return Markup(escaped.replace("\x00", "<mark>").replace("\x01", "</mark>"))  # noqa: S704
 
-    def _mark_ascii_slowly(self, text: str) -> Markup:
-        """As ``_mark_ascii``, for text that holds the bracketing characters itself."""
-        assert self.ascii_words is not None
-        out: list[Markup] = []
-        last = 0
-        for match in self.ascii_words.finditer(text):
-            out += (escape(text[last : match.start()]), MARK, escape(match.group()), UNMARK)
-            last = match.end()
-        if not out:
-            return escape(text)
-        out.append(escape(text[last:]))
-        return EMPTY.join(out)
-
     def first_match(self, text: str) -> int:
         """Where the first word matching the query starts in ``text`` (0 if none)."""
         if text.isascii():
-            found = self.ascii_words.search(text) if self.ascii_words else None
+            found = self.ascii_words.search(text.lower()) if self.ascii_words else None
             return found.start() if found else 0
         return next((m.start() for m in WORD.finditer(text) if self.matches(m.group())), 0)
 
