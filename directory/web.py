@@ -4,6 +4,7 @@ the query string, links that keep them, and the context of the entry form.
 
 from __future__ import annotations
 
+import functools
 import html
 from urllib.parse import quote_plus
 
@@ -68,13 +69,11 @@ def results_links(base: str, query: SearchQuery, page: SearchPage, **extra: str)
     facets = {}
     for facet, values in page.facets.items():
         before, _, after = link(**{facet: SLOT}).partition(f"{facet}={SLOT}")
-        removed = link(**{facet: ""})
+        # Escaped once for the facet; a quoted value has nothing to escape.
+        before, after = f"{html.escape(before)}{facet}=", html.escape(after)
+        removed = html.escape(link(**{facet: ""}))
         facets[facet] = [
-            filter_link(
-                removed if f.selected else f"{before}{facet}={quote_plus(f.value)}{after}",
-                f,
-                about,
-            )
+            _filter_link(removed if f.selected else f"{before}{_quoted(f.value)}{after}", f, about)
             for f in values
         ]
     return {
@@ -86,13 +85,24 @@ def results_links(base: str, query: SearchQuery, page: SearchPage, **extra: str)
 
 def filter_link(href: str, value: FacetValue, about: str) -> Markup:
     """A filter value's link with its count; the chosen value's link removes it."""
-    text = f"{html.escape(value.label)} ({about}{value.count})"
+    return _filter_link(html.escape(href), value, about)
+
+
+# Filter values and their labels come from a short list (kinds and the taxonomy), and
+# a page shows dozens of them: each is quoted or escaped once, not once a link.
+_quoted = functools.lru_cache(maxsize=4096)(quote_plus)
+_escaped = functools.lru_cache(maxsize=4096)(html.escape)
+
+
+def _filter_link(href: str, value: FacetValue, about: str) -> Markup:
+    """As ``filter_link``, with ``href`` already escaped."""
+    text = f"{_escaped(value.label)} ({about}{value.count})"
     if value.selected:
         return Markup(  # noqa: S704 - every value in it is escaped
-            f'<a href="{html.escape(href)}" aria-current="true">{text} '
+            f'<a href="{href}" aria-current="true">{text} '
             '<span class="visually-hidden">selected,</span> remove</a>'
         )
-    return Markup(f'<a href="{html.escape(href)}">{text}</a>')  # noqa: S704 - as above
+    return Markup(f'<a href="{href}">{text}</a>')  # noqa: S704 - as above
 
 
 async def form_context(data: EntryData, errors: dict, **extra) -> dict:
