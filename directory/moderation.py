@@ -23,10 +23,17 @@ from convenor.settings import Settings
 from directory import search
 from directory.forms import EntryData, website_domain
 from directory.models import ChangeStatus, Entry, EntryChange, How, Provenance, Service, Status
-from directory.service import ENTRY_FIELDS, _write, change_data
+from directory.service import ENTRY_FIELDS, _write, change_data, limit_public_form
 
 REVIEW_AFTER = timedelta(days=365)
 SIMILAR_NAME = 0.85
+LIVE = (Status.PENDING, Status.PUBLISHED, Status.HIDDEN)
+# Public hints from the list-your-group form; a person who is shown hints sends the
+# form again once, so this is twice the submissions a client may make (ATTEMPTS_PER_HOUR).
+CHECKS_PER_HOUR = 10
+# Columns an entry can hide from the public, and the flag that hides each (as
+# directory.present.public_address): public hints never match on them while hidden.
+HIDDEN_BY = {"postcode": "hide_address", "address": "hide_address"}
 NAME_NOISE = re.compile(r"\b(the|of|and|ltd|limited|cic|cio|group|project|trust)\b|[^\w\s]")
 
 
@@ -220,10 +227,37 @@ def _name_key(name: str) -> str:
 async def possible_duplicates(
     data: EntryData | Entry, exclude_id: int | None = None
 ) -> list[Duplicate]:
-    """Live entries with the same charity number, website domain or postcode, or a
-    similar name."""
+    """For moderators: live entries (pending, published or hidden) with the same charity
+    number, website domain or postcode, or a similar name; hidden addresses count too."""
+    return await _duplicates(data, exclude_id, LIVE, public=False)
+
+
+async def public_duplicates(data: EntryData, client_address: str) -> list[Duplicate]:
+    """For the public "list your group" form: published entries that look the same.
+
+    A hint never rests on what an entry hides (its postcode, when it hides its address),
+    so the hints tell a visitor nothing the entries' own pages do not. Raises RateLimited
+    past CHECKS_PER_HOUR checks from one client. Side effects: an attempt row.
+    """
+    await limit_public_form(
+        "list-check",
+        client_address,
+        per_hour=CHECKS_PER_HOUR,
+        message="You have checked this form too many times. Try again in an hour; "
+        "what you typed is kept below.",
+    )
+    return await _duplicates(data, None, (Status.PUBLISHED,), public=True)
+
+
+async def _duplicates(
+    data: EntryData | Entry,
+    exclude_id: int | None,
+    statuses: tuple[Status, ...],
+    *,
+    public: bool,
+) -> list[Duplicate]:
     found: dict[int, Duplicate] = {}
-    live = Entry.filter(status__in=[Status.PENDING, Status.PUBLISHED, Status.HIDDEN])
+    live = Entry.filter(status__in=list(statuses))
     if exclude_id is not None:
         live = live.exclude(id=exclude_id)
     domain = getattr(data, "website_domain", "") or website_domain(data.website)
@@ -234,11 +268,13 @@ async def possible_duplicates(
     )
     for column, value, reason in checks:
         if value:
-            for entry in await live.filter(**{column: value}).limit(20):
+            matches = live.filter(**{column: value})
+            if public and column in HIDDEN_BY:
+                matches = matches.filter(**{HIDDEN_BY[column]: False})
+            for entry in await matches.limit(20):
                 found.setdefault(entry.id, Duplicate(entry)).reasons.append(reason)
     key = _name_key(data.name)
-    statuses = (Status.PENDING.value, Status.PUBLISHED.value, Status.HIDDEN.value)
-    names = set(await search.similar_names(data.name, statuses))
+    names = set(await search.similar_names(data.name, tuple(s.value for s in statuses)))
     close = [
         n for n in names if difflib.SequenceMatcher(None, key, _name_key(n)).ratio() >= SIMILAR_NAME
     ]

@@ -81,11 +81,11 @@ async def list_submit(request: Request) -> Response:
             request, "directory/list.html", await form_context(data, errors, **LIST_FORM), 400
         )
     if not form.get("different_group"):
-        published = [
-            d
-            for d in await moderation.possible_duplicates(data)
-            if d.entry.status == Status.PUBLISHED
-        ]
+        try:
+            published = await moderation.public_duplicates(data, client_address(request))
+        except RateLimited as exc:
+            context = await form_context(data, {"name": exc.message}, **LIST_FORM)
+            return render(request, "directory/list.html", context, 429)
         if published:
             context = await form_context(data, {}, **LIST_FORM, duplicates=published)
             return render(request, "directory/list.html", context)

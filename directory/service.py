@@ -167,14 +167,19 @@ async def add_pending_entry(
     return await create_entry(data, status=Status.PENDING, how=provenance, source=source)
 
 
-async def limit_public_form(action: str, client_address: str) -> None:
-    """Count one public form submission; raises RateLimited past the hourly limit.
-    Side effects: an attempt row (only a hash of the address is kept)."""
+async def limit_public_form(
+    action: str,
+    client_address: str,
+    per_hour: int = ATTEMPTS_PER_HOUR,
+    message: str = "You have sent this form too many times. Try again in an hour.",
+) -> None:
+    """Count one public form submission (or check); raises RateLimited past ``per_hour``
+    from one client. Side effects: an attempt row (only a hash of the address is kept)."""
     since = now() - timedelta(hours=1)
     key = hash_secret(f"directory:{client_address}")
     attempts = PublicAttempt.filter(action=action, client_key=key, created_at__gte=since)
-    if await attempts.count() >= ATTEMPTS_PER_HOUR:
-        raise RateLimited("You have sent this form too many times. Try again in an hour.")
+    if await attempts.count() >= per_hour:
+        raise RateLimited(message)
     await PublicAttempt.create(action=action, client_key=key, created_at=now())
     await PublicAttempt.filter(created_at__lt=now() - timedelta(days=1)).delete()
 
