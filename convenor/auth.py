@@ -247,8 +247,10 @@ def _link_by_hash() -> str:
     return f"SELECT {plainsql.columns(PersonalLink)} FROM {table} WHERE token_hash = ?"  # noqa: S608
 
 
-async def resolve_link(token: str, purpose: str) -> str | None:
-    """The subject a live token of this purpose is bound to, or None."""
+async def unrevoked_link(token: str, purpose: str) -> PersonalLink | None:
+    """The unrevoked link of this purpose behind a token, whatever its ``expires_at``, or
+    None. For links whose expiry follows something that can move (an event's end), which
+    the caller checks itself; any other link goes through ``resolve_link``."""
     if not token or len(token) > 200:
         return None
     # Plain SQL: every personal-link page and form starts here (see convenor.plainsql).
@@ -256,7 +258,13 @@ async def resolve_link(token: str, purpose: str) -> str | None:
     link = plainsql.model_from(PersonalLink, rows[0]) if rows else None
     if link is None or not hmac.compare_digest(link.purpose, purpose):
         return None
-    if link.revoked_at is not None or (link.expires_at and link.expires_at <= now()):
+    return None if link.revoked_at is not None else link
+
+
+async def resolve_link(token: str, purpose: str) -> str | None:
+    """The subject a live token of this purpose is bound to, or None."""
+    link = await unrevoked_link(token, purpose)
+    if link is None or (link.expires_at and link.expires_at <= now()):
         return None
     return link.subject
 
