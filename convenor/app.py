@@ -44,6 +44,7 @@ ERROR_TITLES = {
     404: ("Page not found", "We could not find that page. Check the address, or use your link."),
     405: ("Not allowed", "That page cannot be used in this way."),
     409: ("That has changed", "Someone changed this at the same time. Reload and try again."),
+    410: ("This link has expired", "This link no longer works."),
     413: ("Too large", "What you sent is too large."),
     422: ("Some answers need correcting", "Go back and check what you entered."),
     429: ("Too many attempts", "Please wait a few minutes and try again."),

@@ -37,6 +37,15 @@ class Invalid(DomainError):
     default_message = "Some answers need correcting."
 
 
+class Gone(DomainError):
+    """Something that existed and has ended for good, such as a personal link after its
+    event's data was deleted."""
+
+    status_code = 410
+    code = "gone"
+    default_message = "This link has expired."
+
+
 class Conflict(DomainError):
     status_code = 409
     code = "conflict"
