@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 ENVIRONMENTS = ("development", "production")
 DEFAULT_DOMAINS = ("directory", "events", "programmes")
+DEFAULT_API_TOKEN_DAYS = 90
 
 
 class SettingsError(Exception):
@@ -36,6 +37,7 @@ class Settings:
     login_failures_per_account: int = 5
     login_failures_per_address: int = 20
     login_window_minutes: int = 15
+    api_token_days: int = DEFAULT_API_TOKEN_DAYS  # CONVENOR_API_TOKEN_DAYS: life of a new API token
     max_body_bytes: int = 10 * 1024 * 1024
     mail_retry_hours: int = 24
     domains: tuple[str, ...] = field(default=DEFAULT_DOMAINS)
@@ -127,6 +129,8 @@ class Settings:
         ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"CONVENOR_{name.upper()} must be greater than zero")
+        if self.api_token_days <= 0:
+            raise SettingsError("CONVENOR_API_TOKEN_DAYS must be greater than zero")
 
     def with_defaults(self) -> Settings:
         """Fill in the database URL; the secret key is filled by ``with_secret_key``."""
