@@ -1,4 +1,8 @@
-"""The admin "Outbox" pages: every message with its status, one message in full, retry."""
+"""The admin "Outbox" pages: every message with its status, one message in full, retry.
+
+Personal-link tokens are shown redacted (``convenor.redact``): an admin reads what
+each person was sent without being able to act as them.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from convenor.errors import NotFound
 from convenor.mail.models import OutboxMessage, OutboxStatus
 from convenor.mail.worker import retry_now
 from convenor.models import Role
+from convenor.redact import redact, redact_calendar
 from convenor.web import redirect, render, require_staff
 
 PAGE_SIZE = 50
@@ -61,7 +66,11 @@ async def outbox(request: Request) -> Response:
 async def outbox_message(request: Request) -> Response:
     require_staff(request, roles=[Role.ADMIN])
     message = await _get(request)
-    return render(request, "convenor/outbox_message.html", {"message": message})
+    return render(
+        request,
+        "convenor/outbox_message.html",
+        {"message": message, "text_body": redact(message.text_body)},
+    )
 
 
 async def outbox_html(request: Request) -> Response:
@@ -71,7 +80,7 @@ async def outbox_html(request: Request) -> Response:
     if not message.html_body:
         raise NotFound()
     return Response(
-        message.html_body,
+        redact(message.html_body),
         media_type="text/html",
         headers={"Content-Security-Policy": "sandbox; default-src 'none'"},
     )
@@ -83,7 +92,7 @@ async def outbox_calendar(request: Request) -> Response:
     if not message.calendar_ics:
         raise NotFound()
     return Response(
-        message.calendar_ics.encode(),
+        redact_calendar(message.calendar_ics).encode(),
         media_type=f"text/calendar; charset=utf-8; method={message.calendar_method}",
         headers={"Content-Disposition": 'attachment; filename="invite.ics"'},
     )

@@ -329,8 +329,15 @@ class MailboxTransport:
     async def send_bytes(
         self, sender: str, recipients: list[str], data: bytes, message_id: str = ""
     ) -> str:
-        """Write an already built message to a new file; returns its path."""
-        path = await asyncio.to_thread(self._write, data, message_id)
+        """Write an already built message to a new file; returns its path.
+
+        Raises TransientError when the file cannot be written (a full disk, a
+        read-only directory), so the message waits in the queue and is tried again.
+        """
+        try:
+            path = await asyncio.to_thread(self._write, data, message_id)
+        except OSError as exc:
+            raise TransientError(f"cannot write to the mailbox {self.directory}: {exc}") from exc
         return str(path)
 
     def _write(self, data: bytes, message_id: str) -> Path:
