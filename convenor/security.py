@@ -5,6 +5,11 @@ every form an HMAC of it under the secret key. Every unsafe request outside the
 bearer-token API must carry the token (form field ``csrf_token`` or header
 ``X-CSRF-Token``), the login form included; a cross-site Origin is refused outright.
 The cookie is set only with a response that renders a token or rotates it (``CsrfToken``).
+
+Every request body, pages and API, with a declared length or chunked, is capped at
+``max_body_bytes`` while it streams (``CappedBody``): past the cap the client gets a 413
+at once (the error page, or the API's JSON error), and the app is never handed the rest
+(the server throws it away as it arrives, since the response is complete).
 """
 
 from __future__ import annotations
@@ -18,10 +23,13 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from convenor import busy
+from convenor.api import error_json
 from convenor.settings import Settings
 
 log = logging.getLogger("convenor.request")
@@ -30,6 +38,7 @@ CSRF_COOKIE = "convenor_csrf"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 API_PREFIX = "/api/"
+TOO_LARGE = "That upload is too large."
 
 CSP = "; ".join(
     [
@@ -149,11 +158,77 @@ class CsrfToken:
         self.send = True
 
 
+class BodyTooLarge(HTTPException):
+    """What a capped ``receive`` raises once the body passes the cap, so the app stops
+    reading; the 413 has already gone to the client by then."""
+
+    def __init__(self) -> None:
+        super().__init__(413, TOO_LARGE)
+
+
+class CappedBody:
+    """One request's ``receive`` and ``send``, with the body capped at ``limit`` bytes.
+
+    ``receive`` counts the bytes as they arrive. The moment the running total passes the
+    cap it sends the 413 (``refuse``) and raises ``BodyTooLarge`` to whoever was reading:
+    spectree, a form parser, the CSRF check. Whatever the app sends after that is
+    dropped. The rest of the body never reaches the app: once the response is complete,
+    uvicorn throws away what the client still sends (closing the connection instead
+    would reset it under a client still writing, and the client would lose the 413).
+    """
+
+    def __init__(
+        self,
+        scope: Scope,
+        limit: int,
+        receive: Receive,
+        send: Send,
+        refusal: Callable[[], Awaitable[Response]],
+    ) -> None:
+        self.scope = scope
+        self.limit = limit
+        self.received = 0
+        self.refused = False
+        self.started = False
+        self._receive = receive
+        self._send = send
+        self._refusal = refusal
+
+    async def receive(self) -> Message:
+        if self.refused:
+            raise BodyTooLarge()
+        message = await self._receive()
+        if message["type"] == "http.request":
+            self.received += len(message.get("body", b""))
+            if self.received > self.limit:
+                await self.refuse()
+                raise BodyTooLarge()
+        return message
+
+    async def send(self, message: Message) -> None:
+        if self.refused:
+            return
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self._send(message)
+
+    async def refuse(self) -> None:
+        """Answer 413 (unless the app had started answering) and stop the app's reading."""
+        if self.refused:
+            return
+        self.refused = True
+        if self.started:
+            return
+        response = await self._refusal()
+        await response(self.scope, _no_more, self._send)
+
+
 class CsrfMiddleware:
     """Checks the CSRF token on unsafe requests and caps request bodies.
 
-    The body is read here (within ``max_body_bytes``) so the token can be taken from a
-    form, then replayed to the app unchanged.
+    Every body is capped at ``max_body_bytes`` while it streams (``CappedBody``); a page
+    form's body is read here, within the cap, so the token can be taken from the form,
+    then replayed to the app unchanged.
     """
 
     def __init__(self, app: ASGIApp, settings: Settings, render_error: ErrorRenderer) -> None:
@@ -187,48 +262,42 @@ class CsrfMiddleware:
             await send(message)
 
         is_api = scope["path"].startswith(API_PREFIX)
-        out = send if is_api else send_with_cookie
 
+        async def too_large() -> Response:
+            if is_api:
+                return error_json(413, "too_large", TOO_LARGE)
+            return await self.render_error(scope, 413, TOO_LARGE)
+
+        out = send if is_api else send_with_cookie
+        body = CappedBody(scope, self.max_body, receive, out, too_large)
         declared = headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > self.max_body:
-            await (await self.render_error(scope, 413, "That upload is too large."))(
-                scope, receive, out
-            )
+            await body.refuse()
             return
+        try:
+            await self._checked(scope, headers, existing, is_api, body)
+        except BodyTooLarge:
+            if not body.refused:
+                raise
 
+    async def _checked(
+        self, scope: Scope, headers: Headers, cookie: str, is_api: bool, body: CappedBody
+    ) -> None:
+        """The CSRF check on a page's unsafe request, then the app, all with the body capped."""
+        receive = body.receive
         if scope["method"] not in SAFE_METHODS and not is_api:
-            body, too_large = await self._read_body(receive)
-            if too_large:
-                response = await self.render_error(scope, 413, "That upload is too large.")
-                await response(scope, receive, out)
-                return
-            if not await self._token_ok(scope, headers, body, existing):
+            content = await _read_body(receive)
+            if not await self._token_ok(scope, headers, content, cookie):
                 response = await self.render_error(
                     scope,
                     403,
                     "This form has expired or was sent from another site. "
                     "Go back, reload the page and try again.",
                 )
-                await response(scope, receive, out)
+                await response(scope, receive, body.send)
                 return
-            receive = _replay(body, receive)
-
-        await self.app(scope, receive, out)
-
-    async def _read_body(self, receive: Receive) -> tuple[bytes, bool]:
-        chunks, size = [], 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body:
-                return b"", True
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        return b"".join(chunks), False
+            receive = _replay(content, receive)
+        await self.app(scope, receive, body.send)
 
     async def _token_ok(self, scope: Scope, headers: Headers, body: bytes, cookie: str) -> bool:
         origin = headers.get("origin")
@@ -253,6 +322,19 @@ def _same_host(scope: Scope, origin: str) -> bool:
     """Accept the Origin of the host actually serving the request (tests, proxies)."""
     host = Headers(scope=scope).get("host", "")
     return bool(host) and urlsplit(origin).netloc == host
+
+
+async def _read_body(receive: Receive) -> bytes:
+    """The whole body (``receive`` caps it)."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
 
 
 async def _no_more() -> Message:
