@@ -1,7 +1,8 @@
 """CSV download of the published directory, safe to open in a spreadsheet.
 
-A cell that starts with = + - @ (or a tab or carriage return) could run as a formula
-in Excel or LibreOffice, so such cells get a leading apostrophe.
+A cell that could run as a formula in Excel or LibreOffice (one starting with = + - @,
+their full-width forms, a tab or a carriage return, but not a phone number) gets a
+leading apostrophe: ``convenor.spreadsheet.safe_cell``, shared by every export.
 """
 
 from __future__ import annotations
@@ -9,20 +10,15 @@ from __future__ import annotations
 import csv
 import io
 
+from convenor.spreadsheet import safe_cell
 from directory.models import Entry, Status
 from directory.present import public_address
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     "id", "name", "kind", "alternate_names", "description", "website", "email", "phone",
     "address", "town", "postcode", "themes", "areas", "services", "charity_number",
     "company_number", "opening_times", "accessibility", "languages", "last_reviewed",
 )  # fmt: skip
-
-
-def safe_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def entry_row(entry: Entry) -> list[str]:

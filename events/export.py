@@ -1,6 +1,7 @@
 """Delegate list as CSV for organisers: UTF-8 with a byte order mark so Excel reads it,
-and formula cells neutralised. An export that includes dietary and access answers is
-logged (who, when, how many rows), in the same transaction as it is read.
+and formula cells neutralised (``convenor.spreadsheet.safe_cell``). An export that
+includes dietary and access answers is logged (who, when, how many rows), in the same
+transaction as it is read.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from tortoise.transactions import in_transaction
 
 from convenor.auth import now
 from convenor.models import User
+from convenor.spreadsheet import safe_cell
 from convenor.templating import localtime
 from events.access import get_event_for
 from events.models import DelegateExport, Event, Registration
@@ -20,19 +22,11 @@ from events.overview import delegate_list
 from events.questions import questions_for
 
 BOM = "\ufeff"
-# A cell starting with one of these could run as a formula in Excel or LibreOffice.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     "Name", "Email", "Job title", "Organisation", "Status", "Check-in code",
     "Registered at", "Checked in at", "On shared list",
 )  # fmt: skip
 NEEDS_COLUMNS = ("Dietary requirements", "Access needs")
-
-
-def safe_cell(value: object) -> str:
-    """The cell's text, with a leading apostrophe when it would start a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _time(moment: datetime | None, event: Event) -> str:

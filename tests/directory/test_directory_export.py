@@ -161,11 +161,16 @@ async def test_hsds_unpublished_entries_never_exported(client, taxonomy):
     [
         ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+44 23", "'+44 23"),
-        ("-1", "'-1"),
+        ("-1+1", "'-1+1"),  # "-1" alone is a plain number, left as typed
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tTab", "'\tTab"),
         ("\rReturn", "'\rReturn"),
         ("Plain text", "Plain text"),
+        ('\uff1dHYPERLINK("http://x")', '\'\uff1dHYPERLINK("http://x")'),
+        ("\uff0b44 23", "'\uff0b44 23"),
+        ("\uff0d1", "'\uff0d1"),
+        ("\uff20SUM(A1)", "'\uff20SUM(A1)"),
+        ("+44 23 8083 3000", "+44 23 8083 3000"),
     ],
 )
 def test_safe_cell_neutralises_formulas(value, expected):

@@ -594,17 +594,23 @@ async def test_registration_form_shows_custom_questions(client, organiser, event
 
 
 def test_safe_cell_neutralises_every_formula_start():
-    cells = ["=1+1", "+1", "-1", "@A1", "\tx", "\rx", "plain", ""]
+    # "-1" alone is a plain negative number, left as typed (convenor.spreadsheet).
+    cells = ["=1+1", "+1", "-1+1", "@A1", "\tx", "\rx", "plain", ""]
+    cells += ["\uff1d1+1", "\uff0b1", "\uff0d1", "\uff20A1"]  # full-width = + - @
 
     assert [safe_cell(c) for c in cells] == [
         "'=1+1",
         "'+1",
-        "'-1",
+        "'-1+1",
         "'@A1",
         "'\tx",
         "'\rx",
         "plain",
         "",
+        "'\uff1d1+1",
+        "'\uff0b1",
+        "'\uff0d1",
+        "'\uff20A1",
     ]
 
 
