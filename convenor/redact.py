@@ -86,10 +86,22 @@ class RedactFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str):
             record.msg = redact(record.msg)
+        # Each argument on its own first: uvicorn's access formatter reads them by
+        # position (the path is the third).
         if isinstance(record.args, tuple):
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
         elif isinstance(record.args, dict):
             record.args = {
                 k: redact(v) if isinstance(v, str) else v for k, v in record.args.items()
             }
+        if record.args:
+            # A token split between the format and an argument ("/i/%s") shows only
+            # once they are joined: then the joined message replaces both.
+            try:
+                message = record.getMessage()
+            except Exception:
+                return True  # logging reports the bad format itself
+            redacted = redact(message)
+            if redacted != message:
+                record.msg, record.args = redacted, ()
         return True
