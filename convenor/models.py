@@ -1,4 +1,4 @@
-"""Core tables: staff users, their sessions, API tokens, login failures, personal links.
+"""Core tables: staff users, their sessions, API tokens, the login throttle, personal links.
 
 Fields only; the rules live in ``convenor.auth``. Secrets (session keys, API tokens,
 personal-link tokens) are stored only as SHA-256 hashes.
@@ -60,22 +60,27 @@ class ApiToken(Model):
     name = fields.CharField(max_length=100, default="")
     created_at = fields.DatetimeField()
     last_used_at = fields.DatetimeField(null=True)
+    # Always set when a token is issued; a token without one is refused.
+    expires_at = fields.DatetimeField(null=True)
     revoked_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "api_token"
 
 
-class LoginFailure(Model):
-    """One failed login, kept for the rate limit window; keys are hashes, not addresses."""
+class LoginThrottle(Model):
+    """Sign-in attempts in the current window for one account or one client address.
 
-    id = fields.IntField(primary_key=True)
-    account_key = fields.CharField(max_length=64, db_index=True)
-    client_key = fields.CharField(max_length=64, db_index=True)
-    created_at = fields.DatetimeField(db_index=True)
+    The key is a hash of the email or the address, never the text. An attempt is taken
+    by one conditional statement before the password is checked (``convenor.throttle``).
+    """
+
+    throttle_key = fields.CharField(max_length=64, primary_key=True)
+    attempts = fields.IntField()
+    window_started_at = fields.DatetimeField(db_index=True)
 
     class Meta:
-        table = "login_failure"
+        table = "login_throttle"
 
 
 class PersonalLink(Model):

@@ -1,7 +1,8 @@
 """Staff sign-in and sign-out over HTTP: CSRF, wrong answers, rate limits, sessions."""
 
+from convenor import throttle
 from convenor.mail.models import OutboxMessage
-from convenor.models import LoginFailure, StaffSession
+from convenor.models import LoginThrottle, StaffSession
 from convenor.web import SESSION_COOKIE
 from tests.conftest import STAFF_PASSWORD, csrf_token, sign_in
 
@@ -115,7 +116,8 @@ async def test_successful_login_clears_earlier_failures(client, organiser):
 
     await post_login(client, organiser.email, STAFF_PASSWORD)
 
-    assert await LoginFailure.all().count() == 0
+    account = throttle.account_key(organiser.email)
+    assert not await LoginThrottle.filter(throttle_key=account).exists()
 
 
 async def test_logout_revokes_the_session_server_side(client, organiser):
