@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from convenor.auth import issue_link
 from convenor.mail.message import CalendarPart
 from convenor.mail.models import OutboxMessage
 from convenor.mail.outbox import queue_email, render_email
 from convenor.settings import Settings
 from events import emails
-from events.access import INVITATION_LINK
+from events.access import INVITATION_LINK, issue_event_link
 from events.models import Event, Invitation, Registration
 
 
-async def fresh_link(invitation: Invitation, settings: Settings) -> str:
-    """Issue a new personal link for an invitation; returns the full URL."""
-    token = await issue_link(INVITATION_LINK, invitation.link_subject)
+async def fresh_link(invitation: Invitation, settings: Settings, event: Event) -> str:
+    """Issue a new personal link for an invitation, expiring with the event; returns the
+    full URL."""
+    token = await issue_event_link(INVITATION_LINK, invitation.link_subject, event)
     return emails.manage_link(settings, token)
 
 
@@ -52,7 +52,7 @@ async def send_invitation(
     settings: Settings, event: Event, invitation: Invitation, template: str = "invitation"
 ) -> OutboxMessage:
     """The invitation (or reminder) with a personal link to register or decline."""
-    link = await fresh_link(invitation, settings)
+    link = await fresh_link(invitation, settings, event)
     extra: dict[str, Any] = {"link": link}
     if invitation.substitute_of_id is not None:  # type: ignore[attr-defined]
         original = await Invitation.get(id=invitation.substitute_of_id)  # type: ignore[attr-defined]
@@ -64,7 +64,7 @@ async def send_place_link(
     settings: Settings, event: Event, invitation: Invitation
 ) -> OutboxMessage:
     """The personal link for someone who asked for a place from the event's page."""
-    link = await fresh_link(invitation, settings)
+    link = await fresh_link(invitation, settings, event)
     return await _queue(settings, event, invitation, "place_link", invitation.name, {"link": link})
 
 
@@ -77,7 +77,7 @@ async def send_with_invite(
     **extra: Any,
 ) -> OutboxMessage:
     """A confirmation, promotion or update carrying METHOD:REQUEST for the delegate."""
-    link = await fresh_link(invitation, settings)
+    link = await fresh_link(invitation, settings, event)
     calendar = emails.calendar_invite(
         event,
         attendee_email=invitation.email,
@@ -98,7 +98,7 @@ async def send_cancel(
     **extra: Any,
 ) -> OutboxMessage:
     """A cancellation carrying METHOD:CANCEL with STATUS:CANCELLED."""
-    link = await fresh_link(invitation, settings)
+    link = await fresh_link(invitation, settings, event)
     calendar = emails.calendar_invite(
         event,
         attendee_email=invitation.email,
@@ -122,5 +122,5 @@ async def send_plain(
     """An email without a calendar part (waitlist, or a cancellation for an invitee)."""
     context = {"calendar": False, **extra}
     if with_link:
-        context["link"] = await fresh_link(invitation, settings)
+        context["link"] = await fresh_link(invitation, settings, event)
     return await _queue(settings, event, invitation, template, name or invitation.name, context)

@@ -9,7 +9,8 @@ transaction, so places are never exceeded whatever arrives at once.
 The agenda feed lives at a secret URL with no personal data in it. Its token is
 derived from a random salt and the app's secret key, so it can be shown again without
 being stored; only its hash is a personal link (purpose ``agenda-feed``). Rotating
-picks a new salt and revokes the old link.
+picks a new salt and revokes the old link. Like every personal link of the event it
+stops working when the event's links expire (``events.access.check_link_live``).
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ from dataclasses import dataclass
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from convenor.auth import hash_secret, now, resolve_link, revoke_links
+from convenor.auth import hash_secret, now, revoke_links, unrevoked_link
 from convenor.errors import Conflict, Forbidden, NotFound
 from convenor.models import PersonalLink
 from convenor.settings import Settings
-from events.access import invitation_for_link
-from events.models import Registration, RegistrationStatus
+from events.access import check_event_link_live, invitation_for_link, link_expiry
+from events.models import Event, Registration, RegistrationStatus
 from programmes.emails import agenda_feed_url
 from programmes.models import AgendaFeed, AgendaPick, Session
 from programmes.view import ProgrammeView, SessionEntry, published_programme
@@ -207,8 +208,13 @@ async def _new_feed(registration: Registration, settings: Settings) -> str:
     await AgendaFeed.filter(registration_id=registration.id).delete()
     await AgendaFeed.create(registration=registration, salt=salt, created_at=now())
     token = _feed_token(salt, settings)
+    event = await Event.get(id=registration.event_id)  # type: ignore[attr-defined]
     await PersonalLink.create(
-        token_hash=hash_secret(token), purpose=AGENDA_FEED_LINK, subject=subject, created_at=now()
+        token_hash=hash_secret(token),
+        purpose=AGENDA_FEED_LINK,
+        subject=subject,
+        created_at=now(),
+        expires_at=link_expiry(event),
     )
     return token
 
@@ -246,9 +252,9 @@ async def rotate_agenda_feed(token: str, settings: Settings) -> str:
 
 async def agenda_for_feed(feed_token: str) -> Agenda:
     """The agenda behind a feed token; NotFound for a dead token or a delegate no longer
-    registered. No side effects."""
-    subject = await resolve_link(feed_token, AGENDA_FEED_LINK)
-    prefix, _, number = (subject or "").partition(":")
+    registered, Gone once the event's links have expired. No side effects."""
+    link = await unrevoked_link(feed_token, AGENDA_FEED_LINK)
+    prefix, _, number = (link.subject if link else "").partition(":")
     if prefix != "registration" or not number.isdigit():
         raise NotFound()
     registration = await Registration.get_or_none(
@@ -256,4 +262,5 @@ async def agenda_for_feed(feed_token: str) -> Agenda:
     )
     if registration is None:
         raise NotFound()
+    await check_event_link_live(registration.event_id)  # type: ignore[attr-defined]
     return await _agenda(registration)

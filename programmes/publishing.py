@@ -198,7 +198,7 @@ async def _tell_delegates(
             "changes": view.changelog,
             "mine": [item for item in view.changelog if item["session_id"] in mine],
             "calendar": calendar,
-            "link": await fresh_link(invitation, settings),
+            "link": await fresh_link(invitation, settings, event),
         }
         await queue_email(
             to=invitation.email,

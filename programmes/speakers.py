@@ -2,7 +2,8 @@
 
 Organiser functions take ``(user, event_id, ...)`` and check access themselves. A
 speaker's link (purpose ``speaker``, subject ``speaker:<id>``) is issued fresh for each
-email and only its hash is stored; through it the speaker confirms or declines, edits
+email and only its hash is stored; it stops working when the event's links expire
+(``events.access.check_link_live``). Through it the speaker confirms or declines, edits
 their job title and bio, and sees their sessions. A speaker's email is private: it is
 never in a published programme, feed or export.
 """
@@ -13,14 +14,14 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
-from convenor.auth import issue_link, normalise_email, now, resolve_link, revoke_links
+from convenor.auth import normalise_email, now, revoke_links, unrevoked_link
 from convenor.errors import Conflict, Invalid, NotFound
 from convenor.mail.models import OutboxMessage
 from convenor.mail.outbox import queue_email, render_email
 from convenor.models import User
 from convenor.settings import Settings
 from directory.service import public_entry
-from events.access import get_event_for
+from events.access import check_event_link_live, get_event_for, issue_event_link
 from events.data import multi_line, one_line
 from events.emails import when_text
 from events.models import Event
@@ -121,7 +122,7 @@ async def invite_speaker(
         speaker = await _speaker_of(event_id, speaker_id)
         if not speaker.email:
             raise Invalid(fields={"email": "Add the speaker's email address first"})
-        token = await issue_link(SPEAKER_LINK, speaker.link_subject)
+        token = await issue_event_link(SPEAKER_LINK, speaker.link_subject, event)
         speaker.invited_at = now()
         await speaker.save(update_fields=["invited_at"])
         sessions = await _sessions_of(speaker)
@@ -156,9 +157,10 @@ async def _sessions_of(speaker: Speaker) -> list[Session]:
 
 
 async def speaker_for_link(token: str, *, lock: bool = False) -> Speaker:
-    """The speaker a personal link is for; NotFound for a dead or odd link. No side effects."""
-    subject = await resolve_link(token, SPEAKER_LINK)
-    prefix, _, number = (subject or "").partition(":")
+    """The speaker a personal link is for; NotFound for a dead or odd link, Gone once the
+    event's links have expired. No side effects."""
+    link = await unrevoked_link(token, SPEAKER_LINK)
+    prefix, _, number = (link.subject if link else "").partition(":")
     if prefix != "speaker" or not number.isdigit():
         raise NotFound()
     query = Speaker.filter(id=int(number))
@@ -167,6 +169,7 @@ async def speaker_for_link(token: str, *, lock: bool = False) -> Speaker:
     speaker = await query.first()
     if speaker is None:
         raise NotFound()
+    await check_event_link_live(speaker.event_id)  # type: ignore[attr-defined]
     return speaker
 
 
