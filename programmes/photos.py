@@ -2,14 +2,17 @@
 through their personal link; and which photos a viewer of a published programme may
 fetch.
 
-Uploads are checked and re-encoded by ``programmes.photo_files`` before anything is
-saved, so a bad file changes nothing. A new photo reaches the published programme
-with the next version, like every other change to a speaker.
+Who may change a photo is checked before the upload is looked at: a dead speaker link
+or another organiser's speaker is NotFound with nothing read or decoded (routes call
+``check_own_photo`` / ``check_speaker_photo`` before they even parse the form, and
+the setters check again first). Uploads are then checked from their header and
+re-encoded by ``programmes.photo_files`` before anything is saved, so a bad file
+changes nothing. A new photo reaches the published programme with the next version,
+like every other change to a speaker.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 
 from tortoise.transactions import in_transaction
@@ -23,25 +26,27 @@ from programmes.models import Speaker, SpeakerStatus
 from programmes.photo_files import (
     delete_photo_file,
     discard_unused,
-    reencoded_photo,
+    prepared_photo,
     store_photo,
 )
 from programmes.speakers import speaker_for_link
 from programmes.view import SpeakerEntry
 
+# Finds the speaker whose photo changes (NotFound, Conflict when the caller may not);
+# locks the row when told to.
+Finder = Callable[[bool], Awaitable[Speaker]]
 
-async def _change_photo(
-    find: Callable[[], Awaitable[Speaker]], upload: bytes | None, settings: Settings
-) -> Speaker:
+
+async def _change_photo(find: Finder, upload: bytes | None, settings: Settings) -> Speaker:
     """Put a new photo (or none) on the speaker ``find`` locks; the old file goes if
-    nothing shows it any more."""
+    nothing shows it any more. The caller's right is checked before the upload is."""
     name = ""
     if upload is not None:
-        # Decoding a large picture takes a while: keep it off the event loop.
-        name = await store_photo(settings, await asyncio.to_thread(reencoded_photo, upload))
+        await find(False)
+        name = await store_photo(settings, await prepared_photo(upload))
     try:
         async with in_transaction():
-            speaker = await find()
+            speaker = await find(True)
             old = speaker.photo_path
             speaker.photo_path = name
             speaker.updated_at = now()
@@ -53,10 +58,11 @@ async def _change_photo(
     return speaker
 
 
-def _organisers_speaker(user: User, event_id: int, speaker_id: int):
-    async def find() -> Speaker:
+def _organisers_speaker(user: User, event_id: int, speaker_id: int) -> Finder:
+    async def find(lock: bool) -> Speaker:
         await get_event_for(user, event_id)
-        speaker = await Speaker.filter(id=speaker_id, event_id=event_id).select_for_update().first()
+        query = Speaker.filter(id=speaker_id, event_id=event_id)
+        speaker = await (query.select_for_update() if lock else query).first()
         if speaker is None:
             raise NotFound()
         return speaker
@@ -64,14 +70,26 @@ def _organisers_speaker(user: User, event_id: int, speaker_id: int):
     return find
 
 
-def _own(token: str):
-    async def find() -> Speaker:
-        speaker = await speaker_for_link(token, lock=True)
+def _own(token: str) -> Finder:
+    async def find(lock: bool) -> Speaker:
+        speaker = await speaker_for_link(token, lock=lock)
         if speaker.status == SpeakerStatus.DECLINED:
             raise Conflict("You have declined; ask the organisers to change your details.")
         return speaker
 
     return find
+
+
+async def check_speaker_photo(user: User, event_id: int, speaker_id: int) -> None:
+    """NotFound unless ``user`` organises the event and it has this speaker: call it
+    before reading an upload. No side effects."""
+    await _organisers_speaker(user, event_id, speaker_id)(False)
+
+
+async def check_own_photo(token: str) -> None:
+    """NotFound for a dead or unknown speaker link, Conflict once the speaker has
+    declined: call it before reading an upload. No side effects."""
+    await _own(token)(False)
 
 
 async def set_speaker_photo(

@@ -51,6 +51,8 @@ from programmes.drafts import (
 from programmes.emails import calendar_event
 from programmes.feeds import session_ics
 from programmes.photos import (
+    check_own_photo,
+    check_speaker_photo,
     remove_own_photo,
     remove_speaker_photo,
     set_own_photo,
@@ -88,6 +90,8 @@ __all__ = [
     "agenda_for",
     "agenda_for_feed",
     "cancel_session",
+    "check_own_photo",
+    "check_speaker_photo",
     "confirm_speaker",
     "decline_speaker",
     "delegate_programme",

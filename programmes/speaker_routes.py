@@ -75,6 +75,10 @@ async def save_profile(request: Request) -> Response:
 
 async def upload_photo(request: Request) -> Response:
     token = token_of(request)
+    try:
+        await service.check_own_photo(token)  # the link first: a stranger's file is not read
+    except Conflict as exc:
+        return await _page(request, token, errors={"photo": exc.message}, status=409)
     async with request.form(max_files=1, max_fields=10) as form:
         upload = await uploaded_photo(form)
     try:

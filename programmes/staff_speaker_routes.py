@@ -100,12 +100,12 @@ def _speaker_url(request: Request, done: str) -> str:
 
 async def upload_photo(request: Request) -> Response:
     user, event_id = organiser(request)
+    speaker_id = request.path_params["speaker_id"]
+    await service.check_speaker_photo(user, event_id, speaker_id)  # before reading the file
     async with request.form(max_files=1, max_fields=10) as form:
         upload = await uploaded_photo(form)
     try:
-        await service.set_speaker_photo(
-            user, event_id, request.path_params["speaker_id"], upload, settings_of(request)
-        )
+        await service.set_speaker_photo(user, event_id, speaker_id, upload, settings_of(request))
     except Invalid as exc:
         return await _speaker_page(request, errors=exc.fields, status=400)
     return redirect(_speaker_url(request, "photo"))
