@@ -2,7 +2,10 @@
 
 Events (list, read, create), invitations (bulk create, optionally sent at once),
 registrations (organisers of the event only) and check-in. The same service functions
-as the pages; an event the token's user may not manage is 404. Times are ISO 8601 with
+as the pages; an event the token's user may not manage is 404. Sensitive answers
+(dietary, access, answers to sensitive questions) come only from the registrations list,
+and each such read is logged as a CSV download is; ``include_needs=false`` leaves them
+out (null) and is not logged; check-in answers never carry them. Times are ISO 8601 with
 an offset (a time without one is refused) and come back in UTC.
 """
 
@@ -20,7 +23,7 @@ from convenor.api import ErrorResponse, api_user, spec
 from convenor.errors import Conflict, Invalid
 from convenor.models import Role, User
 from convenor.settings import Settings
-from events import checkin, invitations, overview, service
+from events import checkin, export, invitations, privacy, service
 from events.data import EventData, InviteeData
 from events.models import (
     DEFAULT_PURGE_DAYS,
@@ -117,10 +120,12 @@ class RegistrationOut(BaseModel):
     organisation: str
     status: str
     check_in_code: str
-    dietary: str
-    access_needs: str
+    dietary: str | None = Field(description="null unless sensitive answers were asked for")
+    access_needs: str | None = Field(description="null unless sensitive answers were asked for")
     consent_to_list: bool
-    answers: dict[str, str]
+    answers: dict[str, str] = Field(
+        description="question id -> answer; sensitive questions only with include_needs"
+    )
     registered_at: datetime | None
     waitlisted_at: datetime | None
     cancelled_at: datetime | None
@@ -134,6 +139,10 @@ class RegistrationList(BaseModel):
 class RegistrationQuery(BaseModel):
     q: str = Field("", max_length=200, description="Name, organisation, email or code")
     status: str = Field("", description="registered, waitlisted or cancelled")
+    include_needs: bool = Field(
+        True,
+        description="With dietary, access and sensitive answers (the read is logged)",
+    )
 
 
 class CheckInIn(BaseModel):
@@ -161,7 +170,10 @@ def event_json(event: Event) -> dict:
     return EventOut(**fields).model_dump(mode="json")
 
 
-def registration_json(r: Registration) -> dict:
+def registration_json(r: Registration, plain_keys: set[str] | None = None) -> dict:
+    """The registration as JSON; with ``plain_keys`` (the answer keys of questions that
+    are not sensitive) its sensitive answers are left out."""
+    needs = plain_keys is None
     return RegistrationOut(
         id=r.id,
         invitation_id=r.invitation_id,  # type: ignore[attr-defined]
@@ -171,10 +183,10 @@ def registration_json(r: Registration) -> dict:
         organisation=r.organisation,
         status=r.status.value,
         check_in_code=r.check_in_code,
-        dietary=r.dietary,
-        access_needs=r.access_needs,
+        dietary=r.dietary if needs else None,
+        access_needs=r.access_needs if needs else None,
         consent_to_list=r.consent_to_list,
-        answers=r.answers,
+        answers=r.answers if needs else {k: v for k, v in r.answers.items() if k in plain_keys},
         registered_at=r.registered_at,
         waitlisted_at=r.waitlisted_at,
         cancelled_at=r.cancelled_at,
@@ -268,13 +280,19 @@ async def create_invitations(request: Request) -> Response:
     tags=TAGS,
 )
 async def list_registrations(request: Request) -> Response:
-    """Registrations of an event, with dietary and access answers (its organisers only)."""
+    """Registrations of an event (its organisers only), with dietary, access and sensitive
+    answers unless include_needs is false; a read with them is logged."""
     user = await organiser(request)
     query: RegistrationQuery = request.context.query  # type: ignore[attr-defined]
-    found = await overview.delegate_list(
-        user, request.path_params["id"], query.q, query.status or None
+    read = await export.api_read(
+        user,
+        request.path_params["id"],
+        include_needs=query.include_needs,
+        search=query.q,
+        status=query.status or None,
     )
-    return JSONResponse({"items": [registration_json(r) for r in found]})
+    plain = None if read.include_needs else {str(q.id) for q in read.questions}
+    return JSONResponse({"items": [registration_json(r, plain) for r in read.registrations]})
 
 
 @spec.validate(
@@ -300,8 +318,12 @@ async def check_in(request: Request) -> Response:
     else:
         raise Invalid("Send a code or a registration_id.", fields={"code": "Enter the code"})
     await result.registration.fetch_related("invitation")
+    plain = await privacy.plain_answer_keys(event_id)
     return JSONResponse(
-        {"registration": registration_json(result.registration), "first_time": result.first_time}
+        {
+            "registration": registration_json(result.registration, plain),
+            "first_time": result.first_time,
+        }
     )
 
 

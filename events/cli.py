@@ -1,4 +1,5 @@
-"""``convenor events ...`` commands: purging sensitive answers now (the worker also does
+"""``convenor events ...`` commands: purging sensitive answers (dietary, access and
+answers to sensitive questions) now (the worker also does
 it every hour).
 
 Settings and the ORM are set up here the same way as the core commands do, without
@@ -33,8 +34,8 @@ def events() -> None:
 
 @events.command("purge")
 def purge_command() -> None:
-    """Wipe dietary and access answers of events past their purge date (the worker does
-    this every hour; use this to do it now)."""
+    """Wipe dietary and access answers, and answers to sensitive questions, of events past
+    their purge date (the worker does this every hour; use this to do it now)."""
     try:
         settings = Settings.from_env().with_secret_key()
     except SettingsError as exc:

@@ -68,6 +68,7 @@ class QuestionData:
     help_text: str = ""
     choices: str = ""  # one per line, for a choice question
     required: bool = False
+    sensitive: bool = False  # purged after the event; reads logged (see events.privacy)
 
 
 @dataclass

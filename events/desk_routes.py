@@ -13,7 +13,7 @@ from starlette.routing import Route
 from convenor.errors import Conflict, NotFound
 from convenor.models import Role, User
 from convenor.web import current_user, redirect, render, require_staff
-from events import checkin, export, overview, service
+from events import checkin, export, overview, privacy, service
 from events.models import RegistrationStatus
 
 STATUSES = [(s.value, s.value.capitalize()) for s in RegistrationStatus]
@@ -85,10 +85,12 @@ async def delegates_csv_with_needs(request: Request) -> Response:
 async def needs(request: Request) -> Response:
     user = organiser(request)
     event_id = request.path_params["event_id"]
-    summary = await overview.needs_summary(user, event_id)
+    page = await privacy.needs_page(user, event_id)
     context = {
         "event": await service.get_event_for(user, event_id),
-        "summary": summary,
+        "summary": page.summary,
+        "counts": page.counts,
+        "answers": page.answers,
         "exports": await export.export_log(user, event_id),
     }
     return render(request, "events/needs.html", context)

@@ -1,24 +1,26 @@
 """Delegate list as CSV for organisers: UTF-8 with a byte order mark so Excel reads it,
-and formula cells neutralised (``convenor.spreadsheet.safe_cell``). An export that
-includes dietary and access answers is logged (who, when, how many rows), in the same
-transaction as it is read.
+and formula cells neutralised (``convenor.spreadsheet.safe_cell``). A read that
+includes sensitive answers (dietary, access, answers to sensitive questions), as CSV or
+through the API, is logged (who, when, how many rows, how) in the same transaction as it
+is read; a plain read leaves them out and is not logged.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
-from convenor.auth import now
 from convenor.models import User
 from convenor.spreadsheet import safe_cell
 from convenor.templating import localtime
 from events.access import get_event_for
-from events.models import DelegateExport, Event, Registration
+from events.models import DelegateExport, Event, Question, ReadVia, Registration
 from events.overview import delegate_list
+from events.privacy import log_sensitive_read
 from events.questions import questions_for
 
 BOM = "\ufeff"
@@ -52,6 +54,58 @@ def _row(event: Event, r: Registration, include_needs: bool, question_ids: list[
     return [safe_cell(cell) for cell in cells]
 
 
+@dataclass(frozen=True)
+class DelegateRead:
+    """Registrations as an organiser reads them: with sensitive answers or without."""
+
+    event: Event
+    registrations: list[Registration]
+    questions: list[Question]  # the questions whose answers are included
+    include_needs: bool
+
+
+async def read_delegates(
+    user: User,
+    event_id: int,
+    *,
+    via: ReadVia,
+    include_needs: bool = False,
+    search: str = "",
+    status: str | None = None,
+) -> DelegateRead:
+    """The (filtered) registrations, with or without sensitive answers; call inside a
+    transaction. Side effects: with sensitive answers, a read-log row."""
+    registrations = await delegate_list(user, event_id, search, status)
+    event = await Event.get(id=event_id)
+    questions = await questions_for(event_id)
+    if include_needs:
+        await log_sensitive_read(user, event_id, len(registrations), via)
+    else:
+        questions = [q for q in questions if not q.sensitive]
+    return DelegateRead(event, registrations, questions, include_needs)
+
+
+async def api_read(
+    user: User,
+    event_id: int,
+    *,
+    include_needs: bool,
+    search: str = "",
+    status: str | None = None,
+) -> DelegateRead:
+    """The registrations for the JSON API. Side effects: with sensitive answers, a
+    read-log row."""
+    async with in_transaction():
+        return await read_delegates(
+            user,
+            event_id,
+            via=ReadVia.API,
+            include_needs=include_needs,
+            search=search,
+            status=status,
+        )
+
+
 async def delegate_csv(
     user: User,
     event_id: int,
@@ -60,35 +114,32 @@ async def delegate_csv(
     search: str = "",
     status: str | None = None,
 ) -> tuple[Event, str]:
-    """The (filtered) delegate list as CSV text starting with a BOM.
+    """The (filtered) delegate list as CSV text starting with a BOM; answers to sensitive
+    questions only with ``include_needs``.
 
-    Side effects: when dietary and access answers are included, an export log row.
+    Side effects: when sensitive answers are included, a read-log row.
     """
     async with in_transaction():
-        registrations = await delegate_list(user, event_id, search, status)
-        event = await Event.get(id=event_id)
-        questions = await questions_for(event_id)
-        out = io.StringIO()
-        writer = csv.writer(out)
-        needs = NEEDS_COLUMNS if include_needs else ()
-        heading = [*COLUMNS, *needs, *(q.label for q in questions)]
-        writer.writerow([safe_cell(cell) for cell in heading])
-        keys = [str(q.id) for q in questions]
-        for registration in registrations:
-            writer.writerow(_row(event, registration, include_needs, keys))
-        if include_needs:
-            await DelegateExport.create(
-                event_id=event_id,
-                user_id=user.id,
-                user_email=user.email,
-                included_needs=True,
-                row_count=len(registrations),
-                created_at=now(),
-            )
-    return event, BOM + out.getvalue()
+        read = await read_delegates(
+            user,
+            event_id,
+            via=ReadVia.CSV,
+            include_needs=include_needs,
+            search=search,
+            status=status,
+        )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    needs = NEEDS_COLUMNS if include_needs else ()
+    heading = [*COLUMNS, *needs, *(q.label for q in read.questions)]
+    writer.writerow([safe_cell(cell) for cell in heading])
+    keys = [str(q.id) for q in read.questions]
+    for registration in read.registrations:
+        writer.writerow(_row(read.event, registration, include_needs, keys))
+    return read.event, BOM + out.getvalue()
 
 
 async def export_log(user: User, event_id: int) -> list[DelegateExport]:
-    """Exports of this event that included sensitive answers, newest first. No side effects."""
+    """Logged reads of this event's sensitive answers, newest first. No side effects."""
     await get_event_for(user, event_id)
     return list(await DelegateExport.filter(event_id=event_id).order_by("-created_at", "-id"))

@@ -190,12 +190,14 @@ def registration_from_form(form: Mapping) -> RegistrationForm:
 def question_from_form(form: Mapping) -> tuple[QuestionData, dict[str, str]]:
     values = {name: _text(form, name, 3000) for name in ("kind", "label", "help_text", "choices")}
     values["required"] = "yes" if _ticked(form, "required") else ""
+    values["sensitive"] = "yes" if _ticked(form, "sensitive") else ""
     data = QuestionData(
         kind=values["kind"],
         label=values["label"],
         help_text=values["help_text"],
         choices=values["choices"],
         required=bool(values["required"]),
+        sensitive=bool(values["sensitive"]),
     )
     return data, values
 

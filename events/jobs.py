@@ -10,11 +10,12 @@ from events.privacy import purge_sensitive_answers
 
 
 async def purge(settings: Settings) -> str | None:
-    """Wipe dietary and access answers of events past their purge date."""
+    """Wipe sensitive answers (dietary, access, sensitive questions) of events past their
+    purge date."""
     purged = await purge_sensitive_answers()
     if not purged:
         return None
-    return f"dietary and access answers removed for {len(purged)} event(s): " + ", ".join(
+    return f"sensitive answers removed for {len(purged)} event(s): " + ", ".join(
         f"#{event.id}" for event in purged
     )
 

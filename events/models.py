@@ -80,10 +80,13 @@ class Event(Model):
     calendar_uid = fields.CharField(max_length=100, unique=True)
     calendar_sequence = fields.IntField(default=0)
     purge_after_days = fields.IntField(default=DEFAULT_PURGE_DAYS)
-    # Dietary and access answers are wiped after the event; these counts stay.
+    # Dietary and access answers, and answers to questions marked sensitive, are wiped
+    # after the event; these counts stay.
     sensitive_purged_at = fields.DatetimeField(null=True)
     dietary_count = fields.IntField(null=True)
     access_needs_count = fields.IntField(null=True)
+    # [{"question": label, "count": registered delegates who answered}], set by the purge
+    sensitive_answer_counts = fields.JSONField(null=True)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
     published_at = fields.DatetimeField(null=True)
@@ -206,6 +209,9 @@ class Question(Model):
     help_text = fields.TextField(default="")
     choices = fields.TextField(default="")  # one per line, for CHOICE
     required = fields.BooleanField(default=False)
+    # Answers are special-category data: purged with dietary and access answers, left
+    # out of plain exports, and every read of them is logged.
+    sensitive = fields.BooleanField(default=False)
     position = fields.IntField(default=0)
 
     class Meta:
@@ -242,8 +248,15 @@ class Nomination(Model):
         ordering = ["created_at", "id"]
 
 
+class ReadVia(StrEnum):
+    PAGE = "page"
+    CSV = "csv"
+    API = "api"
+
+
 class DelegateExport(Model):
-    """A record that someone downloaded a delegate list (kept for sensitive exports)."""
+    """A record that someone read delegates' sensitive answers (dietary, access, answers
+    to sensitive questions): on the needs page, in a CSV or through the API."""
 
     id = fields.IntField(primary_key=True)
     event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
@@ -255,6 +268,7 @@ class DelegateExport(Model):
     user_email = fields.CharField(max_length=254)  # kept if the account is removed
     included_needs = fields.BooleanField()
     row_count = fields.IntField()
+    via = fields.CharEnumField(ReadVia, max_length=8, default=ReadVia.CSV)
     created_at = fields.DatetimeField()
 
     class Meta:

@@ -1,7 +1,9 @@
 """Per-event questions on the registration form (short text, choice, yes/no).
 
 Answers are kept on the registration as ``{question id: answer}``; form fields and
-their errors are named ``question_<id>``.
+their errors are named ``question_<id>``. Answers to a question marked sensitive are
+treated as dietary and access answers are (``events.privacy``): purged after the event,
+left out of plain exports, and every read of them is logged.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ def _checked(data: QuestionData) -> dict:
         "label": one_line(data.label, 300),
         "help_text": multi_line(data.help_text, 1000),
         "required": bool(data.required),
+        "sensitive": bool(data.sensitive),
         "choices": "",
     }
     try:
@@ -89,6 +92,18 @@ async def update_question(
             raise NotFound()
         question.update_from_dict(values)
         await question.save()
+        return question
+
+
+async def mark_sensitive(user: User, event_id: int, question_id: int, sensitive: bool) -> Question:
+    """Mark a question's answers sensitive, or not. Side effects: question row."""
+    async with in_transaction():
+        await locked_event_for(user, event_id)
+        question = await Question.get_or_none(id=question_id, event_id=event_id)
+        if question is None:
+            raise NotFound()
+        question.sensitive = sensitive
+        await question.save(update_fields=["sensitive"])
         return question
 
 

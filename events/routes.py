@@ -173,6 +173,7 @@ def _questions_page(request, event, questions, *, values=None, errors=None, stat
         "kinds": QUESTION_KINDS,
     }
     context["values"].setdefault("required", "")
+    context["values"].setdefault("sensitive", "")
     return render(request, "events/questions.html", context, status)
 
 
@@ -192,6 +193,14 @@ async def add_question(request: Request) -> Response:
         found = await questions.event_questions(user, event.id)
         return _questions_page(request, event, found, values=values, errors=exc.fields, status=400)
     return redirect(f"/staff/events/{event.id}/questions")
+
+
+async def mark_question_sensitive(request: Request) -> Response:
+    user = organiser(request)
+    event_id = event_id_of(request)
+    sensitive = (await request.form()).get("sensitive") == "yes"
+    await questions.mark_sensitive(user, event_id, request.path_params["question_id"], sensitive)
+    return redirect(f"/staff/events/{event_id}/questions")
 
 
 async def remove_question(request: Request) -> Response:
@@ -216,6 +225,9 @@ routes = [
     Route(f"{E}/questions", question_list, methods=["GET"]),
     Route(f"{E}/questions", add_question, methods=["POST"]),
     Route(f"{E}/questions/{{question_id:int}}/remove", remove_question, methods=["POST"]),
+    Route(
+        f"{E}/questions/{{question_id:int}}/sensitive", mark_question_sensitive, methods=["POST"]
+    ),
     Route(f"{E}/cancel", cancel, methods=["POST"]),
     *invitee_routes.routes,
     *desk_routes.routes,
