@@ -30,9 +30,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from convenor import busy
 from convenor.api import error_json
+from convenor.redact import RedactFilter, redact
 from convenor.settings import Settings
 
 log = logging.getLogger("convenor.request")
+log.addFilter(RedactFilter())  # also for whatever else logs here
 
 CSRF_COOKIE = "convenor_csrf"
 CSRF_FIELD = "csrf_token"
@@ -82,7 +84,7 @@ class RequestIdMiddleware:
                 log.info(
                     "%s %s %s request_id=%s",
                     scope["method"],
-                    scope["path"],
+                    redact(scope["path"]),  # no personal-link token in the log
                     message["status"],
                     request_id,
                 )
