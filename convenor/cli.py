@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import secrets
 import sys
 from collections.abc import AsyncIterator
 
 import click
 import uvicorn
+import uvicorn.config
 from tortoise import Tortoise
 
 from convenor import auth, migrate
@@ -70,7 +72,20 @@ def serve(host: str, port: int, workers: int) -> None:
         proxy_headers=True,
         server_header=False,
         log_level="info",
+        log_config=serve_logging(),
     )
+
+
+def serve_logging() -> dict:
+    """uvicorn's logging, with personal-link tokens redacted from every line it writes
+    (the access log shows request paths: ``/i/<token>``, ``/agenda/<token>.ics``)."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["filters"] = {"redact": {"()": "convenor.redact.RedactFilter"}}
+    for handler in config["handlers"].values():
+        handler["filters"] = ["redact"]
+    for name in ("uvicorn.access", "convenor.request"):
+        config["loggers"].setdefault(name, {})["filters"] = ["redact"]
+    return config
 
 
 @main.command("migrate")
