@@ -22,12 +22,20 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
-from email.headerregistry import Address, HeaderRegistry
+from email.headerregistry import (
+    Address,
+    HeaderRegistry,
+    UniqueAddressHeader,
+    UnstructuredHeader,
+)
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from email.utils import format_datetime, make_msgid
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+
+from convenor.mail.headers import address_header, unstructured_header
 
 __all__ = [
     "CalendarPart",
@@ -80,15 +88,52 @@ _LOCAL_DOMAIN = re.compile(
 _MAX_ADDRESS_LENGTH = 254
 
 
+class _WrittenAddressHeader(UniqueAddressHeader):
+    """From, To or Reply-To: one address, written by ``convenor.mail.headers``.
+
+    The stdlib's folder writes some display names raw (issue 15); this header keeps
+    the Address it was given and writes it with the project's own writer, the same
+    one ``convenor.mail.wire`` uses.
+    """
+
+    def fold(self, *, policy: Any) -> str:
+        addresses = self.addresses
+        if len(addresses) != 1:
+            raise ValueError(f"header {self.name} takes exactly one address")
+        return address_header(self.name, addresses[0].display_name, addresses[0].addr_spec).text
+
+
+class _WrittenTextHeader(UnstructuredHeader):
+    """A Subject or extra header: the text as given (never decoded as encoded words),
+    written by ``convenor.mail.headers``."""
+
+    @classmethod
+    def parse(cls, value: str, kwds: dict) -> None:
+        super().parse(value, kwds)
+        # The stdlib would decode '=?...?=' lookalikes in the text; keep it as given.
+        kwds["decoded"] = value
+
+    def fold(self, *, policy: Any) -> str:
+        return unstructured_header(self.name, str(self)).text
+
+
+class _WrittenUniqueTextHeader(_WrittenTextHeader):
+    max_count = 1
+
+
 class _CachedHeaderRegistry(HeaderRegistry):
     """The stdlib builds a new header class with type() on every lookup; reuse them.
 
     That lookup was a fifth of the time to build a message (profiled in
     benchmarks/outbox_delivery.py); the classes it makes are identical each time.
+    The headers people's text reaches are written by ``convenor.mail.headers``.
     """
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(default_class=_WrittenTextHeader)
+        for name in ("from", "to", "reply-to"):
+            self.map_to_type(name, _WrittenAddressHeader)
+        self.map_to_type("subject", _WrittenUniqueTextHeader)
         self._classes: dict[str, type] = {}
 
     def __getitem__(self, name: str) -> type:
@@ -160,6 +205,9 @@ def _validated(addr: str, allow_local_domain: bool) -> str:
         raise InvalidAddress("an email address cannot be longer than 254 characters")
     if any(char in candidate for char in ',;<>"'):
         raise InvalidAddress("give one email address, without a name or quotes")
+    if "=?" in candidate:
+        # A mail reader may decode '=?...?=' in an address as an encoded word.
+        raise InvalidAddress("an email address cannot contain '=?'")
     try:
         # SMTPUTF8 is refused because the transport speaks plain ASCII envelopes;
         # international domains still work through their IDNA (xn--) form.
@@ -374,7 +422,41 @@ def build_message(**arguments: Any) -> EmailMessage:
             )
     for part in msg.iter_parts():
         _drop_inner_mime_version(part)
+    _check_reads_back(msg, parts)
     return msg
+
+
+def _check_reads_back(msg: EmailMessage, parts: MessageParts) -> None:
+    """Parse the message's own headers back; ValueError unless they are what was given.
+
+    Exactly the headers set (names, in order), one From, one To and at most one
+    Reply-To with the given names and addresses, the given subject; no Cc or Bcc.
+    """
+    raw = msg.as_bytes(policy=SMTP_POLICY)
+    read = BytesHeaderParser(policy=policy.default).parsebytes(raw)
+    if [k.lower() for k in read.keys()] != [k.lower() for k in msg.keys()]:
+        raise ValueError("the message's headers do not read back as the headers set")
+    expected = {
+        "From": [(parts.sender.display_name, parts.sender.addr_spec)],
+        "To": [(parts.to_name, parts.to_address)],
+        "Reply-To": [] if parts.reply_to is None else [("", parts.reply_to)],
+        "Cc": [],
+        "Bcc": [],
+    }
+    for name, addresses in expected.items():
+        found = [(a.display_name, a.addr_spec) for h in read.get_all(name, []) for a in h.addresses]
+        allowed = [addresses]
+        if addresses and addresses[0][0]:
+            display, addr = addresses[0]
+            # The readings the writer allows (a space between encoded words, see headers).
+            written = address_header(name, display, addr)
+            allowed = [[(reading, addr)] for reading in written.readings or (display,)]
+        if found not in allowed:
+            raise ValueError(f"header {name} reads back as {found!r}, not {addresses!r}")
+    texts = {"Subject": parts.subject, **dict(parts.extra)}
+    for name, text in texts.items():
+        if str(read[name]) != text:
+            raise ValueError(f"header {name} does not read back as the text given")
 
 
 def _drop_inner_mime_version(part: EmailMessage) -> None:

@@ -11,10 +11,12 @@ attachment), so this module writes them directly, in about 0.05 ms:
   and part headers, boundaries of the same form;
 - bodies encoded exactly as ``email.contentmanager`` chooses (7bit, quoted-printable
   or base64 by the same rules, with the stdlib's own encoders);
-- a header is written directly only when it is printable ASCII that the stdlib would
-  write unchanged (plain names, no encoded-word lookalikes, short words); anything
-  else (non-ASCII or quoted display names, long words, extra headers) is folded by
-  ``email.policy.SMTP`` itself, one header at a time.
+- From, To, Reply-To, Subject and extra headers written by ``convenor.mail.headers``,
+  the same writer ``build_message``'s header classes use (plain names and ASCII
+  subjects as they are, anything else as encoded words), and read back by its
+  ``check_headers`` before the bytes are returned: a message whose headers would
+  not read back as exactly the one recipient, sender and subject given is refused
+  with ValueError.
 
 ``tests/convenor/mail/test_mail_wire.py`` holds the output byte-equal (boundaries
 aside) and parse-equal to the stdlib builder's for tricky inputs.
@@ -28,23 +30,18 @@ import random
 import re
 import sys
 from email import quoprimime
-from email.headerregistry import Address
 from email.utils import format_datetime
 from typing import Any
 
+from convenor.mail.headers import Written, address_header, check_headers, unstructured_header
 from convenor.mail.message import SMTP_POLICY, check_message
 
 __all__ = ["message_bytes"]
 
 CRLF = "\r\n"
 MAX_LINE = SMTP_POLICY.max_line_length  # 78
-# Only names the stdlib's parser reads back as plain atoms are written directly;
-# specials would be quoted or encoded, and "=?" could be read as an encoded word.
-_PLAIN_NAME = re.compile(r"[A-Za-z0-9'-]+(?: [A-Za-z0-9'-]+)*")
 _ATOMS = r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*"
-_PLAIN_ADDRESS = re.compile(f"{_ATOMS}@{_ATOMS}")
-_PLAIN_MESSAGE_ID = re.compile(f"<{_PLAIN_ADDRESS.pattern}>")
-_PRINTABLE_ASCII = re.compile(r"[ -~]+")
+_PLAIN_MESSAGE_ID = re.compile(f"<{_ATOMS}@{_ATOMS}>")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # email.generator's boundary: 15 '=', a zero-padded random number, '=='.
 _BOUNDARY_DIGITS = len(repr(sys.maxsize - 1))
@@ -55,44 +52,10 @@ def _stdlib_header(name: str, value: Any) -> str:
     return SMTP_POLICY.fold(*SMTP_POLICY.header_store_parse(name, value))
 
 
-def _address_header(name: str, display: str, addr: str) -> str:
-    line = f"{name}: {display} <{addr}>" if display else f"{name}: {addr}"
-    if (
-        len(line) <= MAX_LINE
-        and _PLAIN_ADDRESS.fullmatch(addr)
-        and (not display or _PLAIN_NAME.fullmatch(display))
-    ):
-        return line + CRLF
-    return _stdlib_header(name, Address(display_name=display, addr_spec=addr))
-
-
 @functools.lru_cache(maxsize=16)
-def _from_header(display: str, addr: str) -> str:
-    # One sender for every message: fold it once.
-    return _address_header("From", display, addr)
-
-
-def _unstructured_header(name: str, value: str) -> str:
-    """A Subject-like header, folded at spaces as the stdlib folds printable ASCII."""
-    if not _PRINTABLE_ASCII.fullmatch(value) or "=?" in value or "  " in value:
-        return _stdlib_header(name, value)
-    if value != value.strip():
-        return _stdlib_header(name, value)
-    line = f"{name}: {value}"
-    if len(line) <= MAX_LINE:
-        return line + CRLF
-    if len(value) + 1 <= MAX_LINE:
-        # The stdlib moves a value that fits on a line of its own to the next line.
-        return f"{name}:{CRLF} {value}{CRLF}"
-    lines = [f"{name}:"]
-    for word in value.split(" "):
-        if len(word) + 1 > MAX_LINE:
-            return _stdlib_header(name, value)  # the stdlib splits it as encoded words
-        if len(lines[-1]) + 1 + len(word) <= MAX_LINE:
-            lines[-1] += " " + word
-        else:
-            lines.append(" " + word)
-    return CRLF.join(lines) + CRLF
+def _from_header(display: str, addr: str) -> Written:
+    # One sender for every message: write it once.
+    return address_header("From", display, addr)
 
 
 def _message_id_header(message_id: str) -> str:
@@ -169,16 +132,26 @@ def message_bytes(**arguments: Any) -> bytes:
     """
     parts = check_message(**arguments)
     sender = parts.sender
-    head = [
+    written = [
         _from_header(sender.display_name, sender.addr_spec),
-        _address_header("To", parts.to_name, parts.to_address),
+        address_header("To", parts.to_name, parts.to_address),
     ]
+    addresses = {
+        "From": (sender.display_name, sender.addr_spec),
+        "To": (parts.to_name, parts.to_address),
+    }
     if parts.reply_to is not None:
-        head.append(_address_header("Reply-To", "", parts.reply_to))
-    head.append(_unstructured_header("Subject", parts.subject))
+        written.append(address_header("Reply-To", "", parts.reply_to))
+        addresses["Reply-To"] = ("", parts.reply_to)
+    written.append(unstructured_header("Subject", parts.subject))
+    written.extend(unstructured_header(name, value) for name, value in parts.extra)
+    check_headers(
+        written, addresses=addresses, texts={"Subject": parts.subject, **dict(parts.extra)}
+    )
+    head = [item.text for item in written[: len(addresses) + 1]]
     head.append(f"Date: {format_datetime(parts.date)}{CRLF}")
     head.append(_message_id_header(parts.message_id))
-    head.extend(_stdlib_header(name, value) for name, value in parts.extra)
+    head.extend(item.text for item in written[len(addresses) + 1 :])
 
     text_part = _text_part("plain", parts.text)
     if parts.html is None and parts.calendar is None:
