@@ -1,4 +1,5 @@
-"""The ``convenor`` command: serve, migrate, worker, demo, create-user, create-token, check.
+"""The ``convenor`` command: serve, migrate, worker, demo, create-user, create-token, check,
+tokens list|revoke, deactivate-user, reactivate-user.
 
 Domains add their own command groups (``<domain>.cli.commands``), e.g. ``convenor
 directory import``. A bad setting stops every command with one line naming it.
@@ -12,17 +13,18 @@ import copy
 import secrets
 import sys
 from collections.abc import AsyncIterator
+from datetime import datetime
 
 import click
 import uvicorn
 import uvicorn.config
 from tortoise import Tortoise
 
-from convenor import auth, migrate
+from convenor import accounts, auth, migrate
 from convenor.db import database_answers, tortoise_config
 from convenor.demo import load_demo
 from convenor.domains import domain_attr
-from convenor.errors import Invalid
+from convenor.errors import DomainError, Invalid
 from convenor.mail.transport import check_settings
 from convenor.mail.worker import run_worker
 from convenor.models import Role
@@ -149,23 +151,145 @@ def create_user(email: str, role: str, name: str, password: str | None) -> None:
     click.echo(f"Created {user.role} {user.email} with password: {password}")
 
 
+def fail(exc: DomainError) -> None:
+    """Print a service's error in one line and stop with status 1."""
+    click.echo(f"Error: {next(iter(exc.fields.values()), exc.message)}", err=True)
+    sys.exit(1)
+
+
+def utc(value: datetime | None, empty: str = "-") -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else empty
+
+
 @main.command("create-token")
 @click.argument("email")
 @click.option("--name", default="", help="What the token is for.")
-def create_token(email: str, name: str) -> None:
-    """Issue an API bearer token for a staff user (shown once)."""
+@click.option(
+    "--days",
+    type=int,
+    default=None,
+    help="How long it works [default: CONVENOR_API_TOKEN_DAYS, 90].",
+)
+def create_token(email: str, name: str, days: int | None) -> None:
+    """Issue an API bearer token for a staff user (shown once).
+
+    The token alone goes to standard output (so TOKEN=$(convenor create-token ...)
+    works); when it expires goes to standard error.
+    """
+    settings = load_settings()
+    days = settings.api_token_days if days is None else days
+
+    async def go():
+        async with orm(settings):
+            return await auth.issue_api_token(email, name, days)
+
+    try:
+        token, record = run(go())
+    except Invalid as exc:
+        fail(exc)
+    click.echo(token)
+    click.echo(
+        f"Token {record.id} expires {utc(record.expires_at)} "
+        f"(in {days} day{'' if days == 1 else 's'}). "
+        f"Revoke it with: convenor tokens revoke {record.id}",
+        err=True,
+    )
+
+
+@main.group()
+def tokens() -> None:
+    """List and revoke API tokens."""
+
+
+@tokens.command("list")
+@click.argument("email", required=False)
+def tokens_list(email: str | None) -> None:
+    """List API tokens (never the tokens themselves), newest first; one user's with EMAIL."""
     settings = load_settings()
 
     async def go():
         async with orm(settings):
-            return await auth.create_api_token(email, name)
+            return await accounts.list_tokens(email), auth.now()
 
     try:
-        token = run(go())
-    except Invalid as exc:
-        click.echo(f"Error: {next(iter(exc.fields.values()), exc.message)}", err=True)
+        found, at = run(go())
+    except DomainError as exc:
+        fail(exc)
+    if not found:
+        click.echo("No API tokens.")
+        return
+    row = "{:>5}  {:<30}  {:<20}  {:<20}  {:<20}  {:<20}  {}"
+    click.echo(row.format("ID", "USER", "NAME", "CREATED", "LAST USED", "EXPIRES", "REVOKED"))
+    for token in found:
+        expires = utc(token.expires_at)
+        if accounts.token_state(token, at) == "expired":
+            expires += " (expired)"
+        click.echo(
+            row.format(
+                token.id,
+                token.user.email,
+                token.name or "-",
+                utc(token.created_at),
+                utc(token.last_used_at, "never"),
+                expires,
+                utc(token.revoked_at, "no"),
+            )
+        )
+
+
+@tokens.command("revoke")
+@click.argument("token_id")
+def tokens_revoke(token_id: str) -> None:
+    """Revoke the API token with this ID (from `convenor tokens list`)."""
+    settings = load_settings()
+
+    async def go():
+        async with orm(settings):
+            return await accounts.revoke_token(accounts.parse_id(token_id))
+
+    try:
+        token, revoked_now = run(go())
+    except DomainError:
+        click.echo(f"Error: There is no API token with ID {token_id}", err=True)
         sys.exit(1)
-    click.echo(token)
+    if revoked_now:
+        click.echo(f"Revoked token {token.id} of {token.user.email}.")
+    else:
+        click.echo(f"Token {token.id} of {token.user.email} was already revoked.")
+
+
+def _set_active(email: str, active: bool) -> None:
+    settings = load_settings()
+
+    async def go():
+        async with orm(settings):
+            user = await accounts.find_user(email)
+            if active:
+                return await accounts.reactivate_user(user.id)
+            return await accounts.deactivate_user(user.id)
+
+    try:
+        user = run(go())
+    except DomainError as exc:
+        fail(exc)
+    if active:
+        click.echo(f"Reactivated {user.email}: they can sign in again (with new API tokens).")
+    else:
+        click.echo(f"Deactivated {user.email}: their sessions and API tokens have ended.")
+
+
+@main.command("deactivate-user")
+@click.argument("email")
+def deactivate_user(email: str) -> None:
+    """Stop a staff user signing in; ends their sessions and revokes their API tokens."""
+    _set_active(email, active=False)
+
+
+@main.command("reactivate-user")
+@click.argument("email")
+def reactivate_user(email: str) -> None:
+    """Let a deactivated staff user sign in again (old sessions and tokens stay ended)."""
+    _set_active(email, active=True)
 
 
 @main.command()

@@ -1,4 +1,5 @@
-"""Core pages: home, staff sign-in and sign-out, password change, dashboard, health."""
+"""Core pages: home, staff sign-in and sign-out, password change, dashboard, staff
+accounts (admins), health."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from convenor import auth
+from convenor import accounts, auth
 from convenor.db import database_answers
 from convenor.errors import Invalid, RateLimited
+from convenor.models import Role
 from convenor.security import rotate_csrf
 from convenor.web import (
     clear_session_cookie,
@@ -101,7 +103,11 @@ async def change_password(request: Request) -> Response:
     return render(
         request,
         "convenor/password.html",
-        {"errors": {}, "message": "Your password has been changed. Other sign-ins have ended."},
+        {
+            "errors": {},
+            "message": "Your password has been changed. Other sign-ins and your API tokens "
+            "have ended.",
+        },
     )
 
 
@@ -109,6 +115,50 @@ async def dashboard(request: Request) -> Response:
     require_staff(request)
     panels = [p for p in request.app.state.dashboard_panels if request.state.user.role in p.roles]
     return render(request, "convenor/dashboard.html", {"panels": panels})
+
+
+ACCOUNT_NOTICES = {
+    "deactivated": "The user has been deactivated. Their sessions and API tokens have ended.",
+    "reactivated": "The user can sign in again. Their old sessions and API tokens stay ended.",
+    "revoked": "The API token has been revoked.",
+}
+
+
+async def _accounts_page(request: Request, errors: dict[str, str], status: int = 200) -> Response:
+    context = {
+        "accounts": await accounts.staff_accounts(),
+        "token_state": accounts.token_state,
+        "errors": errors,
+        "notice": ACCOUNT_NOTICES.get(request.query_params.get("done", ""), ""),
+    }
+    return render(request, "convenor/accounts.html", context, status)
+
+
+async def staff_accounts(request: Request) -> Response:
+    require_staff(request, roles=[Role.ADMIN])
+    return await _accounts_page(request, {})
+
+
+async def deactivate_user(request: Request) -> Response:
+    admin = require_staff(request, roles=[Role.ADMIN])
+    user_id = accounts.parse_id(request.path_params["user_id"])
+    try:
+        await accounts.deactivate_user(user_id, by=admin)
+    except Invalid as exc:
+        return await _accounts_page(request, exc.fields, 400)
+    return redirect("/staff/accounts?done=deactivated")
+
+
+async def reactivate_user(request: Request) -> Response:
+    require_staff(request, roles=[Role.ADMIN])
+    await accounts.reactivate_user(accounts.parse_id(request.path_params["user_id"]))
+    return redirect("/staff/accounts?done=reactivated")
+
+
+async def revoke_token(request: Request) -> Response:
+    require_staff(request, roles=[Role.ADMIN])
+    await accounts.revoke_token(accounts.parse_id(request.path_params["token_id"]))
+    return redirect("/staff/accounts?done=revoked")
 
 
 async def healthz(request: Request) -> Response:
@@ -129,6 +179,10 @@ routes = [
     Route("/account/password", password_page, methods=["GET"], name="password"),
     Route("/account/password", change_password, methods=["POST"]),
     Route("/staff", dashboard, name="dashboard"),
+    Route("/staff/accounts", staff_accounts, methods=["GET"], name="staff_accounts"),
+    Route("/staff/accounts/{user_id}/deactivate", deactivate_user, methods=["POST"]),
+    Route("/staff/accounts/{user_id}/reactivate", reactivate_user, methods=["POST"]),
+    Route("/staff/accounts/tokens/{token_id}/revoke", revoke_token, methods=["POST"]),
     Route("/healthz", healthz, name="healthz"),
     Route("/readyz", readyz, name="readyz"),
 ]
