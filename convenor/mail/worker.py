@@ -164,12 +164,14 @@ async def _finish(row: OutboxMessage, **changes) -> None:
 
 
 def _without_links(row: OutboxMessage) -> dict:
-    """The row's bodies with personal-link tokens redacted."""
-    return {
+    """The row's bodies with personal-link tokens redacted: only those that change, so a
+    message without links costs no rewrite of its bodies."""
+    redacted = {
         "text_body": redact(row.text_body),
         "html_body": redact(row.html_body) if row.html_body else row.html_body,
         "calendar_ics": redact_calendar(row.calendar_ics) if row.calendar_ics else row.calendar_ics,
     }
+    return {name: value for name, value in redacted.items() if value != getattr(row, name)}
 
 
 async def _retry_later(
