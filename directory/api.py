@@ -18,6 +18,7 @@ from starlette.routing import Route
 from tortoise.transactions import in_transaction
 
 from convenor.api import ErrorResponse, api_user, spec
+from convenor.cleaning import CheckedInput, PersonName
 from convenor.errors import Invalid
 from convenor.models import Role
 from directory import moderation, service
@@ -27,7 +28,7 @@ from directory.present import public_view, staff_view
 from directory.search import SearchQuery, search
 
 
-class SearchParams(BaseModel):
+class SearchParams(CheckedInput):
     q: str = Field("", max_length=10_000, description="Words to search for (prefixes match)")
     kind: str = ""
     theme: str = Field("", description="Theme slug")
@@ -116,16 +117,16 @@ class SearchOut(BaseModel):
     facets: dict[str, list[FacetCount]]
 
 
-class ServiceIn(BaseModel):
+class ServiceIn(CheckedInput):
     name: str = Field(max_length=200)
     description: str = ""
     who_for: str = ""
     how_to_access: str = ""
 
 
-class EntryIn(BaseModel):
+class EntryIn(CheckedInput):
     kind: str
-    name: str
+    name: PersonName
     description: str
     alternate_names: str = ""
     website: str = ""
@@ -140,7 +141,7 @@ class EntryIn(BaseModel):
     opening_times: str = ""
     accessibility: str = ""
     languages: str = ""
-    contact_name: str = ""
+    contact_name: PersonName = ""
     contact_email: str = ""
     themes: list[str] = []
     areas: list[str] = []

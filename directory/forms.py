@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 
+from convenor.cleaning import name_problem, text_problem
 from directory.models import Kind
 
 MAX_SERVICES = 10
@@ -36,6 +37,9 @@ LIMITS = {
     "contact_email": 254,
 }
 TEXT_FIELDS = tuple(LIMITS)
+# Names reach email headers and subjects: one line, no encoded-word lookalike.
+NAME_FIELDS = ("name", "contact_name")
+SERVICE_FIELDS = ("name", "description", "who_for", "how_to_access")
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 PHONE = re.compile(r"^[0-9 +()\-]{6,40}$")
 
@@ -101,23 +105,13 @@ def website_domain(url: str) -> str:
 def _services(source: Mapping) -> list[ServiceData]:
     if isinstance(source.get("services"), list):
         return [
-            ServiceData(
-                **{
-                    k: str(item.get(k, "") or "").strip()
-                    for k in ("name", "description", "who_for", "how_to_access")
-                }
-            )
+            ServiceData(**{k: str(item.get(k, "") or "").strip() for k in SERVICE_FIELDS})
             for item in source["services"]
             if isinstance(item, Mapping)
         ]
     services = []
     for i in range(MAX_SERVICES):
-        data = ServiceData(
-            **{
-                k: _text(source, f"service-{i}-{k}")
-                for k in ("name", "description", "who_for", "how_to_access")
-            }
-        )
+        data = ServiceData(**{k: _text(source, f"service-{i}-{k}") for k in SERVICE_FIELDS})
         if any(vars(data).values()):
             services.append(data)
     return services
@@ -168,7 +162,30 @@ def entry_from_mapping(
     for i, service in enumerate(data.services):
         if not service.name:
             errors[f"service-{i}-name"] = "Enter the name of the service"
+    errors.update(_text_problems(data))
     return data, errors
+
+
+def _text_problems(data: EntryData) -> dict[str, str]:
+    """Control characters (NUL...) anywhere, and names that are not one clean line."""
+    problems = {}
+    for name in TEXT_FIELDS:
+        value = getattr(data, name)
+        if name in NAME_FIELDS:
+            problem = name_problem(value)
+        else:
+            problem = text_problem(value, multi_line=True)
+        if problem:
+            problems[name] = problem
+    for name in ("themes", "areas"):
+        if any(text_problem(value) for value in getattr(data, name)):
+            problems[name] = "Choose from the list"
+    for i, service in enumerate(data.services):
+        for key in SERVICE_FIELDS:
+            problem = text_problem(getattr(service, key), multi_line=True)
+            if problem:
+                problems[f"service-{i}-{key}"] = problem
+    return problems
 
 
 @dataclass
@@ -180,6 +197,9 @@ class Decision:
 
 def reason_from_mapping(source: Mapping) -> tuple[Decision, dict[str, str]]:
     reason = _text(source, "reason")
+    problem = text_problem(reason, multi_line=True)
+    if problem:
+        return Decision(reason), {"reason": problem}
     if not reason:
         return Decision(reason), {"reason": "Enter the reason, which is emailed to the group"}
     if len(reason) > 2000:

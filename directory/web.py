@@ -11,6 +11,7 @@ from urllib.parse import quote_plus
 from markupsafe import Markup
 from starlette.requests import Request
 
+from convenor.cleaning import without_controls
 from directory import service
 from directory.forms import MAX_SERVICES, EntryData
 from directory.models import KIND_LABELS
@@ -23,11 +24,13 @@ def page_number(raw: str | None) -> int:
 
 def query_from(request: Request, statuses: tuple[str, ...]) -> SearchQuery:
     params = request.query_params
+    # Search text and filters are never stored; control characters (a NUL fails on
+    # PostgreSQL) are dropped rather than refused.
     return SearchQuery(
-        text=params.get("q", "")[:10_000],
-        kind=params.get("kind", "")[:20],
-        theme=params.get("theme", "")[:100],
-        area=params.get("area", "")[:100],
+        text=without_controls(params.get("q", "")[:10_000]),
+        kind=without_controls(params.get("kind", "")[:20]),
+        theme=without_controls(params.get("theme", "")[:100]),
+        area=without_controls(params.get("area", "")[:100]),
         statuses=statuses,
         page=page_number(params.get("page")),
     )

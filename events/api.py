@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from convenor.api import ErrorResponse, api_user, spec
+from convenor.cleaning import CheckedInput, PersonName
 from convenor.errors import Conflict, Invalid
 from convenor.models import Role, User
 from convenor.settings import Settings
@@ -36,7 +37,7 @@ from events.models import (
 TAGS = ["events"]
 
 
-class EventIn(BaseModel):
+class EventIn(CheckedInput):
     title: str = Field(max_length=200)
     summary: str = Field("", max_length=2000)
     description: str = Field("", max_length=20000, description="Markdown")
@@ -84,14 +85,14 @@ class EventList(BaseModel):
     items: list[EventOut]
 
 
-class InviteeIn(BaseModel):
-    name: str = Field(max_length=200)
+class InviteeIn(CheckedInput):
+    name: PersonName = Field(max_length=200)
     email: str = Field(max_length=254)
     organisation: str = Field("", max_length=200)
     job_title: str = Field("", max_length=200)
 
 
-class InvitationsIn(BaseModel):
+class InvitationsIn(CheckedInput):
     invitees: list[InviteeIn] = Field(min_length=1, max_length=5000)
     send: bool = Field(False, description="Email the new invitees at once (event published)")
 
@@ -136,7 +137,7 @@ class RegistrationList(BaseModel):
     items: list[RegistrationOut]
 
 
-class RegistrationQuery(BaseModel):
+class RegistrationQuery(CheckedInput):
     q: str = Field("", max_length=200, description="Name, organisation, email or code")
     status: str = Field("", description="registered, waitlisted or cancelled")
     include_needs: bool = Field(
@@ -145,7 +146,7 @@ class RegistrationQuery(BaseModel):
     )
 
 
-class CheckInIn(BaseModel):
+class CheckInIn(CheckedInput):
     code: str | None = Field(None, max_length=40, description="The code on the confirmation")
     registration_id: int | None = None
 

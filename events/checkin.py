@@ -31,7 +31,8 @@ class CheckIn:
 
 
 def _as_code(text: str) -> str:
-    return "".join(text.split()).upper()
+    # Only printable characters can be in a code (a NUL would also fail on PostgreSQL).
+    return "".join(c for c in text if c.isprintable() and not c.isspace()).upper()
 
 
 async def find_delegates(user: User, event_id: int, query: str) -> list[Registration]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from convenor.mail.message import clean_header
+from convenor.cleaning import clean_name
 from events.models import DEFAULT_PURGE_DAYS, DEFAULT_TIME_ZONE, Visibility
 
 
@@ -88,8 +88,9 @@ class SubstituteData:
 
 
 def one_line(text: str | None, limit: int) -> str:
-    """User text for a one-line field: no controls, single spaces, at most ``limit``."""
-    return clean_header(text or "")[:limit].strip()
+    """User text for a one-line field: no controls or format characters, single spaces,
+    no encoded-word lookalike (names and titles reach email headers), at most ``limit``."""
+    return clean_name(text or "")[:limit].strip()
 
 
 def multi_line(text: str | None, limit: int) -> str:

@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from convenor.cleaning import CONTROL_CHARACTERS, ENCODED_WORD, LINE_BREAK, name_problem
 from convenor.mail.message import InvalidAddress, validate_address
 from events.data import InviteeData, one_line
 
@@ -42,6 +43,12 @@ HEADINGS = {
 POSITIONAL = ("name", "email", "organisation", "job_title")
 
 MISSING_NAME = "The name is missing"
+# Why a name is refused (convenor.cleaning), as a row problem that says "name".
+NAME_PROBLEMS = {
+    CONTROL_CHARACTERS: "The name has control characters (such as a NUL byte) in it",
+    LINE_BREAK: "The name must be on one line",
+    ENCODED_WORD: "The name cannot contain \u201c=?\u201d",
+}
 BAD_EMAIL = "The email address is not valid"
 ALREADY_INVITED = "This person is already invited to this event"
 
@@ -142,7 +149,10 @@ def check_invitees(
     for line, data in rows:
         invitee, email_ok = clean_invitee(data)
         problems = []
-        if not invitee.name:
+        refused = name_problem(data.name or "")
+        if refused:
+            problems.append(NAME_PROBLEMS[refused])
+        elif not invitee.name:
             problems.append(MISSING_NAME)
         if not email_ok:
             problems.append(BAD_EMAIL)

@@ -13,6 +13,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from convenor.auth import now
+from convenor.cleaning import name_problem
 from convenor.errors import Conflict, Invalid
 from convenor.settings import Settings
 from directory.service import limit_public_form
@@ -48,7 +49,10 @@ def takes_requests(event: Event) -> bool:
 def _checked(data: InviteeData) -> InviteeData:
     invitee, email_ok = clean_invitee(data)
     errors = {}
-    if not invitee.name:
+    refused = name_problem(data.name or "")
+    if refused:
+        errors["name"] = refused
+    elif not invitee.name:
         errors["name"] = "Enter your name"
     if not email_ok:
         errors["email"] = "Enter an email address in the form name@example.org"

@@ -15,6 +15,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from convenor.auth import now
+from convenor.cleaning import text_problem
 from convenor.errors import Conflict, Invalid, NotFound
 from convenor.mail.message import InvalidAddress, validate_address
 from convenor.models import Role, User
@@ -266,7 +267,9 @@ async def add_organiser(user: User, event_id: int, email: str) -> User:
     """Assign another organiser (or admin) to an event. Side effects: organiser link."""
     async with in_transaction():
         event = await locked_event_for(user, event_id)
-        other = await User.get_or_none(email=email.strip().lower(), is_active=True)
+        email = email.strip().lower()
+        # Text with a NUL cannot be looked up (PostgreSQL refuses it): nobody has it.
+        other = None if text_problem(email) else await User.get_or_none(email=email, is_active=True)
         if other is None or other.role not in (Role.ADMIN, Role.ORGANISER):
             raise Invalid(fields={"email": "There is no active organiser with this email address"})
         if not await event.organisers.filter(id=other.id).exists():

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from convenor.cleaning import CheckedInput, PersonName
 from programmes.models import Room, Session, Speaker
 from programmes.publishing import VersionSummary
 
@@ -16,7 +17,7 @@ KINDS = "plenary, keynote, panel, workshop, break, networking or other"
 ROLES = "chair, speaker, panellist or facilitator"
 
 
-class RoomIn(BaseModel):
+class RoomIn(CheckedInput):
     name: str = Field(max_length=200)
     capacity: int | None = Field(None, description="Seats; null when it does not matter")
     access_notes: str = Field("", max_length=2000)
@@ -30,7 +31,7 @@ class RoomOut(BaseModel):
     position: int
 
 
-class RoomOrderIn(BaseModel):
+class RoomOrderIn(CheckedInput):
     room_ids: list[int] = Field(max_length=500, description="Every room of the event, once")
 
 
@@ -38,7 +39,7 @@ class RoomList(BaseModel):
     items: list[RoomOut]
 
 
-class SessionIn(BaseModel):
+class SessionIn(CheckedInput):
     title: str = Field(max_length=300)
     description: str = Field("", max_length=20000, description="Markdown")
     kind: str = Field("plenary", description=KINDS)
@@ -50,12 +51,12 @@ class SessionIn(BaseModel):
     places: int | None = Field(None, description="Workshop sign-up places; null: no sign-up")
 
 
-class SessionSpeakerIn(BaseModel):
+class SessionSpeakerIn(CheckedInput):
     speaker_id: int
     role: str = Field("speaker", description=ROLES)
 
 
-class SessionSpeakersIn(BaseModel):
+class SessionSpeakersIn(CheckedInput):
     speakers: list[SessionSpeakerIn] = Field(max_length=50, description="In speaking order")
 
 
@@ -87,9 +88,9 @@ class CancelOut(BaseModel):
     session: DraftSessionOut | None = Field(description="A published session, now cancelled")
 
 
-class SpeakerIn(BaseModel):
+class SpeakerIn(CheckedInput):
     honorific: str = Field("", max_length=100, description="Chief Constable, Cllr, Dr")
-    name: str = Field(max_length=200)
+    name: PersonName = Field(max_length=200)
     job_title: str = Field("", max_length=200)
     organisation: str = Field("", max_length=200)
     organisation_entry_id: int | None = Field(None, description="A directory entry's id")
