@@ -4,7 +4,8 @@ Serves the real app with ``convenor serve`` (uvicorn, one worker: the server is 
 process started) on a free port, with a SQLite database in a temporary directory, and
 reads that process's VmRSS (and VmHWM, its peak) from /proc before and after each attack:
 
-- an anonymous 120 MB chunked POST to /api/v1/events (JSON) and to a page (/login);
+- a 120 MB chunked POST to /api/v1/events (JSON; anonymous, and with an organiser's
+  API token) and to a page (/login, anonymous);
 - four 8900x8900 1-bit PNGs (about 10 KB each) at once to /speaker/<made-up token>/photo
   and to a real speaker's link.
 
@@ -67,7 +68,8 @@ def memory_kb(pid: int) -> dict[str, int]:
 
 def seed() -> None:
     """(In a child process, with the server's environment.) Migrate, then make an
-    organiser, a published event in 60 days and a speaker; print the speaker's link."""
+    organiser, a published event in 60 days and a speaker; print the speaker's link and
+    an API token of the organiser."""
     # Imported here: the child imports the app from --source (its PYTHONPATH).
     from convenor import auth, migrate
     from convenor.auth import issue_link
@@ -95,7 +97,8 @@ def seed() -> None:
             )
             event = await publish_event(user, (await create_event(user, data)).id)
             speaker = await add_speaker(user, event.id, SpeakerData(name="Chief Constable"))
-            return await issue_link("speaker", speaker.link_subject)
+            link = await issue_link("speaker", speaker.link_subject)
+            return f"{link} {await auth.create_api_token(user.email)}"
 
     print(asyncio.run(made()))
 
@@ -116,15 +119,16 @@ async def form_token(client: httpx.AsyncClient, path: str) -> str:
     return text[start : text.index('"', start)]
 
 
-async def big_api_post(client: httpx.AsyncClient, size: int) -> list[int]:
+async def big_api_post(client: httpx.AsyncClient, size: int, token: str = "") -> list[int]:
     async def body():
         yield json.dumps({"title": "x"}).encode()
         async for piece in chunked(size):
             yield piece
 
-    response = await client.post(
-        "/api/v1/events", content=body(), headers={"Content-Type": "application/json"}
-    )
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    response = await client.post("/api/v1/events", content=body(), headers=headers)
     return [response.status_code]
 
 
@@ -173,13 +177,15 @@ async def measure(pid: int, name: str, attack) -> dict:
     return row
 
 
-def attacks(megabytes: int, speaker_token: str) -> list[tuple[str, Callable]]:
+def attacks(megabytes: int, speaker_token: str, api_token: str) -> list[tuple[str, Callable]]:
     size = megabytes * 1024 * 1024
     bomb = png(8900, 8900)
     made_up = secrets.token_urlsafe(32)
     return [
         (f"{megabytes} MB chunked JSON to /api/v1/events (anonymous)",
          lambda client: big_api_post(client, size)),
+        (f"{megabytes} MB chunked JSON to /api/v1/events (an organiser's API token)",
+         lambda client: big_api_post(client, size, api_token)),
         (f"{megabytes} MB chunked form to /login (page)",
          lambda client: big_page_post(client, size)),
         ("4 x 8900x8900 PNG at once, made-up speaker link",
@@ -241,10 +247,10 @@ def main() -> None:
             [sys.executable, __file__, "--seed"],
             env=env, cwd=source, check=True, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
-        speaker_token = seeded.stdout.strip().splitlines()[-1]
+        speaker_token, api_token = seeded.stdout.strip().splitlines()[-1].split()
         # Each attack gets a fresh server, warmed up, so its peak is measured from the same
         # start and one attack's leftovers do not hide the next one's cost.
-        for name, send in attacks(args.megabytes, speaker_token):
+        for name, send in attacks(args.megabytes, speaker_token, api_token):
             port = free_port()
             env["CONVENOR_BASE_URL"] = f"http://127.0.0.1:{port}"
             command = [
