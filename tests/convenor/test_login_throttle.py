@@ -6,6 +6,7 @@ checked, not only about the answers.
 """
 
 import asyncio
+import os
 import threading
 from dataclasses import replace
 from datetime import timedelta
@@ -29,6 +30,7 @@ class RecordingHasher(PasswordHasher):
         self.running = 0
         self.most_at_once = 0
         self.threads: set[str] = set()
+        self.niceness: set[int] = set()
         self._lock = threading.Lock()
 
     def _work(self, run):
@@ -36,6 +38,7 @@ class RecordingHasher(PasswordHasher):
             self.running += 1
             self.most_at_once = max(self.most_at_once, self.running)
             self.threads.add(threading.current_thread().name)
+            self.niceness.add(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
         try:
             return run()
         finally:
@@ -177,3 +180,4 @@ async def test_password_checks_run_off_the_event_loop_two_at_a_time(settings, ap
     assert threading.main_thread().name not in hasher.threads
     assert all(name.startswith("convenor-argon2") for name in hasher.threads)
     assert hasher.most_at_once <= auth.PASSWORD_CHECKS_AT_ONCE == 2
+    assert min(hasher.niceness) >= auth.PASSWORD_CHECK_NICENESS == 10
