@@ -4,11 +4,16 @@ Routes are declared with spectree's ``spec.validate`` (pydantic models for bodie
 responses); spectree generates ``/api/v1/openapi.json`` from those route definitions.
 Validation failures become ``{"error": {"code", "message", "fields"}}`` like every
 other API error. The API never reads the session cookie, so it needs no CSRF token.
+
+Authentication comes first: ``TokenFirstRouter`` checks the bearer token of every
+operation whose OpenAPI ``security`` asks for one before the route (and spectree's
+validation) reads the body, so an anonymous caller learns nothing about the fields.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 
 from pydantic import BaseModel
 from spectree import Response as SpecResponse
@@ -17,10 +22,19 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Match, Route, Router
+from starlette.types import Receive, Scope, Send
 
 from convenor import auth
-from convenor.errors import DomainError, Forbidden, Invalid, Unauthorised
+from convenor.errors import (
+    DATABASE_ERRORS,
+    DomainError,
+    Forbidden,
+    Invalid,
+    Unauthorised,
+    Unavailable,
+    database_unavailable,
+)
 from convenor.models import Role, User
 
 log = logging.getLogger("convenor.api")
@@ -38,6 +52,16 @@ def _raise_validation_errors(request, response, error, instance, model_adapter) 
         raise Invalid("The request body is not valid JSON.", fields={"body": "Not valid JSON"})
 
 
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    fields: dict[str, str] = {}
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
 spec = SpecTree(
     "starlette",
     title="Convenor API",
@@ -45,6 +69,8 @@ spec = SpecTree(
     mode="strict",
     path="api/v1/docs",  # spectree skips routes under this path; we serve no docs UI
     before=_raise_validation_errors,
+    # what _raise_validation_errors sends, so the document shows the real 422 body
+    validation_error_model=ErrorResponse,
     security_schemes=[
         SecurityScheme(
             name="bearer",
@@ -55,16 +81,6 @@ spec = SpecTree(
     ],
     security={"bearer": []},
 )
-
-
-class ErrorBody(BaseModel):
-    code: str
-    message: str
-    fields: dict[str, str] = {}
-
-
-class ErrorResponse(BaseModel):
-    error: ErrorBody
 
 
 class Me(BaseModel):
@@ -80,18 +96,84 @@ def error_json(status: int, code: str, message: str, fields: dict | None = None)
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-async def api_user(request: Request, roles: set[Role] | None = None) -> User:
-    """The staff user behind the bearer token; raises Unauthorised or 403 for a wrong role."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+USER_KEY = "convenor.api_user"  # where TokenFirstRouter leaves the token's user in the scope
+
+
+async def token_user(authorization: str) -> User:
+    """The staff user an ``Authorization: Bearer ...`` header names; raises Unauthorised."""
+    scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorised()
     user = await auth.api_token_user(token.strip())
     if user is None:
         raise Unauthorised("The API token is not valid or has been revoked.")
+    return user
+
+
+async def api_user(request: Request, roles: set[Role] | None = None) -> User:
+    """The staff user behind the bearer token; raises Unauthorised or 403 for a wrong role."""
+    user = request.scope.get(USER_KEY)
+    if user is None:
+        user = await token_user(request.headers.get("authorization", ""))
     if roles is not None and user.role not in roles and user.role != Role.ADMIN:
         raise Forbidden()
     return user
+
+
+_CONVERTOR = re.compile(r"\{(\w+):\w+\}")
+
+
+def token_rule(operation: dict | None, default: list) -> str:
+    """'required', 'optional' or 'none': what an OpenAPI operation's ``security`` asks."""
+    if operation is None:
+        return "none"
+    security = operation.get("security", default)
+    if not security:
+        return "none"
+    return "optional" if {} in security else "required"
+
+
+class TokenFirstRouter(Router):
+    """The API's router: checks the bearer token before the route reads anything.
+
+    Which operations need a token is read from the OpenAPI document (each route's
+    spectree ``security``): required means no token is 401, optional means a token
+    that is sent must be valid. The user found is left in the scope for ``api_user``.
+    Errors raised here go through the API's exception handlers like a route's.
+    """
+
+    _rules: dict[tuple[str, str, str], str]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._rules = {}
+
+    def rule(self, root_path: str, route: BaseRoute, method: str) -> str:
+        key = (root_path, getattr(route, "path", ""), method)
+        if key not in self._rules:
+            path = root_path + _CONVERTOR.sub(r"{\1}", key[1])
+            document = spec.spec
+            operation = document.get("paths", {}).get(path, {}).get(method)
+            self._rules[key] = token_rule(operation, document.get("security", []))
+        return self._rules[key]
+
+    async def authenticate(self, scope: Scope) -> None:
+        for route in self.routes:
+            match, _ = route.matches(scope)
+            if match is Match.FULL:
+                break
+        else:
+            return  # 404 or 405: the router says so
+        method = "get" if scope["method"] == "HEAD" else scope["method"].lower()
+        rule = self.rule(scope.get("root_path", ""), route, method)
+        header = Request(scope).headers.get("authorization")
+        if rule == "required" or (rule == "optional" and header is not None):
+            scope[USER_KEY] = await token_user(header or "")
+
+    async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.authenticate(scope)
+        await super().app(scope, receive, send)
 
 
 @spec.validate(resp=SpecResponse(HTTP_200=Me, HTTP_401=ErrorResponse), tags=["staff"])
@@ -118,8 +200,26 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_json(exc.status_code, codes.get(exc.status_code, "error"), str(exc.detail))
 
 
+async def _not_utf8(request: Request, exc: Exception) -> Response:
+    # json.loads of a body that is not UTF-8 (spectree lets it through unconverted)
+    error = Invalid("The request body is not valid JSON.", fields={"body": "Not UTF-8 JSON"})
+    return await _domain_error(request, error)
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    """Database unreachable: 503; any other database or OS error stays a 500."""
+    if not database_unavailable(exc):
+        raise exc
+    log.warning("Database unavailable request_id=%s: %s", _request_id(request), exc)
+    return await _domain_error(request, Unavailable())
+
+
+def _request_id(request: Request) -> str:
+    return getattr(request.state, "request_id", "")
+
+
 async def _server_error(request: Request, exc: Exception) -> Response:
-    request_id = getattr(request.state, "request_id", "")
+    request_id = _request_id(request)
     log.error("API error request_id=%s", request_id, exc_info=exc)
     return error_json(500, "server_error", f"Something went wrong (reference {request_id}).")
 
@@ -136,7 +236,10 @@ def build_api(domain_routes: list[list[BaseRoute]]) -> Starlette:
         exception_handlers={
             DomainError: _domain_error,
             HTTPException: _http_error,
+            UnicodeDecodeError: _not_utf8,
+            **dict.fromkeys(DATABASE_ERRORS, _database_error),
             Exception: _server_error,
         },
     )
+    app.router = TokenFirstRouter(routes=routes)
     return app

@@ -25,7 +25,7 @@ from convenor import routes as core_routes
 from convenor.api import build_api, error_json, spec
 from convenor.db import tortoise_config
 from convenor.domains import domain_attr
-from convenor.errors import DomainError
+from convenor.errors import DATABASE_ERRORS, DomainError, database_unavailable
 from convenor.mail import pages as outbox_pages
 from convenor.mail.worker import background_worker
 from convenor.routing import FirstSegmentRouter
@@ -91,7 +91,12 @@ def create_app(settings: Settings, *, run_worker: bool = True) -> Starlette:
 
     def error_page(request: Request, status: int, message: str = "") -> Response:
         if request.url.path.startswith("/api/"):
-            code = {404: "not_found", 405: "method_not_allowed", 500: "server_error"}
+            code = {
+                404: "not_found",
+                405: "method_not_allowed",
+                500: "server_error",
+                503: "unavailable",
+            }
             return error_json(status, code.get(status, "error"), message or ERROR_TITLES[status][0])
         title, default = ERROR_TITLES.get(status, ERROR_TITLES[400])
         context = {"title": title, "message": message or default, "status_code": status}
@@ -116,6 +121,17 @@ def create_app(settings: Settings, *, run_worker: bool = True) -> Starlette:
 
     async def on_login_required(request: Request, exc: Exception) -> Response:
         return redirect(f"/login?next={request.url.path}")
+
+    async def on_database_error(request: Request, exc: Exception) -> Response:
+        # unreachable database: 503 with the error page; any other such error stays a 500
+        if not database_unavailable(exc):
+            raise exc
+        log.warning(
+            "Database unavailable request_id=%s: %s",
+            getattr(request.state, "request_id", ""),
+            exc,
+        )
+        return error_page(request, 503)
 
     async def on_server_error(request: Request, exc: Exception) -> Response:
         log.error(
@@ -155,6 +171,7 @@ def create_app(settings: Settings, *, run_worker: bool = True) -> Starlette:
             HTTPException: on_http_error,
             DomainError: on_domain_error,
             LoginRequired: on_login_required,
+            **dict.fromkeys(DATABASE_ERRORS, on_database_error),
             Exception: on_server_error,
         },
         lifespan=lifespan,

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from tortoise.expressions import Q
 
+from convenor.errors import Invalid
 from convenor.models import User
 from directory.models import Entry
 from events.access import get_event_for
@@ -24,6 +26,19 @@ from events.models import (
     RegistrationStatus,
 )
 from events.registration import CODE_LENGTH
+
+S = TypeVar("S", InvitationStatus, RegistrationStatus)
+
+
+def status_filter(kind: type[S], status: str) -> S:
+    """The status a list is filtered by; an unknown one is a field error, not a 500."""
+    try:
+        return kind(status)
+    except ValueError:
+        choices = ", ".join(member.value for member in kind)
+        raise Invalid(
+            "Choose a status from the list.", fields={"status": f"One of: {choices}"}
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -93,7 +108,7 @@ async def invitation_list(
     event = await get_event_for(user, event_id)
     query = Invitation.filter(event=event)
     if status:
-        query = query.filter(status=status)
+        query = query.filter(status=status_filter(InvitationStatus, status))
     search = one_line(search, 200)
     if search:
         query = query.filter(
@@ -111,7 +126,7 @@ async def delegate_list(
     event = await get_event_for(user, event_id)
     query = Registration.filter(event=event)
     if status:
-        query = query.filter(status=status)
+        query = query.filter(status=status_filter(RegistrationStatus, status))
     search = one_line(search, 200)
     if search:
         matches = (
