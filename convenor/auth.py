@@ -27,6 +27,7 @@ from email_validator import EmailNotValidError, validate_email
 from tortoise.transactions import in_transaction
 
 from convenor import plainsql, throttle
+from convenor.cleaning import clean_name, name_problem
 from convenor.errors import Invalid, RateLimited
 from convenor.mail.outbox import queue_email, render_email
 from convenor.models import ApiToken, PersonalLink, Role, StaffSession, User
@@ -128,6 +129,9 @@ async def create_user(email: str, role: Role | str, password: str, name: str = "
     except ValueError:
         raise Invalid(fields={"role": "Choose admin, organiser or moderator"}) from None
     check_new_password(password)
+    # A staff name reaches email headers (password emails): one line, no '=?'.
+    if problem := name_problem(name):
+        raise Invalid(fields={"name": problem})
     if await User.filter(email=email).exists():
         raise Invalid(fields={"email": "There is already a user with this email address"})
     password_hash = await hash_password(password)
@@ -135,7 +139,7 @@ async def create_user(email: str, role: Role | str, password: str, name: str = "
     return await User.create(
         email=email,
         role=role,
-        name=name.strip(),
+        name=clean_name(name),
         password_hash=password_hash,
         created_at=stamp,
         password_changed_at=stamp,
