@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from convenor import accounts, auth
+from convenor.cleaning import text_problem
 from convenor.db import database_answers
 from convenor.errors import Invalid, RateLimited
 from convenor.models import Role
@@ -51,6 +52,8 @@ async def login(request: Request) -> Response:
     errors = {}
     if not email.strip():
         errors["email"] = "Enter your email address"
+    elif problem := text_problem(email):
+        errors["email"] = problem  # a NUL cannot even be looked up on PostgreSQL
     if not password:
         errors["password"] = "Enter your password"
     if errors:

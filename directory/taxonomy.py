@@ -15,6 +15,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
+from convenor.cleaning import name_problem, text_problem
 from convenor.errors import Conflict, Invalid, NotFound
 from directory.models import Area, Theme
 from directory.service import new_uuid
@@ -95,12 +96,19 @@ def _model(kind: str) -> type[Theme] | type[Area]:
 
 
 def _clean_name(name: str, field: str = "name") -> str:
+    if problem := name_problem(name):
+        raise Invalid(fields={field: problem})
     name = " ".join(name.split())
     if not name:
         raise Invalid(fields={field: "Enter a name"})
     if len(name) > NAME_LIMIT:
         raise Invalid(fields={field: f"Use {NAME_LIMIT} characters or fewer"})
     return name
+
+
+def _check_description(description: str, field: str) -> None:
+    if problem := text_problem(description, multi_line=True):
+        raise Invalid(fields={field: problem})
 
 
 async def terms_in_use(kind: str) -> list[TermUse]:
@@ -118,6 +126,7 @@ async def add_term(kind: str, name: str, description: str = "") -> Theme | Area:
     or already used name (or one whose slug is taken)."""
     model = _model(kind)
     name = _clean_name(name)
+    _check_description(description, "description")
     slug = slugify(name)
     if not slug:
         raise Invalid(fields={"name": "Use at least one letter or number"})
@@ -134,6 +143,7 @@ async def rename_term(kind: str, term_id: int, name: str, description: str = "")
     model = _model(kind)
     field = f"name-{term_id}"
     name = _clean_name(name, field)
+    _check_description(description, f"description-{term_id}")
     try:
         async with in_transaction():
             term = await model.filter(id=term_id).select_for_update().first()

@@ -19,7 +19,7 @@ from convenor.cleaning import (
 )
 from convenor.errors import Invalid
 from convenor.models import User
-from tests.conftest import STAFF_PASSWORD
+from tests.conftest import STAFF_PASSWORD, csrf_token
 
 
 @pytest.mark.parametrize(
@@ -120,3 +120,26 @@ async def test_staff_user_name_is_stored_clean(app):
     )
 
     assert user.name == "Ann Lee"
+
+
+async def test_sign_in_with_a_nul_byte_in_the_email_is_refused_at_the_field(client, organiser):
+    token = await csrf_token(client)
+
+    response = await client.post(
+        "/login",
+        data={"email": organiser.email + "\x00", "password": STAFF_PASSWORD, "csrf_token": token},
+    )
+
+    assert response.status_code == 400
+    assert CONTROL_CHARACTERS in response.text
+    assert "convenor_session" not in response.cookies
+
+
+async def test_sign_in_with_the_clean_email_works(client, organiser):
+    token = await csrf_token(client)
+
+    response = await client.post(
+        "/login", data={"email": organiser.email, "password": STAFF_PASSWORD, "csrf_token": token}
+    )
+
+    assert response.status_code == 303

@@ -17,8 +17,8 @@ from convenor import auth
 from convenor.mail.models import OutboxMessage
 from convenor.models import Role
 from directory.importer import import_csv
-from directory.models import Entry
-from tests.conftest import csrf_token, make_staff
+from directory.models import Entry, Theme
+from tests.conftest import csrf_token, make_staff, sign_in
 from tests.directory.conftest import GROUP_FORM
 
 SPREAD_NAME = "A " * 27 + "<evil@example.com>, Bob"
@@ -200,3 +200,36 @@ async def test_api_search_with_a_nul_byte_is_422(client, taxonomy):
 
     assert response.status_code == 422
     assert response.json()["error"]["fields"] == {"q": NUL}
+
+
+# Themes and areas (moderators)
+
+
+async def add_theme(client, name: str):
+    token = await csrf_token(client, "/staff/directory/taxonomy")
+    return await client.post(
+        "/staff/directory/taxonomy/theme", data={"name": name, "csrf_token": token}
+    )
+
+
+@pytest.fixture
+async def moderator_client(client, app):
+    await sign_in(client, await make_staff(Role.MODERATOR))
+    return client
+
+
+async def test_theme_with_a_nul_byte_is_refused_at_the_field(moderator_client, taxonomy):
+    before = await Theme.all().count()
+
+    response = await add_theme(moderator_client, "Knife\x00 crime")
+
+    assert response.status_code == 400
+    assert NUL in response.text
+    assert await Theme.all().count() == before
+
+
+async def test_theme_with_clean_text_is_added(moderator_client, taxonomy):
+    response = await add_theme(moderator_client, "Knife crime prevention")
+
+    assert response.status_code == 303
+    assert await Theme.filter(name="Knife crime prevention").count() == 1
