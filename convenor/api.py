@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC, datetime
+from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 from spectree import Response as SpecResponse
 from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 from starlette.applications import Starlette
@@ -26,6 +28,7 @@ from starlette.routing import BaseRoute, Match, Route, Router
 from starlette.types import Receive, Scope, Send
 
 from convenor import auth
+from convenor.convertors import DATABASE_INT_MAX
 from convenor.errors import (
     DATABASE_ERRORS,
     DomainError,
@@ -50,6 +53,22 @@ def _raise_validation_errors(request, response, error, instance, model_adapter) 
         raise Invalid("Some fields need correcting.", fields=fields)
     if response is not None and response.status_code >= 400:
         raise Invalid("The request body is not valid JSON.", fields={"body": "Not valid JSON"})
+
+
+# Numbers and times an API body may carry: what the database columns can hold, so an
+# out-of-range value is a 422 naming the field, not an overflow in the driver (500).
+DatabaseId = Annotated[int, Field(ge=0, le=DATABASE_INT_MAX, description="An id")]
+Count = Annotated[int, Field(ge=0, le=100_000)]
+EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(2999, 12, 31, tzinfo=UTC)
+
+
+def _within_years(moment: datetime) -> datetime:
+    if not EARLIEST <= moment <= LATEST:
+        raise ValueError("Enter a time between the years 1900 and 2999")
+    return moment
+
+
+ApiTime = Annotated[AwareDatetime, AfterValidator(_within_years)]
 
 
 class ErrorBody(BaseModel):

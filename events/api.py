@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 from spectree import Response as SpecResponse
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from convenor.api import ErrorResponse, api_user, spec
+from convenor.api import ApiTime, DatabaseId, ErrorResponse, api_user, spec
 from convenor.cleaning import CheckedInput, PersonName
 from convenor.errors import Conflict, Invalid
 from convenor.models import Role, User
@@ -47,12 +47,12 @@ class EventIn(CheckedInput):
     venue_address: str = Field("", max_length=500)
     venue_postcode: str = Field("", max_length=10)
     venue_access: str = Field("", max_length=2000)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: ApiTime
+    ends_at: ApiTime
     time_zone: str = DEFAULT_TIME_ZONE
     capacity: int = Field(ge=1, le=100_000)
-    registration_opens_at: AwareDatetime | None = None
-    registration_closes_at: AwareDatetime | None = None
+    registration_opens_at: ApiTime | None = None
+    registration_closes_at: ApiTime | None = None
     visibility: str = Field("invite_only", description="invite_only, unlisted or public")
     substitutes_need_approval: bool = True
     purge_after_days: int = Field(DEFAULT_PURGE_DAYS, ge=1, le=3650)
@@ -148,7 +148,7 @@ class RegistrationQuery(CheckedInput):
 
 class CheckInIn(CheckedInput):
     code: str | None = Field(None, max_length=40, description="The code on the confirmation")
-    registration_id: int | None = None
+    registration_id: DatabaseId | None = None
 
 
 class CheckInOut(BaseModel):

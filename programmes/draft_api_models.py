@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
+from convenor.api import ApiTime, Count, DatabaseId
 from convenor.cleaning import CheckedInput, PersonName
 from programmes.models import Room, Session, Speaker
 from programmes.publishing import VersionSummary
@@ -19,7 +20,7 @@ ROLES = "chair, speaker, panellist or facilitator"
 
 class RoomIn(CheckedInput):
     name: str = Field(max_length=200)
-    capacity: int | None = Field(None, description="Seats; null when it does not matter")
+    capacity: Count | None = Field(None, description="Seats; null when it does not matter")
     access_notes: str = Field("", max_length=2000)
 
 
@@ -32,7 +33,7 @@ class RoomOut(BaseModel):
 
 
 class RoomOrderIn(CheckedInput):
-    room_ids: list[int] = Field(max_length=500, description="Every room of the event, once")
+    room_ids: list[DatabaseId] = Field(max_length=500, description="Every room of the event, once")
 
 
 class RoomList(BaseModel):
@@ -43,16 +44,16 @@ class SessionIn(CheckedInput):
     title: str = Field(max_length=300)
     description: str = Field("", max_length=20000, description="Markdown")
     kind: str = Field("plenary", description=KINDS)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
-    room_id: int | None = None
+    starts_at: ApiTime
+    ends_at: ApiTime
+    room_id: DatabaseId | None = None
     track: str = Field("", max_length=100)
     not_for_publication: bool = Field(False, description="Shown to registered delegates only")
-    places: int | None = Field(None, description="Workshop sign-up places; null: no sign-up")
+    places: Count | None = Field(None, description="Workshop sign-up places; null: no sign-up")
 
 
 class SessionSpeakerIn(CheckedInput):
-    speaker_id: int
+    speaker_id: DatabaseId
     role: str = Field("speaker", description=ROLES)
 
 
@@ -93,7 +94,7 @@ class SpeakerIn(CheckedInput):
     name: PersonName = Field(max_length=200)
     job_title: str = Field("", max_length=200)
     organisation: str = Field("", max_length=200)
-    organisation_entry_id: int | None = Field(None, description="A directory entry's id")
+    organisation_entry_id: DatabaseId | None = Field(None, description="A directory entry's id")
     bio: str = Field("", max_length=3000)
     email: str = Field("", max_length=254, description="Private: never published")
 
