@@ -238,6 +238,8 @@ def _request_id(request: Request) -> str:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
+    if database_unavailable(exc):
+        return await _database_error(request, exc)
     request_id = _request_id(request)
     log.error("API error request_id=%s", request_id, exc_info=exc)
     return error_json(500, "server_error", f"Something went wrong (reference {request_id}).")

@@ -134,6 +134,8 @@ def create_app(settings: Settings, *, run_worker: bool = True) -> Starlette:
         return error_page(request, 503)
 
     async def on_server_error(request: Request, exc: Exception) -> Response:
+        if database_unavailable(exc):  # raised outside the routes, e.g. by a middleware
+            return await on_database_error(request, exc)
         log.error(
             "Unhandled error request_id=%s", getattr(request.state, "request_id", ""), exc_info=exc
         )

@@ -20,6 +20,7 @@ import asyncio, json, sys
 import httpx
 from convenor.app import create_app
 from convenor.settings import Settings
+from convenor.web import SESSION_COOKIE, session_serializer
 
 async def main(url, data_dir, paths):
     settings = Settings(env="development", data_dir=data_dir, database_url=url,
@@ -29,6 +30,9 @@ async def main(url, data_dir, paths):
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            if "--signed-in" in paths:  # a staff session cookie (its key is looked up)
+                paths.remove("--signed-in")
+                c.cookies.set(SESSION_COOKIE, session_serializer(settings).dumps("some-key"))
             for path in paths:
                 r = await asyncio.wait_for(c.get(path), 30)
                 answers.append([r.status_code, r.headers.get("content-type", ""), r.text])
@@ -86,6 +90,14 @@ def test_postgres_down_api_is_503_json_error(dead_postgres, tmp_path):
     assert status == 503
     assert content_type == "application/json"
     assert json.loads(body)["error"]["code"] == "unavailable"
+
+
+def test_postgres_down_signed_in_page_is_503(dead_postgres, tmp_path):
+    # the staff session is looked up before the route: still the 503 page
+    [(status, _, body)] = answers(dead_postgres, tmp_path, "--signed-in", "/staff")
+
+    assert status == 503
+    assert "Service unavailable" in body
 
 
 def test_sqlite_unopenable_health_200_ready_503(unopenable_sqlite, tmp_path):
