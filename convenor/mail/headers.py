@@ -30,8 +30,15 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from email import policy
+from email.parser import BytesHeaderParser
 
-__all__ = ["Written", "address_header", "check_headers", "unstructured_header"]
+__all__ = [
+    "Written",
+    "address_header",
+    "check_headers",
+    "check_message_head",
+    "unstructured_header",
+]
 
 CRLF = "\r\n"
 MAX_LINE = 78
@@ -213,3 +220,32 @@ def check_headers(
             raise ValueError(f"header {item.name} was not asked for")
     if len(seen) != len(wanted_addresses) + len(wanted_texts):
         raise ValueError("a header asked for was not written")
+
+
+def check_message_head(
+    raw: bytes,
+    *,
+    names: list[str],
+    addresses: Mapping[str, tuple[str, str]],
+    texts: Mapping[str, str],
+) -> None:
+    """Parse a whole message's headers with the stdlib; ValueError unless they are
+    exactly ``names`` (in order), the one address of each of ``addresses`` (with the
+    readings the writer allows), no Cc or Bcc, and ``texts``. For ``build_message``.
+    """
+    read = BytesHeaderParser(policy=_READER).parsebytes(raw)
+    if [k.lower() for k in read.keys()] != [k.lower() for k in names]:
+        raise ValueError("the message's headers do not read back as the headers set")
+    expected = {"Cc": [], "Bcc": [], "Reply-To": [], **{k: [v] for k, v in addresses.items()}}
+    for name, wanted in expected.items():
+        found = [(a.display_name, a.addr_spec) for h in read.get_all(name, []) for a in h.addresses]
+        allowed = [wanted]
+        if wanted and wanted[0][0]:
+            display, addr = wanted[0]
+            readings = address_header(name, display, addr).readings or (display,)
+            allowed = [[(reading, addr)] for reading in readings]
+        if found not in allowed:
+            raise ValueError(f"header {name} reads back as {found!r}, not {wanted!r}")
+    for name, text in texts.items():
+        if str(read[name]) != text:
+            raise ValueError(f"header {name} does not read back as the text given")

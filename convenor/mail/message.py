@@ -2,9 +2,12 @@
 
 Every message is an ``email.message.EmailMessage`` with ``email.policy.SMTP`` (CRLF
 line endings). Names, subjects and extra header values come from users, so they
-are cleaned of control characters before they reach a header, and addresses are
-validated one at a time: a delegate called 'Eve "\\r\\nBcc: x@example.com' can
-never add a header or a recipient.
+are cleaned of control characters before they reach a header, addresses are
+validated one at a time, and the headers they reach are written by
+``convenor.mail.headers`` (never by the stdlib's folder, which writes some names raw)
+and parsed back before the message is returned: a delegate called
+'Eve "\\r\\nBcc: x@example.com', or '=?utf-8?b?...?=' hiding the same, can never add a
+header or a recipient.
 
 An invitation is ``multipart/mixed`` holding ``multipart/alternative`` (text,
 optional HTML, ``text/calendar; method=...``) and an ``invite.ics`` attachment.
@@ -29,13 +32,12 @@ from email.headerregistry import (
     UnstructuredHeader,
 )
 from email.message import EmailMessage
-from email.parser import BytesHeaderParser
 from email.utils import format_datetime, make_msgid
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
-from convenor.mail.headers import address_header, unstructured_header
+from convenor.mail.headers import address_header, check_message_head, unstructured_header
 
 __all__ = [
     "CalendarPart",
@@ -427,36 +429,17 @@ def build_message(**arguments: Any) -> EmailMessage:
 
 
 def _check_reads_back(msg: EmailMessage, parts: MessageParts) -> None:
-    """Parse the message's own headers back; ValueError unless they are what was given.
-
-    Exactly the headers set (names, in order), one From, one To and at most one
-    Reply-To with the given names and addresses, the given subject; no Cc or Bcc.
-    """
-    raw = msg.as_bytes(policy=SMTP_POLICY)
-    read = BytesHeaderParser(policy=policy.default).parsebytes(raw)
-    if [k.lower() for k in read.keys()] != [k.lower() for k in msg.keys()]:
-        raise ValueError("the message's headers do not read back as the headers set")
-    expected = {
-        "From": [(parts.sender.display_name, parts.sender.addr_spec)],
-        "To": [(parts.to_name, parts.to_address)],
-        "Reply-To": [] if parts.reply_to is None else [("", parts.reply_to)],
-        "Cc": [],
-        "Bcc": [],
-    }
-    for name, addresses in expected.items():
-        found = [(a.display_name, a.addr_spec) for h in read.get_all(name, []) for a in h.addresses]
-        allowed = [addresses]
-        if addresses and addresses[0][0]:
-            display, addr = addresses[0]
-            # The readings the writer allows (a space between encoded words, see headers).
-            written = address_header(name, display, addr)
-            allowed = [[(reading, addr)] for reading in written.readings or (display,)]
-        if found not in allowed:
-            raise ValueError(f"header {name} reads back as {found!r}, not {addresses!r}")
-    texts = {"Subject": parts.subject, **dict(parts.extra)}
-    for name, text in texts.items():
-        if str(read[name]) != text:
-            raise ValueError(f"header {name} does not read back as the text given")
+    """Parse the message's own headers back (``convenor.mail.headers.check_message_head``)."""
+    check_message_head(
+        msg.as_bytes(policy=SMTP_POLICY),
+        names=list(msg.keys()),
+        addresses={
+            "From": (parts.sender.display_name, parts.sender.addr_spec),
+            "To": (parts.to_name, parts.to_address),
+            **({} if parts.reply_to is None else {"Reply-To": ("", parts.reply_to)}),
+        },
+        texts={"Subject": parts.subject, **dict(parts.extra)},
+    )
 
 
 def _drop_inner_mime_version(part: EmailMessage) -> None:
