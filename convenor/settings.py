@@ -126,11 +126,10 @@ class Settings:
             "session_absolute_hours",
             "max_body_bytes",
             "mail_retry_hours",
+            "api_token_days",
         ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"CONVENOR_{name.upper()} must be greater than zero")
-        if self.api_token_days <= 0:
-            raise SettingsError("CONVENOR_API_TOKEN_DAYS must be greater than zero")
 
     def with_defaults(self) -> Settings:
         """Fill in the database URL; the secret key is filled by ``with_secret_key``."""
