@@ -8,6 +8,7 @@ Without Chromium the browser tests skip with a reason; with
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from playwright.async_api import Browser, Page, async_playwright
+from starlette.types import ASGIApp
 
 from convenor.app import create_app
 from tests.mailserver import free_port
@@ -34,14 +36,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-async def live_server(app, settings) -> AsyncIterator[str]:
-    """Serve the app over real HTTP; Tortoise is already started by the ``app`` fixture."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    live_app = create_app(replace(settings, base_url=url), run_worker=False)
+@contextlib.asynccontextmanager
+async def served(asgi_app: ASGIApp, port: int) -> AsyncIterator[None]:
+    """Serve ``asgi_app`` with uvicorn on 127.0.0.1:``port`` on this event loop, without
+    a lifespan (Tortoise is already started by the ``app`` fixture)."""
     config = uvicorn.Config(
-        live_app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"
+        asgi_app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
@@ -49,9 +49,20 @@ async def live_server(app, settings) -> AsyncIterator[str]:
         if server.started:
             break
         await asyncio.sleep(0.05)
-    yield url
-    server.should_exit = True
-    await task
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture(scope="session")
+async def live_server(app, settings) -> AsyncIterator[str]:
+    """Serve the app over real HTTP; Tortoise is already started by the ``app`` fixture."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    async with served(create_app(replace(settings, base_url=url), run_worker=False), port):
+        yield url
 
 
 @pytest.fixture(scope="session")

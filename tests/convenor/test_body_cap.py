@@ -7,18 +7,17 @@ asks it for, so each test can show that the rest of an oversized body was never 
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import httpx
 import pytest
-import uvicorn
 
 from convenor import auth
 from convenor.app import create_app
 from events.models import Event
+from tests.browser import served
 from tests.conftest import STAFF_PASSWORD, form_token
 from tests.mailserver import free_port
 
@@ -67,18 +66,8 @@ async def capped_server(app, settings) -> AsyncIterator[tuple[str, CountingServe
     counting = CountingServer(
         create_app(replace(settings, base_url=url, max_body_bytes=CAP), run_worker=False)
     )
-    config = uvicorn.Config(
-        counting, host="127.0.0.1", port=port, lifespan="off", log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    for _ in range(200):
-        if server.started:
-            break
-        await asyncio.sleep(0.05)
-    yield url, counting
-    server.should_exit = True
-    await task
+    async with served(counting, port):
+        yield url, counting
 
 
 @pytest.fixture
