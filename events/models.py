@@ -15,6 +15,7 @@ from tortoise.models import Model
 
 DEFAULT_TIME_ZONE = "Europe/London"
 DEFAULT_PURGE_DAYS = 30
+DEFAULT_REMINDER_HOURS = 48
 
 
 class Visibility(StrEnum):
@@ -80,6 +81,10 @@ class Event(Model):
     calendar_uid = fields.CharField(max_length=100, unique=True)
     calendar_sequence = fields.IntField(default=0)
     purge_after_days = fields.IntField(default=DEFAULT_PURGE_DAYS)
+    # The reminder to registered delegates (venue, access, check-in code, their link),
+    # sent once per delegate this many hours before the start (events.reminders).
+    reminders_enabled = fields.BooleanField(default=True)
+    reminder_hours_before = fields.IntField(default=DEFAULT_REMINDER_HOURS)
     # Dietary and access answers, and answers to questions marked sensitive, are wiped
     # after the event; these counts stay.
     sensitive_purged_at = fields.DatetimeField(null=True)
@@ -187,6 +192,8 @@ class Registration(Model):
     waitlisted_at = fields.DatetimeField(null=True)
     cancelled_at = fields.DatetimeField(null=True)
     checked_in_at = fields.DatetimeField(null=True)
+    # When the pre-event reminder went to this delegate; set once, so never twice.
+    reminded_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "event_registration"
