@@ -1,8 +1,9 @@
 """Check-in on the day: find a delegate by code or name, record the time once.
 
 A handheld scanner types the code printed on the confirmation (and in its QR code),
-so a code is matched whatever its case or spacing. A second check-in does not move
-the first time; it comes back flagged so the desk can warn.
+so a code is matched whatever its case, spacing or hyphens ("ab3 k7q", "AB3-K7Q").
+A second check-in does not move the first time; it comes back flagged so the desk
+can warn.
 """
 
 from __future__ import annotations
@@ -30,9 +31,16 @@ class CheckIn:
     first_time: bool
 
 
+# Hyphen-minus and the dashes a phone or word processor substitutes for it.
+DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2212")
+
+
 def _as_code(text: str) -> str:
-    # Only printable characters can be in a code (a NUL would also fail on PostgreSQL).
-    return "".join(c for c in text if c.isprintable() and not c.isspace()).upper()
+    # Only printable characters can be in a code (a NUL would also fail on PostgreSQL);
+    # people group codes with spaces or hyphens, which are never part of one.
+    return "".join(
+        c for c in text if c.isprintable() and not c.isspace() and c not in DASHES
+    ).upper()
 
 
 async def find_delegates(user: User, event_id: int, query: str) -> list[Registration]:

@@ -217,7 +217,10 @@ async def qr_code(request: Request) -> Response:
     if not _is_active(view):
         raise NotFound()
     out = io.BytesIO()
-    segno.make(view.registration.check_in_code, error="m").save(  # type: ignore[union-attr]
+    # A standard QR code: segno would pick a Micro QR for six characters, which many
+    # phone scanners cannot read.
+    code = view.registration.check_in_code  # type: ignore[union-attr]
+    segno.make(code, error="m", micro=False).save(
         out, kind="svg", scale=8, border=2, xmldecl=False, svgns=True
     )
     return Response(out.getvalue(), media_type="image/svg+xml")
