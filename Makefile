@@ -19,7 +19,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/convenor migrate
-	$(BIN)/convenor demo
+	$(BIN)/convenor demo --host $(HOST) --port $(PORT)
 	$(BIN)/convenor serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)

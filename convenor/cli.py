@@ -10,10 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import os
 import secrets
 import sys
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
 import click
 import uvicorn
@@ -28,7 +31,9 @@ from convenor.errors import DomainError, Invalid
 from convenor.mail.transport import check_settings
 from convenor.mail.worker import run_worker
 from convenor.models import Role
-from convenor.settings import DEFAULT_DOMAINS, Settings, SettingsError
+from convenor.settings import DEFAULT_DOMAINS, Settings, SettingsError, read_dotenv
+
+BASE_URL = "CONVENOR_BASE_URL"
 
 
 def load_settings() -> Settings:
@@ -53,6 +58,21 @@ def run(coro):
     return asyncio.run(coro)
 
 
+def base_url_set() -> bool:
+    """Whether CONVENOR_BASE_URL is set by hand (in the environment or in .env)."""
+    dotenv = Path(".env")
+    return BASE_URL in os.environ or (dotenv.is_file() and BASE_URL in read_dotenv(dotenv))
+
+
+def served_at(host: str, port: int) -> str:
+    """The address of ``--host``/``--port`` for links: an any-address host is this machine."""
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 (a name for the address, not a bind)
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 @click.group()
 def main() -> None:
     """Convenor: invite-only summits and a community directory."""
@@ -63,7 +83,13 @@ def main() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 def serve(host: str, port: int, workers: int) -> None:
-    """Serve the web app (with the mail delivery worker inside)."""
+    """Serve the web app (with the mail delivery worker inside).
+
+    Unless CONVENOR_BASE_URL is set, emailed links use the address served (--host, --port).
+    """
+    if not base_url_set():
+        # The app (and each worker process uvicorn starts) reads its settings from here.
+        os.environ[BASE_URL] = served_at(host, port)
     load_settings()
     uvicorn.run(
         "convenor.asgi:app_from_env",
@@ -112,9 +138,17 @@ def worker(once: bool) -> None:
 
 
 @main.command()
-def demo() -> None:
-    """Load the demo summit if the database is empty, and print how to sign in."""
+@click.option("--host", default="127.0.0.1", show_default=True, help="As `serve` will be given.")
+@click.option("--port", default=8000, show_default=True, type=int, help="As `serve` will be given.")
+def demo(host: str, port: int) -> None:
+    """Load the demo summit if the database is empty, and print how to sign in.
+
+    Unless CONVENOR_BASE_URL is set, the demo's emailed links and the sign-in line use
+    the address `convenor serve` will be given (--host, --port).
+    """
     settings = load_settings()
+    if not base_url_set():
+        settings = replace(settings, base_url=served_at(host, port))
 
     async def go():
         async with orm(settings):
