@@ -1,5 +1,6 @@
-"""Organiser pages for the day: the delegate list and its CSV export, the catering and
-access summary, and the check-in desk (by name or by code; a scanner types the code).
+"""Organiser pages for the day: the delegate list and its exports (CSV and .xlsx, the
+invite list's too), the catering and access summary, and the check-in desk (by name or
+by code; a scanner types the code).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from starlette.routing import Route
 
 from convenor.errors import Conflict, NotFound
 from convenor.models import Role, User
+from convenor.spreadsheet import FORMATS, download_response
 from convenor.web import current_user, redirect, render, require_staff
 from events import checkin, export, overview, privacy, service
-from events.models import RegistrationStatus
+from events.models import InvitationStatus, RegistrationStatus
 
 STATUSES = [(s.value, s.value.capitalize()) for s in RegistrationStatus]
 
@@ -49,37 +51,51 @@ async def delegates(request: Request) -> Response:
     return render(request, "events/delegates.html", context)
 
 
-def _csv(event, text: str, suffix: str) -> Response:
-    name = f"delegates-{event.id}{suffix}.csv"
-    return Response(
-        text.encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+def _format(request: Request) -> str:
+    """The export's format from the path (``.csv`` or ``.xlsx``); any other is 404."""
+    fmt = request.path_params["fmt"]
+    if fmt not in FORMATS:
+        raise NotFound()
+    return fmt
 
 
-async def delegates_csv(request: Request) -> Response:
+async def delegates_export(request: Request) -> Response:
     """The list without dietary and access answers (a plain download, nothing logged)."""
     user = organiser(request)
     search, status = _filters(request.query_params)
-    event, text = await export.delegate_csv(
-        user, request.path_params["event_id"], search=search, status=status or None
+    fmt = _format(request)
+    event, sheet = await export.delegate_sheet(
+        user, request.path_params["event_id"], fmt=fmt, search=search, status=status or None
     )
-    return _csv(event, text, "")
+    return download_response(sheet, fmt, f"delegates-{event.id}")
 
 
-async def delegates_csv_with_needs(request: Request) -> Response:
+async def delegates_export_with_needs(request: Request) -> Response:
     """The list with dietary and access answers: a POST, because the export is logged."""
     user = organiser(request)
     search, status = _filters(await request.form())
-    event, text = await export.delegate_csv(
+    fmt = _format(request)
+    event, sheet = await export.delegate_sheet(
         user,
         request.path_params["event_id"],
+        fmt=fmt,
         include_needs=True,
         search=search,
         status=status or None,
     )
-    return _csv(event, text, "-with-needs")
+    return download_response(sheet, fmt, f"delegates-{event.id}-with-needs")
+
+
+async def invitees_export(request: Request) -> Response:
+    """The invite list with each invitee's status (the invitee page's filters apply)."""
+    user = organiser(request)
+    search = str(request.query_params.get("q", ""))[:200]
+    status = str(request.query_params.get("status", ""))
+    status = status if status in {s.value for s in InvitationStatus} else ""
+    event, sheet = await export.invitee_sheet(
+        user, request.path_params["event_id"], search=search, status=status or None
+    )
+    return download_response(sheet, _format(request), f"invitees-{event.id}")
 
 
 async def needs(request: Request) -> Response:
@@ -162,8 +178,9 @@ E = "/staff/events/{event_id:int}"
 
 routes = [
     Route(f"{E}/delegates", delegates, methods=["GET"]),
-    Route(f"{E}/delegates.csv", delegates_csv, methods=["GET"]),
-    Route(f"{E}/delegates.csv", delegates_csv_with_needs, methods=["POST"]),
+    Route(f"{E}/delegates.{{fmt:str}}", delegates_export, methods=["GET"]),
+    Route(f"{E}/delegates.{{fmt:str}}", delegates_export_with_needs, methods=["POST"]),
+    Route(f"{E}/invitees.{{fmt:str}}", invitees_export, methods=["GET"]),
     Route(f"{E}/needs", needs, methods=["GET"]),
     Route(f"{E}/check-in", check_in_page, methods=["GET"]),
     Route(f"{E}/check-in", check_in, methods=["POST"]),

@@ -1,42 +1,47 @@
-"""Delegate list as CSV for organisers: UTF-8 with a byte order mark so Excel reads it,
-and formula cells neutralised (``convenor.spreadsheet.safe_cell``). A read that
-includes sensitive answers (dietary, access, answers to sensitive questions), as CSV or
-through the API, is logged (who, when, how many rows, how) in the same transaction as it
-is read; a plain read leaves them out and is not logged.
+"""Organisers' exports of an event, as CSV or .xlsx (``convenor.spreadsheet`` writes
+both, formula cells neutralised): the delegate list with or without catering and access
+answers, and the invite list with each invitee's status.
+
+A read that includes sensitive answers (dietary, access, answers to sensitive
+questions), as CSV, .xlsx or through the API, is logged (who, when, how many rows, how)
+in the same transaction as it is read; a plain read leaves them out and is not logged.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
 from convenor.models import User
-from convenor.spreadsheet import safe_cell
+from convenor.spreadsheet import Cell, Sheet
 from convenor.templating import localtime
 from events.access import get_event_for
-from events.models import DelegateExport, Event, Question, ReadVia, Registration
-from events.overview import delegate_list
+from events.models import DelegateExport, Event, Invitation, Question, ReadVia, Registration
+from events.overview import delegate_list, invitation_list
 from events.privacy import log_sensitive_read
 from events.questions import questions_for
 
-BOM = "\ufeff"
 COLUMNS = (
     "Name", "Email", "Job title", "Organisation", "Status", "Check-in code",
     "Registered at", "Checked in at", "On shared list",
 )  # fmt: skip
 NEEDS_COLUMNS = ("Dietary requirements", "Access needs")
+INVITEE_COLUMNS = (
+    "Name", "Email", "Job title", "Organisation", "Status", "Added at", "Invitation sent at",
+    "Reminded at", "Answered at", "Reason for declining",
+)  # fmt: skip
+VIA = {"csv": ReadVia.CSV, "xlsx": ReadVia.XLSX}
 
 
-def _time(moment: datetime | None, event: Event) -> str:
+def _time(moment: datetime | None, event: Event) -> datetime | None:
+    """The moment as wall-clock time in the event's zone (a spreadsheet has no zones)."""
     local = localtime(moment, event.time_zone)
-    return local.strftime("%Y-%m-%d %H:%M") if local else ""
+    return local.replace(tzinfo=None) if local else None
 
 
-def _row(event: Event, r: Registration, include_needs: bool, question_ids: list[str]) -> list:
+def _row(event: Event, r: Registration, include_needs: bool, question_ids: list[str]) -> list[Cell]:
     cells = [
         r.name,
         r.invitation.email,
@@ -50,8 +55,8 @@ def _row(event: Event, r: Registration, include_needs: bool, question_ids: list[
     ]
     if include_needs:
         cells += [r.dietary, r.access_needs]
-    cells += [r.answers.get(key, "") for key in question_ids]
-    return [safe_cell(cell) for cell in cells]
+    cells += [(r.answers or {}).get(key, "") for key in question_ids]
+    return cells
 
 
 @dataclass(frozen=True)
@@ -106,37 +111,59 @@ async def api_read(
         )
 
 
-async def delegate_csv(
+async def delegate_sheet(
     user: User,
     event_id: int,
     *,
+    fmt: str = "csv",
     include_needs: bool = False,
     search: str = "",
     status: str | None = None,
-) -> tuple[Event, str]:
-    """The (filtered) delegate list as CSV text starting with a BOM; answers to sensitive
-    questions only with ``include_needs``.
+) -> tuple[Event, Sheet]:
+    """The (filtered) delegate list as a sheet for ``fmt`` ("csv" or "xlsx"); answers
+    to sensitive questions only with ``include_needs``.
 
-    Side effects: when sensitive answers are included, a read-log row.
+    Side effects: when sensitive answers are included, a read-log row naming the format.
     """
     async with in_transaction():
         read = await read_delegates(
             user,
             event_id,
-            via=ReadVia.CSV,
+            via=VIA.get(fmt, ReadVia.CSV),
             include_needs=include_needs,
             search=search,
             status=status,
         )
-    out = io.StringIO()
-    writer = csv.writer(out)
     needs = NEEDS_COLUMNS if include_needs else ()
     heading = [*COLUMNS, *needs, *(q.label for q in read.questions)]
-    writer.writerow([safe_cell(cell) for cell in heading])
     keys = [str(q.id) for q in read.questions]
-    for registration in read.registrations:
-        writer.writerow(_row(read.event, registration, include_needs, keys))
-    return read.event, BOM + out.getvalue()
+    rows = [_row(read.event, r, include_needs, keys) for r in read.registrations]
+    return read.event, Sheet("Delegates", heading, rows)
+
+
+def _invitee_row(event: Event, invitation: Invitation) -> list[Cell]:
+    return [
+        invitation.name,
+        invitation.email,
+        invitation.job_title,
+        invitation.organisation,
+        invitation.status.value,
+        _time(invitation.created_at, event),
+        _time(invitation.sent_at, event),
+        _time(invitation.reminded_at, event),
+        _time(invitation.responded_at, event),
+        invitation.decline_reason,
+    ]
+
+
+async def invitee_sheet(
+    user: User, event_id: int, *, search: str = "", status: str | None = None
+) -> tuple[Event, Sheet]:
+    """The (filtered) invite list with each invitee's status, as a sheet. No side effects."""
+    invitations = await invitation_list(user, event_id, search, status)
+    event = await Event.get(id=event_id)
+    rows = [_invitee_row(event, invitation) for invitation in invitations]
+    return event, Sheet("Invitees", INVITEE_COLUMNS, rows)
 
 
 async def export_log(user: User, event_id: int) -> list[DelegateExport]:

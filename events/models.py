@@ -258,6 +258,7 @@ class Nomination(Model):
 class ReadVia(StrEnum):
     PAGE = "page"
     CSV = "csv"
+    XLSX = "xlsx"
     API = "api"
 
 

@@ -12,8 +12,8 @@ import pytest
 
 from convenor.mail.models import OutboxMessage
 from convenor.models import Role
+from convenor.spreadsheet import safe_cell
 from events.data import QuestionData
-from events.export import safe_cell
 from events.models import (
     DelegateExport,
     Event,
