@@ -1,16 +1,15 @@
-"""CSV download of the published directory, safe to open in a spreadsheet.
+"""Download of the published directory as CSV or .xlsx, safe to open in a spreadsheet.
 
-A cell that could run as a formula in Excel or LibreOffice (one starting with = + - @,
-their full-width forms, a tab or a carriage return, but not a phone number) gets a
-leading apostrophe: ``convenor.spreadsheet.safe_cell``, shared by every export.
+``convenor.spreadsheet`` writes both, as it does every export: CSV with a byte order
+mark (Excel keeps the accents), a cell that could run as a formula in Excel or
+LibreOffice (one starting with = + - @, their full-width forms, a tab or a carriage
+return, but not a phone number) neutralised, phone numbers exactly as typed, the id a
+number and the review date a date.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-
-from convenor.spreadsheet import safe_cell
+from convenor.spreadsheet import Cell, Sheet
 from directory.models import Entry, Status
 from directory.present import public_address
 
@@ -21,8 +20,8 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def entry_row(entry: Entry) -> list[str]:
-    """One published entry as CSV cells (public fields only; hidden addresses blank)."""
+def entry_row(entry: Entry) -> list[Cell]:
+    """One published entry as cells (public fields only; hidden addresses blank)."""
     values = {
         "id": entry.id,
         "name": entry.name,
@@ -41,21 +40,16 @@ def entry_row(entry: Entry) -> list[str]:
         "opening_times": entry.opening_times,
         "accessibility": entry.accessibility,
         "languages": entry.languages,
-        "last_reviewed": entry.reviewed_at.date().isoformat() if entry.reviewed_at else "",
+        "last_reviewed": entry.reviewed_at.date() if entry.reviewed_at else None,
     }
-    return [safe_cell(values[column]) for column in COLUMNS]
+    return [values[column] for column in COLUMNS]
 
 
-async def published_csv() -> str:
-    """Every published entry as CSV text."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+async def published_sheet() -> Sheet:
+    """Every published entry, by name, as a sheet. No side effects."""
     entries = (
         await Entry.filter(status=Status.PUBLISHED)
         .order_by("name", "id")
         .prefetch_related("themes", "areas", "services")
     )
-    for entry in entries:
-        writer.writerow(entry_row(entry))
-    return out.getvalue()
+    return Sheet("Community directory", COLUMNS, [entry_row(entry) for entry in entries])

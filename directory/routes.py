@@ -12,7 +12,8 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from convenor.app import DashboardPanel
-from convenor.errors import Invalid, RateLimited
+from convenor.errors import Invalid, NotFound, RateLimited
+from convenor.spreadsheet import FORMATS, download_response
 from convenor.templating import TEMPLATES
 from convenor.web import client_address, redirect, render, settings_of
 from directory import export, hsds, moderation, service, staff_routes, taxonomy_routes
@@ -48,12 +49,12 @@ async def entry_page(request: Request) -> Response:
     return render(request, "directory/entry.html", {"entry": public_view(entry)})
 
 
-async def csv_download(request: Request) -> Response:
-    return Response(
-        await export.published_csv(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="community-directory.csv"'},
-    )
+async def download(request: Request) -> Response:
+    """The published directory as ``.csv`` or ``.xlsx``; any other ending is 404."""
+    fmt = request.path_params["fmt"]
+    if fmt not in FORMATS:
+        raise NotFound()
+    return download_response(await export.published_sheet(), fmt, "community-directory")
 
 
 async def stylesheet(request: Request) -> Response:
@@ -201,7 +202,7 @@ async def edit_submit(request: Request) -> Response:
 routes = [
     Route("/directory", search_page, methods=["GET"], name="directory"),
     Route("/directory/directory.css", stylesheet, methods=["GET"]),
-    Route("/directory/export.csv", csv_download, methods=["GET"]),
+    Route("/directory/export.{fmt:str}", download, methods=["GET"]),
     Route("/directory/list-your-group", list_form, methods=["GET"]),
     Route("/directory/list-your-group", list_submit, methods=["POST"]),
     Route("/directory/list-your-group/sent", list_sent, methods=["GET"]),

@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from directory.export import safe_cell
+from convenor.spreadsheet import safe_cell
 from directory.models import Service, Status
 from tests.directory.conftest import make_entry
 
