@@ -13,6 +13,7 @@ from programmes import (
     staff_room_routes,
     staff_routes,
     staff_speaker_routes,
+    workshop_routes,
 )
 
 routes = [
@@ -23,4 +24,5 @@ routes = [
     *photo_routes.routes,
     *agenda_routes.routes,
     *speaker_routes.routes,
+    *workshop_routes.routes,
 ]

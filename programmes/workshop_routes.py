@@ -1,0 +1,34 @@
+"""The organiser's workshop lists: every workshop's places, or one workshop's, as
+``.csv`` or ``.xlsx`` (``programmes.workshop_lists``). Another event's organisers get 404.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from convenor.errors import NotFound
+from convenor.models import Role
+from convenor.spreadsheet import FORMATS, download_response
+from convenor.web import require_staff
+from programmes.workshop_lists import workshop_sheet
+
+
+async def workshop_list(request: Request) -> Response:
+    user = require_staff(request, roles=[Role.ORGANISER])
+    fmt = request.path_params["fmt"]
+    if fmt not in FORMATS:
+        raise NotFound()
+    session_id = request.path_params.get("session_id")
+    event, sheet, session = await workshop_sheet(user, request.path_params["event_id"], session_id)
+    name = f"workshop-places-{event.id}" + (f"-session-{session.id}" if session else "")
+    return download_response(sheet, fmt, name)
+
+
+E = "/staff/events/{event_id:int}/programme"
+
+routes = [
+    Route(f"{E}/workshops.{{fmt:str}}", workshop_list, methods=["GET"]),
+    Route(f"{E}/sessions/{{session_id:int}}/places.{{fmt:str}}", workshop_list, methods=["GET"]),
+]
