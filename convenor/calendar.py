@@ -3,8 +3,10 @@
 Pure functions over plain ``CalendarEvent`` values; the domains decide UIDs (random,
 stored) and SEQUENCE (raised on every update). Rules kept here:
 
-- An invitation (METHOD:REQUEST or CANCEL) names the delegate as ATTENDEE and the
-  organiser as ORGANIZER; a cancellation carries STATUS:CANCELLED.
+- An invitation (METHOD:REQUEST or CANCEL) names the delegate as ATTENDEE (with the
+  PARTSTAT the domain gives: ACCEPTED for a registered delegate) and the organiser as
+  ORGANIZER; a cancellation carries STATUS:CANCELLED. A METHOD:PUBLISH file carries an
+  ORGANIZER too (RFC 5546 3.2.1) and no ATTENDEE.
 - A feed has no METHOD, ORGANIZER or ATTENDEE, and takes DTSTAMP from the events,
   so the same programme always gives the same bytes (clients and caches see no
   change when nothing changed).
@@ -12,6 +14,11 @@ stored) and SEQUENCE (raised on every update). Rules kept here:
   DAYLIGHT parts each carry a single yearly RRULE, the only form Outlook reads.
   The rule is derived from the zone's real transitions in the years the events
   fall in; when a zone cannot be described that way, times are written in UTC.
+  An event with a start or end in the hour a clock change repeats (the October
+  hour) has both written in UTC, which no reader can take for the other pass.
+- TEXT values (SUMMARY, DESCRIPTION, LOCATION, X-WR-CALNAME, X-WR-CALDESC) are
+  escaped here, per RFC 5545 3.3.11: a backslash is always written as two, so a
+  backslash followed by N is never read as a line break.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from icalendar import (
     TimezoneStandard,
     vCalAddress,
     vDuration,
+    vText,
 )
 
 from convenor.mail.message import clean_header, validate_address
@@ -41,6 +49,7 @@ PRODID = "-//Convenor//Convenor//EN"
 Method = Literal["REQUEST", "CANCEL", "PUBLISH"]
 _METHODS = frozenset({"REQUEST", "CANCEL", "PUBLISH"})
 _STATUSES = frozenset({"TENTATIVE", "CONFIRMED", "CANCELLED"})
+_PARTSTATS = frozenset({"NEEDS-ACTION", "ACCEPTED", "DECLINED", "TENTATIVE"})
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # Zones are scanned in steps this long; no zone changes its offset twice within it.
 _SCAN_STEP = 6 * 3600
@@ -63,6 +72,7 @@ class CalendarEvent:
     organizer_name: str | None = None
     attendee_email: str | None = None
     attendee_name: str | None = None
+    attendee_partstat: str = "NEEDS-ACTION"
     dtstamp: datetime | None = None
     last_modified: datetime | None = None
 
@@ -77,6 +87,8 @@ class CalendarEvent:
             raise ValueError("CalendarEvent.sequence cannot be negative")
         if self.status not in _STATUSES:
             raise ValueError(f"CalendarEvent.status must be one of {sorted(_STATUSES)}")
+        if self.attendee_partstat not in _PARTSTATS:
+            raise ValueError(f"CalendarEvent.attendee_partstat must be one of {sorted(_PARTSTATS)}")
         if not self.uid or clean_header(self.uid) != self.uid or " " in self.uid:
             raise ValueError("CalendarEvent.uid must be non-empty, without spaces or controls")
 
@@ -92,7 +104,11 @@ def build_invite(
         raise ValueError(f"method must be one of {sorted(_METHODS)}")
     if not events:
         raise ValueError("an invitation needs at least one event")
-    if method != "PUBLISH":
+    if method == "PUBLISH":
+        # RFC 5546 3.2.1: a PUBLISH names its ORGANIZER.
+        if any(event.organizer_email is None for event in events):
+            raise ValueError("a PUBLISH needs an organizer")
+    else:
         # RFC 5546: one iTIP message is about one calendar object, and clients
         # such as Outlook act on the first UID only.
         if len({event.uid for event in events}) != 1:
@@ -109,7 +125,7 @@ def build_invite(
         if method != "PUBLISH":
             attendee = _address(event.attendee_email or "", event.attendee_name)
             attendee.params["ROLE"] = "REQ-PARTICIPANT"
-            attendee.params["PARTSTAT"] = "NEEDS-ACTION"
+            attendee.params["PARTSTAT"] = event.attendee_partstat
             # Delegates answer on the website, not by calendar reply.
             attendee.params["RSVP"] = "FALSE"
             vevent.add("attendee", attendee)
@@ -134,10 +150,10 @@ def build_feed(
     """
     cal, zone = _calendar(events, tz, prodid)
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", _one_line(name))
+    cal.add("x-wr-calname", _Text(_one_line(name)))
     cal.add("x-wr-timezone", tz)
     if description:
-        cal.add("x-wr-caldesc", _one_line(description))
+        cal.add("x-wr-caldesc", _Text(_one_line(description)))
     if refresh is not None:
         cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
         # Outlook's older name for the same hint; an X- name needs the type spelt out.
@@ -178,13 +194,15 @@ def _vevent(event: CalendarEvent, zone: ZoneInfo | None, stamp: datetime) -> Eve
     vevent.add("uid", event.uid)
     vevent.add("sequence", event.sequence)
     vevent.add("dtstamp", stamp.astimezone(UTC))
+    if zone is not None and (_ambiguous(event.start, zone) or _ambiguous(event.end, zone)):
+        zone = None
     vevent.add("dtstart", _moment(event.start, zone))
     vevent.add("dtend", _moment(event.end, zone))
-    vevent.add("summary", _one_line(event.summary))
+    vevent.add("summary", _Text(_one_line(event.summary)))
     if event.description:
-        vevent.add("description", _multi_line(event.description))
+        vevent.add("description", _Text(_multi_line(event.description)))
     if event.location:
-        vevent.add("location", _one_line(event.location))
+        vevent.add("location", _Text(_one_line(event.location)))
     if event.url:
         url = _one_line(event.url)
         if not url.startswith(("https://", "http://")) or " " in url:
@@ -198,6 +216,28 @@ def _vevent(event: CalendarEvent, zone: ZoneInfo | None, stamp: datetime) -> Eve
 def _moment(moment: datetime, zone: ZoneInfo | None) -> datetime:
     # With a ZoneInfo tzinfo icalendar writes DTSTART;TZID=<key>:<local time>.
     return moment.astimezone(zone if zone is not None else UTC)
+
+
+def _ambiguous(moment: datetime, zone: ZoneInfo) -> bool:
+    """Whether the wall-clock time of ``moment`` in ``zone`` happens twice (a clock
+    going back), so that local time alone cannot say which pass is meant."""
+    local = moment.astimezone(zone)
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+
+
+class _Text(vText):
+    """A TEXT value escaped by RFC 5545 3.3.11 alone. icalendar's own escaping turns a
+    backslash followed by N into a line break, and X- properties are not escaped."""
+
+    def to_ical(self) -> bytes:
+        text = (
+            str(self)
+            .replace("\\", "\\\\")
+            .replace(";", "\\;")
+            .replace(",", "\\,")
+            .replace("\n", "\\n")
+        )
+        return text.encode("utf-8")
 
 
 def _address(email: str, name: str | None) -> vCalAddress:

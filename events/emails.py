@@ -1,8 +1,10 @@
 """Pure builders for event emails and calendar invites (no database, no I/O).
 
-A calendar invite always uses the event's stored UID and current SEQUENCE, names the
-delegate as ATTENDEE and the event contact as ORGANIZER, and carries the link to
-manage the registration in its DESCRIPTION.
+A calendar invite uses the event's stored UID and current SEQUENCE, names the
+delegate as ATTENDEE (PARTSTAT=ACCEPTED: only registered delegates are sent one) and
+the event contact as ORGANIZER, and carries the link to manage the registration in
+its DESCRIPTION. ``events.notices.invite_part`` then raises the SEQUENCE and keeps the
+ORGANIZER per person.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from convenor.calendar import CalendarEvent, build_invite
-from convenor.mail.message import CalendarPart
 from convenor.settings import Settings
 from convenor.templating import DEFAULT_TZ, format_datetime, localtime
 from events.models import Event
@@ -55,30 +56,16 @@ def calendar_event(
         organizer_name=event.organising_body or event.title,
         attendee_email=attendee_email,
         attendee_name=attendee_name,
+        attendee_partstat="ACCEPTED",
         dtstamp=datetime.now(UTC),
     )
-
-
-def calendar_invite(
-    event: Event, *, attendee_email: str, attendee_name: str, link: str, method: str
-) -> CalendarPart:
-    """A METHOD:REQUEST (or CANCEL) invite for one delegate, as an email part."""
-    ics = build_invite(
-        [
-            calendar_event(
-                event, attendee_email=attendee_email, attendee_name=attendee_name, link=link
-            )
-        ],
-        method,  # type: ignore[arg-type]
-        tz=event.time_zone,
-    )
-    return CalendarPart(method=method, ics=ics)
 
 
 @dataclass(frozen=True)
 class Snapshot:
     """What a delegate's calendar shows, taken before an update to see what changed."""
 
+    title: str
     starts_at: datetime
     ends_at: datetime
     time_zone: str
@@ -88,13 +75,20 @@ class Snapshot:
     @classmethod
     def of(cls, event: Event) -> Snapshot:
         return cls(
-            event.starts_at, event.ends_at, event.time_zone, event.location, event.venue_access
+            event.title,
+            event.starts_at,
+            event.ends_at,
+            event.time_zone,
+            event.location,
+            event.venue_access,
         )
 
 
 def changes(before: Snapshot, event: Event) -> list[str]:
     """Sentences for the update email, one per change that matters to a calendar."""
     found = []
+    if before.title != event.title:
+        found.append(f"The event is now called {event.title}.")
     if (before.starts_at, before.ends_at, before.time_zone) != (
         event.starts_at,
         event.ends_at,

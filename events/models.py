@@ -282,3 +282,35 @@ class DelegateExport(Model):
     class Meta:
         table = "event_export"
         ordering = ["created_at", "id"]
+
+
+class CalendarInvite(Model):
+    """A calendar entry sent to one invitee by METHOD:REQUEST (the summit, or a session
+    of its programme), kept so that later updates and cancels reach exactly what the
+    person holds: the same UID, a higher SEQUENCE and the same ORGANIZER. The details
+    are kept too, so a cancel can be built here without the programme."""
+
+    id = fields.IntField(primary_key=True)
+    invitation: fields.ForeignKeyRelation[Invitation] = fields.ForeignKeyField(
+        "models.Invitation", related_name="calendar_invites", on_delete=fields.CASCADE
+    )
+    uid = fields.CharField(max_length=255)
+    # "event" for the summit itself, "session" for a programme session.
+    kind = fields.CharField(max_length=12)
+    # The SEQUENCE last sent to this person, and the entry's own SEQUENCE it was based on.
+    sequence = fields.IntField()
+    base_sequence = fields.IntField()
+    # CONFIRMED after a REQUEST, CANCELLED after a CANCEL.
+    status = fields.CharField(max_length=12)
+    organizer_email = fields.CharField(max_length=254)
+    organizer_name = fields.CharField(max_length=200)
+    summary = fields.TextField()
+    location = fields.TextField()
+    starts_at = fields.DatetimeField()
+    ends_at = fields.DatetimeField()
+    time_zone = fields.CharField(max_length=64)
+    sent_at = fields.DatetimeField()
+
+    class Meta:
+        table = "event_calendar_invite"
+        unique_together = (("invitation", "uid"),)

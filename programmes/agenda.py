@@ -16,6 +16,7 @@ stops working when the event's links expire (``events.access.check_link_live``).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import hmac
 import secrets
@@ -29,7 +30,7 @@ from convenor.errors import Conflict, Forbidden, NotFound
 from convenor.models import PersonalLink
 from convenor.settings import Settings
 from events.access import check_event_link_live, invitation_for_link, link_expiry
-from events.models import Event, Registration, RegistrationStatus
+from events.models import Event, EventStatus, Registration, RegistrationStatus
 from programmes.emails import agenda_feed_url
 from programmes.models import AgendaFeed, AgendaPick, Session
 from programmes.view import ProgrammeView, SessionEntry, published_programme
@@ -43,6 +44,7 @@ class Agenda:
     view: ProgrammeView
     sessions: list[SessionEntry]  # picked sessions still in the programme, by time
     places: frozenset[int]  # ids of workshops the delegate has a place in
+    event_cancelled: bool = False  # set by ``agenda_for_feed``: the feed strikes all out
 
 
 async def _registered(token: str, *, lock: bool = False) -> Registration:
@@ -252,7 +254,8 @@ async def rotate_agenda_feed(token: str, settings: Settings) -> str:
 
 async def agenda_for_feed(feed_token: str) -> Agenda:
     """The agenda behind a feed token; NotFound for a dead token or a delegate no longer
-    registered, Gone once the event's links have expired. No side effects."""
+    registered, Gone once the event's links have expired; ``event_cancelled`` when the
+    event is. No side effects."""
     link = await unrevoked_link(feed_token, AGENDA_FEED_LINK)
     prefix, _, number = (link.subject if link else "").partition(":")
     if prefix != "registration" or not number.isdigit():
@@ -263,4 +266,6 @@ async def agenda_for_feed(feed_token: str) -> Agenda:
     if registration is None:
         raise NotFound()
     await check_event_link_live(registration.event_id)  # type: ignore[attr-defined]
-    return await _agenda(registration)
+    agenda = await _agenda(registration)
+    status = await Event.filter(id=registration.event_id).values_list("status", flat=True)  # type: ignore[attr-defined]
+    return dataclasses.replace(agenda, event_cancelled=EventStatus.CANCELLED in status)

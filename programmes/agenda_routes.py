@@ -90,7 +90,12 @@ async def agenda_download(request: Request) -> Response:
 
 async def agenda_subscription(request: Request) -> Response:
     agenda = await service.agenda_for_feed(request.path_params["feed"][:200])
-    feed = agenda_feed(agenda.view, agenda.sessions, settings_of(request).base_url)
+    feed = agenda_feed(
+        agenda.view,
+        agenda.sessions,
+        settings_of(request).base_url,
+        cancelled=agenda.event_cancelled,
+    )
     # Personal (which sessions), so not for shared caches; ETag lets calendars poll cheaply.
     headers = {"ETag": feed.etag, "Cache-Control": "private, no-cache"}
     if not_modified(feed, request.headers.get("if-none-match")):

@@ -9,6 +9,11 @@ REQUEST or CANCEL and Outlook acts on the first UID only, so:
 - several: one METHOD:PUBLISH holding each of them (RFC 5546 allows many UIDs in a
   PUBLISH), changed ones CONFIRMED and cancelled ones STATUS:CANCELLED, each with its
   higher SEQUENCE, so calendars update or strike out the entries they already hold.
+
+Every file names the event's contact as ORGANIZER (a PUBLISH needs one, RFC 5546
+3.2.1); feeds leave it out (``convenor.calendar.build_feed``). ``programmes.invites``
+sends the same parts to delegates with the SEQUENCE and ORGANIZER their calendar
+holds.
 """
 
 from __future__ import annotations
@@ -85,12 +90,14 @@ def calendar_event(
     status: str = "CONFIRMED",
     attendee: tuple[str, str] | None = None,
     dtstamp: datetime | None = None,
+    sequence: int | None = None,
 ) -> CalendarEvent:
-    """One session as a calendar event; with ``attendee`` it is ready for an iTIP email."""
+    """One session as a calendar event; with ``attendee`` (ACCEPTED: registered
+    delegates and speakers) it is ready for an iTIP email."""
     event = view.event
     return CalendarEvent(
         uid=session.uid,
-        sequence=session.sequence,
+        sequence=session.sequence if sequence is None else sequence,
         start=session.start,
         end=session.end,
         summary=session.title,
@@ -98,10 +105,11 @@ def calendar_event(
         location=location(event, session),
         url=session_url(base_url, event["id"], session.id) if base_url else None,
         status=status,
-        organizer_email=event["contact_email"] if attendee else None,
-        organizer_name=(event["organising_body"] or event["title"]) if attendee else None,
+        organizer_email=event["contact_email"],
+        organizer_name=event["organising_body"] or event["title"],
         attendee_email=attendee[0] if attendee else None,
         attendee_name=attendee[1] if attendee else None,
+        attendee_partstat="ACCEPTED",
         dtstamp=dtstamp or session.stamp,
     )
 

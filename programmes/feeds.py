@@ -5,7 +5,9 @@ Feeds carry no METHOD, ORGANIZER or ATTENDEE, and each session's DTSTAMP is the 
 the version in which it last changed, so the same programme always gives the same bytes
 and the ETag (a hash of the bytes) changes only when a session in the feed does.
 Not-for-publication sessions stay out of the public feed and downloads; a delegate's
-own agenda feed includes them.
+own agenda feed includes them. Once the event is cancelled both feeds still answer,
+with every session STATUS:CANCELLED and its SEQUENCE one higher, so subscribed
+calendars strike the sessions out instead of keeping them.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from convenor.calendar import build_feed, build_invite
+from convenor.calendar import CalendarEvent, build_feed, build_invite
+from convenor.errors import NotFound
+from events.models import EventStatus
 from programmes.emails import calendar_event
+from programmes.public_cache import recent_programme
 from programmes.view import ProgrammeView, SessionEntry
 
 REFRESH = timedelta(hours=1)
@@ -34,14 +39,37 @@ def _file(body: bytes, sessions: list[SessionEntry], view: ProgrammeView) -> Fee
     return FeedFile(body, etag, max(stamps, default=view.published_at))
 
 
-def programme_feed(view: ProgrammeView, base_url: str) -> FeedFile:
-    """The whole public programme as a subscribable feed (cached on the view)."""
-    key = ("programme_feed", base_url)
+def _entries(
+    view: ProgrammeView, sessions: list[SessionEntry], base_url: str, cancelled: bool
+) -> list[CalendarEvent]:
+    if not cancelled:
+        return [calendar_event(view, s, base_url=base_url) for s in sessions]
+    return [
+        calendar_event(view, s, base_url=base_url, status="CANCELLED", sequence=s.sequence + 1)
+        for s in sessions
+    ]
+
+
+async def public_feed_programme(event_id: int) -> tuple[ProgrammeView, bool]:
+    """The programme behind the public feed and whether the event is cancelled:
+    NotFound for an invite-only, draft or unpublished one. No side effects."""
+    published = await recent_programme(event_id)
+    if published is None or published.visibility not in ("public", "unlisted"):
+        raise NotFound()
+    if published.event_status not in (EventStatus.PUBLISHED, EventStatus.CANCELLED):
+        raise NotFound()
+    return published.view, published.event_status == EventStatus.CANCELLED
+
+
+def programme_feed(view: ProgrammeView, base_url: str, *, cancelled: bool = False) -> FeedFile:
+    """The whole public programme as a subscribable feed (cached on the view); with
+    ``cancelled``, every session cancelled."""
+    key = ("programme_feed", base_url, cancelled)
     found = view.outputs.get(key)
     if found is None:
         sessions = view.public_sessions()
         body = build_feed(
-            [calendar_event(view, s, base_url=base_url) for s in sessions],
+            _entries(view, sessions, base_url, cancelled),
             name=view.title,
             tz=view.time_zone,
             description=f"Programme of {view.title}",
@@ -63,10 +91,13 @@ def session_ics(
     return build_invite([entry], "PUBLISH", tz=view.time_zone)
 
 
-def agenda_feed(view: ProgrammeView, sessions: list[SessionEntry], base_url: str) -> FeedFile:
-    """A delegate's agenda as a feed; named after the event only (no personal data)."""
+def agenda_feed(
+    view: ProgrammeView, sessions: list[SessionEntry], base_url: str, *, cancelled: bool = False
+) -> FeedFile:
+    """A delegate's agenda as a feed; named after the event only (no personal data);
+    with ``cancelled``, every session cancelled."""
     body = build_feed(
-        [calendar_event(view, s, base_url=base_url) for s in sessions],
+        _entries(view, sessions, base_url, cancelled),
         name=f"My agenda: {view.title}",
         tz=view.time_zone,
         refresh=REFRESH,

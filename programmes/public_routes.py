@@ -24,7 +24,7 @@ from convenor.errors import NotFound
 from convenor.web import current_user, render, settings_of
 from programmes import service
 from programmes.exports import frab_json, frab_xml
-from programmes.feeds import not_modified, programme_feed, session_ics
+from programmes.feeds import not_modified, programme_feed, public_feed_programme, session_ics
 from programmes.pdf import programme_pdf
 from programmes.view import ProgrammeView, SessionEntry
 
@@ -155,8 +155,8 @@ async def session_calendar(request: Request) -> Response:
 
 
 async def programme_calendar_feed(request: Request) -> Response:
-    view = await service.public_programme(request.path_params["event_id"])
-    feed = programme_feed(view, settings_of(request).base_url)
+    view, cancelled = await public_feed_programme(request.path_params["event_id"])
+    feed = programme_feed(view, settings_of(request).base_url, cancelled=cancelled)
     headers = {
         "ETag": feed.etag,
         "Last-Modified": feed.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT"),

@@ -132,10 +132,21 @@ async def test_moving_the_venue_sends_an_update(organiser, event, settings):
     assert (await Event.get(id=event.id)).calendar_sequence == 1
 
 
-async def test_changing_only_the_title_sends_no_update(organiser, event, settings):
+async def test_changing_only_the_title_sends_an_update(organiser, event, settings):
+    # Issue 16: renaming the event updates delegates' calendars (it used to send nothing).
     await registered(organiser, event, settings)
 
     await update_event(organiser, event.id, event_data(title="New title"), settings)
+
+    [update] = await outbox("event-event-updated")
+    assert calendar_of(update).vevent.summary.value == "New title"
+    assert calendar_of(update).vevent.sequence.value == "1"
+
+
+async def test_changing_only_the_summary_sends_no_update(organiser, event, settings):
+    await registered(organiser, event, settings)
+
+    await update_event(organiser, event.id, event_data(summary="Another summary"), settings)
 
     assert await outbox("event-event-updated") == []
     assert (await Event.get(id=event.id)).calendar_sequence == 0
