@@ -10,17 +10,20 @@ deleted, so its calendar UID lives on for the cancellation.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
 from convenor.auth import now
 from convenor.errors import Conflict, Invalid, NotFound
 from convenor.models import User
+from convenor.templating import format_datetime
 from events.access import get_event_for, locked_event_for
 from events.data import aware_utc, multi_line, one_line
-from events.models import Event
+from events.models import Event, RegistrationStatus
 from programmes.data import RoomData, SessionData, SessionSpeakerData
 from programmes.models import (
+    AgendaPick,
     Room,
     Session,
     SessionSpeaker,
@@ -297,3 +300,105 @@ async def set_session_speakers(
         session.updated_at = now()
         await session.save(update_fields=["updated_at"])
         return links
+
+
+@dataclass(frozen=True)
+class Clash:
+    """Two draft sessions at overlapping times in one room, or with one speaker."""
+
+    kind: str  # "room" or "speaker"
+    what: str  # the room's or the speaker's name
+    first: Session
+    second: Session
+    message: str
+
+    def as_line(self) -> str:
+        return f"Published with a clash: {self.message}"
+
+
+def _overlap(a: Session, b: Session) -> bool:
+    return a.starts_at < b.ends_at and b.starts_at < a.ends_at
+
+
+def _span(session: Session, tz: str) -> str:
+    start = format_datetime(session.starts_at, tz, "short")
+    return f"{start} to {format_datetime(session.ends_at, tz, 'time')}"
+
+
+def _clash_message(kind: str, what: str, a: Session, b: Session, tz: str) -> str:
+    when, other = _span(a, tz), _span(b, tz)
+    if kind == "room":
+        return f"{a.title} ({when}) and {b.title} ({other}) are both in {what}."
+    return f"{what} speaks in {a.title} ({when}) and {b.title} ({other}) at the same time."
+
+
+def find_clashes(sessions: list[Session], tz: str) -> list[Clash]:
+    """Room and speaker double-bookings among sessions that are not cancelled (room and
+    speaker links with their speakers loaded); speakers left off the programme (declined,
+    not kept on) are not counted. Pure."""
+    live = sorted(
+        (s for s in sessions if s.cancelled_at is None), key=lambda s: (s.starts_at, s.id)
+    )
+    clashes = []
+    for index, a in enumerate(live):
+        for b in live[index + 1 :]:
+            if b.starts_at >= a.ends_at:
+                continue
+            if not _overlap(a, b):
+                continue
+            if a.room_id is not None and a.room_id == b.room_id:  # type: ignore[attr-defined]
+                name = a.room.name if a.room is not None else "the same room"
+                message = _clash_message("room", name, a, b, tz)
+                clashes.append(Clash("room", name, a, b, message))
+            theirs = {link.speaker_id: link.speaker for link in b.speaker_links}
+            for link in a.speaker_links:
+                speaker = theirs.get(link.speaker_id)
+                if speaker is None or link.speaker.withdrawn:
+                    continue
+                message = _clash_message("speaker", speaker.display_name, a, b, tz)
+                clashes.append(Clash("speaker", speaker.display_name, a, b, message))
+    return clashes
+
+
+async def draft_clashes(user: User, event_id: int) -> list[Clash]:
+    """The draft's room and speaker clashes (what blocks publishing). No side effects."""
+    event = await get_event_for(user, event_id)
+    sessions = (
+        await Session.filter(event_id=event_id, cancelled_at=None)
+        .select_related("room")
+        .prefetch_related("speaker_links__speaker")
+    )
+    return find_clashes(list(sessions), event.time_zone)
+
+
+@dataclass(frozen=True)
+class PlaceHolder:
+    """A registered delegate holding a place in a workshop."""
+
+    name: str
+    email: str
+    organisation: str
+
+
+async def workshop_holders(user: User, event_id: int) -> dict[int, list[PlaceHolder]]:
+    """Who holds each workshop place, by session id (registered delegates only; places
+    of delegates who have since cancelled are not shown). No side effects."""
+    await get_event_for(user, event_id)
+    rows = (
+        await AgendaPick.filter(
+            session__event_id=event_id,
+            has_place=True,
+            registration__status=RegistrationStatus.REGISTERED,
+        )
+        .order_by("registration__name", "id")
+        .values_list(
+            "session_id",
+            "registration__name",
+            "registration__invitation__email",
+            "registration__organisation",
+        )
+    )
+    holders: dict[int, list[PlaceHolder]] = {}
+    for session_id, name, email, organisation in rows:
+        holders.setdefault(session_id, []).append(PlaceHolder(name, email, organisation or ""))
+    return holders

@@ -102,6 +102,8 @@ class Speaker(Model):
     email = fields.CharField(max_length=254, default="")  # private: never published
     status = fields.CharEnumField(SpeakerStatus, max_length=12, default=SpeakerStatus.INVITED)
     decline_reason = fields.TextField(default="")
+    # A speaker who declined stays on what is published only if the organiser says so.
+    keep_on_programme = fields.BooleanField(default=False)
     invited_at = fields.DatetimeField(null=True)
     responded_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
@@ -118,6 +120,11 @@ class Speaker(Model):
     @property
     def link_subject(self) -> str:
         return f"speaker:{self.id}"
+
+    @property
+    def withdrawn(self) -> bool:
+        """Declined and not kept on: left out of what is published."""
+        return self.status == SpeakerStatus.DECLINED and not self.keep_on_programme
 
 
 class SessionSpeaker(Model):

@@ -21,32 +21,50 @@ from convenor.errors import Conflict, Invalid, NotFound
 from convenor.mail.outbox import queue_email, render_email
 from convenor.models import User
 from convenor.settings import Settings
-from events.access import get_event_for, locked_event_for
+from events.access import get_event_for, issue_event_link, locked_event_for
 from events.changes import changing
 from events.emails import when_text
 from events.models import Event, Registration, RegistrationStatus
 from events.notices import fresh_link
 from programmes import snapshot as snap
-from programmes.emails import TEMPLATES, agenda_update
+from programmes.drafts import Clash, find_clashes
+from programmes.emails import TEMPLATES, agenda_update, speaker_link
+from programmes.invites import delegate_agenda_update
 from programmes.models import AgendaPick, ProgrammeVersion, Room, Session, Speaker
 from programmes.photo_files import discard_unused
-from programmes.view import ProgrammeView, cached_view
+from programmes.speakers import SPEAKER_LINK
+from programmes.view import ProgrammeView, SessionEntry, cached_view
 
 
-async def _draft_snapshot(event: Event, previous: dict | None, stamp) -> tuple[dict, list]:
-    sessions = list(
+async def _draft_sessions(event: Event) -> list[Session]:
+    return list(
         await Session.filter(event_id=event.id, cancelled_at=None)
         .select_related("room")
-        .prefetch_related("speaker_links")
+        .prefetch_related("speaker_links__speaker")
     )
+
+
+def _entry(session: Session) -> dict:
+    """The session's snapshot entry with speakers who declined (and were not kept on)
+    left out: nothing published shows them as speaking."""
+    entry = snap.session_entry(session)
+    withdrawn = {link.speaker_id for link in session.speaker_links if link.speaker.withdrawn}
+    entry["speakers"] = [pair for pair in entry["speakers"] if pair[0] not in withdrawn]
+    return entry
+
+
+async def _draft_snapshot(
+    event: Event, previous: dict | None, stamp, sessions: list[Session] | None = None
+) -> tuple[dict, list]:
+    if sessions is None:
+        sessions = await _draft_sessions(event)
+    entries = [_entry(s) for s in sessions]
     sequences = dict(await Session.filter(event_id=event.id).values_list("id", "calendar_sequence"))
-    speaker_ids = {link.speaker_id for s in sessions for link in s.speaker_links}
+    speaker_ids = {sid for entry in entries for sid, _ in entry["speakers"]}
     speakers = [
         snap.speaker_entry(s) for s in await Speaker.filter(id__in=speaker_ids).order_by("id")
     ]
-    entries = snap.number_sessions(
-        [snap.session_entry(s) for s in sessions], previous, sequences, stamp
-    )
+    entries = snap.number_sessions(entries, previous, sequences, stamp)
     cancelled = snap.cancelled_entries(entries, previous, stamp)
     document = {
         "event": snap.event_entry(event),
@@ -121,13 +139,51 @@ async def preview_changes(user: User, event_id: int) -> list[dict]:
     return changes
 
 
-async def publish_programme(user: User, event_id: int, settings: Settings) -> ProgrammeView:
+class Clashes(Conflict):
+    """Publishing refused: the draft double-books a room or a speaker (``clashes``)."""
+
+    def __init__(self, clashes: list[Clash]) -> None:
+        count = "1 clash" if len(clashes) == 1 else f"{len(clashes)} clashes"
+        super().__init__(
+            f"The draft has {count}: resolve them, or publish anyway.",
+            fields={f"clashes.{index}": c.message for index, c in enumerate(clashes)},
+        )
+        self.clashes = clashes
+
+
+def _clash_items(clashes: list[Clash]) -> list[dict]:
+    """Clashes published anyway, as changelog items (kind "clash"; never shown to
+    delegates, never a reason to email them)."""
+    return [
+        {
+            "session_id": c.first.id,
+            "uid": c.first.calendar_uid,
+            "title": c.first.title,
+            "kinds": ["clash"],
+            "lines": [c.as_line()],
+            "not_for_publication": True,
+        }
+        for c in clashes
+    ]
+
+
+def session_changes(changelog: list[dict]) -> list[dict]:
+    """The changelog without the clashes an organiser published anyway."""
+    return [item for item in changelog if "clash" not in item["kinds"]]
+
+
+async def publish_programme(
+    user: User, event_id: int, settings: Settings, *, publish_anyway: bool = False
+) -> ProgrammeView:
     """Publish the draft as the next version.
 
     Side effects: a ProgrammeVersion row; sessions' calendar_sequence; one email per
-    registered delegate (with calendar updates for their agenda); personal links issued;
+    registered delegate whose agenda changed (everyone on the first version) and per
+    speaker whose sessions changed (with calendar updates); personal links issued;
     speaker photo files that only the previous version showed are removed.
-    Raises Invalid when there is nothing to publish, Conflict when nothing changed.
+    Raises Invalid when there is nothing to publish, Conflict when nothing changed,
+    ``Clashes`` when a room or speaker is double-booked unless ``publish_anyway`` (then
+    the clashes are recorded in the version's changelog).
     The public pages of this process show the new version at once (``changing``).
     """
     async with changing(event_id), in_transaction():
@@ -135,11 +191,16 @@ async def publish_programme(user: User, event_id: int, settings: Settings) -> Pr
         last = await ProgrammeVersion.filter(event_id=event_id).order_by("-number").first()
         previous = last.snapshot if last is not None else None
         stamp = now()
-        document, changes = await _draft_snapshot(event, previous, stamp)
+        sessions = await _draft_sessions(event)
+        clashes = find_clashes(sessions, event.time_zone)
+        document, changes = await _draft_snapshot(event, previous, stamp, sessions)
         if not document["sessions"] and previous is None:
             raise Invalid(fields={"sessions": "Add at least one session before publishing"})
         if previous is not None and _same(previous, document):
             raise Conflict(f"Nothing has changed since version {last.number}.")
+        if clashes and not publish_anyway:
+            raise Clashes(clashes)
+        changes = changes + _clash_items(clashes)
         version = await ProgrammeVersion.create(
             event=event,
             number=(last.number if last else 0) + 1,
@@ -151,8 +212,10 @@ async def publish_programme(user: User, event_id: int, settings: Settings) -> Pr
         for entry in document["sessions"] + document["cancelled"]:
             await Session.filter(id=entry["id"]).update(calendar_sequence=entry["sequence"])
         view = cached_view(version)
-        if last is None or changes:
+        if last is None or session_changes(changes):
             await _tell_delegates(event, view, settings, first=last is None)
+        if last is not None:
+            await _tell_speakers(event, view, cached_view(last), settings)
     if previous is not None:
         # Photos only the previous version showed can go now (if no speaker uses them).
         await discard_unused(settings, event_id, _photos(previous) - _photos(document))
@@ -176,18 +239,22 @@ async def _tell_delegates(
         registration__event_id=event.id
     ).values_list("registration_id", "session_id"):
         picks.setdefault(registration_id, set()).add(session_id)
-    changed_ids = {item["session_id"] for item in view.changelog if item["kinds"] != ["cancelled"]}
+    changes = session_changes(view.changelog)
+    changed_ids = {item["session_id"] for item in changes if item["kinds"] != ["cancelled"]}
     changed = [s for s in view.sessions if s.id in changed_ids]
     cancelled = list(view.cancelled)
+    touched = changed_ids | {s.id for s in cancelled}
     template = "programme_published" if first else "programme_changed"
     for registration in registrations:
         invitation = registration.invitation
         mine = picks.get(registration.id, set())
-        calendar = agenda_update(
+        if not first and not mine & touched:
+            continue  # nothing in their agenda or workshop places changed
+        calendar = await delegate_agenda_update(
             view,
             [s for s in changed if s.id in mine],
             [s for s in cancelled if s.id in mine],
-            attendee_email=invitation.email,
+            invitation=invitation,
             attendee_name=registration.name,
         )
         context = {
@@ -195,8 +262,8 @@ async def _tell_delegates(
             "when": when_text(event),
             "name": registration.name,
             "version": view.number,
-            "changes": view.changelog,
-            "mine": [item for item in view.changelog if item["session_id"] in mine],
+            "changes": changes,
+            "mine": [item for item in changes if item["session_id"] in mine],
             "calendar": calendar,
             "link": await fresh_link(invitation, settings, event),
         }
@@ -209,4 +276,62 @@ async def _tell_delegates(
             reply_to=event.contact_email,
             category=f"programme-{template.split('_')[1]}",
             related=invitation.link_subject,
+        )
+
+
+async def _tell_speakers(
+    event: Event, view: ProgrammeView, before: ProgrammeView, settings: Settings
+) -> None:
+    """Email each speaker (with an email address, not withdrawn) whose sessions changed
+    in this version, as delegates are told, with calendar updates and their own link."""
+    changes = session_changes(view.changelog)
+    changed_ids = {item["session_id"] for item in changes if item["kinds"] != ["cancelled"]}
+    changed = [s for s in view.sessions if s.id in changed_ids]
+    cancelled = list(view.cancelled)
+    # A speaker taken off a session hears of it as a cancellation of their invitation.
+    previous = {s.id: s for s in before.sessions}
+
+    def speaks(session: SessionEntry, speaker_id: int) -> bool:
+        return any(p.id == speaker_id for p, _ in session.speakers)
+
+    ids = {p.id for s in changed + cancelled for p, _ in s.speakers}
+    ids |= {p.id for s in changed if s.id in previous for p, _ in previous[s.id].speakers}
+    if not ids:
+        return
+    speakers = await Speaker.filter(id__in=ids, event_id=event.id).exclude(email="")
+    for speaker in sorted(speakers, key=lambda p: p.id):
+        if speaker.withdrawn:
+            continue
+        theirs = [s for s in changed if speaks(s, speaker.id)]
+        dropped = [
+            previous[s.id]
+            for s in changed
+            if s.id in previous and speaks(previous[s.id], speaker.id) and not speaks(s, speaker.id)
+        ]
+        gone = [s for s in cancelled if speaks(s, speaker.id)] + dropped
+        if not theirs and not gone:
+            continue
+        ids_of = {s.id for s in theirs + gone}
+        calendar = agenda_update(
+            view, theirs, gone, attendee_email=speaker.email, attendee_name=speaker.display_name
+        )
+        token = await issue_event_link(SPEAKER_LINK, speaker.link_subject, event)
+        context = {
+            "event": event,
+            "when": when_text(event),
+            "name": speaker.display_name,
+            "version": view.number,
+            "mine": [item for item in changes if item["session_id"] in ids_of],
+            "calendar": calendar,
+            "link": speaker_link(settings, token),
+        }
+        await queue_email(
+            to=speaker.email,
+            to_name=speaker.display_name,
+            rendered=render_email(f"{TEMPLATES}/speaker_programme_changed", context),
+            mail_from=settings.mail_from,
+            calendar=calendar,
+            reply_to=event.contact_email,
+            category="programme-speaker-changed",
+            related=speaker.link_subject,
         )

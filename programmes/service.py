@@ -38,6 +38,7 @@ from programmes.drafts import (
     add_session,
     cancel_session,
     delete_room,
+    draft_clashes,
     draft_session,
     draft_sessions,
     reorder_rooms,
@@ -47,6 +48,7 @@ from programmes.drafts import (
     set_session_speakers,
     update_room,
     update_session,
+    workshop_holders,
 )
 from programmes.emails import calendar_event
 from programmes.feeds import session_ics
@@ -72,6 +74,7 @@ from programmes.speakers import (
     confirm_speaker,
     decline_speaker,
     invite_speaker,
+    keep_speaker_on,
     remove_speaker,
     speaker_for_link,
     speaker_page,
@@ -96,10 +99,12 @@ __all__ = [
     "decline_speaker",
     "delegate_programme",
     "delete_room",
+    "draft_clashes",
     "draft_session",
     "draft_sessions",
     "give_up_place",
     "invite_speaker",
+    "keep_speaker_on",
     "organiser_programme",
     "preview_changes",
     "programme_version",
@@ -131,6 +136,7 @@ __all__ = [
     "update_speaker",
     "update_speaker_profile",
     "versions_for",
+    "workshop_holders",
 ]
 
 PUBLIC_VISIBILITIES = (Visibility.PUBLIC.value, Visibility.UNLISTED.value)

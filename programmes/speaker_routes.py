@@ -54,7 +54,8 @@ async def confirm(request: Request) -> Response:
 async def decline(request: Request) -> Response:
     token = token_of(request)
     form = await request.form()
-    await service.decline_speaker(token, str(form.get("reason", ""))[:2000])
+    reason = str(form.get("reason", ""))[:2000]
+    await service.decline_speaker(token, reason, settings_of(request))
     return redirect(f"/speaker/{token}?done=declined")
 
 

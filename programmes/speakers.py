@@ -198,14 +198,54 @@ async def confirm_speaker(token: str) -> Speaker:
         return speaker
 
 
-async def decline_speaker(token: str, reason: str = "") -> Speaker:
-    """The speaker declines, with an optional reason. Side effects: status, responded_at."""
+async def decline_speaker(token: str, reason: str, settings: Settings) -> Speaker:
+    """The speaker declines, with an optional reason; the event's organisers are told
+    (once: declining again sends nothing). Side effects: status, responded_at, one
+    outbox row per active organiser (the event's contact address if it has none)."""
     async with in_transaction():
         speaker = await speaker_for_link(token, lock=True)
+        already = speaker.status == SpeakerStatus.DECLINED
         speaker.status = SpeakerStatus.DECLINED
         speaker.decline_reason = multi_line(reason, 2000)
         speaker.responded_at = speaker.updated_at = now()
         await speaker.save(update_fields=["status", "decline_reason", "responded_at", "updated_at"])
+        if not already:
+            await _tell_organisers(speaker, settings)
+        return speaker
+
+
+async def _tell_organisers(speaker: Speaker, settings: Settings) -> None:
+    event = await Event.get(id=speaker.event_id)  # type: ignore[attr-defined]
+    organisers = await event.organisers.filter(is_active=True).order_by("id")
+    recipients = [(user.email, user.name) for user in organisers]
+    if not recipients and event.contact_email:
+        recipients = [(event.contact_email, event.organising_body)]
+    context = {
+        "event": event,
+        "speaker": speaker,
+        "sessions": await _sessions_of(speaker),
+        "link": f"{settings.base_url}/staff/events/{event.id}/programme#speakers",
+    }
+    for email, name in recipients:
+        await queue_email(
+            to=email,
+            to_name=name,
+            rendered=render_email(f"{TEMPLATES}/speaker_declined", context),
+            mail_from=settings.mail_from,
+            category="programme-speaker-declined",
+            related=speaker.link_subject,
+        )
+
+
+async def keep_speaker_on(user: User, event_id: int, speaker_id: int, keep: bool) -> Speaker:
+    """Keep a speaker who declined on the published programme (or take them off again);
+    it shows from the next version. Side effects: speaker row."""
+    async with in_transaction():
+        await get_event_for(user, event_id)
+        speaker = await _speaker_of(event_id, speaker_id)
+        speaker.keep_on_programme = keep
+        speaker.updated_at = now()
+        await speaker.save(update_fields=["keep_on_programme", "updated_at"])
         return speaker
 
 

@@ -312,10 +312,10 @@ async def test_speaker_own_photo_bad_file_is_400_next_to_the_field(client, progr
     assert (await Speaker.get(id=vru.id)).photo_path == ""
 
 
-async def test_speaker_who_declined_cannot_upload_a_photo(client, programme):
+async def test_speaker_who_declined_cannot_upload_a_photo(client, programme, settings):
     vru = programme["speakers"][2]
     token = await issue_link("speaker", vru.link_subject)
-    await decline_speaker(token)
+    await decline_speaker(token, "", settings)
     page = await client.get(f"/speaker/{token}")
 
     response = await upload(

@@ -163,7 +163,7 @@ async def test_set_own_photo_through_the_speakers_link(programme, settings):
 async def test_set_own_photo_after_declining_is_a_conflict(programme, settings):
     vru = programme["speakers"][2]
     token = await issue_link("speaker", vru.link_subject)
-    await decline_speaker(token, "Away")
+    await decline_speaker(token, "Away", settings)
     before = photos(settings)
 
     with pytest.raises(Conflict):

@@ -93,10 +93,10 @@ async def test_confirm_speaker_sets_status_confirmed(programme):
     assert speaker.responded_at is not None
 
 
-async def test_decline_speaker_keeps_the_reason(programme):
+async def test_decline_speaker_keeps_the_reason(programme, settings):
     token = await issue_link("speaker", programme["speakers"][1].link_subject)
 
-    speaker = await decline_speaker(token, "Away that week")
+    speaker = await decline_speaker(token, "Away that week", settings)
 
     assert (speaker.status.value, speaker.decline_reason) == ("declined", "Away that week")
 
@@ -109,9 +109,9 @@ async def test_update_speaker_profile_changes_title_and_bio(programme):
     assert (speaker.job_title, speaker.bio) == ("Director, VRU", "Twenty years in public health.")
 
 
-async def test_update_speaker_profile_after_declining_is_a_conflict(programme):
+async def test_update_speaker_profile_after_declining_is_a_conflict(programme, settings):
     token = await issue_link("speaker", programme["speakers"][2].link_subject)
-    await decline_speaker(token)
+    await decline_speaker(token, "", settings)
 
     with pytest.raises(Conflict):
         await update_speaker_profile(token, "Director", "Bio")
