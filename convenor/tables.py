@@ -137,8 +137,6 @@ def _decode(data: bytes) -> tuple[str, str]:
                 return data[len(bom) :].decode(encoding), encoding.upper().replace("-LE", "")
             except UnicodeDecodeError:
                 raise TableError(NOT_TEXT) from None
-    if b"\x00" in data:
-        raise TableError(NOT_TEXT)
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:

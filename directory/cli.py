@@ -1,4 +1,5 @@
-"""``convenor directory ...`` commands: import a CSV file of entries; add themes and areas.
+"""``convenor directory ...`` commands: import a spreadsheet of entries (.xlsx or CSV,
+with a progress bar on a terminal); add themes and areas.
 
 Settings and the ORM are set up here the same way as the core commands do, without
 importing ``convenor.cli`` (which imports this module to find its commands).
@@ -15,6 +16,7 @@ from tortoise import Tortoise
 
 from convenor.db import tortoise_config
 from convenor.settings import Settings, SettingsError
+from convenor.tables import MAX_BYTES, TOO_BIG, Table, TableError, read_table
 from directory.importer import ImportReport, import_csv
 from directory.taxonomy import ensure_taxonomy
 
@@ -35,12 +37,21 @@ async def _add_terms(settings: Settings, themes: tuple[str, ...], areas: tuple[s
         await Tortoise.close_connections()
 
 
-async def _import(settings: Settings, text: str, source: str, **options) -> ImportReport:
+async def _import(settings: Settings, table: Table, source: str, **options) -> ImportReport:
     await Tortoise.init(config=tortoise_config(settings))
     try:
-        return await import_csv(text, source=source, **options)
+        return await import_csv(table, source=source, **options)
     finally:
         await Tortoise.close_connections()
+
+
+def _run_import(settings: Settings, table: Table, source: str, **options) -> ImportReport:
+    """Check and import, with a progress bar when the output is a terminal."""
+    if not sys.stdout.isatty():
+        return asyncio.run(_import(settings, table, source, **options))
+    rows = max(len(table.rows) - 1, 0)
+    with click.progressbar(length=rows, label="Checking rows", file=sys.stdout) as bar:
+        return asyncio.run(_import(settings, table, source, progress=bar.update, **options))
 
 
 @click.group("directory")
@@ -54,11 +65,20 @@ def directory() -> None:
 @click.option("--skip-bad-rows", is_flag=True, help="Import the good rows even if some fail.")
 @click.option("--publish", is_flag=True, help="Publish at once instead of sending to moderation.")
 def import_command(file: Path, dry_run: bool, skip_bad_rows: bool, publish: bool) -> None:
-    """Import entries from FILE.csv (columns: name, kind, description, themes, areas, ...)."""
+    """Import entries from FILE, an .xlsx workbook or a CSV file (columns: name, kind,
+    description, themes, areas, ...)."""
     settings = _settings()
-    text = file.read_text(encoding="utf-8-sig")
+    try:
+        if file.stat().st_size > MAX_BYTES:  # refused before it is read into memory
+            raise TableError(TOO_BIG)
+        table = read_table(file.read_bytes(), file.name)
+    except TableError as exc:
+        click.echo(f"{file.name}: {exc.message}", err=True)
+        sys.exit(1)
     options = {"dry_run": dry_run, "skip_bad_rows": skip_bad_rows, "publish": publish}
-    report = asyncio.run(_import(settings, text, f"Imported from {file.name}", **options))
+    report = _run_import(settings, table, f"Imported from {file.name}", **options)
+    if report.columns:
+        click.echo(f"Read {file.name} as {table.format}; " + "; ".join(report.columns) + ".")
     for line in report.lines():
         click.echo(line)
     if report.problem and not report.rows:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from directory.importer import import_csv
 from directory.models import Area, Entry, Provenance, Status, Theme
-from directory.taxonomy import ensure_taxonomy
+from directory.taxonomy import SOUTHAMPTON_WARDS, ensure_taxonomy
 from tests.directory.conftest import make_entry
 
 HEADER = "name,kind,description,themes,areas,charity_number,services\n"
@@ -24,9 +24,11 @@ async def test_import_dry_run_reports_row_errors(taxonomy):
     report = await import_csv(HEADER + GOOD + BAD, source="test.csv", dry_run=True)
 
     assert report.lines() == [
-        "line 3 (Nameless Kind): kind: Choose what kind of organisation this is",
+        "line 3 (Nameless Kind): kind: Unknown kind 'club'; kinds are: Statutory agency, "
+        "Voluntary organisation, Community group, Network, Business, Faith group, Other",
         "line 3 (Nameless Kind): description: Describe what the organisation or network does",
-        "line 3 (Nameless Kind): areas: Unknown area: Atlantis",
+        "line 3 (Nameless Kind): areas: Unknown area 'Atlantis'; areas are: "
+        + ", ".join(sorted(SOUTHAMPTON_WARDS, key=str.casefold)),
         "2 rows: 1 good, 1 with errors; 0 imported.",
     ]
     assert await Entry.all().count() == 0
