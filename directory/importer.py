@@ -153,6 +153,8 @@ async def check_rows(source: str | bytes | Table, progress: Progress | None = No
     missing = [c for c in REQUIRED_COLUMNS if c not in columns.index]
     if missing:
         return ImportReport([], problem=f"The file has no {', '.join(missing)} column.")
+    if len(table.rows) < 2:
+        return ImportReport([], problem="The file has a heading row but no entries.")
     themes, areas, kinds = await _lookups()
     report = ImportReport([], columns=columns.described({k: k for k in COLUMNS}))
     seen: dict[tuple[str, str], int] = {}
