@@ -21,6 +21,7 @@ from directory.search import SearchQuery, search
 from events import delegates, emails, invitations, registration
 from events.delegates import DelegateView
 from events.forms import nomination_from_form, registration_from_form, substitute_from_form
+from events.home import delegate_status, home_sections
 from events.models import RegistrationStatus
 
 DONE = {
@@ -70,12 +71,24 @@ async def invitation_page(request: Request) -> Response:
     view = await delegates.delegate_view(token)
     message = DONE.get(request.query_params.get("done", ""), "")
     if _is_active(view):
-        return _manage(request, token, view, _values_from(view), {}, message=message)
-    return _invitation(request, token, view, _values_from(view), {}, message=message)
+        return await _manage(request, token, view, _values_from(view), {}, message=message)
+    return await _invitation(request, token, view, _values_from(view), {}, message=message)
 
 
-def _invitation(request, token, view, values, errors, *, status=200, choices=None, message=""):
+async def _home_context(request: Request, token: str, view: DelegateView) -> dict:
+    """What every form of the delegate's home shows: their status and the parts that
+    later domains add (the programme and their agenda)."""
+    return {
+        "status": delegate_status(view),
+        "sections": await home_sections(view, token, settings_of(request)),
+    }
+
+
+async def _invitation(
+    request, token, view, values, errors, *, status=200, choices=None, message=""
+):
     context = {
+        **await _home_context(request, token, view),
         "view": view,
         "event": view.event,
         "token": token,
@@ -87,8 +100,9 @@ def _invitation(request, token, view, values, errors, *, status=200, choices=Non
     return render(request, "events/invitation.html", context, status)
 
 
-def _manage(request, token, view, values, errors, *, status=200, choices=None, message=""):
+async def _manage(request, token, view, values, errors, *, status=200, choices=None, message=""):
     context = {
+        **await _home_context(request, token, view),
         "view": view,
         "event": view.event,
         "registration": view.registration,
@@ -114,7 +128,7 @@ async def register(request: Request) -> Response:
     except Invalid as exc:
         view = await delegates.delegate_view(token)
         page = _manage if _is_active(view) else _invitation
-        return page(request, token, view, typed.values, exc.fields, status=400)
+        return await page(request, token, view, typed.values, exc.fields, status=400)
     return redirect(f"/i/{token}/registered")
 
 
@@ -128,7 +142,7 @@ async def change_answers(request: Request) -> Response:
         await delegates.update_registration(token, typed.data)
     except Invalid as exc:
         view = await delegates.delegate_view(token)
-        return _manage(request, token, view, typed.values, exc.fields, status=400)
+        return await _manage(request, token, view, typed.values, exc.fields, status=400)
     return redirect(f"/i/{token}?done=updated")
 
 
@@ -138,7 +152,7 @@ async def _with_organisation_choices(request: Request, token: str, typed) -> Res
     values = {**_values_from(view), **typed.values}
     choices = await _organisation_choices(typed.values["organisation"])
     page = _manage if _is_active(view) else _invitation
-    return page(request, token, view, values, {}, choices=choices)
+    return await page(request, token, view, values, {}, choices=choices)
 
 
 async def registered(request: Request) -> Response:
@@ -177,7 +191,7 @@ async def substitute(request: Request) -> Response:
     except Invalid as exc:
         values = {**_values_from(view), **{f"substitute_{k}": v for k, v in vars(data).items()}}
         errors = {f"substitute_{k}": v for k, v in exc.fields.items()}
-        return _invitation(request, token, view, values, errors, status=400)
+        return await _invitation(request, token, view, values, errors, status=400)
     context = {"event": view.event, "named": named}
     return render(request, "events/substitute_named.html", context)
 
