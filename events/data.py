@@ -13,7 +13,12 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from convenor.cleaning import clean_name
-from events.models import DEFAULT_PURGE_DAYS, DEFAULT_TIME_ZONE, Visibility
+from events.models import (
+    DEFAULT_PURGE_DAYS,
+    DEFAULT_REMINDER_HOURS,
+    DEFAULT_TIME_ZONE,
+    Visibility,
+)
 
 
 @dataclass
@@ -36,6 +41,8 @@ class EventData:
     visibility: str = Visibility.INVITE_ONLY.value
     substitutes_need_approval: bool = True
     purge_after_days: int = DEFAULT_PURGE_DAYS
+    reminders_enabled: bool = True
+    reminder_hours_before: int = DEFAULT_REMINDER_HOURS
 
 
 @dataclass

@@ -22,7 +22,7 @@ from events.data import (
     from_local,
     valid_time_zone,
 )
-from events.models import DEFAULT_TIME_ZONE, Event
+from events.models import DEFAULT_REMINDER_HOURS, DEFAULT_TIME_ZONE, Event
 
 EVENT_TEXT = (
     "title",
@@ -88,6 +88,8 @@ def event_form_values(event: Event | None = None) -> dict[str, str]:
             capacity="",
             purge_after_days="30",
             substitutes_need_approval="yes",
+            reminders_enabled="yes",
+            reminder_hours_before=str(DEFAULT_REMINDER_HOURS),
         )
         return values
     values = {name: str(getattr(event, name) or "") for name in EVENT_TEXT}
@@ -97,6 +99,8 @@ def event_form_values(event: Event | None = None) -> dict[str, str]:
     values["capacity"] = str(event.capacity)
     values["purge_after_days"] = str(event.purge_after_days)
     values["substitutes_need_approval"] = "yes" if event.substitutes_need_approval else ""
+    values["reminders_enabled"] = "yes" if event.reminders_enabled else ""
+    values["reminder_hours_before"] = str(event.reminder_hours_before)
     return values
 
 
@@ -107,6 +111,8 @@ def event_from_form(form: Mapping) -> EventForm:
     values["purge_after_days"] = _text(form, "purge_after_days", 20)
     approval = _ticked(form, "substitutes_need_approval")
     values["substitutes_need_approval"] = "yes" if approval else ""
+    values["reminders_enabled"] = "yes" if _ticked(form, "reminders_enabled") else ""
+    values["reminder_hours_before"] = _text(form, "reminder_hours_before", 20)
     errors: dict[str, str] = {}
     zone = values["time_zone"].strip() or DEFAULT_TIME_ZONE
     if not valid_time_zone(zone):
@@ -120,15 +126,25 @@ def event_from_form(form: Mapping) -> EventForm:
             errors[name] = "Enter a date and time like 2027-06-09 09:30"
     capacity = _number(values["capacity"])
     purge = _number(values["purge_after_days"])
+    hours = _number(values["reminder_hours_before"])
     data = EventData(
         **{name: values[name] for name in EVENT_TEXT if name != "time_zone"},
         time_zone=zone,
         capacity=capacity,
         purge_after_days=purge if purge is not None else -1,
         substitutes_need_approval=bool(values["substitutes_need_approval"]),
+        reminders_enabled=bool(values["reminders_enabled"]),
+        reminder_hours_before=_reminder_hours(values["reminder_hours_before"], hours),
         **times,
     )
     return EventForm(values, data, errors)
+
+
+def _reminder_hours(typed: str, hours: int | None) -> int:
+    """Blank is the default (two days); anything else that is not a number is wrong (-1)."""
+    if not typed.strip():
+        return DEFAULT_REMINDER_HOURS
+    return hours if hours is not None else -1
 
 
 def _number(text: str) -> int | None:

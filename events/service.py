@@ -57,6 +57,7 @@ __all__ = [
 
 MAX_CAPACITY = 100_000
 MAX_PURGE_DAYS = 3650
+MAX_REMINDER_HOURS = 24 * 60  # sixty days
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
 
@@ -78,6 +79,7 @@ def _checked(data: EventData) -> dict:
         "registration_opens_at": aware_utc(data.registration_opens_at),
         "registration_closes_at": aware_utc(data.registration_closes_at),
         "substitutes_need_approval": bool(data.substitutes_need_approval),
+        "reminders_enabled": bool(data.reminders_enabled),
     }
     if not values["title"]:
         errors["title"] = "Enter the event's title"
@@ -112,6 +114,11 @@ def _checked(data: EventData) -> dict:
         errors["purge_after_days"] = f"Enter a number of days from 1 to {MAX_PURGE_DAYS}"
     else:
         values["purge_after_days"] = data.purge_after_days
+    hours = data.reminder_hours_before
+    if not isinstance(hours, int) or not 1 <= hours <= MAX_REMINDER_HOURS:
+        errors["reminder_hours_before"] = f"Enter a number of hours from 1 to {MAX_REMINDER_HOURS}"
+    else:
+        values["reminder_hours_before"] = hours
     if errors:
         raise Invalid(fields=errors)
     return values
