@@ -7,6 +7,7 @@ from datetime import timedelta
 from convenor.jobs import Job
 from convenor.settings import Settings
 from events.privacy import purge_sensitive_answers
+from events.reminders import send_due_reminders
 
 
 async def purge(settings: Settings) -> str | None:
@@ -20,4 +21,13 @@ async def purge(settings: Settings) -> str | None:
     )
 
 
-jobs = [Job("purge sensitive answers", timedelta(hours=1), purge)]
+async def remind(settings: Settings) -> str | None:
+    """Email registered delegates the reminder of events starting soon (once each)."""
+    sent = await send_due_reminders(settings)
+    return f"reminded {sent} delegate(s)" if sent else None
+
+
+jobs = [
+    Job("purge sensitive answers", timedelta(hours=1), purge),
+    Job("remind delegates", timedelta(minutes=10), remind),
+]
