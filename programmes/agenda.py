@@ -20,7 +20,8 @@ import dataclasses
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -44,6 +45,18 @@ class Agenda:
     view: ProgrammeView
     sessions: list[SessionEntry]  # picked sessions still in the programme, by time
     places: frozenset[int]  # ids of workshops the delegate has a place in
+    # Places left in each workshop of the programme, by session id (0: full).
+    places_left: dict[int, int] = field(default_factory=dict)
+
+    def places_text(self, session_id: int) -> str:
+        """'3 places left', '1 place left' or 'Full' ('' if it takes no sign-ups)."""
+        left = self.places_left.get(session_id)
+        if left is None:
+            return ""
+        if left == 0:
+            return "Full"
+        return f"{left} place{'s' if left != 1 else ''} left"
+
     event_cancelled: bool = False  # set by ``agenda_for_feed``: the feed strikes all out
 
 
@@ -73,7 +86,24 @@ async def _agenda(registration: Registration) -> Agenda:
         view=view,
         sessions=[s for s in view.sessions if s.id in ids],
         places=frozenset(session_id for session_id, place in picks if place),
+        places_left=await places_left(view),
     )
+
+
+async def places_left(view: ProgrammeView) -> dict[int, int]:
+    """Places left in each published workshop: its places less those held by registered
+    delegates (places of delegates who cancelled are free to take). No side effects."""
+    workshops = {s.id: s.places for s in view.sessions if s.places is not None}
+    if not workshops:
+        return {}
+    held = Counter(
+        await AgendaPick.filter(
+            session_id__in=list(workshops),
+            has_place=True,
+            registration__status=RegistrationStatus.REGISTERED,
+        ).values_list("session_id", flat=True)
+    )
+    return {sid: max(places - held[sid], 0) for sid, places in workshops.items()}
 
 
 async def agenda_for(token: str) -> Agenda:
@@ -166,6 +196,7 @@ async def sign_up(token: str, session_id: int) -> Agenda:
             raise Conflict("This session does not take sign-ups.")
         pick = await AgendaPick.get_or_none(registration_id=registration.id, session_id=session_id)
         if pick is None or not pick.has_place:
+            await _refuse_overlap(registration, entry)
             taken = await _take_place(session_id)
             if not taken and await _reclaim_places(session_id):
                 taken = await _take_place(session_id)
@@ -182,6 +213,25 @@ async def sign_up(token: str, session_id: int) -> Agenda:
                 pick.has_place = True
                 await pick.save(update_fields=["has_place"])
     return await _agenda(registration)
+
+
+async def _refuse_overlap(registration: Registration, entry: SessionEntry) -> None:
+    """Conflict, naming the other workshop, when the delegate holds a place in a workshop
+    at an overlapping time. The registration is locked, so two sign-ups of one delegate
+    cannot both pass; the place itself is still one conditional UPDATE."""
+    held = await AgendaPick.filter(registration_id=registration.id, has_place=True).values_list(
+        "session_id", flat=True
+    )
+    view = await _programme(registration.event_id)  # type: ignore[attr-defined]
+    for session_id in held:
+        other = view.session(session_id)
+        if other is None or other.id == entry.id:
+            continue
+        if other.start < entry.end and entry.start < other.end:
+            raise Conflict(
+                f"You already have a place in {other.title}, which is at the same time. "
+                "Give up that place first if you would rather go to this workshop."
+            )
 
 
 async def give_up_place(token: str, session_id: int) -> Agenda:

@@ -25,6 +25,7 @@ from programmes.draft_api_models import (
     DraftOut,
     DraftSessionOut,
     DraftSpeakerOut,
+    PublishIn,
     RoomIn,
     RoomList,
     RoomOrderIn,
@@ -218,12 +219,18 @@ async def delete_speaker(request: Request) -> Response:
     return Response(status_code=204)
 
 
-@spec.validate(resp=responses("HTTP_201", VersionOut, 409, 422), tags=TAGS)
+@spec.validate(json=PublishIn, resp=responses("HTTP_201", VersionOut, 409, 422), tags=TAGS)
 async def publish(request: Request) -> Response:
-    """Publish the draft as the next version and email registered delegates what changed.
-    422 when there is nothing to publish, 409 when nothing changed since the last one."""
+    """Publish the draft as the next version and email the delegates and speakers whose
+    sessions changed. 422 when there is nothing to publish; 409 when nothing changed
+    since the last one, or when rooms or speakers are double-booked (each clash is in
+    ``fields``) unless the body is ``{"publish_anyway": true}``. The body is optional."""
     user, event_id = await editor(request)
-    view = await service.publish_programme(user, event_id, request.app.state.settings)
+    body: PublishIn | None = request.context.json  # type: ignore[attr-defined]
+    anyway = bool(body and body.publish_anyway)
+    view = await service.publish_programme(
+        user, event_id, request.app.state.settings, publish_anyway=anyway
+    )
     return JSONResponse(
         version_json(await service.programme_version(user, event_id, view.number)),
         status_code=201,

@@ -24,6 +24,14 @@ class RoomIn(CheckedInput):
     access_notes: str = Field("", max_length=2000)
 
 
+class PublishIn(CheckedInput):
+    publish_anyway: bool = Field(
+        False,
+        description="Publish even though rooms or speakers are double-booked (the clashes "
+        "are recorded in the version's changelog); without it such a draft is 409",
+    )
+
+
 class RoomOut(BaseModel):
     id: int
     name: str

@@ -163,13 +163,37 @@ def speaker_from_form(form: Mapping) -> Form:
     return Form(values, data, errors)
 
 
+ROWS_FIELD = "rows"  # how many speaker rows the form showed
+MIN_SPEAKER_ROWS = 6
+MAX_SPEAKER_ROWS = 500
+
+
+def _row_number(name: str) -> int | None:
+    prefix, _, number = name.partition("_")
+    if prefix not in {"speaker", "role"} or not number.isdigit():
+        return None
+    value = int(number)
+    return value if 0 < value <= MAX_SPEAKER_ROWS else None
+
+
+def speaker_rows(values: Mapping, linked: int) -> int:
+    """How many speaker rows to show: every row typed or asked for, one free row after
+    the session's speakers, and at least six."""
+    asked = _text(values, ROWS_FIELD, 10).strip()
+    numbers = [n for n in map(_row_number, values) if n is not None]
+    wanted = int(asked) if asked.isdigit() else 0
+    return min(max(MIN_SPEAKER_ROWS, linked + 1, wanted, *numbers), MAX_SPEAKER_ROWS)
+
+
 def session_speakers_from_form(form) -> Form:
-    """Speakers in order: fields speaker_<n> (an id or empty) and role_<n>."""
+    """Speakers in order: fields speaker_<n> (an id or empty) and role_<n>, any number of
+    rows (up to 500); ``rows`` is how many rows the form showed."""
     values: dict[str, str] = {}
     chosen: list[SessionSpeakerData] = []
     errors: dict[str, str] = {}
     roles = {role for role, _ in SPEAKER_ROLES}
-    for number in range(1, 9):
+    rows = speaker_rows(form, 0)
+    for number in range(1, rows + 1):
         speaker = _text(form, f"speaker_{number}", 20).strip()
         role = _text(form, f"role_{number}", 20).strip() or "speaker"
         values[f"speaker_{number}"], values[f"role_{number}"] = speaker, role
@@ -181,4 +205,5 @@ def session_speakers_from_form(form) -> Form:
             errors[f"role_{number}"] = "Choose a role from the list"
         else:
             chosen.append(SessionSpeakerData(int(speaker), role))
+    values[ROWS_FIELD] = str(rows)
     return Form(values, chosen, errors)

@@ -64,6 +64,7 @@ from programmes.photos import (
 )
 from programmes.public_cache import recent_programme
 from programmes.publishing import (
+    Clashes,
     preview_changes,
     programme_version,
     publish_programme,
@@ -85,6 +86,7 @@ from programmes.speakers import (
 from programmes.view import ProgrammeView, SessionEntry, published_programme
 
 __all__ = [
+    "Clashes",
     "add_room",
     "add_session",
     "add_speaker",

@@ -22,12 +22,14 @@ from convenor.web import redirect, render, require_staff, settings_of
 from events.access import get_event_for
 from programmes import service
 from programmes.forms import (
+    ROWS_FIELD,
     SESSION_KINDS,
     SPEAKER_ROLES,
     Form,
     session_from_form,
     session_speakers_from_form,
     session_values,
+    speaker_rows,
 )
 
 MESSAGES = {
@@ -44,7 +46,10 @@ MESSAGES = {
     "speaker-removed": "The speaker has been removed.",
     "speaker-saved": "The speaker's details have been saved.",
     "invited": "The speaker's invitation is on its way.",
-    "published": "The programme is published; registered delegates are being told.",
+    "published": "The programme is published; delegates and speakers whose sessions "
+    "changed are being told.",
+    "kept-on": "The speaker stays on the programme from the next version you publish.",
+    "taken-off": "The speaker will be left off the next version you publish.",
 }
 EMPTY_SESSION = {"kind": "plenary", "starts_at": "", "ends_at": "", "room_id": ""}
 
@@ -116,6 +121,8 @@ async def editor_page(request: Request, *, errors=None, values=None, status=200)
         "event": event,
         "rooms": rooms,
         "room_orders": room_orders(rooms),
+        "clashes": await service.draft_clashes(user, event_id),
+        "holders": await service.workshop_holders(user, event_id),
         "sessions": await service.draft_sessions(user, event_id),
         "speakers": await service.speakers_for(user, event_id),
         "versions": versions,
@@ -159,16 +166,24 @@ async def _session_page(request, *, values=None, errors=None, speaker_values=Non
         for number, link in enumerate(links, start=1):
             chosen[f"speaker_{number}"] = str(link.speaker_id)
             chosen[f"role_{number}"] = str(getattr(link.role, "value", link.role))
+    clashes = [
+        c
+        for c in await service.draft_clashes(user, event_id)
+        if session.id in (c.first.id, c.second.id)
+    ]
+    holders = (await service.workshop_holders(user, event_id)).get(session.id, [])
     context = {
         "event": event,
         "session": session,
+        "clashes": clashes,
+        "holders": holders,
         "rooms": await service.rooms_for(user, event_id),
         "speakers": await service.speakers_for(user, event_id),
         "kinds": SESSION_KINDS,
         "roles": SPEAKER_ROLES,
         "values": values or session_values(session, event.time_zone),
         "chosen": chosen,
-        "rows": range(1, 7),
+        "rows": range(1, speaker_rows(chosen, len(links)) + 1),
         "errors": errors or {},
     }
     return render(request, "programmes/staff_session.html", context, status)
@@ -192,7 +207,12 @@ async def update_session(request: Request) -> Response:
 
 async def session_speakers(request: Request) -> Response:
     user, event_id = organiser(request)
-    form = session_speakers_from_form(await request.form())
+    posted = await request.form()
+    form = session_speakers_from_form(posted)
+    if posted.get("add_row"):
+        # "Add another speaker": the same form again with one more row, nothing saved.
+        values = {**form.values, ROWS_FIELD: str(int(form.values[ROWS_FIELD]) + 1)}
+        return await _session_page(request, speaker_values=values)
     page = {"speaker_values": form.values, "status": 400}
     if form.errors:
         return await _session_page(request, errors=form.errors, **page)
@@ -219,12 +239,37 @@ async def restore_session(request: Request) -> Response:
 
 async def publish(request: Request) -> Response:
     user, event_id = organiser(request)
+    form = await request.form()
+    anyway = bool(form.get("publish_anyway"))
     try:
-        await service.publish_programme(user, event_id, settings_of(request))
+        await service.publish_programme(user, event_id, settings_of(request), publish_anyway=anyway)
+    except service.Clashes as exc:
+        errors = {"publish": exc.message}
+        return await editor_page(request, errors=errors, status=409)
     except (Invalid, Conflict) as exc:
         errors = {"publish": exc.fields.get("sessions", exc.message)}
         return await editor_page(request, errors=errors, status=400)
     return redirect(editor_url(event_id, "published", "#publish"))
+
+
+async def keep_speaker_on(request: Request) -> Response:
+    user, event_id = organiser(request)
+    keep = (await request.form()).get("keep") == "yes"
+    await service.keep_speaker_on(user, event_id, request.path_params["speaker_id"], keep)
+    return redirect(editor_url(event_id, "kept-on" if keep else "taken-off", "#speakers"))
+
+
+async def workshops_page(request: Request) -> Response:
+    """Who holds each workshop place (linked from the delegates page)."""
+    user, event_id = organiser(request)
+    event = await get_event_for(user, event_id)
+    sessions = await service.draft_sessions(user, event_id)
+    context = {
+        "event": event,
+        "workshops": [s for s in sessions if s.places is not None],
+        "holders": await service.workshop_holders(user, event_id),
+    }
+    return render(request, "programmes/staff_workshops.html", context)
 
 
 async def version_page(request: Request) -> Response:
@@ -247,5 +292,7 @@ routes = [
     Route(f"{SESSION}/cancel", cancel_session, methods=["POST"]),
     Route(f"{SESSION}/restore", restore_session, methods=["POST"]),
     Route(f"{E}/publish", publish, methods=["POST"]),
+    Route(f"{E}/workshops", workshops_page, methods=["GET"]),
+    Route(f"{E}/speakers/{{speaker_id:int}}/keep", keep_speaker_on, methods=["POST"]),
     Route(f"{E}/versions/{{number:int}}", version_page, methods=["GET"]),
 ]
