@@ -1,9 +1,11 @@
-"""Reading an invite list from CSV, and checking invitees row by row.
+"""Reading an invite list from a spreadsheet, and checking invitees row by row.
 
-The organiser sees every row's problems (bad email, duplicate, missing name) before
-anything is saved; ``events.invitations.import_invitees`` then saves all or nothing.
-Columns are found by their headings (name, email, organisation, job title, or first
-and last name); without a heading row they are taken in that order.
+The file is read by the core's one reader (``convenor.tables``: .xlsx or CSV in any
+of Excel's encodings and separators). The organiser sees every row's problems (bad
+email, duplicate, missing name) next to its spreadsheet row number before anything is
+saved, and can take the rows with problems back as a CSV file to fix. Columns are found
+by their headings (name, email, organisation, job title, or first and last name, with
+common synonyms); without a heading row they are taken in that order.
 """
 
 from __future__ import annotations
@@ -15,30 +17,35 @@ from dataclasses import dataclass, field
 
 from convenor.cleaning import CONTROL_CHARACTERS, ENCODED_WORD, LINE_BREAK, name_problem
 from convenor.mail.message import InvalidAddress, validate_address
+from convenor.spreadsheet import safe_cell
+from convenor.tables import Columns, Table, TableError, match_columns, read_table
 from events.data import InviteeData, one_line
 
 MAX_ROWS = 5000
-HEADINGS = {
-    "name": "name",
-    "full name": "name",
-    "first name": "first_name",
-    "forename": "first_name",
-    "given name": "first_name",
-    "last name": "last_name",
-    "surname": "last_name",
-    "family name": "last_name",
-    "email": "email",
-    "email address": "email",
-    "e-mail": "email",
-    "e-mail address": "email",
-    "organisation": "organisation",
-    "organization": "organisation",
-    "organisation name": "organisation",
-    "agency": "organisation",
-    "job title": "job_title",
-    "title": "job_title",
-    "role": "job_title",
-    "position": "job_title",
+# Headings each field is found under (convenor.tables.match_columns ignores case,
+# spaces and punctuation, so "E-mail", "EMAIL" and "e mail" are all "email").
+COLUMNS = {
+    "name": ("full name", "delegate", "attendee", "invitee"),
+    "first_name": ("first name", "forename", "given name", "first"),
+    "last_name": ("last name", "surname", "family name", "last"),
+    "email": ("email address", "e-mail", "e-mail address", "mail", "email addresses"),
+    "organisation": (
+        "organization",
+        "organisation name",
+        "organization name",
+        "company",
+        "agency",
+        "employer",
+    ),
+    "job_title": ("job title", "title", "role", "position", "job"),
+}
+LABELS = {
+    "name": "Name",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "email": "Email",
+    "organisation": "Organisation",
+    "job_title": "Job title",
 }
 POSITIONAL = ("name", "email", "organisation", "job_title")
 
@@ -57,15 +64,33 @@ def duplicate_of(line: int) -> str:
     return f"The same email address is on row {line}"
 
 
+ADD, UPDATE, SAME = "add", "update", "same"
+ACTIONS = {ADD: "New invitee", UPDATE: "Details updated", SAME: "Already invited, no change"}
+
+
 @dataclass
 class PreviewRow:
-    line: int  # as in the file, counting the heading row
+    line: int  # the spreadsheet's own row number, counting the heading row
     invitee: InviteeData
     problems: list[str] = field(default_factory=list)
+    action: str = ADD  # when re-importing: add, update (an invitee's details) or same
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def action_label(self) -> str:
+        return ACTIONS[self.action]
+
+
+@dataclass
+class LeftOut:
+    """Someone on the event's list who is not in the new file; nothing happens to them."""
+
+    name: str
+    email: str
+    status: str
 
 
 @dataclass
@@ -73,6 +98,9 @@ class InviteePreview:
     rows: list[PreviewRow]
     # Problems with the file as a whole (no rows, too many rows, no email column).
     file_problems: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # which heading gave what
+    file_format: str = ""
+    left_out: list[LeftOut] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -86,64 +114,101 @@ class InviteePreview:
     def problem_count(self) -> int:
         return sum(1 for row in self.rows if not row.ok)
 
+    @property
+    def good_count(self) -> int:
+        return len(self.rows) - self.problem_count
 
-def _heading(cell: str) -> str:
-    return " ".join(cell.strip().lower().replace("_", " ").split())
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.ok and row.action == action)
 
 
-def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    sample = text[:4096]
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        return csv.excel
+@dataclass
+class InviteeSheet:
+    """The invitees read from a table, before they are checked."""
+
+    rows: list[tuple[int, InviteeData]]
+    file_problems: list[str]
+    columns: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)  # for the file of rows to fix
+    cells: dict[int, list[str]] = field(default_factory=dict)  # row number -> as in the file
+
+
+def read_invitees(table: Table) -> InviteeSheet:
+    """Invitees from a spreadsheet's rows, found by their headings (or, without a
+    heading row, in the order name, email, organisation, job title)."""
+    if not table.rows:
+        return InviteeSheet([], ["The file has no rows"])
+    found = match_columns(table.rows[0].cells, COLUMNS)
+    rows = table.rows
+    if "email" in found.index:
+        headings, rows = table.rows[0].cells, rows[1:]
+        columns = found
+    else:
+        headings = [LABELS[name] for name in POSITIONAL]
+        columns = Columns(index={name: i for i, name in enumerate(POSITIONAL)})
+    if len(rows) > MAX_ROWS:
+        return InviteeSheet(
+            [], [f"The file has more than {MAX_ROWS:,} rows; split it into smaller files"]
+        )
+    if not rows:
+        return InviteeSheet([], ["The file has a heading row but no invitees"])
+    invitees = []
+    for row in rows:
+        name = columns.get(row.cells, "name")
+        if not name:
+            name = f"{columns.get(row.cells, 'first_name')} {columns.get(row.cells, 'last_name')}"
+        invitee = InviteeData(
+            name=name,
+            email=columns.get(row.cells, "email"),
+            organisation=columns.get(row.cells, "organisation"),
+            job_title=columns.get(row.cells, "job_title"),
+        )
+        invitees.append((row.number, invitee))
+    described = columns.described(LABELS) if columns.headings else []
+    return InviteeSheet(
+        invitees, [], described, list(headings), {row.number: row.cells for row in rows}
+    )
 
 
 def parse_csv(text: str) -> tuple[list[tuple[int, InviteeData]], list[str]]:
-    """Rows of the file as invitees with their line numbers, and file-wide problems."""
-    text = text.lstrip("\ufeff")  # Excel's UTF-8 byte order mark
-    reader = csv.reader(io.StringIO(text), _dialect(text))
-    rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
-    if not rows:
+    """Rows of pasted or CSV text as invitees with their row numbers, and file-wide problems."""
+    if not text.strip():
         return [], ["The file has no rows"]
-    columns: dict[int, str] = {}
-    first = [_heading(cell) for cell in rows[0][1]]
-    if any(HEADINGS.get(cell) == "email" for cell in first):
-        columns = {i: HEADINGS[cell] for i, cell in enumerate(first) if cell in HEADINGS}
-        rows = rows[1:]
-    else:
-        columns = dict(enumerate(POSITIONAL))
-    if len(rows) > MAX_ROWS:
-        return [], [f"The file has more than {MAX_ROWS:,} rows; split it into smaller files"]
-    found = []
-    for line, row in rows:
-        values: dict[str, str] = {}
-        for index, cell in enumerate(row):
-            name = columns.get(index)
-            if name and not values.get(name):
-                values[name] = cell
-        if not values.get("name"):
-            values["name"] = f"{values.get('first_name', '')} {values.get('last_name', '')}"
-        found.append(
-            (
-                line,
-                InviteeData(
-                    name=values.get("name", ""),
-                    email=values.get("email", ""),
-                    organisation=values.get("organisation", ""),
-                    job_title=values.get("job_title", ""),
-                ),
-            )
-        )
-    if not found:
-        return [], ["The file has a heading row but no invitees"]
-    return found, []
+    try:
+        sheet = read_invitees(read_table(text.encode("utf-8")))
+    except TableError as exc:
+        return [], [exc.message]
+    return sheet.rows, sheet.file_problems
+
+
+def problem_rows_csv(sheet: InviteeSheet, checked: list[PreviewRow]) -> str:
+    """The rows with problems as CSV text to fix and import again: the file's own columns
+    and a Problem column (UTF-8 with BOM and CRLF, for Excel; cells safe from formulas)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    width = max([len(sheet.headings), *(len(cells) for cells in sheet.cells.values())])
+    writer.writerow([safe_cell(h) for h in _padded(sheet.headings, width)] + ["Problem"])
+    for row in checked:
+        if not row.ok:
+            cells = _padded(sheet.cells.get(row.line, []), width)
+            writer.writerow([safe_cell(c) for c in cells] + [safe_cell("; ".join(row.problems))])
+    return "\ufeff" + out.getvalue()
+
+
+def _padded(cells: list[str], width: int) -> list[str]:
+    return list(cells) + [""] * (width - len(cells))
 
 
 def check_invitees(
-    rows: Iterable[tuple[int, InviteeData]], already_invited: set[str]
+    rows: Iterable[tuple[int, InviteeData]],
+    already_invited: set[str],
+    updating: dict[str, InviteeData] | None = None,
 ) -> list[PreviewRow]:
-    """Clean each invitee and list its problems; emails come back lower-cased."""
+    """Clean each invitee and list its problems; emails come back lower-cased.
+
+    With ``updating`` (the event's invitees by lower-cased email), someone already
+    invited is not a problem: their row updates their details, or changes nothing.
+    """
     checked = []
     seen: dict[str, int] = {}
     for line, data in rows:
@@ -158,11 +223,16 @@ def check_invitees(
             problems.append(BAD_EMAIL)
         elif invitee.email in seen:
             problems.append(duplicate_of(seen[invitee.email]))
+        elif updating is not None and invitee.email in updating:
+            seen[invitee.email] = line
         elif invitee.email in already_invited:
             problems.append(ALREADY_INVITED)
         else:
             seen[invitee.email] = line
-        checked.append(PreviewRow(line, invitee, problems))
+        action = ADD
+        if updating is not None and email_ok and invitee.email in updating:
+            action = SAME if updating[invitee.email] == invitee else UPDATE
+        checked.append(PreviewRow(line, invitee, problems, action))
     return checked
 
 

@@ -1,8 +1,11 @@
-"""Invitee pages: the invite list, adding one, CSV import (preview, then confirm), and
+"""Invitee pages: the invite list, adding one, importing a spreadsheet (preview, then
+import all or the good rows, or download the rows with problems to fix), and
 sending, reminding, resending, revoking and approving substitutes.
 """
 
 from __future__ import annotations
+
+import json
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -10,14 +13,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from convenor.errors import Invalid
+from convenor.tables import Table, TableError, read_table
 from convenor.web import redirect, render, settings_of
-from events import invitations, overview, service
+from events import invitations, invitee_import, overview, service
 from events.desk_routes import organiser
 from events.forms import invitee_from_form, selected_ids
-from events.invitee_csv import parse_csv
 from events.models import InvitationStatus
 
-MAX_UPLOAD = 2_000_000
+MAX_UPLOAD = 5_000_000
+CHOOSE_A_FILE = "Choose a spreadsheet (.xlsx or .csv), or paste the list"
+TOO_BIG = "The file is larger than 5 MB; split it into smaller files."
 DONE = {
     "added": "The invitee has been added. Send the invitation when you are ready.",
     "imported": "The invitees have been imported. Send the invitations when you are ready.",
@@ -34,6 +39,14 @@ def _count_message(action: str, count: int) -> str:
         "resent": f"Invitations sent again to {people}, with fresh links.",
         "revoked": f"Invitations withdrawn from {people}.",
     }[action]
+
+
+def _imported_message(added: int, updated: int) -> str:
+    people = "1 invitee" if added == 1 else f"{added} invitees"
+    return (
+        f"{people} added, {updated} updated. Nobody's invitation status was changed; "
+        "send the invitations when you are ready."
+    )
 
 
 async def _list_page(request, user, event_id, *, values=None, errors=None, status=200, message=""):
@@ -61,6 +74,9 @@ async def invitee_list(request: Request) -> Response:
     count = request.query_params.get("count", "")
     if done in ("sent", "reminded", "resent", "revoked") and count.isdigit():
         message = _count_message(done, int(count))
+    added, updated = request.query_params.get("added", ""), request.query_params.get("updated", "")
+    if done == "imported" and added.isdigit() and updated.isdigit():
+        message = _imported_message(int(added), int(updated))
     return await _list_page(request, user, request.path_params["event_id"], message=message)
 
 
@@ -123,6 +139,11 @@ async def import_form(request: Request) -> Response:
     return render(request, "events/import.html", {"event": event, "errors": {}, "text": ""})
 
 
+def _import_page(request: Request, event, message: str, text: str = "") -> Response:
+    context = {"event": event, "errors": {"file": message}, "text": text}
+    return render(request, "events/import.html", context, 400)
+
+
 async def import_preview(request: Request) -> Response:
     """Show every row with its problems; nothing is saved until the organiser confirms."""
     user = organiser(request)
@@ -130,36 +151,75 @@ async def import_preview(request: Request) -> Response:
     async with request.form(max_part_size=MAX_UPLOAD) as form:
         upload = form.get("file")
         text = str(form.get("text", ""))[:MAX_UPLOAD]
+        raw, filename = text.encode("utf-8"), ""
         if isinstance(upload, UploadFile) and upload.filename:
-            raw = await upload.read(MAX_UPLOAD + 1)
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = raw.decode("cp1252", errors="replace")
-    if not text.strip():
-        errors = {"file": "Choose a CSV file, or paste the list"}
-        return render(
-            request, "events/import.html", {"event": event, "errors": errors, "text": ""}, 400
-        )
-    preview = await invitations.preview_invitee_csv(user, event.id, text)
-    context = {"event": event, "preview": preview, "errors": {}, "text": text}
+            raw, filename, text = await upload.read(MAX_UPLOAD + 1), upload.filename, ""
+    if not filename and not raw.strip():
+        return _import_page(request, event, CHOOSE_A_FILE)
+    if len(raw) > MAX_UPLOAD:
+        return _import_page(request, event, TOO_BIG)
+    try:
+        table = read_table(raw, filename)
+    except TableError as exc:
+        return _import_page(request, event, exc.message, text)
+    preview = await invitee_import.preview_invitee_table(user, event.id, table)
+    context = {
+        "event": event,
+        "preview": preview,
+        "errors": {},
+        "table": json.dumps(table.as_data(), ensure_ascii=False),
+    }
     return render(request, "events/import_preview.html", context)
 
 
+def _carried_table(form) -> Table:
+    """The previewed list, carried back as the table (or, from older pages, CSV text)."""
+    carried = str(form.get("table", ""))
+    if carried:
+        try:
+            return Table.from_data(json.loads(carried))
+        except ValueError:
+            raise TableError("The list could not be read back; choose the file again.") from None
+    return read_table(str(form.get("text", "")).encode("utf-8"))
+
+
 async def import_confirm(request: Request) -> Response:
-    """Save the previewed list (carried back as the same CSV text), all or nothing."""
+    """Save the previewed list: every row, or only the good ones when asked; one transaction."""
     user = organiser(request)
     event_id = request.path_params["event_id"]
-    text = str((await request.form()).get("text", ""))[:MAX_UPLOAD]
-    rows, _ = parse_csv(text)
+    form = await request.form()
+    good_rows_only = form.get("rows") == "good"
     try:
-        await invitations.import_invitees(user, event_id, [invitee for _, invitee in rows])
-    except Invalid as exc:
+        table = _carried_table(form)
+        result = await invitee_import.import_invitee_table(
+            user, event_id, table, good_rows_only=good_rows_only
+        )
+    except (Invalid, TableError) as exc:
         event = await service.get_event_for(user, event_id)
-        errors = {"file": f"{exc.message} Check the file and preview it again."}
-        context = {"event": event, "errors": errors, "text": text}
-        return render(request, "events/import.html", context, 400)
-    return redirect(f"/staff/events/{event_id}/invitees?done=imported")
+        return _import_page(request, event, f"{exc.message} Check the file and preview it again.")
+    if not good_rows_only and not result.updated and not result.unchanged:
+        return redirect(f"/staff/events/{event_id}/invitees?done=imported")
+    return redirect(
+        f"/staff/events/{event_id}/invitees?done=imported&added={result.added}"
+        f"&updated={result.updated}"
+    )
+
+
+async def import_problems(request: Request) -> Response:
+    """The previewed rows with problems as a CSV file to fix (a download; nothing saved)."""
+    user = organiser(request)
+    event_id = request.path_params["event_id"]
+    try:
+        table = _carried_table(await request.form())
+    except TableError as exc:
+        event = await service.get_event_for(user, event_id)
+        return _import_page(request, event, exc.message)
+    text = await invitee_import.problem_rows(user, event_id, table)
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="invitees-to-fix.csv"'},
+    )
 
 
 E = "/staff/events/{event_id:int}"
@@ -172,4 +232,5 @@ routes = [
     Route(f"{E}/import", import_form, methods=["GET"]),
     Route(f"{E}/import", import_preview, methods=["POST"]),
     Route(f"{E}/import/confirm", import_confirm, methods=["POST"]),
+    Route(f"{E}/import/problems.csv", import_problems, methods=["POST"]),
 ]

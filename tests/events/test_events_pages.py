@@ -289,7 +289,7 @@ async def test_import_confirm_saves_every_row(staff_client, event):
         staff_client, f"/staff/events/{event.id}/import", {"text": CSV_TEXT}, "/staff/events"
     )
     assert "Import 2 invitees" in preview.text
-    carried = re.search(r'name="text" value="([^"]*)"', preview.text, re.S)
+    carried = re.search(r'name="table" value="([^"]*)"', preview.text, re.S)
     assert carried is not None
     assert await Invitation.all().count() == 0
 
