@@ -10,8 +10,10 @@ speakers who appear only in them, are left out. The bytes are cached on the view
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
@@ -23,7 +25,8 @@ except ImportError:  # without it, CJK names print as missing glyphs, not an err
     noto = None
 
 from convenor.templating import format_datetime, localtime
-from programmes.emails import ROLE_LABELS, plain_text
+from convenor.text import render_markdown
+from programmes.emails import ROLE_LABELS
 from programmes.view import ProgrammeView, SessionEntry, SpeakerEntry
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -42,6 +45,7 @@ INK = (33, 37, 41)
 MUTED = (90, 98, 106)
 ACCENT = (0, 84, 122)
 TIME_WIDTH = 38
+FOOTER_HEIGHT = 14  # two footer lines from here to the bottom edge
 EN_DASH = "\u2013"
 
 
@@ -63,12 +67,22 @@ class _Programme(FPDF):
     footer_text = ""
 
     def footer(self) -> None:
-        self.set_y(-14)
+        # Two lines, so a long event title can never run into the page number.
         self.set_font("sans", size=8)
         self.set_text_color(*MUTED)
-        self.cell(0, 8, self.footer_text, align="L")
-        self.set_x(self.l_margin)
-        self.cell(0, 8, f"Page {self.page_no()} of {{nb}}", align="R")
+        self.set_y(-FOOTER_HEIGHT)
+        text = _fitted(self, self.footer_text, self.epw)
+        self.cell(0, 4.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.cell(0, 4.5, f"Page {self.page_no()} of {{nb}}", align="R")
+
+
+def _fitted(pdf: FPDF, text: str, width: float) -> str:
+    """The text cut to one line of ``width`` (with an ellipsis when cut)."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "\u2026") > width:
+        text = text[:-1]
+    return text.rstrip() + "\u2026"
 
 
 def _needs_fallback(view: ProgrammeView, sessions: list[SessionEntry]) -> bool:
@@ -91,7 +105,7 @@ def _document(view: ProgrammeView, sessions: list[SessionEntry]) -> _Programme:
         pdf.add_font("cjk", "", str(cjk))
         pdf.set_fallback_fonts(["cjk"], exact_match=False)
     pdf.footer_text = f"{view.title} · programme version {view.number}"
-    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.set_auto_page_break(auto=True, margin=FOOTER_HEIGHT + 6)
     pdf.set_margins(18, 18, 18)
     return pdf
 
@@ -174,7 +188,7 @@ def _timetable(pdf: _Programme, view: ProgrammeView, sessions: list[SessionEntry
                 line += f", {speaker.description}"
             _indented(pdf, width, line, size=9.5, colour=INK)
         if session.description:
-            _indented(pdf, width, plain_text(session.description), size=9, colour=MUTED)
+            _indented(pdf, width, printable_text(session.description), size=9, colour=MUTED)
         pdf.ln(2)
 
 
@@ -194,18 +208,48 @@ def _lines(pdf: _Programme, text: str, width: float) -> list[str]:
     widths = pdf.current_font.cw
     scale = pdf.font_size_pt * 0.001 / pdf.k
     space = widths[32] * scale
+
+    def measure(word: str) -> float:
+        return sum(widths[ord(c)] if ord(c) < 0x2E80 else 1000 for c in word) * scale
+
     lines = []
     for paragraph in text.split("\n"):
-        words, used = [], 0.0
-        for word in paragraph.split():
-            size = sum(widths[ord(c)] if ord(c) < 0x2E80 else 1000 for c in word) * scale
-            if words and used + space + size > width:
-                lines.append(" ".join(words))
-                words, used = [], 0.0
-            used += (space if words else 0.0) + size
-            words.append(word)
-        lines.append(" ".join(words))
+        indent = len(paragraph) - len(paragraph.lstrip(" "))
+        lead = " " * indent
+        words, used = [], measure(lead)
+        for piece in paragraph.split():
+            for word in _pieces(piece, width - measure(lead), measure):
+                size = measure(word)
+                if words and used + space + size > width:
+                    lines.append(lead + " ".join(words))
+                    # A wrapped list item continues under its text, not its bullet.
+                    lead = " " * (indent + 2) if _BULLET.match(paragraph) else lead
+                    words, used = [], measure(lead)
+                used += (space if words else 0.0) + size
+                words.append(word)
+        lines.append(lead + " ".join(words))
     return lines
+
+
+_BULLET = re.compile(r"^ *(\u2022|\d+\.) ")
+
+
+def _pieces(word: str, width: float, measure) -> list[str]:
+    """A word too long for a line (a URL, a long compound) cut into pieces that fit,
+    after a slash, hyphen or dot where one falls late enough, else anywhere."""
+    if measure(word) <= width or width <= 0:
+        return [word]
+    pieces = []
+    while measure(word) > width:
+        cut = 1
+        while cut < len(word) and measure(word[: cut + 1]) <= width:
+            cut += 1
+        soft = max(word.rfind(mark, 0, cut) for mark in "/-.?&=_")
+        if soft + 1 > cut // 2:
+            cut = soft + 1
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return [*pieces, word] if word else pieces
 
 
 def _paragraph(pdf: _Programme, x: float, width: float, height: float, text: str) -> None:
@@ -238,14 +282,85 @@ def _speakers(pdf: _Programme, speakers: list[SpeakerEntry]) -> None:
             _paragraph(pdf, pdf.l_margin, pdf.epw, 5, speaker.bio)
 
 
-def programme_pdf(view: ProgrammeView) -> bytes:
-    """The public programme as a PDF (cached on the view)."""
-    found = view.outputs.get("pdf")
+def programme_pdf(view: ProgrammeView, *, delegates: bool = False) -> bytes:
+    """The public programme as a PDF, or with ``delegates`` the registered delegates'
+    one (not-for-publication sessions too, as their page shows); cached on the view."""
+    key = "pdf-delegates" if delegates else "pdf"
+    found = view.outputs.get(key)
     if found is None:
-        sessions = view.public_sessions()
+        sessions = view.sessions if delegates else view.public_sessions()
+        if delegates:
+            ids = {speaker.id for s in sessions for speaker, _ in s.speakers}
+            speakers = [s for s in view.speakers if s.id in ids]
+        else:
+            speakers = view.public_speakers()
         pdf = _document(view, sessions)
         _cover(pdf, view)
         _timetable(pdf, view, sessions)
-        _speakers(pdf, view.public_speakers())
-        found = view.outputs["pdf"] = bytes(pdf.output())
+        _speakers(pdf, speakers)
+        found = view.outputs[key] = bytes(pdf.output())
     return found
+
+
+class _PrintableText(HTMLParser):
+    """Sanitised Markdown HTML as plain lines for print: list items keep a bullet or
+    their number, and a link keeps its target after its text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.out: list[str] = []
+        self.lists: list[list[int]] = []  # per open list: [next number] or [] if bulleted
+        self.href: list[str | None] = []
+        self.text: list[str] = []
+
+    def _newline(self) -> None:
+        if self.out and not self.out[-1].endswith("\n"):
+            self.out.append("\n")
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag in {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"}:
+            self._newline()
+        elif tag == "br":
+            self.out.append("\n")
+        elif tag in {"ul", "ol"}:
+            self._newline()
+            self.lists.append([1] if tag == "ol" else [])
+        elif tag == "li":
+            self._newline()
+            depth = "  " * max(len(self.lists) - 1, 0)
+            numbering = self.lists[-1] if self.lists else []
+            if numbering:
+                self.out.append(f"{depth}{numbering[0]}. ")
+                numbering[0] += 1
+            else:
+                self.out.append(f"{depth}\u2022 ")
+        elif tag == "a":
+            self.href.append(dict(attrs).get("href"))
+            self.text = []
+
+    def handle_endtag(self, tag) -> None:
+        if tag in {"ul", "ol"} and self.lists:
+            self.lists.pop()
+            self._newline()
+        elif tag in {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"}:
+            self._newline()
+        elif tag == "a" and self.href:
+            href = self.href.pop()
+            shown = "".join(self.text).strip()
+            if href and href.removeprefix("mailto:") != shown:
+                self.out.append(f" ({href.removeprefix('mailto:')})")
+
+    def handle_data(self, data) -> None:
+        if self.href:
+            self.text.append(data)
+        self.out.append(data.replace("\n", " ") if not self.out or self.lists else data)
+
+
+def printable_text(markdown: str) -> str:
+    """A session description (Markdown) as plain text for print, lists and link
+    targets kept."""
+    parser = _PrintableText()
+    parser.feed(str(render_markdown(markdown)))
+    parser.close()
+    lines = [line.rstrip() for line in "".join(parser.out).splitlines()]
+    return "\n".join(line for line in lines if line.strip())

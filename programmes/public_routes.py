@@ -167,9 +167,9 @@ async def programme_calendar_feed(request: Request) -> Response:
     return Response(feed.body, media_type="text/calendar; charset=utf-8", headers=headers)
 
 
-def pdf_response(view: ProgrammeView) -> Response:
+def pdf_response(view: ProgrammeView, *, delegates: bool = False) -> Response:
     return Response(
-        programme_pdf(view),
+        programme_pdf(view, delegates=delegates),
         media_type="application/pdf",
         headers={"Content-Disposition": 'inline; filename="programme.pdf"'},
     )
@@ -238,7 +238,9 @@ async def delegate_session_calendar(request: Request) -> Response:
 
 
 async def delegate_pdf(request: Request) -> Response:
-    return pdf_response((await service.delegate_programme(token_of(request))).view)
+    found = await service.delegate_programme(token_of(request))
+    # Registered delegates' PDF has the not-for-publication sessions their page shows.
+    return pdf_response(found.view, delegates=found.registered)
 
 
 P = "/events/{event_id:int}/programme"
