@@ -264,11 +264,11 @@ class Columns:
         return cells[column].strip() if column is not None and column < len(cells) else ""
 
     def described(self, labels: Mapping[str, str]) -> list[str]:
-        """'Email: from the column "E-mail address"', for each field found, in label order."""
+        """'Email: from the column "E-mail address"', for each field found, in the file's order."""
+        found = sorted((self.index[name], name) for name in labels if name in self.headings)
         return [
-            f"{label}: from the column \u201c{self.headings[name]}\u201d"
-            for name, label in labels.items()
-            if name in self.headings
+            f"{labels[name]}: from the column \u201c{self.headings[name]}\u201d"
+            for _, name in found
         ]
 
 

@@ -9,7 +9,6 @@ with the one sentence the reader must answer.
 
 from __future__ import annotations
 
-import csv
 import io
 import random
 import struct
@@ -23,9 +22,15 @@ SAVE_AS = "Save your list as .xlsx or .csv."
 
 
 def _csv(rows: list[list[str]], delimiter: str = ",", line_end: str = "\r\n") -> str:
-    out = io.StringIO()
-    csv.writer(out, delimiter=delimiter, lineterminator=line_end).writerows(rows)
-    return out.getvalue()
+    """CSV as Excel writes it: a cell is quoted when it holds the separator, a quote or
+    a line break (Python's csv writer would leave a lone LF unquoted with CR line ends)."""
+
+    def cell(text: str) -> str:
+        if any(c in text for c in (delimiter, '"', "\r", "\n")):
+            return '"' + text.replace('"', '""') + '"'
+        return text
+
+    return "".join(delimiter.join(cell(c) for c in row) + line_end for row in rows)
 
 
 def xlsx(rows: list[list[object]]) -> bytes:
