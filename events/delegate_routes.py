@@ -18,7 +18,7 @@ from starlette.routing import Route
 from convenor.errors import Invalid, NotFound
 from convenor.web import redirect, render, settings_of
 from directory.search import SearchQuery, search
-from events import delegates, emails, invitations, registration
+from events import confirm_routes, delegates, emails, invitations, registration
 from events.delegates import DelegateView
 from events.forms import nomination_from_form, registration_from_form, substitute_from_form
 from events.home import delegate_status, home_sections
@@ -197,9 +197,12 @@ async def substitute(request: Request) -> Response:
 
 
 async def cancel(request: Request) -> Response:
-    token = token_of(request)
-    await registration.cancel_registration(token, settings_of(request))
-    return redirect(f"/i/{token}?done=cancelled")
+    """Asks first (events.confirm_routes): a page, then a POST with confirm=yes."""
+    return await confirm_routes.cancel_place_step(request, token_of(request))
+
+
+async def cancel_form(request: Request) -> Response:
+    return await confirm_routes.cancel_place_page(request, token_of(request))
 
 
 async def my_data(request: Request) -> Response:
@@ -283,6 +286,7 @@ routes = [
     Route(f"{T}/decline", decline, methods=["POST"]),
     Route(f"{T}/substitute", substitute, methods=["POST"]),
     Route(f"{T}/declined", declined, methods=["GET"]),
+    Route(f"{T}/cancel", cancel_form, methods=["GET"]),
     Route(f"{T}/cancel", cancel, methods=["POST"]),
     Route(f"{T}/my-data.json", my_data, methods=["GET"]),
     Route(f"{T}/event.ics", delegate_calendar, methods=["GET"]),

@@ -96,6 +96,13 @@ async def _selected(event: Event, ids: list[int] | None, **filters) -> list[Invi
     return list(await query.order_by("id"))
 
 
+async def invitations_for(user: User, event_id: int, ids: list[int]) -> list[Invitation]:
+    """The event's invitations with these ids, by id (others are left out), for a
+    confirmation page. No side effects."""
+    event = await get_event_for(user, event_id)
+    return await _selected(event, ids)
+
+
 async def send_invitations(
     user: User, event_id: int, settings: Settings, invitation_ids: list[int] | None = None
 ) -> int:

@@ -15,7 +15,7 @@ from starlette.routing import Route
 from convenor.errors import Invalid
 from convenor.tables import Table, TableError, read_table
 from convenor.web import redirect, render, settings_of
-from events import invitations, invitee_import, overview, service
+from events import confirm_routes, invitations, invitee_import, overview, service
 from events.desk_routes import organiser
 from events.forms import invitee_from_form, selected_ids
 from events.models import InvitationStatus
@@ -107,11 +107,13 @@ async def bulk_action(request: Request) -> Response:
     elif action == "remind":
         count = await invitations.remind_invitees(user, event_id, settings, ids or None)
         done = "reminded"
-    elif action in ("resend", "revoke") and ids:
-        act = invitations.resend_invitation if action == "resend" else invitations.revoke_invitation
+    elif action == "revoke" and ids:
+        # Asks first (events.confirm_routes): revoking cannot be undone.
+        return await confirm_routes.revoke_step(request, user, event_id, form, ids)
+    elif action == "resend" and ids:
         for invitation_id in ids:
-            await act(user, event_id, invitation_id, settings)
-        count, done = len(ids), f"{action}d" if action == "revoke" else "resent"
+            await invitations.resend_invitation(user, event_id, invitation_id, settings)
+        count, done = len(ids), "resent"
     else:
         await service.get_event_for(user, event_id)
         return await _list_page(

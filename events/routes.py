@@ -17,6 +17,7 @@ from convenor.errors import Invalid
 from convenor.models import Role, User
 from convenor.web import redirect, render, require_staff, settings_of
 from events import (
+    confirm_routes,
     delegate_routes,
     desk_routes,
     invitee_routes,
@@ -130,12 +131,8 @@ async def publish(request: Request) -> Response:
 
 
 async def cancel(request: Request) -> Response:
-    user = organiser(request)
-    form = await request.form()
-    event = await service.cancel_event(
-        user, event_id_of(request), settings_of(request), str(form.get("message", ""))[:2000]
-    )
-    return redirect(f"/staff/events/{event.id}?done=cancelled")
+    """Asks first: a confirmation page saying how many people will be emailed."""
+    return await confirm_routes.cancel_event_step(request, organiser(request), event_id_of(request))
 
 
 async def add_organiser(request: Request) -> Response:

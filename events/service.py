@@ -44,6 +44,7 @@ from events.registration import fill_from_waitlist
 __all__ = [
     "add_organiser",
     "cancel_event",
+    "cancel_event_reach",
     "check_event_data",
     "create_event",
     "event_page",
@@ -223,22 +224,45 @@ async def publish_event(user: User, event_id: int) -> Event:
     return event
 
 
+async def _cancel_audience(event: Event) -> tuple[list[Registration], list[Invitation]]:
+    """Whom cancelling the event emails: registered delegates (a METHOD:CANCEL), and
+    the other invitees who were sent an invitation or are on the waitlist (plain)."""
+    if event.status != EventStatus.PUBLISHED:
+        return [], []
+    registered = await _registered(event)
+    told = {registration.invitation.id for registration in registered}
+    emailed = Q(
+        sent_at__not_isnull=True,
+        status__in=[InvitationStatus.INVITED, InvitationStatus.DECLINED],
+    )
+    others = await Invitation.filter(
+        emailed | Q(status=InvitationStatus.WAITLISTED), event=event
+    ).order_by("id")
+    return registered, [invitation for invitation in others if invitation.id not in told]
+
+
+async def cancel_event_reach(user: User, event_id: int) -> int:
+    """How many people cancelling the event now would email (for the confirmation
+    step). No side effects."""
+    event = await get_event_for(user, event_id)
+    registered, others = await _cancel_audience(event)
+    return len(registered) + len(others)
+
+
 async def cancel_event(user: User, event_id: int, settings: Settings, message: str = "") -> Event:
     """Cancel an event. Side effects: status cancelled, SEQUENCE up; registered delegates
-    get METHOD:CANCEL, other invitees who were sent an invitation a plain email."""
+    get METHOD:CANCEL (for the summit and each session they were sent), other invitees
+    who were sent an invitation a plain email."""
     message = multi_line(message, 2000)
     async with changing(event_id), in_transaction():
         event = await locked_event_for(user, event_id)
         if event.status == EventStatus.CANCELLED:
             return event
-        was_published = event.status == EventStatus.PUBLISHED
+        registered, others = await _cancel_audience(event)
         event.status = EventStatus.CANCELLED
         event.cancelled_at = event.updated_at = now()
         event.calendar_sequence += 1
         await event.save()
-        if not was_published:
-            return event
-        registered = await _registered(event)
         for registration in registered:
             await notices.send_cancel(
                 settings,
@@ -248,19 +272,10 @@ async def cancel_event(user: User, event_id: int, settings: Settings, message: s
                 "event_cancelled",
                 message=message,
             )
-        told = {registration.invitation.id for registration in registered}
-        emailed = Q(
-            sent_at__not_isnull=True,
-            status__in=[InvitationStatus.INVITED, InvitationStatus.DECLINED],
-        )
-        others = await Invitation.filter(
-            emailed | Q(status=InvitationStatus.WAITLISTED), event=event
-        ).order_by("id")
         for invitation in others:
-            if invitation.id not in told:
-                await notices.send_plain(
-                    settings, event, invitation, "event_cancelled", with_link=False, message=message
-                )
+            await notices.send_plain(
+                settings, event, invitation, "event_cancelled", with_link=False, message=message
+            )
     return event
 
 

@@ -139,6 +139,10 @@ async def test_invitation_registration_update_and_cancel_journey(
     assert await delegate.locator("h1").inner_text() == "Your registration"
     await assert_accessible(delegate)
     await delegate.get_by_role("button", name="Cancel my registration").click()
+    # A second page asks first (no JavaScript needed); nothing is cancelled yet.
+    await delegate.wait_for_url("**/cancel")
+    await assert_accessible(delegate)
+    await delegate.get_by_role("button", name="Yes, cancel my place").click()
     await delegate.wait_for_url("**?done=cancelled")
     [*_, cancelled] = await delivered(settings, smtp_server, "ann@police.example.org")
     cancel = vobject.readOne(part(cancelled, "text/calendar"))

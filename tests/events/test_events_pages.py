@@ -176,7 +176,9 @@ async def test_dashboard_shows_counts_and_organisations(staff_client, organiser,
 
 
 async def test_cancel_event_page_cancels(staff_client, event):
-    response = await post(staff_client, f"/staff/events/{event.id}/cancel", {"message": "Sorry"})
+    response = await post(
+        staff_client, f"/staff/events/{event.id}/cancel", {"message": "Sorry", "confirm": "yes"}
+    )
 
     assert response.status_code == 303
     assert (await Event.get(id=event.id)).status == EventStatus.CANCELLED
@@ -350,7 +352,7 @@ async def test_revoke_selected_stops_the_link(staff_client, client, organiser, e
     response = await post(
         staff_client,
         f"/staff/events/{event.id}/invitees/action",
-        {"action": "revoke", "invitation": str(invitation.id)},
+        {"action": "revoke", "invitation": str(invitation.id), "confirm": "yes"},
     )
 
     assert response.status_code == 303

@@ -238,7 +238,7 @@ async def test_manage_page_bad_change_is_400_and_keeps_old_answers(client, organ
 async def test_cancel_frees_the_seat_and_sends_method_cancel(client, organiser, event):
     invitation, token = await registered_client(client, organiser, event)
 
-    response = await post(client, token, "/cancel", {})
+    response = await post(client, token, "/cancel", {"confirm": "yes"})
 
     assert response.status_code == 303
     registration = await Registration.get(invitation_id=invitation.id)
