@@ -294,8 +294,12 @@ async def _tell_speakers(
     def speaks(session: SessionEntry, speaker_id: int) -> bool:
         return any(p.id == speaker_id for p, _ in session.speakers)
 
-    ids = {p.id for s in changed + cancelled for p, _ in s.speakers}
-    ids |= {p.id for s in changed if s.id in previous for p, _ in previous[s.id].speakers}
+    # Who spoke in a session before this version (a cancelled session's speakers may be
+    # in no session of this one, so this version's view does not name them).
+    ids = {p.id for s in changed for p, _ in s.speakers}
+    ids |= {
+        p.id for s in changed + cancelled if s.id in previous for p, _ in previous[s.id].speakers
+    }
     if not ids:
         return
     speakers = await Speaker.filter(id__in=ids, event_id=event.id).exclude(email="")
@@ -308,7 +312,7 @@ async def _tell_speakers(
             for s in changed
             if s.id in previous and speaks(previous[s.id], speaker.id) and not speaks(s, speaker.id)
         ]
-        gone = [s for s in cancelled if speaks(s, speaker.id)] + dropped
+        gone = [s for s in cancelled if speaks(previous.get(s.id, s), speaker.id)] + dropped
         if not theirs and not gone:
             continue
         ids_of = {s.id for s in theirs + gone}
