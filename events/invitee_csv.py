@@ -50,6 +50,10 @@ LABELS = {
 POSITIONAL = ("name", "email", "organisation", "job_title")
 
 MISSING_NAME = "The name is missing"
+NO_EMAIL_COLUMN = (
+    "The file has no email column; name one \u201cEmail\u201d (or \u201cE-mail\u201d or "
+    "\u201cEmail address\u201d)"
+)
 # Why a name is refused (convenor.cleaning), as a row problem that says "name".
 NAME_PROBLEMS = {
     CONTROL_CHARACTERS: "The name has control characters (such as a NUL byte) in it",
@@ -140,6 +144,8 @@ def read_invitees(table: Table) -> InviteeSheet:
         return InviteeSheet([], ["The file has no rows"])
     found = match_columns(table.rows[0].cells, COLUMNS)
     rows = table.rows
+    if found.index and "email" not in found.index and "@" not in "".join(table.rows[0].cells):
+        return InviteeSheet([], [NO_EMAIL_COLUMN])
     if "email" in found.index:
         headings, rows = table.rows[0].cells, rows[1:]
         columns = found

@@ -207,3 +207,14 @@ async def test_invitee_reimport_matches_an_email_whatever_its_case(staff_client,
     await bob.refresh_from_db()
     assert (bob.name, bob.organisation) == ("Bob Ray", "Southampton City Council")
     assert await Invitation.filter(event_id=event.id).count() == 2
+
+
+async def test_invitee_import_with_headings_but_no_email_column_says_so(staff_client, event):
+    data = saved_as([["Name", "Organisation"], ["Ann Lee", "Hampshire Constabulary"]])["xlsx"]
+
+    response = await upload(staff_client, event, "list.xlsx", data)
+
+    assert response.status_code == 200
+    assert "The file has no email column" in response.text
+    assert f"/staff/events/{event.id}/import/confirm" not in response.text
+    assert await Invitation.all().count() == 0
