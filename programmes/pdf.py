@@ -253,7 +253,8 @@ def _pieces(word: str, width: float, measure) -> list[str]:
 
 
 def _paragraph(pdf: _Programme, x: float, width: float, height: float, text: str) -> None:
-    for line in _lines(pdf, text, width):
+    # The cell pads its text by c_margin on each side: wrap to what is left.
+    for line in _lines(pdf, text, width - 2 * pdf.c_margin):
         pdf.set_x(x)
         pdf.cell(width, height, line, new_x="LMARGIN", new_y="NEXT")
 
