@@ -45,7 +45,7 @@ __all__ = [
     "read_table",
 ]
 
-MAX_BYTES = 10_000_000  # the file as uploaded
+MAX_BYTES = 20_000_000  # the file as read (a 50,000-row list in UTF-16 is about 15 MB)
 MAX_UNPACKED = 100_000_000  # an .xlsx's parts once unzipped
 MAX_ROWS = 50_000
 MAX_COLUMNS = 100
@@ -64,7 +64,10 @@ SIGNATURES = (
     (b"\xff\xd8\xff", "This looks like a JPEG image, not a spreadsheet. "),
     (b"GIF8", "This looks like a GIF image, not a spreadsheet. "),
     (b"%PDF", "This looks like a PDF document, not a spreadsheet. "),
-    (b"\xd0\xcf\x11\xe0", "This looks like an old Excel (.xls) or Word file. "),
+    (
+        b"\xd0\xcf\x11\xe0",
+        "This looks like an old Excel (.xls) file or a password-protected workbook. ",
+    ),
     (b"{\\rtf", "This looks like a Word (RTF) document, not a spreadsheet. "),
 )
 ZIP = b"PK\x03\x04"

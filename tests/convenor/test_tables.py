@@ -115,7 +115,7 @@ def test_xlsx_that_unpacks_too_large_is_refused_before_it_is_read():
     with pytest.raises(TableError) as caught:
         read_table(out.getvalue())
 
-    assert caught.value.message == "The file is larger than 10 MB; split it into smaller files."
+    assert caught.value.message == "The file is larger than 20 MB; split it into smaller files."
 
 
 def test_csv_with_too_many_rows_is_refused():
