@@ -71,6 +71,8 @@ def import_command(file: Path, dry_run: bool, skip_bad_rows: bool, publish: bool
     try:
         if file.stat().st_size > MAX_BYTES:  # refused before it is read into memory
             raise TableError(TOO_BIG)
+        if sys.stdout.isatty():  # a big workbook takes seconds to read
+            click.echo(f"Reading {file.name}...")
         table = read_table(file.read_bytes(), file.name)
     except TableError as exc:
         click.echo(f"{file.name}: {exc.message}", err=True)
