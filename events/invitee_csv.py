@@ -10,14 +10,12 @@ common synonyms); without a heading row they are taken in that order.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from convenor.cleaning import CONTROL_CHARACTERS, ENCODED_WORD, LINE_BREAK, name_problem
 from convenor.mail.message import InvalidAddress, validate_address
-from convenor.spreadsheet import safe_cell
+from convenor.spreadsheet import Sheet
 from convenor.tables import Columns, Table, TableError, match_columns, read_table
 from events.data import InviteeData, one_line
 
@@ -187,18 +185,16 @@ def parse_csv(text: str) -> tuple[list[tuple[int, InviteeData]], list[str]]:
     return sheet.rows, sheet.file_problems
 
 
-def problem_rows_csv(sheet: InviteeSheet, checked: list[PreviewRow]) -> str:
-    """The rows with problems as CSV text to fix and import again: the file's own columns
-    and a Problem column (UTF-8 with BOM and CRLF, for Excel; cells safe from formulas)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+def problem_rows_sheet(sheet: InviteeSheet, checked: list[PreviewRow]) -> Sheet:
+    """The rows with problems, to fix and import again: the file's own columns and a
+    Problem column (written by the core's one writer, convenor.spreadsheet)."""
     width = max([len(sheet.headings), *(len(cells) for cells in sheet.cells.values())])
-    writer.writerow([safe_cell(h) for h in _padded(sheet.headings, width)] + ["Problem"])
-    for row in checked:
-        if not row.ok:
-            cells = _padded(sheet.cells.get(row.line, []), width)
-            writer.writerow([safe_cell(c) for c in cells] + [safe_cell("; ".join(row.problems))])
-    return "\ufeff" + out.getvalue()
+    rows = [
+        [*_padded(sheet.cells.get(row.line, []), width), "; ".join(row.problems)]
+        for row in checked
+        if not row.ok
+    ]
+    return Sheet("Rows to fix", [*_padded(sheet.headings, width), "Problem"], rows)
 
 
 def _padded(cells: list[str], width: int) -> list[str]:

@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 from convenor.auth import now
 from convenor.errors import Conflict, Invalid
 from convenor.models import User
+from convenor.spreadsheet import Sheet
 from convenor.tables import Table
 from events.access import get_event_for, locked_event_for
 from events.data import InviteeData
@@ -27,7 +28,7 @@ from events.invitee_csv import (
     LeftOut,
     PreviewRow,
     check_invitees,
-    problem_rows_csv,
+    problem_rows_sheet,
     read_invitees,
 )
 from events.models import Event, Invitation, InvitationStatus
@@ -91,13 +92,14 @@ async def preview_invitee_table(user: User, event_id: int, table: Table) -> Invi
     return preview
 
 
-async def problem_rows(user: User, event_id: int, table: Table) -> str:
-    """The rows with problems, as CSV text with a Problem column. No side effects."""
+async def problem_rows(user: User, event_id: int, table: Table) -> Sheet:
+    """The rows with problems, with a Problem column, as a sheet to download. No side
+    effects."""
     event = await get_event_for(user, event_id)
     sheet = read_invitees(table)
     invited = await _on_the_list(event.id)
     details = {email: _details(i) for email, i in invited.items()}
-    return problem_rows_csv(sheet, check_invitees(sheet.rows, set(invited), details))
+    return problem_rows_sheet(sheet, check_invitees(sheet.rows, set(invited), details))
 
 
 async def import_invitee_table(

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from convenor.errors import Invalid
+from convenor.spreadsheet import download_response
 from convenor.tables import Table, TableError, read_table
 from convenor.web import redirect, render, settings_of
 from events import confirm_routes, invitations, invitee_import, overview, service
@@ -216,12 +217,8 @@ async def import_problems(request: Request) -> Response:
     except TableError as exc:
         event = await service.get_event_for(user, event_id)
         return _import_page(request, event, exc.message)
-    text = await invitee_import.problem_rows(user, event_id, table)
-    return Response(
-        text.encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="invitees-to-fix.csv"'},
-    )
+    sheet = await invitee_import.problem_rows(user, event_id, table)
+    return download_response(sheet, "csv", "invitees-to-fix")
 
 
 E = "/staff/events/{event_id:int}"
