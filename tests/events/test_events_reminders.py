@@ -3,6 +3,7 @@ worker's housekeeping jobs (issue 16)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 
@@ -73,6 +74,23 @@ async def test_reminder_has_venue_access_code_and_home_link(client, organiser, e
     page = await client.get(home.removeprefix("http://testserver"))
     assert page.status_code == 200
     assert registration.check_in_code in page.text
+
+
+async def test_reminder_jobs_running_at_once_remind_each_delegate_once(
+    client, organiser, event, settings
+):
+    for number in range(1, 11):
+        await registered(organiser, event, settings, number)
+
+    results = await asyncio.gather(
+        *(send_due_reminders(settings, due(event)) for _ in range(5)), return_exceptions=True
+    )
+
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    assert sum(results) == 10
+    mails = await outbox(CATEGORY)
+    assert len(mails) == 10
+    assert len({m.to_address for m in mails}) == 10
 
 
 async def test_reminder_not_sent_before_its_time(client, organiser, event, settings):
