@@ -218,3 +218,14 @@ async def test_invitee_import_with_headings_but_no_email_column_says_so(staff_cl
     assert "The file has no email column" in response.text
     assert f"/staff/events/{event.id}/import/confirm" not in response.text
     assert await Invitation.all().count() == 0
+
+
+async def test_invitee_import_of_a_file_over_5_mb_is_refused(staff_client, event):
+    data = b"Name,Email\r\n" + b"Ann Lee,ann@example.org\r\n" * 210_000
+
+    response = await upload(staff_client, event, "list.csv", data)
+
+    assert len(data) > 5_000_000
+    assert response.status_code == 400
+    assert "The file is larger than 5 MB; split it into smaller files." in response.text
+    assert await Invitation.all().count() == 0
