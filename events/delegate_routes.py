@@ -22,7 +22,7 @@ from events import confirm_routes, delegates, emails, invitations, registration
 from events.delegates import DelegateView
 from events.forms import nomination_from_form, registration_from_form, substitute_from_form
 from events.home import delegate_status, home_sections
-from events.models import RegistrationStatus
+from events.models import EventStatus, RegistrationStatus
 
 DONE = {
     "updated": "Your answers have been saved.",
@@ -231,7 +231,7 @@ async def delegate_calendar(request: Request) -> Response:
 
 async def qr_code(request: Request) -> Response:
     view = await delegates.delegate_view(token_of(request))
-    if not _is_active(view):
+    if not _is_active(view) or view.event.status == EventStatus.CANCELLED:
         raise NotFound()
     out = io.BytesIO()
     # A standard QR code: segno would pick a Micro QR for six characters, which many

@@ -129,6 +129,31 @@ async def test_home_cancelled_event_has_no_check_in_code(client, organiser, even
     assert f'action="/i/{token}/cancel"' not in page.text
 
 
+async def test_confirmation_page_of_cancelled_event_has_no_check_in_code(
+    client, organiser, event, settings
+):
+    registration, token = await registered(organiser, event, settings)
+    before = await client.get(f"/i/{token}/registered")
+    await cancel_event(organiser, event.id, settings)
+
+    page = await client.get(f"/i/{token}/registered")
+
+    assert registration.check_in_code in before.text  # control
+    assert "This event has been cancelled." in page.text
+    assert registration.check_in_code not in page.text
+
+
+async def test_check_in_qr_of_cancelled_event_is_404(client, organiser, event, settings):
+    _, token = await registered(organiser, event, settings)
+    before = await client.get(f"/i/{token}/check-in-code.svg")
+    await cancel_event(organiser, event.id, settings)
+
+    response = await client.get(f"/i/{token}/check-in-code.svg")
+
+    assert before.status_code == 200  # control
+    assert response.status_code == 404
+
+
 async def test_home_without_a_programme_says_it_is_not_published(
     client, organiser, event, settings
 ):
