@@ -10,6 +10,8 @@ settings name the domains and each one is found by a fixed module convention:
 - ``<domain>.demo``    ``async def load_demo(context)`` for ``convenor demo`` (optional)
 - ``<domain>.cli``     ``commands``: a list of Click commands (optional)
 - ``<domain>.jobs``    ``jobs``: a list of ``convenor.jobs.Job`` run by the worker (optional)
+- ``<domain>.home``    ``sections``: parts of a delegate's page at ``/i/<token>``, collected
+  by ``events.home`` (optional; so events shows the programme without importing it)
 """
 
 from __future__ import annotations
