@@ -51,6 +51,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 # What a cell's first character, after NFKC, must not be.
@@ -95,7 +96,8 @@ class Sheet:
 
     Cells are text, numbers, dates or wall-clock datetimes (the caller turns times into
     the event's zone first: a spreadsheet has no time zones) or None for an empty cell.
-    Rows may be a generator, so a large export is never held twice in memory."""
+    Rows may be a generator, so a large export is never held twice in memory, but not
+    one that queries the database: ``download_response`` reads them in a worker thread."""
 
     title: str
     header: Sequence[str]
@@ -196,11 +198,12 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-def download_response(sheet: Sheet, fmt: str, filename: str) -> Response:
+async def download_response(sheet: Sheet, fmt: str, filename: str) -> Response:
     """The sheet as a download in ``fmt`` ("csv" or "xlsx"); ``filename`` has no
-    extension. (The security middleware marks it no-store.)"""
-    body, media_type = (
-        (xlsx_bytes(sheet), XLSX_TYPE) if fmt == "xlsx" else (csv_bytes(sheet), CSV_TYPE)
-    )
+    extension. The file is written in a worker thread: a city-sized directory takes
+    seconds as .xlsx, which must not hold up every other request. (The security
+    middleware marks the response no-store.)"""
+    write, media_type = (xlsx_bytes, XLSX_TYPE) if fmt == "xlsx" else (csv_bytes, CSV_TYPE)
+    body = await run_in_threadpool(write, sheet)
     headers = {"Content-Disposition": content_disposition(f"{filename}.{fmt}")}
     return Response(body, media_type=media_type, headers=headers)

@@ -54,7 +54,7 @@ async def download(request: Request) -> Response:
     fmt = request.path_params["fmt"]
     if fmt not in FORMATS:
         raise NotFound()
-    return download_response(await export.published_sheet(), fmt, "community-directory")
+    return await download_response(await export.published_sheet(), fmt, "community-directory")
 
 
 async def stylesheet(request: Request) -> Response:

@@ -67,7 +67,7 @@ async def delegates_export(request: Request) -> Response:
     event, sheet = await export.delegate_sheet(
         user, request.path_params["event_id"], fmt=fmt, search=search, status=status or None
     )
-    return download_response(sheet, fmt, f"delegates-{event.id}")
+    return await download_response(sheet, fmt, f"delegates-{event.id}")
 
 
 async def delegates_export_with_needs(request: Request) -> Response:
@@ -83,7 +83,7 @@ async def delegates_export_with_needs(request: Request) -> Response:
         search=search,
         status=status or None,
     )
-    return download_response(sheet, fmt, f"delegates-{event.id}-with-needs")
+    return await download_response(sheet, fmt, f"delegates-{event.id}-with-needs")
 
 
 async def invitees_export(request: Request) -> Response:
@@ -95,7 +95,7 @@ async def invitees_export(request: Request) -> Response:
     event, sheet = await export.invitee_sheet(
         user, request.path_params["event_id"], search=search, status=status or None
     )
-    return download_response(sheet, _format(request), f"invitees-{event.id}")
+    return await download_response(sheet, _format(request), f"invitees-{event.id}")
 
 
 async def needs(request: Request) -> Response:

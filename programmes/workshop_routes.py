@@ -23,7 +23,7 @@ async def workshop_list(request: Request) -> Response:
     session_id = request.path_params.get("session_id")
     event, sheet, session = await workshop_sheet(user, request.path_params["event_id"], session_id)
     name = f"workshop-places-{event.id}" + (f"-session-{session.id}" if session else "")
-    return download_response(sheet, fmt, name)
+    return await download_response(sheet, fmt, name)
 
 
 E = "/staff/events/{event_id:int}/programme"

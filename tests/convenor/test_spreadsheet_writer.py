@@ -139,8 +139,8 @@ def test_content_disposition_drops_line_breaks_and_slashes():
 @pytest.mark.parametrize(
     ("fmt", "media_type"), [("csv", "text/csv; charset=utf-8"), ("xlsx", XLSX_TYPE)]
 )
-def test_download_response_names_type_and_file(fmt, media_type):
-    response = download_response(sheet(["x"]), fmt, "list")
+async def test_download_response_names_type_and_file(fmt, media_type):
+    response = await download_response(sheet(["x"]), fmt, "list")
 
     assert response.headers["content-type"] == media_type
     assert response.headers["content-disposition"] == (
