@@ -142,6 +142,7 @@ async def test_editor_lists_clashes_and_offers_publish_anyway(
     assert "Clashes to resolve before publishing" in page.text
     assert "Chief Constable Zoë Ł. Dąbrowska speaks in Welcome" in page.text
     assert 'name="publish_anyway"' in page.text
+    assert page.text.count('<span class="tag">Clash</span>') == 2  # Welcome and Side chat
 
 
 async def test_editor_without_clashes_has_no_publish_anyway(staff_client, event, programme):
@@ -149,6 +150,7 @@ async def test_editor_without_clashes_has_no_publish_anyway(staff_client, event,
 
     assert "Clashes to resolve" not in page.text
     assert 'name="publish_anyway"' not in page.text
+    assert '<span class="tag">Clash</span>' not in page.text
 
 
 async def test_session_page_shows_its_clash(staff_client, event, programme, organiser):
