@@ -3,7 +3,8 @@ that decides what could run as a formula.
 
 Every export (the delegate list with or without catering and access answers, workshop
 lists, the invite list, the directory) builds a ``Sheet`` (a header row and rows) and
-writes it with ``csv_bytes`` or ``xlsx_bytes``; ``download_response`` serves either with
+writes it with ``csv_bytes`` or ``xlsx_bytes``; ``download_response`` (or
+``threaded_download``, for exports that can be large) serves either with
 a Content-Disposition that any browser reads (an ASCII ``filename`` and the real name in
 ``filename*=UTF-8''``).
 
@@ -97,7 +98,7 @@ class Sheet:
     Cells are text, numbers, dates or wall-clock datetimes (the caller turns times into
     the event's zone first: a spreadsheet has no time zones) or None for an empty cell.
     Rows may be a generator, so a large export is never held twice in memory, but not
-    one that queries the database: ``download_response`` reads them in a worker thread."""
+    one that queries the database: ``threaded_download`` reads them in a worker thread."""
 
     title: str
     header: Sequence[str]
@@ -198,12 +199,22 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-async def download_response(sheet: Sheet, fmt: str, filename: str) -> Response:
-    """The sheet as a download in ``fmt`` ("csv" or "xlsx"); ``filename`` has no
-    extension. The file is written in a worker thread: a city-sized directory takes
-    seconds as .xlsx, which must not hold up every other request. (The security
-    middleware marks the response no-store.)"""
+def download_response(sheet: Sheet, fmt: str, filename: str) -> Response:
+    """The sheet as a download in ``fmt`` ("csv" or "xlsx"), written here and now: for
+    small sheets. ``filename`` has no extension. (The security middleware marks the
+    response no-store.)"""
     write, media_type = (xlsx_bytes, XLSX_TYPE) if fmt == "xlsx" else (csv_bytes, CSV_TYPE)
-    body = await run_in_threadpool(write, sheet)
-    headers = {"Content-Disposition": content_disposition(f"{filename}.{fmt}")}
+    return _response(write(sheet), media_type, f"{filename}.{fmt}")
+
+
+async def threaded_download(sheet: Sheet, fmt: str, filename: str) -> Response:
+    """Like ``download_response``, with the file written in a worker thread: a
+    city-sized directory takes seconds as .xlsx, which must not hold up every other
+    request. The sheet's rows must not query the database."""
+    write, media_type = (xlsx_bytes, XLSX_TYPE) if fmt == "xlsx" else (csv_bytes, CSV_TYPE)
+    return _response(await run_in_threadpool(write, sheet), media_type, f"{filename}.{fmt}")
+
+
+def _response(body: bytes, media_type: str, filename: str) -> Response:
+    headers = {"Content-Disposition": content_disposition(filename)}
     return Response(body, media_type=media_type, headers=headers)

@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from convenor.app import DashboardPanel
 from convenor.errors import Invalid, NotFound, RateLimited
-from convenor.spreadsheet import FORMATS, download_response
+from convenor.spreadsheet import FORMATS, threaded_download
 from convenor.templating import TEMPLATES
 from convenor.web import client_address, redirect, render, settings_of
 from directory import export, hsds, moderation, service, staff_routes, taxonomy_routes
@@ -54,7 +54,7 @@ async def download(request: Request) -> Response:
     fmt = request.path_params["fmt"]
     if fmt not in FORMATS:
         raise NotFound()
-    return await download_response(await export.published_sheet(), fmt, "community-directory")
+    return await threaded_download(await export.published_sheet(), fmt, "community-directory")
 
 
 async def stylesheet(request: Request) -> Response:

@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from convenor.errors import Conflict, NotFound
 from convenor.models import Role, User
-from convenor.spreadsheet import FORMATS, download_response
+from convenor.spreadsheet import FORMATS, threaded_download
 from convenor.web import current_user, redirect, render, require_staff
 from events import checkin, export, overview, privacy, service
 from events.models import InvitationStatus, RegistrationStatus
@@ -67,7 +67,7 @@ async def delegates_export(request: Request) -> Response:
     event, sheet = await export.delegate_sheet(
         user, request.path_params["event_id"], fmt=fmt, search=search, status=status or None
     )
-    return await download_response(sheet, fmt, f"delegates-{event.id}")
+    return await threaded_download(sheet, fmt, f"delegates-{event.id}")
 
 
 async def delegates_export_with_needs(request: Request) -> Response:
@@ -83,7 +83,7 @@ async def delegates_export_with_needs(request: Request) -> Response:
         search=search,
         status=status or None,
     )
-    return await download_response(sheet, fmt, f"delegates-{event.id}-with-needs")
+    return await threaded_download(sheet, fmt, f"delegates-{event.id}-with-needs")
 
 
 async def invitees_export(request: Request) -> Response:
@@ -95,7 +95,7 @@ async def invitees_export(request: Request) -> Response:
     event, sheet = await export.invitee_sheet(
         user, request.path_params["event_id"], search=search, status=status or None
     )
-    return await download_response(sheet, _format(request), f"invitees-{event.id}")
+    return await threaded_download(sheet, _format(request), f"invitees-{event.id}")
 
 
 async def needs(request: Request) -> Response:

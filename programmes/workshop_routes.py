@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from convenor.errors import NotFound
 from convenor.models import Role
-from convenor.spreadsheet import FORMATS, download_response
+from convenor.spreadsheet import FORMATS, threaded_download
 from convenor.web import require_staff
 from programmes.workshop_lists import workshop_sheet
 
@@ -23,7 +23,7 @@ async def workshop_list(request: Request) -> Response:
     session_id = request.path_params.get("session_id")
     event, sheet, session = await workshop_sheet(user, request.path_params["event_id"], session_id)
     name = f"workshop-places-{event.id}" + (f"-session-{session.id}" if session else "")
-    return await download_response(sheet, fmt, name)
+    return await threaded_download(sheet, fmt, name)
 
 
 E = "/staff/events/{event_id:int}/programme"
