@@ -126,7 +126,10 @@ class DraftSpeakerOut(BaseModel):
 class ChangeOut(BaseModel):
     session_id: int
     title: str
-    kinds: list[str] = Field(description="new, cancelled, retimed, moved, speakers, updated")
+    kinds: list[str] = Field(
+        description="new, cancelled, retimed, moved, speakers, updated; or clash (alone) "
+        "for a room or speaker clash published anyway"
+    )
     lines: list[str]
     not_for_publication: bool
 
