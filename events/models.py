@@ -264,7 +264,7 @@ class ReadVia(StrEnum):
 
 class DelegateExport(Model):
     """A record that someone read delegates' sensitive answers (dietary, access, answers
-    to sensitive questions): on the needs page, in a CSV or through the API."""
+    to sensitive questions): on the needs page, in a .csv or .xlsx download or through the API."""
 
     id = fields.IntField(primary_key=True)
     event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
