@@ -57,7 +57,14 @@ class Agenda:
             return "Full"
         return f"{left} place{'s' if left != 1 else ''} left"
 
-    event_cancelled: bool = False  # set by ``agenda_for_feed``: the feed strikes all out
+    # Set by ``agenda_for`` and ``agenda_for_feed``: the feed and downloads strike all out.
+    event_cancelled: bool = False
+
+    @property
+    def withdrawn(self) -> bool:
+        """Whether the delegate's calendars strike every session out: the event is
+        cancelled, or their place is (they cancelled it or their invitation was revoked)."""
+        return self.event_cancelled or self.registration.status != RegistrationStatus.REGISTERED
 
 
 async def _registered(token: str, *, lock: bool = False) -> Registration:
@@ -106,9 +113,16 @@ async def places_left(view: ProgrammeView) -> dict[int, int]:
     return {sid: max(places - held[sid], 0) for sid, places in workshops.items()}
 
 
+async def _with_event_status(agenda: Agenda) -> Agenda:
+    event_id = agenda.registration.event_id  # type: ignore[attr-defined]
+    status = await Event.filter(id=event_id).values_list("status", flat=True)
+    return dataclasses.replace(agenda, event_cancelled=EventStatus.CANCELLED in status)
+
+
 async def agenda_for(token: str) -> Agenda:
-    """A registered delegate's agenda. No side effects."""
-    return await _agenda(await _registered(token))
+    """A registered delegate's agenda (``event_cancelled`` when the event is, so its
+    download says so). No side effects."""
+    return await _with_event_status(await _agenda(await _registered(token)))
 
 
 async def _published_session(registration: Registration, session_id: int) -> SessionEntry:
@@ -303,19 +317,16 @@ async def rotate_agenda_feed(token: str, settings: Settings) -> str:
 
 
 async def agenda_for_feed(feed_token: str) -> Agenda:
-    """The agenda behind a feed token; NotFound for a dead token or a delegate no longer
-    registered, Gone once the event's links have expired; ``event_cancelled`` when the
-    event is. No side effects."""
+    """The agenda behind a feed token; NotFound for a dead token, Gone once the event's
+    links have expired. A delegate whose place was cancelled (by them, or by revoking
+    their invitation) keeps the feed, ``withdrawn``, so a subscribed calendar strikes
+    their sessions out; ``event_cancelled`` when the event is. No side effects."""
     link = await unrevoked_link(feed_token, AGENDA_FEED_LINK)
     prefix, _, number = (link.subject if link else "").partition(":")
     if prefix != "registration" or not number.isdigit():
         raise NotFound()
-    registration = await Registration.get_or_none(
-        id=int(number), status=RegistrationStatus.REGISTERED
-    )
+    registration = await Registration.get_or_none(id=int(number))
     if registration is None:
         raise NotFound()
     await check_event_link_live(registration.event_id)  # type: ignore[attr-defined]
-    agenda = await _agenda(registration)
-    status = await Event.filter(id=registration.event_id).values_list("status", flat=True)  # type: ignore[attr-defined]
-    return dataclasses.replace(agenda, event_cancelled=EventStatus.CANCELLED in status)
+    return await _with_event_status(await _agenda(registration))

@@ -15,7 +15,7 @@ from convenor.errors import Conflict, NotFound
 from convenor.web import redirect, render, settings_of
 from programmes import service
 from programmes.emails import webcal
-from programmes.feeds import agenda_feed, not_modified
+from programmes.feeds import agenda_feed, agenda_ics, not_modified
 from programmes.forms import chosen_id
 from programmes.public_routes import calendar_response, slots, token_of
 
@@ -84,7 +84,9 @@ async def agenda_download(request: Request) -> Response:
     agenda = await service.agenda_for(token_of(request))
     if not agenda.sessions:
         raise NotFound("Your agenda is empty.")
-    body = service.calendar_file(agenda.view, agenda.sessions, settings_of(request).base_url)
+    body = agenda_ics(
+        agenda.view, agenda.sessions, settings_of(request).base_url, cancelled=agenda.withdrawn
+    )
     return calendar_response(body, "my-agenda.ics")
 
 
@@ -94,7 +96,7 @@ async def agenda_subscription(request: Request) -> Response:
         agenda.view,
         agenda.sessions,
         settings_of(request).base_url,
-        cancelled=agenda.event_cancelled,
+        cancelled=agenda.withdrawn,
     )
     # Personal (which sessions), so not for shared caches; ETag lets calendars poll cheaply.
     headers = {"ETag": feed.etag, "Cache-Control": "private, no-cache"}

@@ -7,7 +7,10 @@ and the ETag (a hash of the bytes) changes only when a session in the feed does.
 Not-for-publication sessions stay out of the public feed and downloads; a delegate's
 own agenda feed includes them. Once the event is cancelled both feeds still answer,
 with every session STATUS:CANCELLED and its SEQUENCE one higher, so subscribed
-calendars strike the sessions out instead of keeping them.
+calendars strike the sessions out instead of keeping them; a delegate's agenda feed
+does the same once their place is cancelled or their invitation revoked (until the
+event's links expire). The downloads a delegate can still take once the event is
+cancelled (their agenda, one session) say CANCELLED the same way.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from datetime import datetime, timedelta
 
 from convenor.calendar import CalendarEvent, build_feed, build_invite
 from convenor.errors import NotFound
-from events.models import EventStatus
+from events.models import Event, EventStatus
 from programmes.emails import calendar_event
 from programmes.public_cache import recent_programme
 from programmes.view import ProgrammeView, SessionEntry
@@ -80,15 +83,36 @@ def programme_feed(view: ProgrammeView, base_url: str, *, cancelled: bool = Fals
 
 
 def session_ics(
-    view: ProgrammeView, session_id: int, base_url: str, *, public: bool = True
+    view: ProgrammeView,
+    session_id: int,
+    base_url: str,
+    *,
+    public: bool = True,
+    cancelled: bool = False,
 ) -> bytes | None:
     """One session as an "add to calendar" file (METHOD:PUBLISH, no attendee), or None
-    when it is not in the view (or is not for publication and ``public``)."""
+    when it is not in the view (or is not for publication and ``public``); with
+    ``cancelled``, the session cancelled."""
     session = view.session(session_id)
     if session is None or (public and session.not_for_publication):
         return None
-    entry = calendar_event(view, session, base_url=base_url)
-    return build_invite([entry], "PUBLISH", tz=view.time_zone)
+    return build_invite(
+        _entries(view, [session], base_url, cancelled), "PUBLISH", tz=view.time_zone
+    )
+
+
+def agenda_ics(
+    view: ProgrammeView, sessions: list[SessionEntry], base_url: str, *, cancelled: bool = False
+) -> bytes:
+    """A delegate's agenda as an "add to calendar" file (METHOD:PUBLISH, no attendee);
+    with ``cancelled``, every session cancelled."""
+    return build_invite(_entries(view, sessions, base_url, cancelled), "PUBLISH", tz=view.time_zone)
+
+
+async def event_cancelled(event_id: int) -> bool:
+    """Whether the event is cancelled (its downloads then say so). No side effects."""
+    status = await Event.filter(id=event_id).values_list("status", flat=True)
+    return EventStatus.CANCELLED in status
 
 
 def agenda_feed(

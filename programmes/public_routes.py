@@ -24,7 +24,13 @@ from convenor.errors import NotFound
 from convenor.web import current_user, render, settings_of
 from programmes import service
 from programmes.exports import frab_json, frab_xml
-from programmes.feeds import not_modified, programme_feed, public_feed_programme, session_ics
+from programmes.feeds import (
+    event_cancelled,
+    not_modified,
+    programme_feed,
+    public_feed_programme,
+    session_ics,
+)
 from programmes.pdf import programme_pdf
 from programmes.view import ProgrammeView, SessionEntry
 
@@ -231,7 +237,10 @@ async def delegate_session_calendar(request: Request) -> Response:
     session_id = request.path_params["session_id"]
     if not any(s.id == session_id for s in found.sessions):
         raise NotFound()
-    body = session_ics(found.view, session_id, settings_of(request).base_url, public=False)
+    cancelled = await event_cancelled(found.view.event["id"])
+    body = session_ics(
+        found.view, session_id, settings_of(request).base_url, public=False, cancelled=cancelled
+    )
     if body is None:
         raise NotFound()
     return calendar_response(body, f"session-{session_id}.ics")
