@@ -12,6 +12,9 @@ settings name the domains and each one is found by a fixed module convention:
 - ``<domain>.jobs``    ``jobs``: a list of ``convenor.jobs.Job`` run by the worker (optional)
 - ``<domain>.home``    ``sections``: parts of a delegate's page at ``/i/<token>``, collected
   by ``events.home`` (optional; so events shows the programme without importing it)
+- ``<domain>.delegate_columns``  ``columns``: async functions ``(event_id) -> (heading,
+  {registration id: text}) | None``, extra columns of the delegate list exports,
+  collected by ``events.export`` (optional; programmes adds "Workshops")
 """
 
 from __future__ import annotations

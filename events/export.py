@@ -5,16 +5,25 @@ answers, and the invite list with each invitee's status.
 A read that includes sensitive answers (dietary, access, answers to sensitive
 questions), as CSV, .xlsx or through the API, is logged (who, when, how many rows, how)
 in the same transaction as it is read; a plain read leaves them out and is not logged.
+
+Later domains add columns to the delegate list through the domain convention of
+``convenor.domains`` (events cannot import them): a module ``<domain>.delegate_columns``
+with ``columns``, a list of async functions ``(event_id) -> (heading, {registration id:
+text}) | None`` (None: no such column for this event), called after the organiser's
+access is checked. Programmes adds "Workshops" this way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
+from convenor.domains import domain_attr
 from convenor.models import User
+from convenor.settings import DEFAULT_DOMAINS
 from convenor.spreadsheet import Cell, Sheet
 from convenor.templating import localtime
 from events.access import get_event_for
@@ -33,6 +42,22 @@ INVITEE_COLUMNS = (
     "Reminded at", "Answered at", "Reason for declining",
 )  # fmt: skip
 VIA = {"csv": ReadVia.CSV, "xlsx": ReadVia.XLSX}
+
+DelegateColumn = Callable[[int], Awaitable[tuple[str, dict[int, str]] | None]]
+
+
+async def domain_columns(
+    event_id: int, domains: Iterable[str] = DEFAULT_DOMAINS
+) -> list[tuple[str, dict[int, str]]]:
+    """The columns the configured domains add to this event's delegate list (heading,
+    text by registration id), in domain order. No side effects."""
+    found = []
+    for makers in domain_attr(domains, "delegate_columns", "columns"):
+        for make in makers:
+            column = await make(event_id)
+            if column is not None:
+                found.append(column)
+    return found
 
 
 def _time(moment: datetime | None, event: Event) -> datetime | None:
@@ -119,9 +144,11 @@ async def delegate_sheet(
     include_needs: bool = False,
     search: str = "",
     status: str | None = None,
+    domains: Iterable[str] = DEFAULT_DOMAINS,
 ) -> tuple[Event, Sheet]:
     """The (filtered) delegate list as a sheet for ``fmt`` ("csv" or "xlsx"); answers
-    to sensitive questions only with ``include_needs``.
+    to sensitive questions only with ``include_needs``; then the columns ``domains``
+    add (``domain_columns``: programmes' "Workshops" when the event has workshops).
 
     Side effects: when sensitive answers are included, a read-log row naming the format.
     """
@@ -134,10 +161,14 @@ async def delegate_sheet(
             search=search,
             status=status,
         )
+        extra = await domain_columns(read.event.id, domains)
     needs = NEEDS_COLUMNS if include_needs else ()
-    heading = [*COLUMNS, *needs, *(q.label for q in read.questions)]
+    heading = [*COLUMNS, *needs, *(q.label for q in read.questions), *(h for h, _ in extra)]
     keys = [str(q.id) for q in read.questions]
-    rows = [_row(read.event, r, include_needs, keys) for r in read.registrations]
+    rows = [
+        _row(read.event, r, include_needs, keys) + [values.get(r.id, "") for _, values in extra]
+        for r in read.registrations
+    ]
     return read.event, Sheet("Delegates", heading, rows)
 
 

@@ -65,3 +65,30 @@ async def workshop_sheet(
     ).order_by("session__starts_at", "session__title", "session_id", "registration__name", "id")
     rows = [_row(event, pick) for pick in ordered]
     return event, Sheet("Workshop places", COLUMNS, rows), session
+
+
+async def workshops_held(event_id: int) -> tuple[str, dict[int, str]] | None:
+    """The delegate export's "Workshops" column (``programmes.delegate_columns``): for
+    each registered delegate, the titles of the workshops they hold a place in, in time
+    order, joined by "; "; None when the event has no workshops (no column). Cancelled
+    workshops and places of delegates no longer registered are left out, as in
+    ``workshop_sheet``. The caller has checked the organiser may read the event.
+    No side effects."""
+    if not await Session.filter(
+        event_id=event_id, places__isnull=False, cancelled_at=None
+    ).exists():
+        return None
+    held = (
+        await AgendaPick.filter(
+            session__event_id=event_id,
+            session__cancelled_at=None,
+            has_place=True,
+            registration__status=RegistrationStatus.REGISTERED,
+        )
+        .order_by("session__starts_at", "session__title", "session_id")
+        .values_list("registration_id", "session__title")
+    )
+    titles: dict[int, list[str]] = {}
+    for registration_id, title in held:
+        titles.setdefault(registration_id, []).append(title)
+    return "Workshops", {rid: "; ".join(names) for rid, names in titles.items()}
