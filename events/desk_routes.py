@@ -14,7 +14,7 @@ from starlette.routing import Route
 from convenor.errors import Conflict, NotFound
 from convenor.models import Role, User
 from convenor.spreadsheet import FORMATS, threaded_download
-from convenor.web import current_user, redirect, render, require_staff
+from convenor.web import current_user, redirect, render, require_staff, settings_of
 from events import checkin, export, overview, privacy, service
 from events.models import InvitationStatus, RegistrationStatus
 
@@ -65,7 +65,12 @@ async def delegates_export(request: Request) -> Response:
     search, status = _filters(request.query_params)
     fmt = _format(request)
     event, sheet = await export.delegate_sheet(
-        user, request.path_params["event_id"], fmt=fmt, search=search, status=status or None
+        user,
+        request.path_params["event_id"],
+        fmt=fmt,
+        search=search,
+        status=status or None,
+        domains=settings_of(request).domains,
     )
     return await threaded_download(sheet, fmt, f"delegates-{event.id}")
 
@@ -82,6 +87,7 @@ async def delegates_export_with_needs(request: Request) -> Response:
         include_needs=True,
         search=search,
         status=status or None,
+        domains=settings_of(request).domains,
     )
     return await threaded_download(sheet, fmt, f"delegates-{event.id}-with-needs")
 
