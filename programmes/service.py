@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from convenor.calendar import build_invite
 from convenor.errors import NotFound
 from convenor.models import User
 from events.access import get_event_for, invitation_for_link
@@ -50,8 +49,7 @@ from programmes.drafts import (
     update_session,
     workshop_holders,
 )
-from programmes.emails import calendar_event
-from programmes.feeds import session_ics
+from programmes.feeds import agenda_ics, event_cancelled, session_ics
 from programmes.photos import (
     check_own_photo,
     check_speaker_photo,
@@ -104,6 +102,7 @@ __all__ = [
     "draft_clashes",
     "draft_session",
     "draft_sessions",
+    "event_cancelled",
     "give_up_place",
     "invite_speaker",
     "keep_speaker_on",
@@ -198,7 +197,8 @@ async def speaker_programme(token: str) -> ProgrammeView:
 
 
 async def speaker_calendar(token: str, base_url: str) -> bytes:
-    """A speaker's own published sessions as one "add to calendar" file. No side effects."""
+    """A speaker's own published sessions as one "add to calendar" file (every session
+    cancelled once the event is). No side effects."""
     speaker = await speaker_for_link(token)
     published = await published_programme(speaker.event_id)  # type: ignore[attr-defined]
     if published is None:
@@ -207,9 +207,5 @@ async def speaker_calendar(token: str, base_url: str) -> bytes:
     mine = [s for s in view.sessions if any(p.id == speaker.id for p, _ in s.speakers)]
     if not mine:
         raise NotFound("You have no sessions in the published programme yet.")
-    return calendar_file(view, mine, base_url)
-
-
-def calendar_file(view: ProgrammeView, sessions: list[SessionEntry], base_url: str) -> bytes:
-    entries = [calendar_event(view, s, base_url=base_url) for s in sessions]
-    return build_invite(entries, "PUBLISH", tz=view.time_zone)
+    cancelled = await event_cancelled(speaker.event_id)  # type: ignore[attr-defined]
+    return agenda_ics(view, mine, base_url, cancelled=cancelled)

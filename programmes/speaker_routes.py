@@ -129,7 +129,8 @@ async def speaker_session_page(request: Request) -> Response:
 async def speaker_session_calendar(request: Request) -> Response:
     view = await service.speaker_programme(token_of(request))
     entry = _public_session(view, request)
-    body = service.session_ics(view, entry.id, settings_of(request).base_url)
+    cancelled = await service.event_cancelled(view.event["id"])
+    body = service.session_ics(view, entry.id, settings_of(request).base_url, cancelled=cancelled)
     if body is None:
         raise NotFound()
     return calendar_response(body, f"session-{entry.id}.ics")
