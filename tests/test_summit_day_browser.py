@@ -18,7 +18,6 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from collections import Counter
 from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -68,7 +67,7 @@ class Mailbox:
 
 
 def counts(step: dict[str, list]) -> dict[str, int]:
-    return dict(Counter({to: len(messages) for to, messages in step.items()}))
+    return {to: len(messages) for to, messages in step.items()}
 
 
 def part(message, content_type: str) -> str:
@@ -220,6 +219,8 @@ async def test_the_summit_day(page, browser, live_server, organiser, settings, s
     assert await delegate.locator("#agenda + ul").inner_text() == (
         f"11:00am to 12:00pm: {WORKSHOP} (Itchen Suite)"
     )
+    await visit(delegate, f"{home}/programme")
+    assert "Dr Priya Shah" in await delegate.locator("main").inner_text()
     agenda = await delegate.request.get(f"{home}/agenda.ics")
     assert agenda.status == 200
     before = by_uid(await agenda.text())
@@ -279,6 +280,11 @@ async def test_the_summit_day(page, browser, live_server, organiser, settings, s
     assert await delegate.locator("#agenda + ul").inner_text() == (
         f"2:00pm to 3:00pm: {WORKSHOP} (Itchen Suite)"
     )
+    # The declined speaker is no longer shown as speaking; the one who stays is.
+    await visit(delegate, f"{home}/programme")
+    published = await delegate.locator("main").inner_text()
+    assert "Priya Shah" not in published
+    assert "Inspector Tom Hale" in published
     requests = {}
     for who, before_entry in ((A, workshop_before), (LEADER, leader_before[workshop_uid])):
         update = calendar(moved[who][0])
