@@ -15,6 +15,12 @@ settings name the domains and each one is found by a fixed module convention:
 - ``<domain>.delegate_columns``  ``columns``: async functions ``(event_id) -> (heading,
   {registration id: text}) | None``, extra columns of the delegate list exports,
   collected by ``events.export`` (optional; programmes adds "Workshops")
+- ``<domain>.event_cancelled``  ``handlers``: async functions ``(event, settings,
+  message) -> int`` that email the people the domain tells when the event is cancelled
+  and return how many, run by ``events.service.cancel_event`` inside its transaction;
+  ``recipients``: async functions ``(event) -> int``, how many the handlers would email
+  now, added to the confirmation's count (see ``events.cancel_hooks``; optional;
+  programmes cancels the sessions speakers were sent)
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ async def cancel_event_step(request: Request, user: User, event_id: int) -> Resp
     event = await service.get_event_for(user, event_id)
     if event.status == "cancelled":
         return redirect(f"/staff/events/{event.id}")
-    reach = await service.cancel_event_reach(user, event_id)
+    reach = await service.cancel_event_reach(user, event_id, settings_of(request).domains)
     context = {
         "event": event,
         "kind": "event",

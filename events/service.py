@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
+from collections.abc import Iterable
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -19,7 +20,7 @@ from convenor.cleaning import text_problem
 from convenor.errors import Conflict, Invalid, NotFound
 from convenor.mail.message import InvalidAddress, validate_address
 from convenor.models import Role, User
-from convenor.settings import Settings
+from convenor.settings import DEFAULT_DOMAINS, Settings
 from events import notices
 from events.access import (
     check_may_organise,
@@ -27,6 +28,7 @@ from events.access import (
     get_event_for,
     locked_event_for,
 )
+from events.cancel_hooks import domains_reach, tell_domains
 from events.changes import changing, event_changed
 from events.data import EventData, aware_utc, multi_line, one_line, valid_time_zone
 from events.emails import Snapshot, changes
@@ -241,18 +243,23 @@ async def _cancel_audience(event: Event) -> tuple[list[Registration], list[Invit
     return registered, [invitation for invitation in others if invitation.id not in told]
 
 
-async def cancel_event_reach(user: User, event_id: int) -> int:
+async def cancel_event_reach(
+    user: User, event_id: int, domains: Iterable[str] = DEFAULT_DOMAINS
+) -> int:
     """How many people cancelling the event now would email (for the confirmation
-    step). No side effects."""
+    step), with those the ``domains`` tell (``events.cancel_hooks``). No side effects."""
     event = await get_event_for(user, event_id)
+    if event.status == EventStatus.CANCELLED:
+        return 0
     registered, others = await _cancel_audience(event)
-    return len(registered) + len(others)
+    return len(registered) + len(others) + await domains_reach(event, domains)
 
 
 async def cancel_event(user: User, event_id: int, settings: Settings, message: str = "") -> Event:
     """Cancel an event. Side effects: status cancelled, SEQUENCE up; registered delegates
     get METHOD:CANCEL (for the summit and each session they were sent), other invitees
-    who were sent an invitation a plain email."""
+    who were sent an invitation a plain email, and the configured domains tell their
+    people (``events.cancel_hooks``: programmes cancels speakers' sessions)."""
     message = multi_line(message, 2000)
     async with changing(event_id), in_transaction():
         event = await locked_event_for(user, event_id)
@@ -276,6 +283,7 @@ async def cancel_event(user: User, event_id: int, settings: Settings, message: s
             await notices.send_plain(
                 settings, event, invitation, "event_cancelled", with_link=False, message=message
             )
+        await tell_domains(event, settings, message)
     return event
 
 
