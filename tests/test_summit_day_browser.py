@@ -8,7 +8,8 @@ workshop and publishes; A and the workshop's speaker each get one email whose ca
 part vobject reads as the new time with a higher SEQUENCE, and nobody else gets
 anything. The organiser cancels the event through the confirmation step: A gets
 METHOD:CANCEL for the summit and for the workshop, each above the last REQUEST's
-SEQUENCE, and A's home shows no check-in code. Every email is read from the SMTP
+SEQUENCE, the workshop's speaker one METHOD:CANCEL for the workshop above theirs, and
+A's home shows no check-in code. Every email is read from the SMTP
 server, every calendar part by vobject (not the icalendar library that wrote it), and
 axe-core checks every page the journey passes.
 """
@@ -299,13 +300,13 @@ async def test_the_summit_day(page, browser, live_server, organiser, settings, s
     # 5. The organiser cancels the event through the confirmation step.
     await visit(page, f"/staff/events/{event_id}")
     await submit(page, page.get_by_role("button", name="Cancel the event…"))
-    assert await page.locator("#reach p").first.inner_text() == "This emails 3 people."
-    await submit(page, page.get_by_role("button", name="Yes, cancel the event and email 3 people"))
+    # A, B and C, and the workshop's speaker, who was sent the workshop by REQUEST.
+    assert await page.locator("#reach p").first.inner_text() == "This emails 4 people."
+    await submit(page, page.get_by_role("button", name="Yes, cancel the event and email 4 people"))
     assert page.url.endswith("?done=cancelled")
 
     cancelled = await mail.step()
-    # Speakers are not emailed when the event is cancelled (see the report).
-    assert counts(cancelled) == {A: 2, B: 1, C: 1}
+    assert counts(cancelled) == {A: 2, B: 1, C: 1, LEADER: 1}
     b_cancel = calendar(cancelled[B][0])
     assert (b_cancel.method.value, b_cancel.vevent.uid.value) == ("CANCEL", summit_uid)
     assert "text/calendar" not in {p.get_content_type() for p in cancelled[C][0].walk()}
@@ -320,8 +321,14 @@ async def test_the_summit_day(page, browser, live_server, organiser, settings, s
     assert cancels[summit_uid] > int(summit_request.sequence.value)
     assert cancels[workshop_uid] > requests[A]
 
-    # The workshop's speaker has no email for the cancel (see the report), but their
-    # sessions' calendar says cancelled, above the REQUEST they were sent.
+    # The workshop's speaker gets one CANCEL for the workshop, above the REQUEST they
+    # were sent, with their own link; their sessions' calendar says cancelled too.
+    leader_cancel = calendar(cancelled[LEADER][0])
+    assert leader_cancel.method.value == "CANCEL"
+    [vevent] = leader_cancel.vevent_list
+    assert (vevent.uid.value, vevent.status.value) == (workshop_uid, "CANCELLED")
+    assert int(vevent.sequence.value) > requests[LEADER]
+    assert link_in(cancelled[LEADER][0], r"(http://\S+/speaker/\S+)").startswith(live_server)
     leader_after = await speaker.request.get(f"{leader_link}/sessions.ics")
     [struck] = vobject.readOne(await leader_after.text()).vevent_list
     assert (struck.uid.value, struck.status.value) == (workshop_uid, "CANCELLED")
