@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Scope
 from tortoise.contrib.starlette import RegisterTortoise
 
+from convenor import auth
 from convenor import routes as core_routes
 from convenor.api import build_api, error_json, spec
 from convenor.db import tortoise_config
@@ -87,6 +88,7 @@ BackgroundTask = Callable[[Settings], contextlib.AbstractAsyncContextManager]
 def create_app(settings: Settings, *, run_worker: bool = True) -> Starlette:
     """Build the app. ``run_worker=False`` leaves mail delivery to ``convenor worker``."""
     settings = settings.with_secret_key()
+    auth.use_password_hashing(settings)
     templates = make_templates()
 
     def error_page(request: Request, status: int, message: str = "") -> Response:

@@ -37,6 +37,28 @@ MIN_PASSWORD_LENGTH = 12
 # Only touch a session's last_seen_at once a minute, so page views rarely write.
 LAST_SEEN_GRANULARITY = timedelta(minutes=1)
 
+
+def password_hasher(settings: Settings) -> PasswordHasher:
+    """The hasher ``CONVENOR_PASSWORD_HASHING`` names: "standard" (the default) is argon2id
+    with the library's recommended costs; "fast", for test suites only and refused in
+    production, is argon2id with the smallest costs. Verifying reads the costs from the
+    stored hash, so either checks hashes made by the other; a sign-in rehashes a password
+    whose hash was made with other costs than the hasher in use."""
+    if settings.password_hashing == "fast" and not settings.is_production:
+        return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    if settings.password_hashing != "standard":
+        settings.validate()  # raises SettingsError naming CONVENOR_PASSWORD_HASHING
+    return PasswordHasher()
+
+
+def use_password_hashing(settings: Settings) -> None:
+    """Hash this process's passwords as ``settings`` say (``create_app`` and the CLI call
+    this; until then the standard costs apply)."""
+    global _hasher
+    _hasher = password_hasher(settings)
+    _dummy_hash.cache_clear()
+
+
 _hasher = PasswordHasher()  # argon2id with the library's current recommended costs
 WRONG_LOGIN = "The email address or password is not right."
 MAX_TOKEN_NAME_LENGTH = 100

@@ -47,6 +47,7 @@ def load_settings() -> Settings:
 @contextlib.asynccontextmanager
 async def orm(settings: Settings) -> AsyncIterator[None]:
     """Tortoise for a command-line task (the web app uses RegisterTortoise instead)."""
+    auth.use_password_hashing(settings)
     await Tortoise.init(config=tortoise_config(settings))
     try:
         yield

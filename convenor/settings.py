@@ -15,6 +15,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ENVIRONMENTS = ("development", "production")
+# CONVENOR_PASSWORD_HASHING: "standard" is argon2id with the library's recommended costs;
+# "fast" is argon2id with the smallest costs, for test suites only (refused in production).
+PASSWORD_HASHING = ("standard", "fast")
 DEFAULT_DOMAINS = ("directory", "events", "programmes")
 DEFAULT_API_TOKEN_DAYS = 90
 
@@ -40,6 +43,7 @@ class Settings:
     api_token_days: int = DEFAULT_API_TOKEN_DAYS  # CONVENOR_API_TOKEN_DAYS: life of a new API token
     max_body_bytes: int = 10 * 1024 * 1024
     mail_retry_hours: int = 24
+    password_hashing: str = "standard"
     domains: tuple[str, ...] = field(default=DEFAULT_DOMAINS)
 
     @property
@@ -116,6 +120,16 @@ class Settings:
         if "@" not in self.mail_from:
             raise SettingsError(
                 f"CONVENOR_MAIL_FROM must contain an email address, not {self.mail_from!r}"
+            )
+        if self.password_hashing not in PASSWORD_HASHING:
+            raise SettingsError(
+                f"CONVENOR_PASSWORD_HASHING must be one of {', '.join(PASSWORD_HASHING)}, "
+                f"not {self.password_hashing!r}"
+            )
+        if self.is_production and self.password_hashing != "standard":
+            raise SettingsError(
+                "CONVENOR_PASSWORD_HASHING=fast is for tests only; "
+                "it is refused when CONVENOR_ENV=production"
             )
         if self.secret_key and len(self.secret_key) < 32:
             raise SettingsError("CONVENOR_SECRET_KEY must be at least 32 characters long")

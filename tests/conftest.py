@@ -25,6 +25,8 @@ from convenor import auth, migrate
 from convenor.app import create_app
 from convenor.models import Role, User
 from convenor.settings import DEFAULT_DOMAINS, Settings
+from tests.commands import command_env
+from tests.commands import run as run_command
 
 pytest_plugins = ["tests.mailserver", "tests.browser"]
 
@@ -88,6 +90,16 @@ def data_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def migrated_data_dir(tmp_path_factory) -> Path:
+    """A data directory `convenor migrate` ran in once, on SQLite: command tests that only
+    need a migrated database start from a copy of it (tests.commands.copy_data_dir)."""
+    path = tmp_path_factory.mktemp("migrated")
+    migrated = run_command(["migrate"], command_env(path), path)
+    assert migrated.returncode == 0, migrated.stderr
+    return path
+
+
+@pytest.fixture(scope="session")
 def settings(database_url: str, data_dir: Path) -> Settings:
     return Settings(
         env="development",
@@ -97,6 +109,7 @@ def settings(database_url: str, data_dir: Path) -> Settings:
         base_url="http://testserver",
         mail_from="Convenor <convenor@example.org>",
         domains=DEFAULT_DOMAINS,
+        password_hashing="fast",  # argon2id at its smallest costs: tests only
     )
 
 

@@ -1,29 +1,13 @@
 """The `convenor` command in real processes: settings errors, demo, check, serve."""
 
 import asyncio
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 
+from tests.commands import CONVENOR, command_env, copy_data_dir, run
 from tests.conftest import form_token
 from tests.mailserver import free_port
-
-CONVENOR = str(Path(sys.executable).parent / "convenor")
-
-
-def command_env(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CONVENOR_")}
-    env.update({"CONVENOR_DATA_DIR": str(data_dir), **extra})
-    return env
-
-
-def run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [CONVENOR, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
-    )
 
 
 def test_invalid_setting_stops_with_one_line_naming_it(tmp_path):
@@ -112,9 +96,9 @@ async def test_migrate_demo_and_serve_give_a_working_demo_login(tmp_path):
     assert "Olivia Organiser" in dashboard.text
 
 
-def test_demo_in_production_prints_a_random_password(tmp_path):
+def test_demo_in_production_prints_a_random_password(tmp_path, migrated_data_dir):
     env = command_env(tmp_path, CONVENOR_ENV="production", CONVENOR_SECRET_KEY="s" * 40)
-    run(["migrate"], env, tmp_path)
+    copy_data_dir(migrated_data_dir, tmp_path)
 
     result = run(["demo"], env, tmp_path)
 
@@ -123,9 +107,9 @@ def test_demo_in_production_prints_a_random_password(tmp_path):
     assert len(line.split("password:")[1].strip()) >= 16
 
 
-def test_create_user_and_token(tmp_path):
+def test_create_user_and_token(tmp_path, migrated_data_dir):
     env = command_env(tmp_path)
-    run(["migrate"], env, tmp_path)
+    copy_data_dir(migrated_data_dir, tmp_path)
 
     created = run(["create-user", "lead@example.org", "--role", "moderator"], env, tmp_path)
     token = run(["create-token", "lead@example.org"], env, tmp_path)

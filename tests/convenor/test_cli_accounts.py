@@ -6,19 +6,31 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.convenor.test_cli import command_env, run
+from tests.commands import command_env, copy_data_dir, run
+
+
+def env_for(data_dir):
+    return command_env(data_dir, CONVENOR_API_TOKEN_DAYS="7")
+
 
 TABLE_HEADER = ["ID", "USER", "NAME", "CREATED", "LAST", "USED", "EXPIRES", "REVOKED"]
 
 
+@pytest.fixture(scope="module")
+def with_lead(tmp_path_factory, migrated_data_dir):
+    """A migrated data directory with one staff user, made once for this module."""
+    path = tmp_path_factory.mktemp("lead")
+    copy_data_dir(migrated_data_dir, path)
+    user = run(["create-user", "lead@example.org", "--role", "organiser"], env_for(path), path)
+    assert user.returncode == 0, user.stderr
+    return path
+
+
 @pytest.fixture
-def cli(tmp_path):
-    """Run `convenor ...` against a migrated database with one staff user."""
-    env = command_env(tmp_path, CONVENOR_API_TOKEN_DAYS="7")
-    assert run(["migrate"], env, tmp_path).returncode == 0
-    user = run(["create-user", "lead@example.org", "--role", "organiser"], env, tmp_path)
-    assert user.returncode == 0
-    return lambda *args: run(list(args), env, tmp_path)
+def cli(tmp_path, with_lead):
+    """Run `convenor ...` against a copy of a migrated database with one staff user."""
+    copy_data_dir(with_lead, tmp_path)
+    return lambda *args: run(list(args), env_for(tmp_path), tmp_path)
 
 
 def test_create_token_prints_the_token_alone_and_its_expiry_apart(cli):

@@ -10,11 +10,10 @@ import subprocess
 import httpx
 
 from convenor.cli import served_at
+from tests.commands import CONVENOR, command_env, copy_data_dir, run
 from tests.conftest import form_token
 from tests.directory.conftest import GROUP_FORM
 from tests.mailserver import free_port
-
-from .test_cli import CONVENOR, command_env, run
 
 
 def outbox_bodies(data_dir) -> list[str]:
@@ -22,9 +21,9 @@ def outbox_bodies(data_dir) -> list[str]:
         return [row[0] for row in db.execute("SELECT text_body FROM outbox_message ORDER BY id")]
 
 
-def test_demo_with_a_port_prints_and_emails_that_port(tmp_path):
+def test_demo_with_a_port_prints_and_emails_that_port(tmp_path, migrated_data_dir):
     env = command_env(tmp_path)
-    run(["migrate"], env, tmp_path)
+    copy_data_dir(migrated_data_dir, tmp_path)
 
     demo = run(["demo", "--port", "8101"], env, tmp_path)
 
@@ -36,9 +35,9 @@ def test_demo_with_a_port_prints_and_emails_that_port(tmp_path):
     assert not any("127.0.0.1:8000" in body for body in bodies)
 
 
-def test_demo_base_url_set_by_hand_wins_over_the_port(tmp_path):
+def test_demo_base_url_set_by_hand_wins_over_the_port(tmp_path, migrated_data_dir):
     env = command_env(tmp_path, CONVENOR_BASE_URL="https://summit.example.org")
-    run(["migrate"], env, tmp_path)
+    copy_data_dir(migrated_data_dir, tmp_path)
 
     demo = run(["demo", "--port", "8101"], env, tmp_path)
 
@@ -46,19 +45,19 @@ def test_demo_base_url_set_by_hand_wins_over_the_port(tmp_path):
     assert not any("8101" in body for body in outbox_bodies(tmp_path))
 
 
-def test_demo_base_url_in_dotenv_wins_over_the_port(tmp_path):
+def test_demo_base_url_in_dotenv_wins_over_the_port(tmp_path, migrated_data_dir):
     env = command_env(tmp_path)
     (tmp_path / ".env").write_text("CONVENOR_BASE_URL=https://dotenv.example.org\n")
-    run(["migrate"], env, tmp_path)
+    copy_data_dir(migrated_data_dir, tmp_path)
 
     demo = run(["demo", "--port", "8101"], env, tmp_path)
 
     assert "Sign in at https://dotenv.example.org/login" in demo.stdout
 
 
-async def test_serve_with_a_port_emails_links_with_that_port(tmp_path):
+async def test_serve_with_a_port_emails_links_with_that_port(tmp_path, migrated_data_dir):
     env = command_env(tmp_path)
-    run(["migrate"], env, tmp_path)
+    copy_data_dir(migrated_data_dir, tmp_path)
     port = free_port()
     server = subprocess.Popen(
         [CONVENOR, "serve", "--port", str(port)],
