@@ -1,8 +1,15 @@
-"""Running Alembic from Python: ``convenor migrate`` and the test fixtures use this."""
+"""Running Alembic from Python: ``convenor migrate`` and the test fixtures use this.
+
+In the checkout (and an editable install) the repository's ``alembic.ini`` and
+``migrations/`` are used, as the ``alembic`` command uses them. Installed from a wheel,
+there is no ``alembic.ini``: the revisions are the installed ``migrations`` package, and
+the configuration (the revisions' folder) is built here.
+"""
 
 from __future__ import annotations
 
 import sys
+from importlib.resources import files
 from pathlib import Path
 
 from alembic import command
@@ -12,12 +19,19 @@ from alembic.script import ScriptDirectory
 from convenor.db import sqlite_path
 
 ROOT = Path(__file__).resolve().parent.parent
+CHECKOUT_INI = ROOT / "alembic.ini"
 
 
 def alembic_config(database_url: str) -> Config:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    config = Config(str(ROOT / "alembic.ini"))
+    if CHECKOUT_INI.is_file():
+        # The revisions import `migrations.columns`: the checkout's own package wins.
+        if str(ROOT) not in sys.path:
+            sys.path.insert(0, str(ROOT))
+        config = Config(str(CHECKOUT_INI))
+    else:
+        config = Config()
+        config.set_main_option("script_location", str(files("migrations")))
+        config.set_main_option("path_separator", "os")
     config.attributes["database_url"] = database_url
     return config
 

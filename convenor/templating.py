@@ -17,8 +17,17 @@ from starlette.templating import Jinja2Templates
 
 from convenor.text import render_markdown
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
+
+def templates_dir() -> Path:
+    """Where the templates are: installed from a wheel, they are the package data
+    ``convenor/templates``; in the checkout (and an editable install) they are the
+    repository's ``templates/`` beside the ``convenor`` package."""
+    here = Path(__file__).resolve().parent
+    installed = here / "templates"
+    return installed if installed.is_dir() else here.parent / "templates"
+
+
+TEMPLATES = templates_dir()
 DEFAULT_TZ = "Europe/London"
 
 
