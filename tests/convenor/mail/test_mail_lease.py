@@ -99,11 +99,13 @@ async def test_worker_whose_lease_was_taken_neither_sends_nor_marks_the_row(
     monkeypatch.setattr(worker, "RENEW_EVERY", 3600.0)
     row = await queue(1)
     stalled = await claim_due()
-    await asyncio.sleep(1.1)
+    # its stall: the claim dates from 1.1 s ago, in the row and in the worker's lease
+    stalled_at = stalled[0].claimed_at - timedelta(seconds=1.1)
+    await OutboxMessage.filter(id=row.id).update(claimed_at=stalled_at)
     taken_over = await deliver_due(smtp_settings(settings, smtp_server))
     report = worker.DeliveryReport()
     transport = SmtpTransport(parse_smtp_url(smtp_server.url))
-    lease = worker.Lease(stalled[0].claim_token, stalled[0].claimed_at)
+    lease = worker.Lease(stalled[0].claim_token, stalled_at)
 
     async with transport:
         await worker.deliver_rows(stalled, transport, settings, report, lease)
