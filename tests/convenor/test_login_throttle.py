@@ -21,10 +21,18 @@ from tests.conftest import STAFF_PASSWORD, csrf_token, make_staff
 
 
 class RecordingHasher(PasswordHasher):
-    """argon2id as usual, noting how many checks ran, at most how many at once, and where."""
+    """argon2id at the costs of ``like`` (the settings' hasher), noting how many checks
+    ran, at most how many at once, and where."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, like: PasswordHasher) -> None:
+        super().__init__(
+            time_cost=like.time_cost,
+            memory_cost=like.memory_cost,
+            parallelism=like.parallelism,
+            hash_len=like.hash_len,
+            salt_len=like.salt_len,
+            type=like.type,
+        )
         self.verified = 0
         self.hashed = 0
         self.running = 0
@@ -57,8 +65,8 @@ class RecordingHasher(PasswordHasher):
 
 
 @pytest.fixture
-def hasher(monkeypatch) -> RecordingHasher:
-    recording = RecordingHasher()
+def hasher(monkeypatch, settings) -> RecordingHasher:
+    recording = RecordingHasher(auth.password_hasher(settings))
     monkeypatch.setattr(auth, "_hasher", recording)
     return recording
 
@@ -165,7 +173,10 @@ async def test_successful_sign_ins_do_not_use_up_the_address(settings, organiser
     assert await throttle.attempts(throttle.client_key("192.0.2.7"), window, auth.now()) == 0
 
 
-async def test_password_checks_run_off_the_event_loop_two_at_a_time(settings, app, hasher):
+async def test_password_checks_run_off_the_event_loop_two_at_a_time(settings, app, monkeypatch):
+    # the recommended costs here, so that each check lasts long enough to overlap others
+    hasher = RecordingHasher(PasswordHasher())
+    monkeypatch.setattr(auth, "_hasher", hasher)
     users = [await make_staff() for _ in range(3)]
     hasher.threads.clear()
 
