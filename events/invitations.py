@@ -27,7 +27,8 @@ async def _invited_emails(event_id: int) -> set[str]:
     return set(await Invitation.filter(event_id=event_id).values_list("email", flat=True))
 
 
-async def _create(event: Event, invitees: list[InviteeData]) -> list[Invitation]:
+async def create_invitations(event: Event, invitees: list[InviteeData]) -> list[Invitation]:
+    """Invitation rows for checked invitees (not emailed); Conflict if one was just added."""
     stamp = now()
     made = []
     try:
@@ -55,7 +56,7 @@ async def add_invitee(user: User, event_id: int, data: InviteeData) -> Invitatio
             for problem in row.problems:
                 fields["name" if "name" in problem else "email"] = problem
             raise Invalid(fields=fields)
-        [invitation] = await _create(event, [row.invitee])
+        [invitation] = await create_invitations(event, [row.invitee])
     return invitation
 
 
@@ -81,7 +82,7 @@ async def import_invitees(user: User, event_id: int, rows: list[InviteeData]) ->
                 "Nothing was imported: correct the rows with problems and try again.",
                 fields=problems or {"rows": "There are no invitees to import"},
             )
-        return await _create(event, [row.invitee for row in checked])
+        return await create_invitations(event, [row.invitee for row in checked])
 
 
 def _check_published(event: Event) -> None:
@@ -230,7 +231,7 @@ async def name_substitute(token: str, data: SubstituteData, settings: Settings) 
         automatic = not event.substitutes_need_approval and _domain(row.invitee.email) == _domain(
             original.email
         )
-        [substitute] = await _create(event, [row.invitee])
+        [substitute] = await create_invitations(event, [row.invitee])
         substitute.substitute_of = original
         substitute.status = InvitationStatus.INVITED if automatic else InvitationStatus.PROPOSED
         await substitute.save(update_fields=["substitute_of_id", "status"])

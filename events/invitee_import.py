@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from convenor.auth import now
-from convenor.errors import Conflict, Invalid
+from convenor.errors import Invalid
 from convenor.models import User
 from convenor.spreadsheet import Sheet
 from convenor.tables import Table
 from events.access import get_event_for, locked_event_for
 from events.data import InviteeData
+from events.invitations import create_invitations
 from events.invitee_csv import (
     ADD,
     UPDATE,
@@ -31,7 +30,7 @@ from events.invitee_csv import (
     problem_rows_sheet,
     read_invitees,
 )
-from events.models import Event, Invitation, InvitationStatus
+from events.models import Invitation
 
 JUST_INVITED = "Someone on this list has just been invited; check the list again."
 NOTHING_IMPORTED = "Nothing was imported: correct the rows with problems and try again."
@@ -42,20 +41,6 @@ class ImportResult:
     added: int
     updated: int
     unchanged: int
-
-
-async def _add(event: Event, invitees: list[InviteeData]) -> None:
-    stamp = now()
-    try:
-        for invitee in invitees:
-            await Invitation.create(
-                event=event, status=InvitationStatus.INVITED, created_at=stamp, **vars(invitee)
-            )
-    except IntegrityError:
-        # Another organiser added the same person at the same moment.
-        raise Conflict(
-            "Someone on this list has just been invited; check the list again."
-        ) from None
 
 
 async def _on_the_list(event_id: int) -> dict[str, Invitation]:
@@ -117,7 +102,7 @@ async def import_invitee_table(
         good: list[PreviewRow] = [r for r in preview.rows if r.ok]
         if (bad and not good_rows_only) or not good:
             raise Invalid(NOTHING_IMPORTED, fields=bad or {"rows": "There are no invitees"})
-        await _add(event, [r.invitee for r in good if r.action == ADD])
+        await create_invitations(event, [r.invitee for r in good if r.action == ADD])
         for row in good:
             if row.action == UPDATE:
                 invitation = invited[row.invitee.email]
