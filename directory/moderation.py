@@ -23,6 +23,7 @@ from convenor.settings import Settings
 from directory import search
 from directory.forms import EntryData, website_domain
 from directory.models import ChangeStatus, Entry, EntryChange, How, Provenance, Service, Status
+from directory.search import index as search_index
 from directory.service import ENTRY_FIELDS, _write, change_data, limit_public_form
 
 REVIEW_AFTER = timedelta(days=365)
@@ -217,6 +218,7 @@ async def merge_entries(keep_id: int, duplicate_id: int, moderator: User) -> Ent
         )
         duplicate.status, duplicate.merged_into = Status.ARCHIVED, keep
         await duplicate.save(update_fields=["status", "merged_into_id"])
+        await search_index.refresh([keep.id, duplicate.id])
     return keep
 
 

@@ -32,6 +32,7 @@ from directory.models import (
     Status,
     Theme,
 )
+from directory.search import index as search_index
 
 CONFIRM = "directory-confirm"
 EDIT = "directory-edit"
@@ -82,6 +83,7 @@ async def _write(entry: Entry, data: EntryData, stamp: datetime) -> Entry:
     if areas:
         await entry.areas.add(*areas)
     await _write_services(entry, data.services)
+    await search_index.refresh([entry.id])
     return entry
 
 

@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 from convenor.cleaning import name_problem, text_problem
 from convenor.errors import Conflict, Invalid, NotFound
 from directory.models import Area, Theme
+from directory.search import index as search_index
 from directory.service import new_uuid
 
 COMMUNITY_SAFETY_THEMES = (
@@ -153,6 +154,7 @@ async def rename_term(kind: str, term_id: int, name: str, description: str = "")
             if isinstance(term, Theme):
                 term.description = description.strip()
             await term.save()
+            await search_index.refresh_term(kind, term.id)
     except IntegrityError:
         raise Invalid(fields={field: f"There is already {A_TERM[kind]} called “{name}”"}) from None
 
