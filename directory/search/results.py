@@ -38,6 +38,7 @@ class Hit:
     name: Markup
     snippet: Markup
     themes: list[str]
+    areas: list[str] = field(default_factory=list)  # the areas' (wards') names, sorted
 
 
 @dataclass
@@ -50,3 +51,4 @@ class SearchPage:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     suggestion: str = ""  # the corrected query whose results are shown
     approximate: bool = False  # total and counts estimated (more than CAP matches)
+    shortened: bool = False  # the query was longer than search reads, and was cut
