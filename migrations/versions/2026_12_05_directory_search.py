@@ -1,14 +1,14 @@
 """directory search: one portable word index (issue 17)
 
 Revision ID: 2026_12_05_directory_search
-Revises: 2026_12_04_delegate_home
+Revises: 2026_12_05_directory_keys
 """
 
 import sqlalchemy as sa  # noqa: F401
 from alembic import op  # noqa: F401
 
 revision = "2026_12_05_directory_search"
-down_revision = "2026_12_04_delegate_home"
+down_revision = "2026_12_05_directory_keys"
 branch_labels = None
 depends_on = None
 
