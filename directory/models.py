@@ -102,6 +102,42 @@ class Area(Model):
         return self.name
 
 
+class BatchStatus(StrEnum):
+    IMPORTING = "importing"  # started; its transaction has not finished
+    COMPLETE = "complete"
+    FAILED = "failed"  # nothing was saved (the import is one transaction)
+    UNDONE = "undone"
+
+
+class ImportBatch(Model):
+    """One run of the spreadsheet import (``directory.importer``): what it read, what it
+    made, and whether it was undone. Its entries point back to it (``Entry.import_batch``)."""
+
+    id = fields.IntField(primary_key=True)
+    uuid = fields.CharField(max_length=36, unique=True)
+    source = fields.CharField(max_length=300)  # the file's name, cleaned
+    created_at = fields.DatetimeField()
+    created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    rows = fields.IntField(default=0)  # rows read below the heading
+    created = fields.IntField(default=0)  # entries made
+    skipped = fields.IntField(default=0)  # bad rows left out (--skip-bad-rows)
+    publish = fields.BooleanField(default=False)  # imported as published, not pending
+    status = fields.CharEnumField(BatchStatus, max_length=12)
+    message = fields.TextField(default="")  # what happened, for staff (e.g. why it failed)
+    finished_at = fields.DatetimeField(null=True)
+    undone_at = fields.DatetimeField(null=True)
+    undone_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_by_id: int | None
+    undone_by_id: int | None
+
+    class Meta:
+        table = "directory_import_batch"
+
+
 class Entry(Model):
     """An organisation or network in the directory."""
 
@@ -136,6 +172,14 @@ class Entry(Model):
     merged_into: fields.ForeignKeyNullableRelation[Entry] = fields.ForeignKeyField(
         "models.Entry", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    # The import that made it (directory.importer); None for every other way in.
+    import_batch: fields.ForeignKeyNullableRelation[ImportBatch] = fields.ForeignKeyField(
+        "models.ImportBatch",
+        related_name="entries",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
+    )
     moderation_note = fields.TextField(default="")
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
@@ -157,6 +201,7 @@ class Entry(Model):
     services: fields.ReverseRelation[Service]
     provenance: fields.ReverseRelation[Provenance]
     merged_into_id: int | None
+    import_batch_id: int | None
     reviewed_by_id: int | None
 
     class Meta:
