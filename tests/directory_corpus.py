@@ -1,0 +1,290 @@
+"""A realistic, seeded directory corpus for tests and benchmarks (issue 17).
+
+``rows(count, seed)`` gives ``count`` rows as flat dicts of strings whose keys are the
+importer's own column names (``directory.importer.COLUMNS``), so a row can be written
+to an import file as it is (``csv_text``) or turned into an ``EntryData`` (``entry_data``).
+Themes, areas and services are ``"; "``-separated, as the importer splits them.
+
+What it holds, on purpose:
+- names with Polish, Nordic and German letters (Łódź, Społeczność, Søren, Straße, Æble,
+  Tromsø, Kraków...), and some that repeat apart from a number;
+- Southampton's wards as areas and the community-safety themes
+  (``directory.taxonomy``), some entries with none of either;
+- descriptions with common words ("support" in about a third, "food bank" as a phrase,
+  "bank holiday" and "food" apart, "youth", "young people"), stop words, and the
+  occasional foreign word inside a description;
+- every kind, most of them community and voluntary groups.
+
+The same ``(count, seed)`` always gives the same rows, and a longer list starts with
+the shorter one's rows (row ``i`` depends only on ``seed`` and ``i``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+
+from directory.taxonomy import COMMUNITY_SAFETY_THEMES, SOUTHAMPTON_WARDS
+
+SEED = 17
+COLUMNS = (
+    "name",
+    "kind",
+    "description",
+    "alternate_names",
+    "themes",
+    "areas",
+    "services",
+    "website",
+    "email",
+    "phone",
+    "town",
+    "postcode",
+    "contact_name",
+    "contact_email",
+)
+
+KINDS = (["community"] * 6 + ["voluntary"] * 4 + ["network"] * 2 + ["faith", "statutory"]) + [
+    "business",
+    "other",
+]
+FOREIGN = (
+    "Łódź",
+    "Społeczność",
+    "Kraków",
+    "Gdańsk",
+    "Wrocław",
+    "Żywiec",
+    "Søren",
+    "Bjørn",
+    "Tromsø",
+    "Ærø",
+    "Æble",
+    "Straße",
+    "Größe",
+    "Müller",
+    "Björk",
+    "Malmö",
+    "Œuvre",
+    "Đorđe",
+    "Þór",
+    "São Paulo",
+)
+ACTIVITIES = (
+    "Youth",
+    "Boxing",
+    "Football",
+    "Gardening",
+    "Recovery",
+    "Parents",
+    "Tenants",
+    "Women's",
+    "Mosque",
+    "Church",
+    "Pantry",
+    "Sailing",
+    "Chess",
+    "Dance",
+    "Music",
+    "Mentoring",
+    "Allotment",
+    "Lantern",
+    "Walking",
+    "Cycling",
+    "Arts",
+    "Carers",
+    "Veterans",
+    "Refugee",
+    "Polish",
+    "Somali",
+    "Nepalese",
+    "Kurdish",
+    "Students",
+    "Elders",
+    "Men's",
+    "Skate",
+    "Drama",
+    "Cookery",
+    "Literacy",
+    "Coding",
+    "Food Bank",
+    "Support",
+    "Supper",
+    "Superheroes",
+)
+FORMS = (
+    "Club",
+    "Network",
+    "Association",
+    "Project",
+    "Group",
+    "Trust",
+    "Collective",
+    "Forum",
+    "Society",
+    "Circle",
+    "Hub",
+    "Partnership",
+    "Alliance",
+    "Centre",
+)
+OPENINGS = (
+    "We are a friendly group run by volunteers in {area}.",
+    "The {activity_lower} project for the people of {area} and the city.",
+    "A charity working with families across {area}.",
+    "Run by and for local residents since {year}.",
+    "Our team of volunteers meets every week at the community centre.",
+)
+SENTENCES = (
+    "We offer support to young people and their families.",
+    "Peer support for parents, carers and grandparents.",
+    "We run a food bank every Friday and a community fridge.",
+    "Food parcels, hot meals and clothing for anyone in need.",
+    "Open on a bank holiday, with food and drinks for all.",
+    "Youth sessions on weekday evenings for ages 11 to 18.",
+    "Detached youth work on the estates and in the parks.",
+    "Mentoring and careers advice for young people leaving school.",
+    "Help with housing, benefits and debt advice.",
+    "A safe space for women and girls affected by domestic abuse.",
+    "We support victims of crime and their families.",
+    "Sport and boxing sessions that keep young people away from knife crime.",
+    "Recovery meetings for people affected by drugs and alcohol.",
+    "English conversation classes and interpreting in Polish, Somali and Kurdish.",
+    "Mental health and wellbeing walks, with a cup of tea at the end.",
+    "Outreach for rough sleepers on winter nights.",
+    "Digital inclusion: help with phones, forms and online safety.",
+    "A lunch club for elders who are lonely or isolated.",
+    "Gardening and growing food on the allotment, with tools provided.",
+    "We work in partnership with schools, the police and the council.",
+    "Training for volunteers in safeguarding and first aid.",
+    "Drop-in advice is free, confidential and open to all.",
+    "The hub is wheelchair accessible and has a hearing loop.",
+    "Community safety patrols and reporting of hate crime.",
+    "Supported by the lottery and by local businesses.",
+)
+SERVICES = (
+    "Food bank",
+    "Drop-in advice",
+    "Youth club",
+    "Mentoring",
+    "Homework club",
+    "Peer support group",
+    "Hot meals",
+    "Befriending",
+    "Counselling",
+    "Holiday activities",
+    "Boxing sessions",
+    "Community fridge",
+    "Language classes",
+    "Helpline",
+)
+FOREIGN_SENTENCES = (
+    "Spotkania dla rodzin z Łodzi i Krakowa.",
+    "Społeczność polska w Southampton: kawa, rozmowa i wsparcie.",
+    "Vi hjælper familier fra Tromsø og Ærø.",
+    "Hilfe für Familien an der Hauptstraße, jede Woche.",
+    "Café Mødested for everyone, with smørrebrød on Fridays.",
+)
+STREETS = ("High Street", "Park Road", "Church Lane", "Station Road", "Victoria Road")
+
+
+def _name(rng: random.Random) -> str:
+    roll = rng.random()
+    if roll < 0.15:
+        first = rng.choice(FOREIGN)
+    elif roll < 0.55:
+        first = rng.choice(SOUTHAMPTON_WARDS[:-1])
+    else:
+        first = ""
+    words = [first, rng.choice(ACTIVITIES), rng.choice(FORMS)]
+    if rng.random() < 0.1:
+        words.insert(0, "The")
+    return " ".join(w for w in words if w)
+
+
+def _description(rng: random.Random, area: str, activity: str) -> str:
+    opening = rng.choice(OPENINGS).format(
+        area=area or "Southampton", activity_lower=activity.lower(), year=rng.randint(1975, 2024)
+    )
+    sentences = rng.sample(SENTENCES, rng.randint(1, 4))
+    if rng.random() < 0.08:
+        sentences.append(rng.choice(FOREIGN_SENTENCES))
+    return " ".join([opening, *sentences])
+
+
+def row(index: int, seed: int = SEED) -> dict[str, str]:
+    """Row ``index`` of the corpus for ``seed`` (its name may repeat another's)."""
+    rng = random.Random(f"{seed}:{index}")
+    name = _name(rng)
+    activity = next((a for a in ACTIVITIES if a in name), "community")
+    areas = rng.sample(SOUTHAMPTON_WARDS, rng.choice((0, 1, 1, 1, 2, 2, 3)))
+    themes = rng.sample(COMMUNITY_SAFETY_THEMES, rng.choice((0, 1, 1, 2, 2, 3)))
+    alternate = ""
+    if rng.random() < 0.2:
+        alternate = "\n".join(
+            [" ".join(w[0] for w in name.split() if w[0].isalpha()).replace(" ", "").upper()]
+            + ([rng.choice(FOREIGN) + " " + rng.choice(FORMS)] if rng.random() < 0.3 else [])
+        )
+    services = rng.sample(SERVICES, rng.choice((0, 0, 1, 1, 2, 3)))
+    slug = f"group{seed}-{index}"
+    return {
+        "name": name,
+        "kind": rng.choice(KINDS),
+        "description": _description(rng, areas[0] if areas else "", activity),
+        "alternate_names": alternate,
+        "themes": "; ".join(themes),
+        "areas": "; ".join(areas),
+        "services": "; ".join(services),
+        "website": f"https://{slug}.example.org",
+        "email": f"hello@{slug}.example.org",
+        "phone": f"023 80{rng.randint(0, 99):02d} {rng.randint(0, 9999):04d}",
+        "town": "Southampton",
+        "postcode": f"SO{rng.randint(14, 19)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJ')}"
+        f"{rng.choice('LNPQRSTUWXYZ')}",
+        "contact_name": rng.choice(("Sam", "Ola", "Bjørn", "Priya", "Jo")) + " Contact",
+        "contact_email": f"contact@{slug}.example.org",
+    }
+
+
+def rows(count: int, seed: int = SEED) -> list[dict[str, str]]:
+    """``count`` rows; a name already given gets a number (" 2", " 3"...) after it, so
+    names are distinct within one call (lists of different lengths stay prefixes of
+    each other)."""
+    found: list[dict[str, str]] = []
+    seen: dict[str, int] = {}
+    for index in range(count):
+        made = row(index, seed)
+        times = seen.get(made["name"], 0) + 1
+        seen[made["name"]] = times
+        if times > 1:
+            made["name"] = f"{made['name']} {times}"
+        found.append(made)
+    return found
+
+
+def csv_text(found: list[dict[str, str]]) -> str:
+    """The rows as an import file (CSV, with the importer's column names as headings)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(found)
+    return out.getvalue()
+
+
+def split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+def entry_data(made: dict[str, str]):
+    """The row as ``directory.forms.EntryData`` (themes and areas as slugs)."""
+    from directory.forms import EntryData, ServiceData
+    from directory.taxonomy import slugify
+
+    fields = {k: v for k, v in made.items() if k not in ("themes", "areas", "services")}
+    return EntryData(
+        **fields,
+        themes=[slugify(t) for t in split(made["themes"])],
+        areas=[slugify(a) for a in split(made["areas"])],
+        services=[ServiceData(name=s) for s in split(made["services"])],
+    )
