@@ -145,6 +145,9 @@ class Entry(Model):
     uuid = fields.CharField(max_length=36, unique=True)
     kind = fields.CharEnumField(Kind, max_length=20)
     name = fields.CharField(max_length=200)
+    # The name folded as search folds it (directory.search.text.name_key), kept by the
+    # writers of names: entries named alike are one indexed lookup away.
+    name_key = fields.CharField(max_length=200, default="", db_index=True)
     alternate_names = fields.TextField(default="")  # one per line
     description = fields.TextField(default="")
     website = fields.CharField(max_length=300, default="")
@@ -164,6 +167,9 @@ class Entry(Model):
     contact_email = fields.CharField(max_length=254, default="")  # private
     status = fields.CharEnumField(Status, max_length=12, db_index=True)
     confirmed_at = fields.DatetimeField(null=True)
+    # When the entry's contact confirmed they want it listed (a self-listed group's
+    # confirmation counts): the "you are in the directory" email goes only after this.
+    contact_confirmed_at = fields.DatetimeField(null=True)
     published_at = fields.DatetimeField(null=True)
     reviewed_at = fields.DatetimeField(null=True)
     reviewed_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(

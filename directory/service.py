@@ -33,6 +33,7 @@ from directory.models import (
     Theme,
 )
 from directory.search import index as search_index
+from directory.search.text import name_key
 
 CONFIRM = "directory-confirm"
 EDIT = "directory-edit"
@@ -74,6 +75,7 @@ async def _write(entry: Entry, data: EntryData, stamp: datetime) -> Entry:
     for name in ENTRY_FIELDS:
         setattr(entry, name, getattr(data, name))
     entry.website_domain = website_domain(data.website)
+    entry.name_key = name_key(data.name)
     entry.updated_at = stamp
     await entry.save()
     await entry.themes.clear()
@@ -111,6 +113,7 @@ async def create_entry(
             uuid=new_uuid(),
             kind=data.kind,
             name=data.name,
+            name_key=name_key(data.name),
             status=status,
             confirmed_at=stamp if confirmed else None,
             published_at=stamp if status == Status.PUBLISHED else None,

@@ -21,10 +21,36 @@ WORD = re.compile(r"[^\W_]+")
 SUFFIXES = ("ies", "ing", "es", "ed", "s", "e", "y")
 
 
+# Letters that Unicode does not decompose into a base letter and an accent, written as
+# the letters people type without them (so "Lodz" finds "Łódź" and "Łódź" finds "Lodz").
+PLAIN_LETTERS = str.maketrans(
+    {
+        "ł": "l",
+        "ø": "o",
+        "æ": "ae",
+        "œ": "oe",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ħ": "h",
+        "ı": "i",  # noqa: RUF001 (the dotless i, which folds to i)
+        "ŧ": "t",
+        "ŀ": "l",
+    }
+)
+
+
 def fold(text: str) -> str:
-    """Lower-case and strip accents, as the search indexes do."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    """Case-folded (ß is ss), accents stripped and letters such as ł, ø and æ written
+    plainly, as the search index holds words."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold()).translate(PLAIN_LETTERS)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def name_key(name: str) -> str:
+    """A name as one key: folded words joined by single spaces ("The  Łódź Club!" and
+    "the lodz club" share "the lodz club"); at most 200 characters."""
+    return " ".join(WORD.findall(fold(name)))[:200]
 
 
 def tokens(query: str) -> list[str]:
