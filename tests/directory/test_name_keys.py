@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -70,7 +71,7 @@ async def test_migration_keys_the_names_already_there_and_marks_self_listed_cont
         "updated_at) VALUES (:id, :uuid, 'community', :name, '', '', '', '', '', '', '', "
         "'', '', :no, '', '', '', '', '', '', '', 'pending', :confirmed, '', :at, :at)"
     )
-    at = "2026-12-01 10:00:00+00:00"
+    at = datetime(2026, 12, 1, 10, tzinfo=UTC)
     async with engine.begin() as conn:
         for ident, name, confirmed in [
             (1, "Łódź Club", at),  # self-listed and confirmed: the contact asked
