@@ -4,21 +4,26 @@ Only published entries appear. Shapes follow the HSDS 3.0 schemas (organization,
 service, compiled service list) with its paging fields. A hidden address produces no
 location at all. Ids are the entries' and services' stored UUIDs; ids of derived
 records (addresses, phones, areas) are UUIDv5 of their parent so they stay stable.
+
+Handlers parse the request, call one function of ``directory.queries`` (which reads
+the database) and render the HSDS shapes here.
 """
 
 from __future__ import annotations
 
 import math
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from convenor.errors import NotFound
-from directory.models import Entry, Service, Status
-from directory.search import SearchQuery, search
+from convenor.cleaning import without_controls
+from directory import queries
+
+if TYPE_CHECKING:
+    from directory.models import Entry, Service
 
 NAMESPACE = uuid.UUID("6f1c7a52-0c1e-4b43-9d55-2f6a4d7c0b11")
 PER_PAGE, MAX_PER_PAGE = 50, 500
@@ -190,46 +195,29 @@ async def root(request: Request) -> Response:
 
 
 async def organisations(request: Request) -> Response:
+    """Published organisations; with ``?search=``, the directory's own search (the same
+    entries, in the same order and with the same total, as the directory's page)."""
     page, size = _paging(request)
-    text = request.query_params.get("search", "")
-    if text:
-        found = await search(SearchQuery(text=text, page=page, per_page=size))
-        entries, total = [hit.entry for hit in found.hits], found.total
-    else:
-        published = Entry.filter(status=Status.PUBLISHED)
-        total = await published.count()
-        entries = await published.order_by("id").offset((page - 1) * size).limit(size)
+    # Search text is never stored; control characters are dropped, as on the page.
+    text = without_controls(request.query_params.get("search", "")[:10_000])
+    entries, total = await queries.hsds_organisations(text, page, size)
     return JSONResponse(page_body([organisation_summary(e) for e in entries], total, page, size))
 
 
 async def organisation_detail(request: Request) -> Response:
-    entry = await Entry.get_or_none(uuid=request.path_params["id"], status=Status.PUBLISHED)
-    if entry is None:
-        raise NotFound()
-    return JSONResponse(organisation(entry))
+    return JSONResponse(organisation(await queries.hsds_organisation(request.path_params["id"])))
 
 
 async def services(request: Request) -> Response:
     page, size = _paging(request)
-    published = Service.filter(entry__status=Status.PUBLISHED)
     organisation_id = request.query_params.get("organization_id", "")
-    if organisation_id:
-        published = published.filter(entry__uuid=organisation_id)
-    total = await published.count()
-    rows = (
-        await published.order_by("id").offset((page - 1) * size).limit(size).select_related("entry")
-    )
+    rows, total = await queries.hsds_services(organisation_id, page, size)
     contents = [service_summary(s, s.entry) for s in rows]
     return JSONResponse(page_body(contents, total, page, size))
 
 
 async def service_detail(request: Request) -> Response:
-    service = await Service.get_or_none(
-        uuid=request.path_params["id"], entry__status=Status.PUBLISHED
-    ).select_related("entry")
-    if service is None:
-        raise NotFound()
-    await service.entry.fetch_related("themes", "areas")
+    service = await queries.hsds_service(request.path_params["id"])
     return JSONResponse(service_full(service, service.entry))
 
 
