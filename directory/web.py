@@ -16,6 +16,7 @@ from directory import service
 from directory.forms import MAX_SERVICES, EntryData
 from directory.models import KIND_LABELS
 from directory.search import FacetValue, SearchPage, SearchQuery
+from directory.search.text import MAX_QUERY_CHARS
 
 
 def page_number(raw: str | None) -> int:
@@ -62,13 +63,13 @@ SLOT = "VALUE0SLOT"
 
 def results_links(base: str, query: SearchQuery, page: SearchPage, **extra: str) -> dict:
     """Context for ``directory/_results.html``: each filter value's link, which chooses
-    it (or, when chosen, removes it), and the previous and next pages' links.
+    it (or, when chosen, removes it), the previous and next pages' links, how many
+    filters are chosen, and what was searched when the query was shortened.
 
     A results page has dozens of filter links. Each facet's URL is made once and the
     values put in its place, and each link is made here in one step (``filter_link``):
     in the template, every link cost a dozen steps and four escapes."""
     link = link_maker(base, query, **extra)
-    about = "about " if page.approximate else ""
     facets = {}
     for facet, values in page.facets.items():
         before, _, after = link(**{facet: SLOT}).partition(f"{facet}={SLOT}")
@@ -76,19 +77,23 @@ def results_links(base: str, query: SearchQuery, page: SearchPage, **extra: str)
         before, after = f"{html.escape(before)}{facet}=", html.escape(after)
         removed = html.escape(link(**{facet: ""}))
         facets[facet] = [
-            _filter_link(removed if f.selected else f"{before}{_quoted(f.value)}{after}", f, about)
+            _filter_link(removed if f.selected else f"{before}{_quoted(f.value)}{after}", f)
             for f in values
         ]
     return {
         "facet_links": facets,
         "previous_page": link(page=page.page - 1) if page.page > 1 else "",
         "next_page": link(page=page.page + 1) if page.page < page.pages else "",
+        "filters_chosen": sum(1 for value in (query.kind, query.theme, query.area) if value),
+        "past_last_page": query.page > page.page,
+        "max_query_chars": MAX_QUERY_CHARS,
+        "searched_text": query.text[:MAX_QUERY_CHARS].strip(),
     }
 
 
-def filter_link(href: str, value: FacetValue, about: str) -> Markup:
-    """A filter value's link with its count; the chosen value's link removes it."""
-    return _filter_link(html.escape(href), value, about)
+def filter_link(href: str, value: FacetValue) -> Markup:
+    """A filter value's link with its exact count; the chosen value's link removes it."""
+    return _filter_link(html.escape(href), value)
 
 
 # Filter values and their labels come from a short list (kinds and the taxonomy), and
@@ -97,9 +102,9 @@ _quoted = functools.lru_cache(maxsize=4096)(quote_plus)
 _escaped = functools.lru_cache(maxsize=4096)(html.escape)
 
 
-def _filter_link(href: str, value: FacetValue, about: str) -> Markup:
+def _filter_link(href: str, value: FacetValue) -> Markup:
     """As ``filter_link``, with ``href`` already escaped."""
-    text = f"{_escaped(value.label)} ({about}{value.count})"
+    text = f"{_escaped(value.label)} ({value.count})"
     if value.selected:
         return Markup(  # noqa: S704 - every value in it is escaped
             f'<a href="{href}" aria-current="true">{text} '

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from convenor.mail.models import OutboxMessage
-from directory import search as search_module
 from directory.models import Entry, EntryChange, Status
 from directory.search import FacetValue
 from directory.taxonomy import add_term
@@ -28,18 +27,20 @@ async def test_search_page_lists_published_entries(client, taxonomy):
     assert response.status_code == 200
     assert "Bitterne Park <mark>Litter</mark> Pickers" in response.text
     assert "Pending Litter Group" not in response.text
-    assert "1 result for “litter”" in response.text
+    assert "1 group found for “litter”" in response.text
 
 
-async def test_search_page_says_about_when_counts_are_estimated(client, taxonomy, monkeypatch):
-    monkeypatch.setattr(search_module, "CAP", 3)
+async def test_search_page_states_exact_counts(client, taxonomy):
     for i in range(6):
         await make_entry(f"Allotment {i}", description=f"Garden plots, group {i}.")
 
     response = await client.get("/directory", params={"q": "garden"})
 
-    assert "About 6 results for “garden”" in response.text
-    assert "Community group (about 6)" in response.text
+    # Counts are exact (issue 17): never "About" or "about".
+    assert "6 groups found for “garden”" in response.text
+    assert "Community group (6)" in response.text
+    assert "About " not in response.text
+    assert "(about " not in response.text
 
 
 async def test_search_page_links_keep_the_other_choices(client, taxonomy):
@@ -79,11 +80,11 @@ async def test_search_page_filter_links_escape_what_moderators_named(client, tax
 def test_filter_link_is_the_chosen_value_or_a_choice():
     value = FacetValue("knife-crime", "Knife <crime>", 12, selected=False)
 
-    assert filter_link("/directory?q=a&theme=knife-crime", value, "about ") == (
-        '<a href="/directory?q=a&amp;theme=knife-crime">Knife &lt;crime&gt; (about 12)</a>'
+    assert filter_link("/directory?q=a&theme=knife-crime", value) == (
+        '<a href="/directory?q=a&amp;theme=knife-crime">Knife &lt;crime&gt; (12)</a>'
     )
     chosen = FacetValue("knife-crime", "Knife crime", 3, selected=True)
-    assert filter_link("/directory?q=a", chosen, "") == (
+    assert filter_link("/directory?q=a", chosen) == (
         '<a href="/directory?q=a" aria-current="true">Knife crime (3) '
         '<span class="visually-hidden">selected,</span> remove</a>'
     )
