@@ -170,6 +170,11 @@ class Entry(Model):
     # When the entry's contact confirmed they want it listed (a self-listed group's
     # confirmation counts): the "you are in the directory" email goes only after this.
     contact_confirmed_at = fields.DatetimeField(null=True)
+    # An entry from an event whose contact the delegate named: when that contact was
+    # asked to confirm (once per entry, directory.service.ask_contact), and when they
+    # said no (the entry is then hidden and must not be published).
+    contact_asked_at = fields.DatetimeField(null=True)
+    contact_declined_at = fields.DatetimeField(null=True)
     published_at = fields.DatetimeField(null=True)
     reviewed_at = fields.DatetimeField(null=True)
     reviewed_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
