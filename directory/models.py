@@ -33,6 +33,7 @@ KIND_LABELS = {
     Kind.FAITH: "Faith group",
     Kind.OTHER: "Other",
 }
+KIND_NOT_KNOWN = "Kind not known"  # staff pages; a published entry always has a kind
 
 
 class Status(StrEnum):
@@ -143,7 +144,9 @@ class Entry(Model):
 
     id = fields.IntField(primary_key=True)
     uuid = fields.CharField(max_length=36, unique=True)
-    kind = fields.CharEnumField(Kind, max_length=20)
+    # None when nobody has said yet (an entry nominated at an event): such an entry
+    # cannot be published (directory.moderation.publish_problems) until a kind is chosen.
+    kind = fields.CharEnumField(Kind, max_length=20, null=True)
     name = fields.CharField(max_length=200)
     # The name folded as search folds it (directory.search.text.name_key), kept by the
     # writers of names: entries named alike are one indexed lookup away.
@@ -152,7 +155,7 @@ class Entry(Model):
     description = fields.TextField(default="")
     website = fields.CharField(max_length=300, default="")
     website_domain = fields.CharField(max_length=200, default="", db_index=True)
-    email = fields.CharField(max_length=254, default="")
+    email = fields.CharField(max_length=254, default="", db_index=True)
     phone = fields.CharField(max_length=40, default="")
     address = fields.TextField(default="")
     town = fields.CharField(max_length=100, default="")
@@ -164,7 +167,7 @@ class Entry(Model):
     accessibility = fields.TextField(default="")
     languages = fields.CharField(max_length=300, default="")
     contact_name = fields.CharField(max_length=200, default="")  # private
-    contact_email = fields.CharField(max_length=254, default="")  # private
+    contact_email = fields.CharField(max_length=254, default="", db_index=True)  # private
     status = fields.CharEnumField(Status, max_length=12, db_index=True)
     confirmed_at = fields.DatetimeField(null=True)
     # When the entry's contact confirmed they want it listed (a self-listed group's
@@ -223,7 +226,7 @@ class Entry(Model):
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[Kind(self.kind)]
+        return KIND_LABELS[Kind(self.kind)] if self.kind else KIND_NOT_KNOWN
 
     @property
     def alternate_name_list(self) -> list[str]:
@@ -277,6 +280,9 @@ class EntryChange(Model):
         "models.Entry", related_name="changes", on_delete=fields.CASCADE, db_index=True
     )
     data = fields.TextField()  # JSON of the proposed fields
+    # JSON of what the entry said for each field the group changed, when they sent the
+    # change (directory.service.submit_edit); None for changes sent before it was kept.
+    base = fields.TextField(null=True)
     status = fields.CharEnumField(ChangeStatus, max_length=10, db_index=True)
     submitted_at = fields.DatetimeField()
     decided_at = fields.DatetimeField(null=True)
