@@ -1,9 +1,10 @@
 """Directory tables: entries (organisations and networks), their services, the taxonomy
-of themes and areas, provenance records, proposed edits, anti-spam attempts and the
-search stamp.
+of themes and areas, provenance records, proposed edits and anti-spam attempts.
 
-Fields only; the rules live in ``directory.service``. The search index (FTS5 on
-SQLite, a tsvector column on PostgreSQL) is created by the migration, not declared here.
+Fields only; the rules live in ``directory.service``. The search index's two tables
+(``directory_search_word``, ``directory_search_text``) are created by the migration and
+written by ``directory.search.index``, not declared here (PostgreSQL's ``COLLATE "C"``
+and a key without an id are beyond what a model declares).
 """
 
 from __future__ import annotations
@@ -307,13 +308,3 @@ class PublicAttempt(Model):
         table = "directory_public_attempt"
         indexes = (("action", "client_key", "created_at"),)
 
-
-class SearchStamp(Model):
-    """One row whose stamp database triggers change with every change that search keeps
-    answers about (see ``directory.search.cache``); never written from Python."""
-
-    id = fields.IntField(primary_key=True)
-    stamp = fields.BigIntField()
-
-    class Meta:
-        table = "directory_search_stamp"

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from convenor.db import sqlalchemy_url
 
 IGNORED_TABLES = {"alembic_version", "sqlite_sequence"}
-SEARCH_TABLE_PREFIX = "directory_entry_fts"
+SEARCH_TABLE_PREFIX = ("directory_entry_fts", "directory_search_")  # kept by directory.search.index
 SEARCH_COLUMNS = {"search_vector", "search_facets"}  # PostgreSQL's, kept by triggers
 SEARCH_INDEX_PREFIX = "trgm_"
 

@@ -1,9 +1,10 @@
-"""Turning what people type into safe search tokens, and highlighting matches safely.
+"""Words as search sees them (folded the same way for the index and for queries), and
+highlighting matches safely.
 
-Every query, whatever it holds (quotes, FTS operators, SQL, 10,000 characters), is
-reduced to at most ``MAX_TOKENS`` plain word tokens before any database sees it, so
-neither FTS5 nor ``to_tsquery`` can be handed syntax. Highlighting escapes the text
-first and only then wraps matching words in ``<mark>``.
+``fold`` case-folds (ß is ss), strips accents and writes letters such as ł, ø and æ
+plainly, so "Lodz" and "Łódź" are the same word either way round. ``words`` are the runs
+of letters and digits of the folded text. Highlighting escapes the text first and only
+then wraps matching words in ``<mark>``.
 """
 
 from __future__ import annotations
@@ -14,11 +15,9 @@ import unicodedata
 
 from markupsafe import Markup, escape
 
-MAX_QUERY_CHARS = 300
-MAX_TOKENS = 8
-MAX_TOKEN_CHARS = 40
-WORD = re.compile(r"[^\W_]+")
-SUFFIXES = ("ies", "ing", "es", "ed", "s", "e", "y")
+MAX_QUERY_CHARS = 300  # a query is cut here (and the page says it was shortened)
+MAX_WORD_CHARS = 40  # longer words are indexed and looked for by their first 40
+WORD = re.compile(r"[^\W_]+")  # a run of letters and digits
 
 
 # Letters that Unicode does not decompose into a base letter and an accent, written as
@@ -53,24 +52,10 @@ def name_key(name: str) -> str:
     return " ".join(WORD.findall(fold(name)))[:200]
 
 
-def tokens(query: str) -> list[str]:
-    """Plain word tokens from a query, de-duplicated, in order."""
-    found: list[str] = []
-    for word in WORD.findall(fold(query[:MAX_QUERY_CHARS])):
-        word = word[:MAX_TOKEN_CHARS]
-        if word not in found:
-            found.append(word)
-        if len(found) == MAX_TOKENS:
-            break
-    return found
-
-
-def _stem(word: str) -> str:
-    """A crude suffix strip, enough to highlight 'knives' for 'knife' and the like."""
-    for suffix in SUFFIXES:
-        if len(word) - len(suffix) >= 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+def words(text: str) -> list[str]:
+    """The folded words of ``text``, in order, each cut to ``MAX_WORD_CHARS``: what the
+    index holds and what a query's words are compared with."""
+    return [word[:MAX_WORD_CHARS] for word in WORD.findall(fold(text))]
 
 
 def _ascii_words(prefixes: list[str]) -> re.Pattern[str] | None:
@@ -98,7 +83,7 @@ class Highlighter:
     """Marks the words of a text that match the query; prefixes are worked out once."""
 
     def __init__(self, query_tokens: list[str]) -> None:
-        self.prefixes = tuple({p for t in query_tokens for p in (t, _stem(t))})
+        self.prefixes = tuple(sorted({t for t in query_tokens if t}))
         # ASCII text (most of it) is searched lower-cased by one regular expression
         # that finds the same words as ``_mark_words`` does word by word.
         self.ascii_words = _ascii_words([p for p in self.prefixes if p.isascii()])
@@ -179,14 +164,7 @@ def highlight(text: str, query_tokens: list[str]) -> Markup:
     return Highlighter(query_tokens).mark(text)
 
 
-def suggest(query_tokens: list[str], names: list[str]) -> list[str]:
-    """Replace each token that starts no word in ``names`` by the closest such word."""
-    vocabulary = sorted({fold(w) for name in names for w in WORD.findall(name) if len(w) > 1})
-    corrected = []
-    for token in query_tokens:
-        if any(word.startswith(token) for word in vocabulary):
-            corrected.append(token)
-            continue
-        close = difflib.get_close_matches(token, vocabulary, n=1, cutoff=0.6)
-        corrected.append(close[0] if close else token)
-    return corrected
+def closest(word: str, candidates: list[str]) -> str | None:
+    """The candidate closest to ``word`` (difflib's ratio, at least 0.6), or None."""
+    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    return close[0] if close else None
