@@ -28,7 +28,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from convenor import busy
 from convenor.api import error_json
 from convenor.redact import RedactFilter, redact
 from convenor.settings import Settings
@@ -65,8 +64,7 @@ def state(scope: Scope) -> dict:
 
 
 class RequestIdMiddleware:
-    """Gives each request an id, shown in logs, on the 500 page and as X-Request-ID;
-    counts the requests in flight (``convenor.busy``)."""
+    """Gives each request an id, shown in logs, on the 500 page and as X-Request-ID."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -90,8 +88,7 @@ class RequestIdMiddleware:
                 )
             await send(message)
 
-        with busy.serving():
-            await self.app(scope, receive, send_with_id)
+        await self.app(scope, receive, send_with_id)
 
 
 class SecurityHeadersMiddleware:
