@@ -317,10 +317,11 @@ EDIT_RESPONSES = SpecResponse(
 
 @spec.validate(json=EntryIn, resp=EDIT_RESPONSES, tags=["directory"])
 async def update_entry(request: Request) -> Response:
-    """Replace an entry's content (staff token: moderator or admin). The status changes
-    only when ``status`` is sent, by moderation's rules (publishing needs a description
-    and a kind); without it a pending, hidden or archived entry stays so. An entry
-    merged into another is not changed (409)."""
+    """Replace an entry's content (staff token: moderator or admin).
+
+    The status changes only when ``status`` is sent, by moderation's rules (publishing
+    needs a description and a kind); without it a pending, hidden or archived entry
+    stays as it is. An entry merged into another is not changed (409)."""
     await api_user(request, {Role.MODERATOR})
     body: EntryIn | None = request.context.json  # type: ignore[attr-defined]
     data = _data(body)
@@ -332,14 +333,17 @@ async def update_entry(request: Request) -> Response:
 
 @spec.validate(json=EntryPatch, resp=EDIT_RESPONSES, tags=["directory"])
 async def patch_entry(request: Request) -> Response:
-    """Change only the fields sent (staff token: moderator or admin), as a JSON merge
-    patch of the entry's top-level fields (``Content-Type: application/json``): a
-    field sent replaces the stored one (themes, areas and services as whole lists),
-    ``null`` clears a field that may be empty, a field not sent stays exactly as it is,
-    and an unknown field is refused. Fields are checked as a PUT checks them (422 naming
-    each field, nothing saved). ``status`` as in PUT: sent, it moves the entry by
-    moderation's rules; not sent, the status stays. An entry merged into another is not
-    changed (409)."""
+    """Change only the fields sent (staff token: moderator or admin).
+
+    The body is a JSON merge patch (RFC 7396) of the entry's top-level fields, sent as
+    ``Content-Type: application/json``: a field sent replaces the stored one (themes,
+    areas and services as whole lists), ``null`` clears a field that may be empty, a
+    field not sent stays exactly as it is, and an unknown field is refused. Fields are
+    checked as a PUT checks them: 422 naming each field, and nothing saved.
+
+    ``status`` as in PUT: sent, it moves the entry by moderation's rules (publishing
+    needs a description and a kind); not sent, the status stays. An entry merged into
+    another is not changed (409)."""
     await api_user(request, {Role.MODERATOR})
     body: EntryPatch | None = request.context.json  # type: ignore[attr-defined]
     if body is None:
