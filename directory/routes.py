@@ -16,7 +16,7 @@ from convenor.errors import Invalid, NotFound, RateLimited
 from convenor.spreadsheet import FORMATS, threaded_download
 from convenor.templating import TEMPLATES
 from convenor.web import client_address, redirect, render, settings_of
-from directory import export, hsds, moderation, service, staff_routes, taxonomy_routes
+from directory import batch_routes, export, hsds, moderation, service, staff_routes, taxonomy_routes
 from directory.forms import EntryData, entry_from_mapping
 from directory.models import Status
 from directory.present import public_view
@@ -84,9 +84,10 @@ async def list_submit(request: Request) -> Response:
     if not form.get("different_group"):
         try:
             published = await moderation.public_duplicates(data, client_address(request))
-        except RateLimited as exc:
-            context = await form_context(data, {"name": exc.message}, **LIST_FORM)
-            return render(request, "directory/list.html", context, 429)
+        except RateLimited:
+            # The look-alike hint is a courtesy: past its own limit (a summit's shared
+            # Wi-Fi) the listing goes on without it, under the listing's own limits.
+            published = []
         if published:
             context = await form_context(data, {}, **LIST_FORM, duplicates=published)
             return render(request, "directory/list.html", context)
@@ -134,6 +135,41 @@ async def confirm_submit(request: Request) -> Response:
         next_url="/directory",
         next_label="Back to the directory",
     )
+    return render(request, "directory/message.html", context)
+
+
+async def contact_page(request: Request) -> Response:
+    """The contact a delegate named is asked: may we list the group? (GET changes
+    nothing: mail scanners open links.)"""
+    token = request.path_params["token"]
+    entry = await service.entry_for_link(token, service.CONTACT)
+    await entry.fetch_related("areas")
+    context = {"entry": entry, "areas": [a.name for a in entry.areas], "token": token}
+    return render(request, "directory/contact.html", context)
+
+
+async def contact_submit(request: Request) -> Response:
+    form = await request.form()
+    happy = form.get("answer") == "yes"
+    if not happy and form.get("answer") != "no":
+        return redirect(f"/directory/contact/{request.path_params['token']}")
+    entry = await service.contact_answer(request.path_params["token"], happy)
+    if happy:
+        context = message_context(
+            f"Thank you: you are happy for {entry.name} to be listed",
+            "A moderator will check the listing before it is published. We will email "
+            "you when it is.",
+            next_url="/directory",
+            next_label="Back to the directory",
+        )
+    else:
+        context = message_context(
+            f"We will not list {entry.name}",
+            "We have removed your name and email address from it and will not email you "
+            "about it again.",
+            next_url="/directory",
+            next_label="Back to the directory",
+        )
     return render(request, "directory/message.html", context)
 
 
@@ -208,12 +244,15 @@ routes = [
     Route("/directory/list-your-group/sent", list_sent, methods=["GET"]),
     Route("/directory/confirm/{token}", confirm_page, methods=["GET"]),
     Route("/directory/confirm/{token}", confirm_submit, methods=["POST"]),
+    Route("/directory/contact/{token}", contact_page, methods=["GET"]),
+    Route("/directory/contact/{token}", contact_submit, methods=["POST"]),
     Route("/directory/edit/{token}", edit_form, methods=["GET"]),
     Route("/directory/edit/{token}", edit_submit, methods=["POST"]),
     Route("/directory/{entry_id:int}", entry_page, methods=["GET"], name="directory_entry"),
     Route("/directory/{entry_id:int}/edit-link", edit_link_request, methods=["POST"]),
     *taxonomy_routes.routes,
     *staff_routes.routes,
+    *batch_routes.routes,
     *hsds.routes,
 ]
 

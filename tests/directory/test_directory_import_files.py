@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from directory.importer import import_csv
-from directory.models import Entry
+from directory.models import Entry, ImportBatch
 from tests.tables_corpus import UNREADABLE, saved_as, xlsx
 
 ROWS = [
@@ -127,6 +127,9 @@ async def test_directory_command_imports_an_xlsx_with_a_one_line_summary(
     code, out, err = await run_import(settings, tmp_path, path)
 
     assert code == 0, err
+    batch = await ImportBatch.get()
+    base_url = out.splitlines()[-1].rsplit(" at ", 1)[1].split("/staff/")[0]
+    assert base_url.startswith("http")
     assert out.splitlines() == [
         "Read groups.xlsx as Excel workbook; name: from the column \u201cOrganisation name\u201d;"
         " kind: from the column \u201cType\u201d;"
@@ -134,8 +137,12 @@ async def test_directory_command_imports_an_xlsx_with_a_one_line_summary(
         " areas: from the column \u201cAreas served\u201d;"
         " phone: from the column \u201cPhone\u201d.",
         "2 rows: 2 good, 0 with errors; 2 imported.",
+        f"Import batch {batch.id}: 2 entries, pending moderation. Staff can see it, approve it "
+        f"or undo it at {base_url}/staff/directory/imports/{batch.id}",
     ]
     assert await entries() == EXPECTED
+    assert (batch.source, batch.rows, batch.created) == ("groups.xlsx", 2, 2)
+    assert await Entry.filter(import_batch_id=batch.id).count() == 2
 
 
 async def test_directory_command_reads_excel_for_windows_csv(taxonomy, settings, tmp_path: Path):
@@ -145,7 +152,7 @@ async def test_directory_command_reads_excel_for_windows_csv(taxonomy, settings,
     code, out, err = await run_import(settings, tmp_path, path)
 
     assert (code, err) == (0, "")
-    assert out.splitlines()[-1] == "2 rows: 2 good, 0 with errors; 2 imported."
+    assert out.splitlines()[-2] == "2 rows: 2 good, 0 with errors; 2 imported."
     assert await entries() == EXPECTED
 
 
@@ -173,11 +180,11 @@ async def test_directory_command_shows_a_progress_bar_on_a_terminal(
         *COMMAND,
         str(path),
         env=environment(settings, tmp_path),
-        stdout=follower,
-        stderr=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=follower,
     )
     os.close(follower)
-    _, err = await process.communicate()
+    out, _ = await process.communicate()
     shown = b""
     while True:
         try:
@@ -189,7 +196,9 @@ async def test_directory_command_shows_a_progress_bar_on_a_terminal(
         shown += piece
     os.close(leader)
 
-    assert process.returncode == 0, err.decode()
-    assert b"Checking rows" in shown
+    assert process.returncode == 0, shown.decode()
+    assert b"Checking" in shown
+    assert b"Importing" in shown
     assert b"100%" in shown
-    assert shown.decode().splitlines()[-1] == "2 rows: 2 good, 0 with errors; 2 imported."
+    assert b"rows/s" in shown
+    assert out.decode().splitlines()[-2] == "2 rows: 2 good, 0 with errors; 2 imported."
