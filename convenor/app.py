@@ -29,7 +29,6 @@ from convenor.domains import domain_attr
 from convenor.errors import DATABASE_ERRORS, DomainError, database_unavailable
 from convenor.mail import pages as outbox_pages
 from convenor.mail.worker import background_worker
-from convenor.routing import FirstSegmentRouter
 from convenor.security import CsrfMiddleware, RequestIdMiddleware, SecurityHeadersMiddleware
 from convenor.settings import Settings
 from convenor.templating import make_templates
@@ -65,8 +64,7 @@ class DashboardPanel:
 
 
 class ConvenorApp(Starlette):
-    """Starlette with the request id and security headers outside its error handler,
-    and a router that tries only the routes a path's first segment allows.
+    """Starlette with the request id and security headers outside its error handler.
 
     Starlette puts user middleware inside ServerErrorMiddleware, so a 500 page would
     otherwise go out without a request id or security headers.
@@ -75,7 +73,6 @@ class ConvenorApp(Starlette):
     def __init__(self, *, settings: Settings, routes: list[BaseRoute], lifespan, **kwargs) -> None:
         self._settings = settings
         super().__init__(routes=routes, lifespan=lifespan, **kwargs)
-        self.router = FirstSegmentRouter(routes, lifespan=lifespan)
 
     def build_middleware_stack(self) -> ASGIApp:
         inner = super().build_middleware_stack()

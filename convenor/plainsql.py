@@ -6,6 +6,12 @@ on the busiest paths (a delegate's registration from a personal link) are writte
 here once, with ``?`` placeholders, and their rows become models through the ORM's
 own ``_init_from_db`` (field conversions included), as the directory search does.
 
+This module is the one place Convenor reads Tortoise's private names (``_meta``,
+``_init_from_db``; each marked ``noqa: SLF001``): the ORM's QuerySets instead cost a
+registration 16-40% more CPU (benchmarks/RESULTS.md, "Plain SQL against the ORM",
+issue 19), over the 10% a piece of speed machinery must earn. Tortoise offers no public
+way to make a model from a row it did not read itself.
+
 Only constants (table and column names from the models) and placeholders go into
 the SQL; every value is a parameter, hence the ``noqa: S608`` on each statement. The
 statements run on the current transaction's connection when there is one (Tortoise
@@ -47,9 +53,9 @@ def columns(model: type[Model], alias: str = "") -> str:
     Only once Tortoise has started: before, a model does not know its foreign-key
     columns yet. Build statements on first use (``functools.cache``), not at import.
     """
-    if not model._meta._inited:
+    if not model._meta._inited:  # noqa: SLF001 (see the module's docstring)
         raise RuntimeError(f"{model.__name__}'s columns are known once Tortoise has started")
-    names = sorted(model._meta.db_fields)
+    names = sorted(model._meta.db_fields)  # noqa: SLF001
     if not alias:
         return ", ".join(f'"{name}"' for name in names)
     return ", ".join(f'{alias}."{name}" AS "{alias}.{name}"' for name in names)
@@ -57,15 +63,15 @@ def columns(model: type[Model], alias: str = "") -> str:
 
 def table(model: type[Model]) -> str:
     """The model's table name, quoted ("event" is a keyword in some SQL dialects)."""
-    return f'"{model._meta.db_table}"'
+    return f'"{model._meta.db_table}"'  # noqa: SLF001
 
 
 def model_from(model: type[M], row: dict[str, Any], alias: str = "") -> M:
     """One model from a row of ``columns(model, alias)``, as the ORM would make it."""
     if alias:
         prefix = f"{alias}."
-        row = {name: row[prefix + name] for name in model._meta.db_fields}
-    return model._init_from_db(**row)
+        row = {name: row[prefix + name] for name in model._meta.db_fields}  # noqa: SLF001
+    return model._init_from_db(**row)  # noqa: SLF001
 
 
 async def select(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from convenor import plainsql
@@ -25,7 +25,6 @@ CACHE_SIZE = 128
 # Keyed by (version id, publication time): ids alone can come round again when a
 # database is emptied and refilled (tests, a restored backup) while the process lives.
 _cache: OrderedDict[tuple[int, datetime], ProgrammeView] = OrderedDict()
-_PUBLISHED_AT = ProgrammeVersion._meta.fields_map["published_at"]
 
 
 @dataclass(frozen=True)
@@ -194,11 +193,18 @@ async def published_programme(event_id: int) -> Published | None:
     if not rows:
         return None
     row = rows[0]
-    published_at = _PUBLISHED_AT.to_python_value(row["published_at"])
+    published_at = _moment(row["published_at"])
     view = _cache.get((row["id"], published_at))
     if view is None:
         view = cached_view(await ProgrammeVersion.get(id=row["id"]))
     return Published(view, str(row["visibility"]), str(row["status"]))
+
+
+def _moment(value: datetime | str) -> datetime:
+    """A timestamp as read by plain SQL (PostgreSQL: a datetime; SQLite: ISO text) as
+    the aware datetime the ORM reads, so the two key the cache alike."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @functools.cache
