@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+from dataclasses import dataclass
 
 from directory.taxonomy import COMMUNITY_SAFETY_THEMES, SOUTHAMPTON_WARDS
 
@@ -288,3 +289,167 @@ def entry_data(made: dict[str, str]):
         areas=[slugify(a) for a in split(made["areas"])],
         services=[ServiceData(name=s) for s in split(made["services"])],
     )
+
+
+def services_of(made: dict[str, str]) -> list[tuple[str, str, str]]:
+    """The row's services as ``load`` writes them: (name, description, who for)."""
+    return [
+        (name, f"{name} for {made['name']}", "Anyone" if position else "")
+        for position, name in enumerate(split(made["services"]))
+    ]
+
+
+def status(index: int) -> str:
+    """The status row ``index`` is loaded with (``load``): most published, some pending,
+    hidden or archived, so statuses matter to counts."""
+    return ("pending", "hidden", "archived", *["published"] * 17)[index * 7 % 20]
+
+
+async def load(found: list[dict[str, str]], first_id: int = 1) -> list[int]:
+    """Write the rows as entries (ids from ``first_id``, statuses by ``status``) with
+    their themes, areas and services, in bulk, then index them with the writers' own
+    ``directory.search.index.refresh``; the taxonomy must exist (``ensure_taxonomy``).
+    Returns the ids, in row order."""
+    from datetime import UTC, datetime
+
+    from tortoise.transactions import in_transaction
+
+    from directory.models import Area, Entry, Service, Theme
+    from directory.search import index
+    from directory.search.text import name_key
+    from directory.taxonomy import slugify
+
+    stamp = datetime(2026, 12, 1, tzinfo=UTC)
+    themes = {slug: i for i, slug in await Theme.all().values_list("id", "slug")}
+    areas = {slug: i for i, slug in await Area.all().values_list("id", "slug")}
+    ids = list(range(first_id, first_id + len(found)))
+    async with in_transaction() as conn:
+        entries, services, links = [], [], {"theme": [], "area": []}
+        for entry_id, made in zip(ids, found, strict=True):
+            given = {k: made[k] for k in COLUMNS if k not in ("themes", "areas", "services")}
+            state = status(entry_id - first_id)
+            entries.append(
+                Entry(
+                    id=entry_id,
+                    uuid=f"00000000-0000-4000-8000-{entry_id:012d}",
+                    name_key=name_key(made["name"]),
+                    status=state,
+                    website_domain=made["website"].split("//", 1)[-1],
+                    published_at=stamp if state == "published" else None,
+                    confirmed_at=stamp,
+                    created_at=stamp,
+                    updated_at=stamp,
+                    **given,
+                )
+            )
+            for position, (name, description, who_for) in enumerate(services_of(made)):
+                services.append(
+                    Service(
+                        entry_id=entry_id,
+                        uuid=f"00000000-0000-4000-9000-{entry_id:08d}{position:04d}",
+                        name=name,
+                        description=description,
+                        who_for=who_for,
+                        position=position,
+                    )
+                )
+            for kind, known in (("theme", themes), ("area", areas)):
+                links[kind] += [(entry_id, known[slugify(n)]) for n in split(made[f"{kind}s"])]
+        await Entry.bulk_create(entries, batch_size=1000, using_db=conn)
+        await Service.bulk_create(services, batch_size=1000, using_db=conn)
+        dialect = conn.capabilities.dialect
+        for kind, pairs in links.items():
+            if pairs:
+                marks = "?, ?" if dialect == "sqlite" else "$1, $2"
+                await conn.execute_many(
+                    f"INSERT INTO directory_entry_{kind} (entry_id, {kind}_id) VALUES ({marks})",
+                    pairs,
+                )
+        if dialect != "sqlite":
+            for table in ("directory_entry", "directory_service"):
+                await conn.execute_query(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
+                )
+        await index.refresh(ids)
+    return ids
+
+
+@dataclass
+class Expected:
+    """What a search must answer, worked out by brute force over the rows."""
+
+    ids: list[int]  # every match, in the order pages show them
+    facets: dict[str, dict[str, int]]  # facet -> value (kind, theme or area slug) -> count
+
+
+def _values(made: dict[str, str]) -> list[tuple[int, list[str]]]:
+    """(weight, folded words) of each field value, as the index weighs them."""
+    from directory.search.text import words
+
+    values = [(8, made["name"])]
+    values += [(6, line) for line in made["alternate_names"].splitlines()]
+    values += [(4, name) for name in split(made["themes"]) + split(made["areas"])]
+    values += [(2, part) for service in services_of(made) for part in service]
+    values.append((1, made["description"]))
+    return [(weight, words(value)) for weight, value in values]
+
+
+def _weight(term, values: list[tuple[int, list[str]]]) -> int:
+    """The best weight of a value holding the term (0 if none does)."""
+    n = len(term.words)
+    best = 0
+    for weight, said in values:
+        if term.phrase:
+            found = any(tuple(said[i : i + n]) == term.words for i in range(len(said) - n + 1))
+        else:
+            found = any(word.startswith(term.words[0]) for word in said)
+        if found:
+            best = max(best, weight)
+    return best
+
+
+def expected(
+    found: list[dict[str, str]],
+    ids: list[int],
+    text: str = "",
+    statuses: tuple[str, ...] = ("published",),
+    kind: str = "",
+    theme: str = "",
+    area: str = "",
+) -> Expected:
+    """The matches of a query over rows loaded (``load``) with these ids, and each
+    facet's counts (each without its own filter), computed without the index."""
+    from directory.search.query import parse
+    from directory.search.text import name_key
+    from directory.taxonomy import slugify
+
+    parsed = parse(text)
+    matched = []
+    for entry_id, made in zip(ids, found, strict=True):
+        if status(entry_id - ids[0]) not in statuses:
+            continue
+        values = _values(made)
+        if any(_weight(term, values) for term in parsed.excluded):
+            continue
+        ranks = [max(_weight(term, values) for term in group) for group in parsed.groups]
+        if all(ranks):
+            themes = {slugify(t) for t in split(made["themes"])}
+            areas = {slugify(a) for a in split(made["areas"])}
+            key = (-sum(ranks), name_key(made["name"]), entry_id)
+            matched.append((key, made["kind"], themes, areas))
+    facets: dict[str, dict[str, int]] = {"kind": {}, "theme": {}, "area": {}}
+    shown = []
+    for key, its_kind, themes, areas in matched:
+        ok = {
+            "kind": not kind or its_kind == kind,
+            "theme": not theme or theme in themes,
+            "area": not area or area in areas,
+        }
+        for facet, values in (("kind", {its_kind}), ("theme", themes), ("area", areas)):
+            if all(passed for other, passed in ok.items() if other != facet):
+                for value in values:
+                    facets[facet][value] = facets[facet].get(value, 0) + 1
+        if all(ok.values()):
+            shown.append(key)
+    return Expected([key[2] for key in sorted(shown)], facets)
