@@ -8,7 +8,7 @@ own ``_init_from_db`` (field conversions included), as the directory search does
 
 This module is the one place Convenor reads Tortoise's private names (``_meta``,
 ``_init_from_db``; each marked ``noqa: SLF001``): the ORM's QuerySets instead cost a
-registration 16-40% more CPU (benchmarks/RESULTS.md, "Plain SQL against the ORM",
+registration 9-66% more CPU (benchmarks/RESULTS.md, "Plain SQL against the ORM",
 issue 19), over the 10% a piece of speed machinery must earn. Tortoise offers no public
 way to make a model from a row it did not read itself.
 
