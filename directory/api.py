@@ -59,7 +59,7 @@ class Term(BaseModel):
 class EntryOut(BaseModel):
     id: int
     uuid: str
-    kind: str
+    kind: str | None = Field(description="null while not known (never for a published entry)")
     kind_label: str
     name: str
     alternate_names: list[str]
