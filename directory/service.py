@@ -7,13 +7,18 @@ Moderation (approve, reject, merge, review, duplicates) is in ``directory.modera
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
+from tortoise import connections
 from tortoise.transactions import in_transaction
 
+from convenor import plainsql
 from convenor.auth import hash_secret, issue_link, now, resolve_link, revoke_links
 from convenor.errors import Invalid, NotFound, RateLimited
 from convenor.mail.outbox import queue_email, render_email
@@ -37,8 +42,15 @@ from directory.search.text import name_key
 
 CONFIRM = "directory-confirm"
 EDIT = "directory-edit"
+# The link asking the contact a delegate named whether they are happy to be listed.
+CONTACT = "directory-contact"
 LINK_LIFETIME = timedelta(days=7)
+CONTACT_LINK_LIFETIME = timedelta(days=30)
 ATTEMPTS_PER_HOUR = 5
+# Self-listing: a summit's shared Wi-Fi is one address for every group in the room, so
+# the address allows many listings an hour and each contact email address five.
+LIST_PER_ADDRESS = 30
+LIST_PER_EMAIL = 5
 ENTRY_FIELDS = (
     "kind", "name", "alternate_names", "description", "website", "email", "phone",
     "address", "town", "postcode", "hide_address", "charity_number", "company_number",
@@ -139,37 +151,225 @@ async def add_pending_entry(
     *,
     provenance: How = How.NOMINATED,
     source: str,
-    kind: Kind = Kind.OTHER,
+    kind: Kind | str | None = None,
     description: str = "",
     website: str = "",
+    areas: Sequence[str] = (),
     contact_name: str = "",
     contact_email: str = "",
+    settings: Settings | None = None,
 ) -> Entry:
-    """For other features (events): record a group, or add provenance to the same-named one.
+    """For other features (events): record a group someone named, or find it.
 
-    Side effects: creates a pending, confirmed entry (so it reaches moderation) or adds a
-    provenance row to an existing entry whose name matches exactly (ignoring case).
+    The group is found by its name key (``name_key``: case, accents, spacing and
+    punctuation aside) among live entries (not archived, not merged); if there is none,
+    a pending, confirmed entry (so it reaches moderation) is made with what was given:
+    ``kind`` (a Kind value; None or "" when not known, left NULL), ``description``,
+    ``website``, ``areas`` (area slugs, through the taxonomy) and the contact. A found
+    entry that is still pending gets what it lacks from what was given; a published one
+    is never changed. Provenance is recorded once per entry, way and source (one row
+    "Registered for <event>" however many delegates of the group register).
+
+    With ``settings``, a contact email given for the group is asked once per entry
+    whether they are happy to be listed (``ask_contact``), unless they already said.
+
+    Runs in one transaction (a savepoint inside the caller's). Ten callers at once with
+    the same new name make one entry: on PostgreSQL the name key is held by a
+    transaction-level advisory lock until the caller's transaction ends; SQLite runs one
+    writing transaction at a time. Side effects: entry, area links, provenance, search
+    index, outbox row.
     """
     name = " ".join(name.split())[:200]
     if not name:
         raise Invalid(fields={"name": "Enter the name of the organisation or network"})
+    kind = Kind(kind).value if kind else None
+    area_rows = await _areas(areas)
+    key = name_key(name)
     stamp = now()
     async with in_transaction():
-        for known in await Entry.filter(name__iexact=name, merged_into_id=None):
-            if known.status != Status.ARCHIVED:
-                await Provenance.create(
-                    entry=known, how=provenance, source=source[:300], created_at=stamp
+        await _hold_name_key(key or name)
+        entry = await _live_entry(key) if key else None
+        if entry is None:
+            entry = await Entry.create(
+                uuid=new_uuid(),
+                kind=kind,
+                name=name,
+                name_key=key,
+                description=description,
+                website=website,
+                website_domain=website_domain(website),
+                contact_name=contact_name if contact_email else "",
+                contact_email=contact_email,
+                status=Status.PENDING,
+                confirmed_at=stamp,
+                created_at=stamp,
+                updated_at=stamp,
+            )
+            if area_rows:
+                await entry.areas.add(*area_rows)
+            await Provenance.create(
+                entry=entry, how=provenance, source=source[:300], created_at=stamp
+            )
+            await search_index.refresh([entry.id])
+        else:
+            await _note_provenance(entry, provenance, source[:300], stamp)
+            if entry.status == Status.PENDING:
+                await _fill_blanks(
+                    entry, stamp, kind, description, website, area_rows, contact_name, contact_email
                 )
-                return known
-    data = EntryData(
-        kind=Kind(kind).value,
-        name=name,
-        description=description,
-        website=website,
-        contact_name=contact_name,
-        contact_email=contact_email,
+        if settings is not None and contact_email and entry.contact_email == contact_email:
+            await ask_contact(entry, settings, source[:300])
+    return entry
+
+
+async def _areas(slugs: Sequence[str]) -> list[Area]:
+    if not slugs:
+        return []
+    found = list(await Area.filter(slug__in=list(slugs)))
+    if len(found) != len(set(slugs)):
+        raise Invalid(fields={"areas": "Choose areas from the list"})
+    return found
+
+
+def _lock_key(key: str) -> int:
+    """A signed 64-bit number for ``pg_advisory_xact_lock`` from a name key."""
+    digest = hashlib.blake2b(f"directory-entry-name:{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+async def _hold_name_key(key: str) -> None:
+    """On PostgreSQL, wait for and hold this name key until the transaction ends, so
+    whoever looks it up next sees an entry made under it. SQLite needs nothing: its
+    writing transactions run one at a time."""
+    if connections.get("default").capabilities.dialect != "sqlite":
+        await plainsql.select("SELECT pg_advisory_xact_lock(?)", [_lock_key(key)])
+
+
+_LIVE_ORDER = {Status.PUBLISHED: 0, Status.HIDDEN: 1, Status.PENDING: 2}
+
+
+async def _live_entry(key: str) -> Entry | None:
+    """The live entry (not archived, not merged) with this name key: a published one
+    first, then the oldest."""
+    rows = await plainsql.select(_live_entry_sql(), [key])
+    found = [plainsql.model_from(Entry, row) for row in rows]
+    found.sort(key=lambda e: (_LIVE_ORDER.get(Status(e.status), 3), e.id))
+    return found[0] if found else None
+
+
+@functools.cache
+def _live_entry_sql() -> str:
+    return (
+        f"SELECT {plainsql.columns(Entry)} FROM {plainsql.table(Entry)} "  # noqa: S608
+        "WHERE name_key = ? AND merged_into_id IS NULL AND status <> 'archived'"
     )
-    return await create_entry(data, status=Status.PENDING, how=provenance, source=source)
+
+
+async def _note_provenance(entry: Entry, how: How, source: str, stamp: datetime) -> None:
+    """One provenance row per entry, way and source."""
+    if not await Provenance.exists(entry_id=entry.id, how=how, source=source):
+        await Provenance.create(entry=entry, how=how, source=source, created_at=stamp)
+
+
+async def _fill_blanks(
+    entry: Entry,
+    stamp: datetime,
+    kind: str | None,
+    description: str,
+    website: str,
+    areas: list[Area],
+    contact_name: str,
+    contact_email: str,
+) -> None:
+    """A pending entry takes what it lacks from what a delegate gave; nothing it holds
+    is overwritten."""
+    changed: list[str] = []
+    if kind and not entry.kind:
+        entry.kind = Kind(kind)
+        changed.append("kind")
+    if description and not entry.description:
+        entry.description = description
+        changed.append("description")
+    if website and not entry.website:
+        entry.website, entry.website_domain = website, website_domain(website)
+        changed += ["website", "website_domain"]
+    if contact_email and not entry.contact_email:
+        entry.contact_name, entry.contact_email = contact_name, contact_email
+        changed += ["contact_name", "contact_email"]
+    if areas and not await entry.areas.all().exists():
+        await entry.areas.add(*areas)
+        changed.append("areas")
+    if changed:
+        entry.updated_at = stamp
+        fields = [name for name in changed if name != "areas"]
+        if fields:
+            await entry.save(update_fields=[*fields, "updated_at"])
+        if "description" in changed or "areas" in changed:
+            await search_index.refresh([entry.id])
+
+
+async def ask_contact(entry: Entry, settings: Settings, source: str = "") -> bool:
+    """Email the entry's contact once to ask whether they are happy to be listed; False
+    when it was not sent (no contact, they already said yes or no, or they were asked).
+
+    Inside the caller's transaction. The ask is taken by one conditional UPDATE, so two
+    at once send one email. Side effects: contact_asked_at, a link, an outbox row.
+    """
+    if not entry.contact_email or entry.contact_confirmed_at or entry.contact_declined_at:
+        return False
+    stamp = now()
+    taken = await Entry.filter(id=entry.id, contact_asked_at=None).update(contact_asked_at=stamp)
+    if not taken:
+        return False
+    entry.contact_asked_at = stamp
+    token = await issue_link(CONTACT, str(entry.id), expires_at=stamp + CONTACT_LINK_LIFETIME)
+    await entry.fetch_related("areas")
+    context = {
+        "entry": entry,
+        "areas": [area.name for area in entry.areas],
+        "source": source,
+        "link": f"{settings.base_url}/directory/contact/{token}",
+        "days": CONTACT_LINK_LIFETIME.days,
+    }
+    await queue_email(
+        to=entry.contact_email,
+        to_name=entry.contact_name,
+        rendered=render_email("directory/emails/ask_contact", context),
+        mail_from=settings.mail_from,
+        category="directory-ask-contact",
+        related=f"directory-entry:{entry.id}",
+    )
+    return True
+
+
+async def contact_answer(token: str, happy: bool) -> Entry:
+    """The contact answers the ask by its link: yes sets contact_confirmed_at; no sets
+    contact_declined_at, hides the entry (a pending or published one) and forgets the
+    contact's name and address. The link then stops working. Side effects: entry row,
+    search index, link revoked."""
+    async with in_transaction():
+        entry = await entry_for_link(token, CONTACT)
+        stamp = now()
+        if happy:
+            entry.contact_confirmed_at = entry.contact_confirmed_at or stamp
+            await entry.save(update_fields=["contact_confirmed_at"])
+        else:
+            entry.contact_declined_at = stamp
+            entry.contact_name = entry.contact_email = ""
+            note = f"The contact said no to being listed ({stamp:%d %B %Y})."
+            entry.moderation_note = f"{entry.moderation_note}\n{note}".strip()
+            if entry.status in (Status.PENDING, Status.PUBLISHED):
+                entry.status = Status.HIDDEN
+            entry.updated_at = stamp
+            await entry.save(
+                update_fields=[
+                    "contact_declined_at", "contact_name", "contact_email",
+                    "moderation_note", "status", "updated_at",
+                ]
+            )  # fmt: skip
+            await search_index.refresh([entry.id])
+        await revoke_links(CONTACT, str(entry.id))
+    return entry
 
 
 async def limit_public_form(
@@ -177,16 +377,27 @@ async def limit_public_form(
     client_address: str,
     per_hour: int = ATTEMPTS_PER_HOUR,
     message: str = "You have sent this form too many times. Try again in an hour.",
+    *,
+    email: str = "",
+    per_email: int = LIST_PER_EMAIL,
 ) -> None:
     """Count one public form submission (or check); raises RateLimited past ``per_hour``
-    from one client. Side effects: an attempt row (only a hash of the address is kept)."""
+    from one client, or, with ``email``, past ``per_email`` for that email address from
+    any client. Side effects: an attempt row for the address and one for the email
+    (only hashes of them are kept)."""
     since = now() - timedelta(hours=1)
-    key = hash_secret(f"directory:{client_address}")
-    attempts = PublicAttempt.filter(action=action, client_key=key, created_at__gte=since)
-    if await attempts.count() >= per_hour:
-        raise RateLimited(message)
-    await PublicAttempt.create(action=action, client_key=key, created_at=now())
-    await PublicAttempt.filter(created_at__lt=now() - timedelta(days=1)).delete()
+    keys = [(hash_secret(f"directory:{client_address}"), per_hour)]
+    if email.strip():
+        keys.append((hash_secret(f"directory-email:{email.strip().casefold()}"), per_email))
+    for key, limit in keys:
+        attempts = PublicAttempt.filter(action=action, client_key=key, created_at__gte=since)
+        if await attempts.count() >= limit:
+            raise RateLimited(message)
+    stamp = now()
+    await PublicAttempt.bulk_create(
+        [PublicAttempt(action=action, client_key=key, created_at=stamp) for key, _ in keys]
+    )
+    await PublicAttempt.filter(created_at__lt=stamp - timedelta(days=1)).delete()
 
 
 async def list_your_group(
@@ -197,7 +408,9 @@ async def list_your_group(
     A filled-in honeypot field means a bot: nothing is saved and None comes back, so the
     bot sees the same reply as a person. Raises RateLimited after too many submissions.
     """
-    await limit_public_form("list", client_address)
+    await limit_public_form(
+        "list", client_address, per_hour=LIST_PER_ADDRESS, email=data.contact_email
+    )
     if honeypot.strip():
         return None
     async with in_transaction():
@@ -237,8 +450,9 @@ async def confirm_listing(token: str) -> Entry:
     async with in_transaction():
         entry = await entry_for_link(token, CONFIRM)
         if entry.confirmed_at is None:
-            entry.confirmed_at = now()
-            await entry.save(update_fields=["confirmed_at"])
+            # The group's contact sent the listing and confirms it: they asked to be listed.
+            entry.confirmed_at = entry.contact_confirmed_at = now()
+            await entry.save(update_fields=["confirmed_at", "contact_confirmed_at"])
         # Single use: a forwarded email cannot be used again later.
         await revoke_links(CONFIRM, str(entry.id))
     return entry

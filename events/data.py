@@ -80,9 +80,14 @@ class QuestionData:
 
 @dataclass
 class NominationData:
+    """A community group a delegate tells us of, as typed: ``kind`` is a directory kind
+    value or "" (not known), ``area`` an area's slug from the directory or ""."""
+
     name: str = ""
+    kind: str = ""
     what_they_do: str = ""
     area: str = ""
+    website: str = ""
     contact_name: str = ""
     contact_email: str = ""
 

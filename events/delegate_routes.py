@@ -17,7 +17,9 @@ from starlette.routing import Route
 
 from convenor.errors import Invalid, NotFound
 from convenor.web import redirect, render, settings_of
+from directory.models import KIND_LABELS
 from directory.search import SearchQuery, search
+from directory.service import taxonomy
 from events import confirm_routes, delegates, emails, invitations, registration
 from events.delegates import DelegateView
 from events.forms import nomination_from_form, registration_from_form, substitute_from_form
@@ -243,7 +245,23 @@ async def qr_code(request: Request) -> Response:
     return Response(out.getvalue(), media_type="image/svg+xml")
 
 
-NOMINATION_FIELDS = ("name", "what_they_do", "area", "contact_name", "contact_email")
+NOMINATION_FIELDS = (
+    "name", "kind", "what_they_do", "area", "website", "contact_name", "contact_email",
+)  # fmt: skip
+
+
+async def _nomination_page(request, token, view, values, errors, status=200) -> Response:
+    _, areas = await taxonomy()
+    context = {
+        "view": view,
+        "event": view.event,
+        "token": token,
+        "values": values,
+        "errors": errors,
+        "kinds": [(kind.value, label) for kind, label in KIND_LABELS.items()],
+        "areas": [(area.slug, area.name) for area in areas],
+    }
+    return render(request, "events/nominate.html", context, status)
 
 
 async def nominate_form(request: Request) -> Response:
@@ -251,9 +269,7 @@ async def nominate_form(request: Request) -> Response:
     view = await delegates.delegate_view(token)
     if view.registration is None:
         return redirect(f"/i/{token}")
-    values = dict.fromkeys(NOMINATION_FIELDS, "")
-    context = {"view": view, "event": view.event, "token": token, "values": values}
-    return render(request, "events/nominate.html", {**context, "errors": {}})
+    return await _nomination_page(request, token, view, dict.fromkeys(NOMINATION_FIELDS, ""), {})
 
 
 async def nominate(request: Request) -> Response:
@@ -261,10 +277,9 @@ async def nominate(request: Request) -> Response:
     view = await delegates.delegate_view(token)
     data = nomination_from_form(await request.form())
     try:
-        await delegates.nominate(token, data)
+        await delegates.nominate(token, data, settings_of(request))
     except Invalid as exc:
-        context = {"view": view, "event": view.event, "token": token, "values": vars(data)}
-        return render(request, "events/nominate.html", {**context, "errors": exc.fields}, 400)
+        return await _nomination_page(request, token, view, vars(data), exc.fields, 400)
     return redirect(f"/i/{token}?done=nominated")
 
 

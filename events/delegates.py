@@ -5,18 +5,22 @@ and nominating community groups for the directory.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from convenor.auth import now
+from convenor.cleaning import clean_name, name_problem, text_problem
 from convenor.errors import Conflict, Invalid, NotFound
 from convenor.mail.message import InvalidAddress, validate_address
-from directory.models import How
+from convenor.settings import Settings
+from directory.forms import website_domain
+from directory.models import Area, How, Kind
 from directory.service import add_pending_entry
 from events.access import invitation_for_link
-from events.data import NominationData, RegistrationData, multi_line, one_line
+from events.data import NominationData, RegistrationData, multi_line
 from events.models import (
     Event,
     EventStatus,
@@ -162,50 +166,112 @@ async def shared_delegate_list(token: str) -> list[ListedDelegate]:
     return [ListedDelegate(r.name, r.job_title, r.organisation) for r in await listed]
 
 
-def _checked_nomination(data: NominationData) -> dict:
+NOMINATION_LIMITS = {
+    "name": 200,
+    "what_they_do": 2000,
+    "website": 300,
+    "contact_name": 200,
+    "contact_email": 254,
+}
+
+
+def _nomination_website(typed: str) -> tuple[str, str | None]:
+    """A website as the directory keeps it (https:// added), or a message."""
+    if not typed:
+        return "", None
+    url = typed if re.match(r"^https?://", typed, re.I) else f"https://{typed}"
+    domain = website_domain(url) if not re.search(r"\s", url) else ""
+    if "." not in domain:
+        return typed, "Enter a web address like https://example.org, or leave it blank"
+    return url, None
+
+
+async def _checked_nomination(data: NominationData) -> tuple[dict, list[Area]]:
+    """The nomination's fields, cleaned, and its area; raises Invalid with a message per
+    field. Text with control characters, or a name on more than one line, is refused
+    next to its field (never silently changed); nothing is cut short."""
+    typed = {name: (getattr(data, name) or "").strip() for name in vars(data)}
+    errors: dict[str, str] = {}
+    for name in ("name", "contact_name"):
+        if problem := name_problem(typed[name]):
+            errors[name] = problem
+    for name in ("what_they_do", "website", "contact_email", "kind", "area"):
+        if problem := text_problem(typed[name], multi_line=name == "what_they_do"):
+            errors[name] = problem
+    for name, limit in NOMINATION_LIMITS.items():
+        if name not in errors and len(typed[name]) > limit:
+            errors[name] = f"Use {limit} characters or fewer"
     values = {
-        "name": one_line(data.name, 200),
-        "what_they_do": multi_line(data.what_they_do, 2000),
-        "area": one_line(data.area, 200),
-        "contact_name": one_line(data.contact_name, 200),
+        "name": clean_name(typed["name"]),
+        "kind": typed["kind"],
+        "what_they_do": multi_line(typed["what_they_do"], NOMINATION_LIMITS["what_they_do"]),
+        "website": "",
+        "contact_name": clean_name(typed["contact_name"]),
         "contact_email": "",
     }
-    errors = {}
-    if not values["name"]:
+    if not values["name"] and "name" not in errors:
         errors["name"] = "Enter the name of the group or network"
-    if data.contact_email.strip():
+    if typed["kind"] and typed["kind"] not in {k.value for k in Kind} and "kind" not in errors:
+        errors["kind"] = "Choose what kind of group it is from the list, or leave it"
+    if "website" not in errors:
+        values["website"], problem = _nomination_website(typed["website"])
+        if problem:
+            errors["website"] = problem
+    if typed["contact_email"] and "contact_email" not in errors:
         try:
-            values["contact_email"] = validate_address(data.contact_email).lower()
+            values["contact_email"] = validate_address(typed["contact_email"]).lower()
         except InvalidAddress:
             errors["contact_email"] = (
                 "Enter an email address like name@example.org, or leave it blank"
             )
+    areas: list[Area] = []
+    if typed["area"] and "area" not in errors:
+        areas = list(await Area.filter(slug=typed["area"]))
+        if not areas:
+            errors["area"] = "Choose an area from the list, or leave it"
     if errors:
         raise Invalid(fields=errors)
-    return values
+    return values, areas
 
 
-async def nominate(token: str, data: NominationData) -> Nomination:
-    """A delegate tells us of a community group or network. Side effects: nomination row,
-    and a pending directory entry (or provenance on a known one) "nominated at <event>"."""
-    values = _checked_nomination(data)
+async def nominate(
+    token: str, data: NominationData, settings: Settings | None = None
+) -> Nomination:
+    """A delegate tells us of a community group or network.
+
+    Side effects: nomination row, and a pending directory entry (or provenance on the
+    live entry of the same name) "nominated at <event>" holding what the delegate gave:
+    kind, what they do as the description, the area as an area, the website and the
+    contact. With ``settings``, a contact email given is asked once whether they are
+    happy to be listed (directory.service.ask_contact).
+    """
+    values, areas = await _checked_nomination(data)
     async with in_transaction():
         invitation = await invitation_for_link(token, lock=True)
         event = await Event.get(id=invitation.event_id)  # type: ignore[attr-defined]
         registration = await Registration.get_or_none(invitation_id=invitation.id)
         if registration is None:
             raise NotFound()
-        description = values["what_they_do"]
-        if values["area"]:
-            description = f"{description}\n\nArea: {values['area']}".strip()
         entry = await add_pending_entry(
             values["name"],
             provenance=How.NOMINATED,
             source=f"Nominated at {event.title}",
-            description=description,
+            kind=values["kind"] or None,
+            description=values["what_they_do"],
+            website=values["website"],
+            areas=[area.slug for area in areas],
             contact_name=values["contact_name"],
             contact_email=values["contact_email"],
+            settings=settings,
         )
         return await Nomination.create(
-            event=event, registration=registration, entry=entry, created_at=now(), **values
+            event=event,
+            registration=registration,
+            entry=entry,
+            created_at=now(),
+            name=values["name"],
+            what_they_do=values["what_they_do"],
+            area=areas[0].name if areas else "",
+            contact_name=values["contact_name"],
+            contact_email=values["contact_email"],
         )

@@ -227,10 +227,14 @@ def substitute_from_form(form: Mapping) -> SubstituteData:
 
 
 def nomination_from_form(form: Mapping) -> NominationData:
+    """Read the nomination form as typed (over-long text is refused by the service with
+    a message next to the field, not cut here)."""
     return NominationData(
-        name=_text(form, "name", 300),
-        what_they_do=_text(form, "what_they_do", 3000),
-        area=_text(form, "area", 300),
-        contact_name=_text(form, "contact_name", 300),
-        contact_email=_text(form, "contact_email", 300),
+        name=_text(form, "name"),
+        kind=_text(form, "kind", 100),
+        what_they_do=_text(form, "what_they_do"),
+        area=_text(form, "area", 200),
+        website=_text(form, "website"),
+        contact_name=_text(form, "contact_name"),
+        contact_email=_text(form, "contact_email"),
     )

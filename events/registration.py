@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 
 from convenor import plainsql
 from convenor.auth import now
+from convenor.cleaning import name_problem
 from convenor.errors import Conflict, Invalid, NotFound
 from convenor.settings import Settings
 from directory.models import How
@@ -71,6 +72,13 @@ async def check_registration(event: Event, data: RegistrationData) -> dict:
     values["answers"], errors = check_answers(await questions_for(event.id), data.answers)
     if not values["name"]:
         errors["name"] = "Enter your name"
+    # A typed organisation may become a directory entry's name: refused, not changed,
+    # when it holds control characters, more than one line, "=?" or too many characters.
+    organisation = (data.organisation or "").strip()
+    if problem := name_problem(organisation):
+        errors["organisation"] = problem
+    elif len(organisation) > 200:
+        errors["organisation"] = "Use 200 characters or fewer"
     values["organisation_entry_id"] = None
     if data.organisation_entry_id is not None:
         try:
@@ -86,7 +94,11 @@ async def check_registration(event: Event, data: RegistrationData) -> dict:
 
 
 async def record_organisation(event: Event, values: dict) -> None:
-    """A typed organisation becomes (or is found as) a pending directory entry.
+    """A typed organisation becomes (or is found as, by its name key) a pending directory
+    entry, inside the caller's transaction: ten delegates of one new organisation
+    registering at once make one entry and one provenance row "Registered for <event>"
+    (directory.service.add_pending_entry). Its kind is not known (NULL) until a
+    moderator chooses one; registering asks nothing more of the delegate.
 
     Side effects: directory entry or provenance row; sets ``organisation_entry_id``.
     """

@@ -11,6 +11,7 @@ from convenor.errors import Invalid, NotFound
 from directory.forms import EntryData
 from directory.models import Entry, How, Provenance, Status
 from directory.service import create_entry
+from directory.taxonomy import ensure_taxonomy
 from events.data import NominationData, QuestionData
 from events.delegates import (
     delegate_view,
@@ -133,6 +134,7 @@ async def test_shared_list_is_not_found_for_an_invitee_who_has_not_registered(or
 async def test_nomination_becomes_a_pending_entry_nominated_at_the_event(
     organiser, event, settings
 ):
+    await ensure_taxonomy()
     _, token = await registered(organiser, event, settings)
 
     nomination = await nominate(
@@ -140,7 +142,7 @@ async def test_nomination_becomes_a_pending_entry_nominated_at_the_event(
         NominationData(
             name="Weston Mums Network",
             what_they_do="Parents keeping an eye out after school",
-            area="Weston",
+            area="woolston",
             contact_email="Mums@Weston.example.org",
         ),
     )
@@ -148,7 +150,10 @@ async def test_nomination_becomes_a_pending_entry_nominated_at_the_event(
     entry = await Entry.get(id=nomination.entry_id)
     assert entry.status == Status.PENDING
     assert entry.contact_email == "mums@weston.example.org"
-    assert "Area: Weston" in entry.description
+    # The area is an area of the directory's taxonomy, not words in the description.
+    assert entry.description == "Parents keeping an eye out after school"
+    assert [a.name for a in await entry.areas.all()] == ["Woolston"]
+    assert nomination.area == "Woolston"
     [provenance] = await Provenance.filter(entry=entry)
     assert (provenance.how, provenance.source) == (How.NOMINATED, f"Nominated at {event.title}")
     assert await Nomination.filter(event=event).count() == 1

@@ -13,6 +13,7 @@ from convenor.auth import issue_link
 from convenor.mail.models import OutboxMessage
 from convenor.models import Role
 from directory.models import Entry, Status
+from directory.taxonomy import ensure_taxonomy
 from events.data import QuestionData
 from events.models import (
     Event,
@@ -296,8 +297,9 @@ async def test_qr_code_without_registration_is_404(client, organiser, event):
 
 
 async def test_nomination_creates_pending_directory_entry(client, organiser, event):
+    await ensure_taxonomy()
     _, token = await registered_client(client, organiser, event)
-    form = {"name": "Weston Mums Network", "what_they_do": "Support", "area": "Weston"}
+    form = {"name": "Weston Mums Network", "what_they_do": "Support", "area": "woolston"}
 
     response = await post(client, token, "/nominate", form)
 
