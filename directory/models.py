@@ -168,7 +168,7 @@ class Entry(Model):
     accessibility = fields.TextField(default="")
     languages = fields.CharField(max_length=300, default="")
     contact_name = fields.CharField(max_length=200, default="")  # private
-    contact_email = fields.CharField(max_length=254, default="", db_index=True)  # private
+    contact_email = fields.CharField(max_length=254, default="")  # private
     status = fields.CharEnumField(Status, max_length=12, db_index=True)
     confirmed_at = fields.DatetimeField(null=True)
     # When the entry's contact confirmed they want it listed (a self-listed group's

@@ -1,18 +1,32 @@
-"""Moderation rules: the queue, approve, reject with a reason, proposed changes, merging,
-marking reviewed, and spotting possible duplicates.
+"""Moderation rules: the queue, approve, reject with a reason, bulk decisions, the
+publish rule, proposed changes (with conflicts), merging, marking reviewed, and spotting
+possible duplicates.
 
-Each public function runs in its own transaction; emails to the group's contact go to
-the outbox in that same transaction.
+Each public function runs in its own transaction (a bulk decision: one per chunk of
+``CHUNK`` entries); emails to an entry's contact go to the outbox in that same
+transaction, and only to a contact who asked to be listed (``contact_confirmed_at``).
+
+The publish rule lives here alone (``publish_problems``): an entry is published only
+with a description and a kind. ``approve_entry``, ``bulk_apply``, ``set_status`` (and
+through it the JSON API) all apply it.
+
+Possible duplicates are found by indexed lookups only (same name key, website domain,
+charity number or public email; same postcode and a similar name), for the entries of one
+queue page at a time: a handful of statements per page, never one scan per entry.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from enum import StrEnum
+from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
 from convenor.auth import now
@@ -20,15 +34,41 @@ from convenor.errors import Conflict, Invalid, NotFound
 from convenor.mail.outbox import queue_email, render_email
 from convenor.models import User
 from convenor.settings import Settings
-from directory import search
-from directory.forms import EntryData, website_domain
-from directory.models import ChangeStatus, Entry, EntryChange, How, Provenance, Service, Status
+from directory.forms import EntryData, ServiceData, website_domain
+from directory.models import (
+    HOW_LABELS,
+    BatchStatus,
+    ChangeStatus,
+    Entry,
+    EntryChange,
+    How,
+    ImportBatch,
+    Provenance,
+    Service,
+    Status,
+)
 from directory.search import index as search_index
-from directory.service import ENTRY_FIELDS, _write, change_data, limit_public_form
+from directory.search.text import name_key
+from directory.service import (
+    ENTRY_FIELDS,
+    _write,
+    change_base,
+    change_data,
+    entry_data,
+    limit_public_form,
+)
 
 REVIEW_AFTER = timedelta(days=365)
 SIMILAR_NAME = 0.85
 LIVE = (Status.PENDING, Status.PUBLISHED, Status.HIDDEN)
+PER_PAGE = 50  # waiting entries on a queue page
+SHORT_LIST = 10  # changes and reviews due shown on the queue page (each has its own pages)
+CHUNK = 500  # entries per transaction of a bulk decision
+MAX_SELECTED = 1000  # entries one bulk form may name by id
+# Rows one duplicate lookup reads for a whole page (a value shared by thousands of
+# entries, such as a social network's domain, cannot flood the page).
+LOOKUP_ROWS = 2000
+SHOWN_PER_ENTRY = 10
 # Public hints from the list-your-group form; a person who is shown hints sends the
 # form again once, so this is twice the submissions a client may make (ATTEMPTS_PER_HOUR).
 CHECKS_PER_HOUR = 10
@@ -36,6 +76,51 @@ CHECKS_PER_HOUR = 10
 # directory.present.public_address): public hints never match on them while hidden.
 HIDDEN_BY = {"postcode": "hide_address", "address": "hide_address"}
 NAME_NOISE = re.compile(r"\b(the|of|and|ltd|limited|cic|cio|group|project|trust)\b|[^\w\s]")
+# How an entry arrived, as the queue filters it (Provenance.how).
+ARRIVALS = {
+    "self_listed": How.SELF_LISTED,
+    "imported": How.IMPORTED,
+    "nominated": How.NOMINATED,
+    "registered": How.REGISTERED,
+    "staff": How.STAFF,
+}
+PUBLISH_NEEDS = {
+    "description": "Add a description: an entry cannot be published without one",
+    "kind": "Choose what kind of organisation it is: an entry cannot be published without one",
+}
+
+
+class BulkAction(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    ARCHIVE = "archive"
+
+
+# -- the publish rule ----------------------------------------------------------------
+
+
+def publish_problems(kind: str | None, description: str | None) -> dict[str, str]:
+    """Why an entry with this kind and description cannot be published, by field name
+    (empty when it can): it needs a description and a kind."""
+    problems = {}
+    if not (description or "").strip():
+        problems["description"] = PUBLISH_NEEDS["description"]
+    if not kind:
+        problems["kind"] = PUBLISH_NEEDS["kind"]
+    return problems
+
+
+def check_publishable(entry: Entry) -> None:
+    """Raises Invalid naming each missing field when ``entry`` cannot be published."""
+    problems = publish_problems(entry.kind, entry.description)
+    if problems:
+        missing = " and ".join(
+            "a description" if f == "description" else "a kind" for f in problems
+        )
+        raise Invalid(f"{entry.name} cannot be published without {missing}.", fields=problems)
+
+
+# -- the queue ------------------------------------------------------------------------
 
 
 @dataclass
@@ -45,79 +130,338 @@ class Duplicate:
 
 
 @dataclass
+class QueueFilter:
+    """What the queue shows: how the entries arrived, one import batch, name words."""
+
+    how: str = ""  # a key of ARRIVALS, or "" for any
+    batch: int | None = None
+    name: str = ""
+    page: int = 1
+
+
+@dataclass
 class Queue:
-    awaiting: list[Entry]
+    awaiting: list[Entry]  # this page's waiting entries, oldest first
+    total: int  # waiting entries that pass the filter (exact)
+    page: int
+    pages: int
+    duplicates: dict[int, list[Duplicate]]  # for this page's entries only
+    arrived: dict[int, str]  # entry id -> how it arrived (its first provenance)
     changes: list[EntryChange]
+    changes_total: int
     review_due: list[Entry]
+    review_due_total: int
     unconfirmed: int
+    batch: ImportBatch | None = None
+    batches: list[ImportBatch] = field(default_factory=list)
+    filter: QueueFilter = field(default_factory=QueueFilter)
 
 
-async def _entry(entry_id: int) -> Entry:
-    entry = await Entry.get_or_none(id=entry_id)
+def waiting(chosen: QueueFilter | None = None):
+    """Entries waiting for a moderator (pending and confirmed) that pass ``chosen``."""
+    chosen = chosen or QueueFilter()
+    found = Entry.filter(status=Status.PENDING, confirmed_at__not_isnull=True)
+    if chosen.how in ARRIVALS:
+        arrived = Provenance.filter(how=ARRIVALS[chosen.how]).values("entry_id")
+        found = found.filter(id__in=Subquery(arrived))
+    if chosen.batch is not None:
+        found = found.filter(import_batch_id=chosen.batch)
+    key = name_key(chosen.name) if chosen.name else ""
+    if key:
+        found = found.filter(name_key__contains=key)
+    return found
+
+
+def _review_due():
+    cutoff = now() - REVIEW_AFTER
+    return Entry.filter(
+        Q(reviewed_at__lt=cutoff) | Q(reviewed_at__isnull=True, published_at__lt=cutoff),
+        status=Status.PUBLISHED,
+    )
+
+
+async def moderation_queue(chosen: QueueFilter | None = None, per_page: int = PER_PAGE) -> Queue:
+    """One page of what moderators need to look at: confirmed submissions (filtered,
+    oldest first, with their possible duplicates), and the first few proposed changes
+    and reviews due (each with its exact count)."""
+    chosen = chosen or QueueFilter()
+    found = waiting(chosen)
+    total = await found.count()
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, chosen.page), pages)
+    awaiting = list(
+        await found.order_by("created_at", "id").offset((page - 1) * per_page).limit(per_page)
+    )
+    pending_changes = EntryChange.filter(status=ChangeStatus.PENDING)
+    changes = (
+        await pending_changes.order_by("submitted_at", "id")
+        .limit(SHORT_LIST)
+        .prefetch_related("entry")
+    )
+    due = _review_due()
+    review_due = await due.order_by("reviewed_at", "published_at", "id").limit(SHORT_LIST)
+    batch = await ImportBatch.get_or_none(id=chosen.batch) if chosen.batch is not None else None
+    batches = list(
+        await ImportBatch.filter(status=BatchStatus.COMPLETE, publish=False)
+        .order_by("-id")
+        .limit(20)
+    )
+    if batch is not None and all(b.id != batch.id for b in batches):
+        batches.insert(0, batch)
+    return Queue(
+        awaiting=awaiting,
+        total=total,
+        page=page,
+        pages=pages,
+        duplicates=await duplicates_of(awaiting),
+        arrived=await arrivals(e.id for e in awaiting),
+        changes=list(changes),
+        changes_total=await pending_changes.count(),
+        review_due=list(review_due),
+        review_due_total=await due.count(),
+        unconfirmed=await Entry.filter(status=Status.PENDING, confirmed_at__isnull=True).count(),
+        batch=batch,
+        batches=batches,
+        filter=QueueFilter(chosen.how, chosen.batch, chosen.name, page),
+    )
+
+
+async def pending_changes(page: int, per_page: int = PER_PAGE) -> tuple[list[EntryChange], int]:
+    """A page of the changes groups proposed (oldest first), and how many there are."""
+    found = EntryChange.filter(status=ChangeStatus.PENDING)
+    total = await found.count()
+    rows = (
+        await found.order_by("submitted_at", "id")
+        .offset((max(1, page) - 1) * per_page)
+        .limit(per_page)
+        .prefetch_related("entry")
+    )
+    return list(rows), total
+
+
+async def reviews_due(page: int, per_page: int = PER_PAGE) -> tuple[list[Entry], int]:
+    """A page of the published entries not reviewed for 12 months, and how many."""
+    due = _review_due()
+    total = await due.count()
+    rows = (
+        await due.order_by("reviewed_at", "published_at", "id")
+        .offset((max(1, page) - 1) * per_page)
+        .limit(per_page)
+    )
+    return list(rows), total
+
+
+async def arrivals(entry_ids: Iterable[int]) -> dict[int, str]:
+    """How each entry arrived: its first provenance ("Imported: file.csv")."""
+    ids = list(entry_ids)
+    found: dict[int, str] = {}
+    if not ids:
+        return found
+    for row in await Provenance.filter(entry_id__in=ids).order_by("created_at", "id"):
+        if row.entry_id not in found:
+            label = HOW_LABELS[How(row.how)]
+            found[row.entry_id] = f"{label}: {row.source}" if row.source else label
+    return found
+
+
+# -- possible duplicates ----------------------------------------------------------------
+
+
+@dataclass
+class _Probe:
+    """What one entry (or one form's data) is compared on."""
+
+    exclude_id: int | None
+    name: str
+    name_key: str
+    website_domain: str
+    charity_number: str
+    postcode: str
+    email: str
+
+
+def _probe(data: EntryData | Entry, exclude_id: int | None) -> _Probe:
+    key = getattr(data, "name_key", "") or name_key(data.name)
+    domain = getattr(data, "website_domain", "") or website_domain(data.website)
+    return _Probe(
+        exclude_id,
+        data.name,
+        key,
+        domain,
+        data.charity_number,
+        data.postcode,
+        data.email,
+    )
+
+
+def _core(key: str) -> str:
+    return " ".join(NAME_NOISE.sub(" ", key).split())
+
+
+def similar_names(first_key: str, second_key: str) -> bool:
+    """Names alike apart from small words and a typing slip, or one inside the other."""
+    a, b = _core(first_key), _core(second_key)
+    if not a or not b:
+        return False
+    short, long = sorted((a.split(), b.split()), key=len)
+    if set(short) <= set(long):
+        return True
+    return difflib.SequenceMatcher(None, a, b).ratio() >= SIMILAR_NAME
+
+
+# Each lookup: the probe's attribute, the column it is compared with, and the reason.
+LOOKUPS = (
+    ("name_key", "name_key", "Same name"),
+    ("charity_number", "charity_number", "Same charity number"),
+    ("website_domain", "website_domain", "Same website"),
+    ("email", "email", "Same email"),
+)
+
+
+async def _find(
+    probes: Sequence[_Probe], statuses: tuple[Status, ...], *, public: bool
+) -> list[list[Duplicate]]:
+    """For each probe, the live entries that look the same, with the reasons: one
+    indexed statement per kind of lookup for all the probes together."""
+    found: list[dict[int, Duplicate]] = [{} for _ in probes]
+    live = Entry.filter(status__in=list(statuses), merged_into_id=None)
+
+    def note(index: int, entry: Entry, reason: str) -> None:
+        probe = probes[index]
+        if entry.id == probe.exclude_id:
+            return
+        hit = found[index].setdefault(entry.id, Duplicate(entry))
+        if reason not in hit.reasons:
+            hit.reasons.append(reason)
+
+    for attribute, column, reason in LOOKUPS:
+        by_value: dict[str, list[int]] = {}
+        for index, probe in enumerate(probes):
+            value = getattr(probe, attribute)
+            if value:
+                by_value.setdefault(value, []).append(index)
+        if not by_value:
+            continue
+        rows = (
+            await live.filter(**{f"{column}__in": list(by_value)}).order_by("id").limit(LOOKUP_ROWS)
+        )
+        for entry in rows:
+            for index in by_value.get(getattr(entry, column), []):
+                note(index, entry, reason)
+    by_postcode: dict[str, list[int]] = {}
+    for index, probe in enumerate(probes):
+        if probe.postcode:
+            by_postcode.setdefault(probe.postcode, []).append(index)
+    if by_postcode:
+        nearby = live.filter(postcode__in=list(by_postcode))
+        if public:
+            nearby = nearby.filter(**{HIDDEN_BY["postcode"]: False})
+        for entry in await nearby.order_by("id").limit(LOOKUP_ROWS):
+            for index in by_postcode.get(entry.postcode, []):
+                if similar_names(probes[index].name_key, entry.name_key):
+                    note(index, entry, "Same postcode, similar name")
+    return [list(hits.values())[:SHOWN_PER_ENTRY] for hits in found]
+
+
+async def duplicates_of(entries: Sequence[Entry]) -> dict[int, list[Duplicate]]:
+    """Possible duplicates of each of ``entries`` (one queue page) among live entries."""
+    found = await _find([_probe(e, e.id) for e in entries], LIVE, public=False)
+    return {entry.id: hits for entry, hits in zip(entries, found, strict=True)}
+
+
+async def possible_duplicates(
+    data: EntryData | Entry, exclude_id: int | None = None
+) -> list[Duplicate]:
+    """For moderators: live entries (pending, published or hidden) with the same name,
+    charity number, website domain or email, or the same postcode and a similar name;
+    hidden addresses count too."""
+    return (await _find([_probe(data, exclude_id)], LIVE, public=False))[0]
+
+
+async def public_duplicates(data: EntryData, client_address: str) -> list[Duplicate]:
+    """For the public "list your group" form: published entries that look the same.
+
+    A hint never rests on what an entry hides (its postcode, when it hides its address,
+    or its private contact), so the hints tell a visitor nothing the entries' own pages
+    do not. Raises RateLimited past CHECKS_PER_HOUR checks from one client. Side
+    effects: an attempt row.
+    """
+    await limit_public_form(
+        "list-check",
+        client_address,
+        per_hour=CHECKS_PER_HOUR,
+        message="You have checked this form too many times. Try again in an hour; "
+        "what you typed is kept below.",
+    )
+    return (await _find([_probe(data, None)], (Status.PUBLISHED,), public=True))[0]
+
+
+# -- single decisions ----------------------------------------------------------------
+
+
+async def _entry(entry_id: int, *, lock: bool = False) -> Entry:
+    found = Entry.filter(id=entry_id)
+    entry = await (found.select_for_update() if lock else found).first()
     if entry is None:
         raise NotFound()
     return entry
 
 
-async def _tell_contact(entry: Entry, template: str, settings: Settings, **context) -> None:
-    if not entry.contact_email:
-        return
+async def _tell_contact(
+    entry: Entry, template: str, settings: Settings, *, change: bool, **context
+) -> bool:
+    """Email the entry's contact: about a listing, only if they asked to be listed;
+    about a change they proposed (by the link emailed to them), always. True if queued."""
+    if not entry.contact_email or (not change and entry.contact_confirmed_at is None):
+        return False
     link = f"{settings.base_url}/directory/{entry.id}"
     await queue_email(
         to=entry.contact_email,
         to_name=entry.contact_name,
         rendered=render_email(
-            f"directory/emails/{template}", {"entry": entry, "link": link, **context}
+            f"directory/emails/{template}",
+            {"entry": entry, "link": link, "change": change, **context},
         ),
         mail_from=settings.mail_from,
         category=f"directory-{template}",
         related=f"directory-entry:{entry.id}",
     )
-
-
-async def moderation_queue() -> Queue:
-    """What moderators need to look at: confirmed submissions, changes, reviews due."""
-    cutoff = now() - REVIEW_AFTER
-    awaiting = await Entry.filter(status=Status.PENDING, confirmed_at__not_isnull=True).order_by(
-        "created_at"
-    )
-    changes = await EntryChange.filter(status=ChangeStatus.PENDING).prefetch_related("entry")
-    review_due = await Entry.filter(
-        Q(reviewed_at__lt=cutoff) | Q(reviewed_at__isnull=True, published_at__lt=cutoff),
-        status=Status.PUBLISHED,
-    ).order_by("reviewed_at", "published_at")
-    unconfirmed = await Entry.filter(status=Status.PENDING, confirmed_at__isnull=True).count()
-    return Queue(list(awaiting), list(changes), list(review_due), unconfirmed)
+    return True
 
 
 async def approve_entry(entry_id: int, moderator: User, settings: Settings) -> Entry:
-    """Publish a pending entry. Side effects: status published, reviewed; email to contact."""
+    """Publish a pending entry (by the publish rule: Invalid naming the missing fields).
+    Side effects: status published, reviewed; email to a contact who asked to be listed."""
     async with in_transaction():
-        entry = await _entry(entry_id)
+        entry = await _entry(entry_id, lock=True)
         if entry.status != Status.PENDING:
             raise Conflict("Only pending entries can be approved.")
+        check_publishable(entry)
         stamp = now()
         entry.status = Status.PUBLISHED
         entry.published_at = entry.reviewed_at = stamp
         entry.reviewed_by = moderator
         entry.confirmed_at = entry.confirmed_at or stamp
         entry.moderation_note = ""
+        entry.updated_at = stamp
         await entry.save()
         await _tell_contact(entry, "listing_published", settings, change=False)
     return entry
 
 
 async def reject_entry(entry_id: int, moderator: User, reason: str, settings: Settings) -> Entry:
-    """Turn down a pending entry. Side effects: archived with the reason; email to contact."""
+    """Turn down a pending entry. Side effects: archived with the reason; email to a
+    contact who asked to be listed."""
     if not reason.strip():
         raise Invalid(fields={"reason": "Enter the reason, which is emailed to the group"})
     async with in_transaction():
-        entry = await _entry(entry_id)
+        entry = await _entry(entry_id, lock=True)
         if entry.status != Status.PENDING:
             raise Conflict("Only pending entries can be rejected.")
         entry.status = Status.ARCHIVED
         entry.moderation_note = reason.strip()
         entry.reviewed_by = moderator
+        entry.updated_at = now()
         await entry.save()
         await _tell_contact(
             entry, "listing_rejected", settings, reason=reason.strip(), change=False
@@ -125,37 +469,15 @@ async def reject_entry(entry_id: int, moderator: User, reason: str, settings: Se
     return entry
 
 
-async def decide_change(
-    change_id: int, moderator: User, approve: bool, settings: Settings, reason: str = ""
-) -> Entry:
-    """Approve (apply) or reject a group's proposed change. Side effects: entry; email."""
-    if not approve and not reason.strip():
-        raise Invalid(fields={"reason": "Enter the reason, which is emailed to the group"})
-    async with in_transaction():
-        change = await EntryChange.get_or_none(id=change_id, status=ChangeStatus.PENDING)
-        if change is None:
-            raise NotFound()
-        entry = await _entry(change.entry_id)
-        stamp = now()
-        if approve:
-            await _write(entry, change_data(change), stamp)
-            entry.reviewed_at, entry.reviewed_by = stamp, moderator
-            await entry.save(update_fields=["reviewed_at", "reviewed_by_id"])
-            await _tell_contact(entry, "listing_published", settings, change=True)
-        else:
-            await _tell_contact(
-                entry, "listing_rejected", settings, reason=reason.strip(), change=True
-            )
-        change.status = ChangeStatus.APPROVED if approve else ChangeStatus.REJECTED
-        change.decided_at, change.decided_by = stamp, moderator
-        await change.save()
-    return entry
-
-
 async def set_status(entry_id: int, status: Status) -> Entry:
-    """Hide, archive or re-publish an entry. Side effects: status (and published_at)."""
+    """Hide, archive or (re-)publish an entry; publishing follows the publish rule
+    (Invalid naming the missing fields). Side effects: status (and published_at).
+
+    Status is read from the entry itself by search, so no index refresh is needed."""
     async with in_transaction():
-        entry = await _entry(entry_id)
+        entry = await _entry(entry_id, lock=True)
+        if status == Status.PUBLISHED and entry.status != Status.PUBLISHED:
+            check_publishable(entry)
         entry.status = status
         if status == Status.PUBLISHED and entry.published_at is None:
             entry.published_at = now()
@@ -173,6 +495,336 @@ async def mark_reviewed(entry_id: int, moderator: User) -> Entry:
     return entry
 
 
+# -- bulk decisions ------------------------------------------------------------------
+
+
+@dataclass
+class BulkPlan:
+    """What a bulk decision would do, for its confirmation page."""
+
+    action: BulkAction
+    asked: int  # entries named (by id), or the batch's entries
+    waiting: int  # of those, waiting for a moderator (the ones acted on)
+    blocked: dict[str, int]  # approve: waiting entries that cannot be published, by reason
+    emails: int  # contacts who would be emailed
+
+    @property
+    def will(self) -> int:
+        return self.waiting - sum(self.blocked.values())
+
+    @property
+    def not_waiting(self) -> int:
+        return self.asked - self.waiting
+
+
+@dataclass
+class BulkOutcome:
+    action: BulkAction
+    done: int  # entries approved, rejected or archived
+    blocked: dict[str, int]  # left waiting, by reason
+    not_waiting: int  # named but no longer waiting (someone else decided first)
+    emailed: int
+    chunks: int  # transactions
+
+
+BLOCKED_LABELS = {
+    "description": "no description",
+    "kind": "no kind",
+    "both": "no description and no kind",
+}
+
+
+def _blocked_reason(kind: str | None, description: str | None) -> str | None:
+    problems = publish_problems(kind, description)
+    if not problems:
+        return None
+    return "both" if len(problems) == 2 else next(iter(problems))
+
+
+def _targets(entry_ids: Sequence[int] | None, batch_id: int | None) -> dict[str, Any]:
+    """The entries a bulk decision names, as filter arguments."""
+    if batch_id is not None:
+        return {"import_batch_id": batch_id}
+    return {"id__in": list(entry_ids or [])[:MAX_SELECTED]}
+
+
+def _check_scope(entry_ids: Sequence[int] | None, batch_id: int | None) -> None:
+    if batch_id is None and not entry_ids:
+        raise Invalid(fields={"entry": "Select at least one entry"})
+    if batch_id is None and len(entry_ids or []) > MAX_SELECTED:
+        raise Invalid(fields={"entry": f"Select at most {MAX_SELECTED:,} entries at a time"})
+
+
+async def bulk_plan(
+    action: BulkAction, entry_ids: Sequence[int] | None = None, batch_id: int | None = None
+) -> BulkPlan:
+    """What ``bulk_apply`` would do now to the entries named (or to every entry of one
+    import batch): how many are waiting, how many of those cannot be published and why
+    (approve), and how many contacts would be emailed. Reads only."""
+    _check_scope(entry_ids, batch_id)
+    targets = _targets(entry_ids, batch_id)
+    asked = await Entry.filter(**targets).count()
+    rows = (
+        await waiting()
+        .filter(**targets)
+        .values_list("kind", "description", "contact_email", "contact_confirmed_at")
+    )
+    blocked: dict[str, int] = {}
+    emails = 0
+    for kind, description, contact_email, confirmed in rows:
+        reason = _blocked_reason(kind, description) if action == BulkAction.APPROVE else None
+        if reason:
+            blocked[reason] = blocked.get(reason, 0) + 1
+        elif action != BulkAction.ARCHIVE and contact_email and confirmed is not None:
+            emails += 1
+    return BulkPlan(action, asked, len(rows), blocked, emails)
+
+
+async def bulk_apply(
+    action: BulkAction,
+    moderator: User,
+    settings: Settings,
+    *,
+    entry_ids: Sequence[int] | None = None,
+    batch_id: int | None = None,
+    reason: str = "",
+) -> BulkOutcome:
+    """Approve, reject (with one reason, emailed) or archive the waiting entries named
+    (or every waiting entry of one import batch), ``CHUNK`` entries per transaction.
+
+    Approving follows the publish rule: an entry without a description or a kind stays
+    waiting and is counted by reason. Emails go only to contacts who asked to be listed.
+    Status is read from the entry itself by search, so no index refresh is needed.
+    Side effects: the entries' status and review; outbox rows."""
+    _check_scope(entry_ids, batch_id)
+    reason = reason.strip()
+    if action == BulkAction.REJECT and not reason:
+        raise Invalid(fields={"reason": "Enter the reason, which is emailed to the groups"})
+    targets = _targets(entry_ids, batch_id)
+    asked = await Entry.filter(**targets).count()
+    ids = await Entry.filter(**targets).order_by("id").values_list("id", flat=True)
+    outcome = BulkOutcome(action, 0, {}, 0, 0, 0)
+    for start in range(0, len(ids), CHUNK):
+        await _bulk_chunk(action, ids[start : start + CHUNK], moderator, settings, reason, outcome)
+        outcome.chunks += 1
+    outcome.not_waiting = asked - outcome.done - sum(outcome.blocked.values())
+    return outcome
+
+
+async def _bulk_chunk(
+    action: BulkAction,
+    ids: list[int],
+    moderator: User,
+    settings: Settings,
+    reason: str,
+    outcome: BulkOutcome,
+) -> None:
+    stamp = now()
+    async with in_transaction():
+        # Locked (PostgreSQL) so an entry decided elsewhere meanwhile is not decided twice.
+        rows = await waiting().filter(id__in=ids).select_for_update().order_by("id")
+        chosen: list[Entry] = []
+        for entry in rows:
+            blocked = (
+                _blocked_reason(entry.kind, entry.description)
+                if action == BulkAction.APPROVE
+                else None
+            )
+            if blocked:
+                outcome.blocked[blocked] = outcome.blocked.get(blocked, 0) + 1
+            else:
+                chosen.append(entry)
+        if not chosen:
+            return
+        chosen_ids = [e.id for e in chosen]
+        common = {"updated_at": stamp, "reviewed_by_id": moderator.id}
+        if action == BulkAction.APPROVE:
+            values = {
+                "status": Status.PUBLISHED,
+                "published_at": stamp,
+                "reviewed_at": stamp,
+                "moderation_note": "",
+            }
+        elif action == BulkAction.REJECT:
+            values = {"status": Status.ARCHIVED, "moderation_note": reason}
+        else:
+            values = {"status": Status.ARCHIVED}
+        await Entry.filter(id__in=chosen_ids).update(**common, **values)
+        outcome.done += len(chosen)
+        if action == BulkAction.ARCHIVE:
+            return
+        for entry in chosen:
+            entry.status = values["status"]
+            if action == BulkAction.APPROVE:
+                sent = await _tell_contact(entry, "listing_published", settings, change=False)
+            else:
+                sent = await _tell_contact(
+                    entry, "listing_rejected", settings, reason=reason, change=False
+                )
+            outcome.emailed += sent
+
+
+# -- proposed changes ----------------------------------------------------------------
+
+LIST_FIELDS = ("themes", "areas", "services")
+CHANGE_FIELDS = (*ENTRY_FIELDS, *LIST_FIELDS)
+
+
+def _comparable(name: str, value: Any) -> Any:
+    """A field's value as stored in a change's JSON, so values compare equal when the
+    entry says the same (themes and areas in any order)."""
+    if name in ("themes", "areas"):
+        return sorted(value or [])
+    if name == "services":
+        return [s if isinstance(s, dict) else dict(vars(s)) for s in value or []]
+    if name == "hide_address":
+        return bool(value)
+    return "" if value is None else value
+
+
+@dataclass
+class FieldChange:
+    """One field of a proposed change, as the moderator sees it."""
+
+    name: str
+    label: str
+    current: Any
+    proposed: Any
+    base: Any  # what the entry said when the group sent the change (None: not known)
+    base_known: bool
+
+    @property
+    def conflict(self) -> bool:
+        """Someone changed the field since the group sent the change (or, for a change
+        sent before that was kept, nobody knows): the moderator picks the value."""
+        return not self.base_known or self.current != self.base
+
+
+@dataclass
+class ChangeReview:
+    change: EntryChange
+    entry: Entry
+    fields: list[FieldChange]
+
+    @property
+    def conflicts(self) -> list[FieldChange]:
+        return [f for f in self.fields if f.conflict]
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+async def _review(change: EntryChange, entry: Entry) -> list[FieldChange]:
+    current = {n: _comparable(n, v) for n, v in vars(await entry_data(entry)).items()}
+    proposed = change_data(change)
+    base = change_base(change)
+    found = []
+    for name in CHANGE_FIELDS:
+        if name not in proposed:
+            continue
+        value = _comparable(name, proposed[name])
+        if value == current[name]:
+            continue  # the entry already says this: nothing to apply
+        known = base is not None and name in base
+        found.append(
+            FieldChange(
+                name,
+                _label(name),
+                current[name],
+                value,
+                _comparable(name, base[name]) if known else None,
+                known,
+            )
+        )
+    return found
+
+
+async def change_review(change_id: int) -> ChangeReview:
+    """A proposed change field by field: the entry now, the group's value and, where
+    someone changed the field since the group sent it, a conflict."""
+    change = await EntryChange.get_or_none(id=change_id)
+    if change is None:
+        raise NotFound()
+    entry = await Entry.get(id=change.entry_id)
+    fields = await _review(change, entry) if change.status == ChangeStatus.PENDING else []
+    return ChangeReview(change, entry, fields)
+
+
+def _as_data(current: EntryData, values: dict[str, Any]) -> EntryData:
+    merged = dict(vars(current))
+    for name, value in values.items():
+        merged[name] = [ServiceData(**s) for s in value] if name == "services" else value
+    return EntryData(**merged)
+
+
+async def decide_change(
+    change_id: int,
+    moderator: User,
+    approve: bool,
+    settings: Settings,
+    reason: str = "",
+    choices: dict[str, str] | None = None,
+) -> Entry:
+    """Approve or reject a group's proposed change. Side effects: entry; email.
+
+    Approving applies only the fields the group changed. Where someone changed a field
+    since the group sent the change (a moderator's edit, a merge, another approved
+    change), ``choices[field]`` says which value stays: "group" or "current"; without
+    a choice for every such field nothing is saved (Invalid naming them). Nothing a
+    moderator did since is undone unless they choose the group's value."""
+    if not approve and not reason.strip():
+        raise Invalid(fields={"reason": "Enter the reason, which is emailed to the group"})
+    choices = choices or {}
+    async with in_transaction():
+        change = await EntryChange.filter(id=change_id).select_for_update().first()
+        if change is None or change.status != ChangeStatus.PENDING:
+            raise NotFound()
+        entry = await _entry(change.entry_id, lock=True)
+        stamp = now()
+        if approve:
+            fields = await _review(change, entry)
+            missing = {
+                f"keep-{f.name}": f"Choose which {f.label.lower()} to keep"
+                for f in fields
+                if f.conflict and choices.get(f.name) not in ("group", "current")
+            }
+            if missing:
+                raise Invalid("Choose a value for each field in conflict.", fields=missing)
+            applied = {
+                f.name: f.proposed
+                for f in fields
+                if not f.conflict or choices.get(f.name) == "group"
+            }
+            if applied:
+                await _write(entry, _as_data(await entry_data(entry), applied), stamp)
+            entry.reviewed_at, entry.reviewed_by = stamp, moderator
+            await entry.save(update_fields=["reviewed_at", "reviewed_by_id"])
+            await _tell_contact(entry, "listing_published", settings, change=True)
+        else:
+            await _tell_contact(
+                entry, "listing_rejected", settings, reason=reason.strip(), change=True
+            )
+        change.status = ChangeStatus.APPROVED if approve else ChangeStatus.REJECTED
+        change.decided_at, change.decided_by = stamp, moderator
+        await change.save()
+    return entry
+
+
+def describe(name: str, value: Any) -> str:
+    """A field's value as text for the change page."""
+    if name == "services":
+        return "\n".join(f"{s['name']}: {s['description']}".rstrip(": ") for s in value or [])
+    if name in ("themes", "areas"):
+        return "\n".join(value or [])
+    if name == "hide_address":
+        return "Hidden" if value else "Shown"
+    return "" if value is None else str(value)
+
+
+# -- merging ------------------------------------------------------------------------
+
+
 async def merge_entries(keep_id: int, duplicate_id: int, moderator: User) -> Entry:
     """Fold a duplicate into the entry kept. Side effects: provenance, themes, areas and
     services move over; blank fields are filled; the duplicate is archived and points
@@ -180,7 +832,7 @@ async def merge_entries(keep_id: int, duplicate_id: int, moderator: User) -> Ent
     if keep_id == duplicate_id:
         raise Invalid(fields={"duplicate": "Choose two different entries to merge"})
     async with in_transaction():
-        keep, duplicate = await _entry(keep_id), await _entry(duplicate_id)
+        keep, duplicate = await _entry(keep_id, lock=True), await _entry(duplicate_id, lock=True)
         if duplicate.merged_into_id is not None or keep.merged_into_id is not None:
             raise Conflict("One of these entries has already been merged.")
         for name in ENTRY_FIELDS:
@@ -220,67 +872,3 @@ async def merge_entries(keep_id: int, duplicate_id: int, moderator: User) -> Ent
         await duplicate.save(update_fields=["status", "merged_into_id"])
         await search_index.refresh([keep.id, duplicate.id])
     return keep
-
-
-def _name_key(name: str) -> str:
-    return " ".join(NAME_NOISE.sub(" ", name.lower()).split())
-
-
-async def possible_duplicates(
-    data: EntryData | Entry, exclude_id: int | None = None
-) -> list[Duplicate]:
-    """For moderators: live entries (pending, published or hidden) with the same charity
-    number, website domain or postcode, or a similar name; hidden addresses count too."""
-    return await _duplicates(data, exclude_id, LIVE, public=False)
-
-
-async def public_duplicates(data: EntryData, client_address: str) -> list[Duplicate]:
-    """For the public "list your group" form: published entries that look the same.
-
-    A hint never rests on what an entry hides (its postcode, when it hides its address),
-    so the hints tell a visitor nothing the entries' own pages do not. Raises RateLimited
-    past CHECKS_PER_HOUR checks from one client. Side effects: an attempt row.
-    """
-    await limit_public_form(
-        "list-check",
-        client_address,
-        per_hour=CHECKS_PER_HOUR,
-        message="You have checked this form too many times. Try again in an hour; "
-        "what you typed is kept below.",
-    )
-    return await _duplicates(data, None, (Status.PUBLISHED,), public=True)
-
-
-async def _duplicates(
-    data: EntryData | Entry,
-    exclude_id: int | None,
-    statuses: tuple[Status, ...],
-    *,
-    public: bool,
-) -> list[Duplicate]:
-    found: dict[int, Duplicate] = {}
-    live = Entry.filter(status__in=list(statuses))
-    if exclude_id is not None:
-        live = live.exclude(id=exclude_id)
-    domain = getattr(data, "website_domain", "") or website_domain(data.website)
-    checks = (
-        ("charity_number", data.charity_number, "Same charity number"),
-        ("website_domain", domain, "Same website"),
-        ("postcode", data.postcode, "Same postcode"),
-    )
-    for column, value, reason in checks:
-        if value:
-            matches = live.filter(**{column: value})
-            if public and column in HIDDEN_BY:
-                matches = matches.filter(**{HIDDEN_BY[column]: False})
-            for entry in await matches.limit(20):
-                found.setdefault(entry.id, Duplicate(entry)).reasons.append(reason)
-    key = _name_key(data.name)
-    names = set(await search.similar_names(data.name, tuple(s.value for s in statuses)))
-    close = [
-        n for n in names if difflib.SequenceMatcher(None, key, _name_key(n)).ratio() >= SIMILAR_NAME
-    ]
-    if close:
-        for entry in await live.filter(name__in=close).limit(20):
-            found.setdefault(entry.id, Duplicate(entry)).reasons.append("Similar name")
-    return list(found.values())

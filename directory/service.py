@@ -490,36 +490,58 @@ async def request_edit_link(
 async def submit_edit(token: str, data: EntryData) -> str:
     """A listed group changes its entry by link. Returns 'proposed' or 'saved'.
 
-    Side effects: for a published entry, a pending change for moderators (the published
-    version stays as it is); otherwise the entry itself is rewritten.
+    Side effects: for a published entry, a pending change for moderators holding only
+    the fields the group changed, and what the entry said for each of them then
+    (``EntryChange.base``), so approving it later applies only those fields and shows
+    where someone changed them since; the group's earlier pending change is replaced
+    (nothing is kept when they sent the entry back as it is). The published version
+    stays as it is. Otherwise the entry itself is rewritten.
     """
     async with in_transaction():
         entry = await entry_for_link(token, EDIT)
         await _taxonomy(data)
         if entry.status == Status.PUBLISHED:
             await EntryChange.filter(entry=entry, status=ChangeStatus.PENDING).delete()
-            await EntryChange.create(
-                entry=entry,
-                data=json.dumps(asdict(data)),
-                status=ChangeStatus.PENDING,
-                submitted_at=now(),
-            )
+            before, after = _as_json(await entry_data(entry)), _as_json(data)
+            changed = [name for name in after if after[name] != before[name]]
+            if changed:
+                await EntryChange.create(
+                    entry=entry,
+                    data=json.dumps({name: after[name] for name in changed}),
+                    base=json.dumps({name: before[name] for name in changed}),
+                    status=ChangeStatus.PENDING,
+                    submitted_at=now(),
+                )
             return "proposed"
         await _write(entry, data, now())
         return "saved"
 
 
-def change_data(change: EntryChange) -> EntryData:
-    raw = json.loads(change.data)
-    services = [ServiceData(**s) for s in raw.pop("services", [])]
-    return EntryData(**raw, services=services)
+def _as_json(data: EntryData) -> dict:
+    """Entry data as a change stores it: services as dicts, themes and areas sorted."""
+    values = asdict(data)
+    values["themes"], values["areas"] = sorted(data.themes), sorted(data.areas)
+    return values
+
+
+def change_data(change: EntryChange) -> dict:
+    """The fields a change proposes (name -> value as stored: services as dicts). A
+    change sent before only the changed fields were kept holds every field."""
+    return json.loads(change.data)
+
+
+def change_base(change: EntryChange) -> dict | None:
+    """What the entry said for each changed field when the change was sent; None for a
+    change sent before that was kept."""
+    return None if change.base is None else json.loads(change.base)
 
 
 async def entry_data(entry: Entry) -> EntryData:
-    """An entry as form data, for editing."""
+    """An entry as form data, for editing (an unknown kind as "")."""
     await entry.fetch_related("themes", "areas")
-    services = await Service.filter(entry=entry)
+    services = await Service.filter(entry=entry).order_by("position", "id")
     data = EntryData(**{name: getattr(entry, name) for name in ENTRY_FIELDS})
+    data.kind = entry.kind.value if isinstance(entry.kind, Kind) else (entry.kind or "")
     data.themes = [t.slug for t in entry.themes]
     data.areas = [a.slug for a in entry.areas]
     data.services = [

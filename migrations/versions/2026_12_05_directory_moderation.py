@@ -3,8 +3,8 @@
 - ``directory_entry.kind`` may be NULL: an entry nominated at an event may not know its
   kind yet (it cannot be published until one is chosen: directory.moderation's rule).
   On SQLite that is a table copy, so the search triggers are set aside and restored.
-- ``directory_entry.email`` and ``contact_email`` are indexed: a possible duplicate with
-  the same email is one indexed lookup.
+- ``directory_entry.email`` (the public email) is indexed: a possible duplicate with the
+  same email is one indexed lookup.
 - ``directory_entry_change.base``: what the entry said, for each field a group changed,
   when the change was sent (JSON); NULL for changes sent before.
 
@@ -24,10 +24,7 @@ branch_labels = None
 depends_on = None
 
 BATCH_INDEX = "idx_directory_entry_import_batch_id"
-EMAIL_INDEXES = (
-    ("ix_directory_entry_email", "email"),
-    ("ix_directory_entry_contact_email", "contact_email"),
-)
+EMAIL_INDEXES = (("ix_directory_entry_email", "email"),)
 
 
 @contextmanager

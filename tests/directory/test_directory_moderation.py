@@ -21,8 +21,13 @@ async def moderator(app):
     return await make_staff(Role.MODERATOR)
 
 
+async def asked_to_be_listed(entry: Entry) -> None:
+    await Entry.filter(id=entry.id).update(contact_confirmed_at=datetime(2026, 12, 1, tzinfo=UTC))
+
+
 async def test_approve_entry_publishes_and_emails_contact(taxonomy, settings, moderator):
     entry = await make_entry("Peartree Parents", status=Status.PENDING)
+    await asked_to_be_listed(entry)
 
     await moderation.approve_entry(entry.id, moderator, settings)
 
@@ -41,6 +46,7 @@ async def test_approve_entry_already_published_conflicts(taxonomy, settings, mod
 
 async def test_reject_entry_emails_reason(taxonomy, settings, moderator):
     entry = await make_entry("Peartree Parents", status=Status.PENDING)
+    await asked_to_be_listed(entry)
 
     await moderation.reject_entry(entry.id, moderator, "We could not verify the group.", settings)
 
@@ -161,32 +167,42 @@ async def test_merged_entry_is_found_by_its_old_name(taxonomy, moderator):
 
 
 @pytest.mark.parametrize(
-    ("fields", "reason"),
+    ("name", "fields", "reason"),
     [
-        ({"charity_number": "1234567"}, "Same charity number"),
-        ({"website": "https://www.harefield-hub.example.org/about"}, "Same website"),
-        ({"postcode": "SO18 5SB"}, "Same postcode"),
+        ("Something Else", {"charity_number": "1234567"}, "Same charity number"),
+        (
+            "Something Else",
+            {"website": "https://www.harefield-hub.example.org/about"},
+            "Same website",
+        ),
+        ("Something Else", {"email": "hello@harefield-hub.example.org"}, "Same email"),
+        ("HAREFIELD  HUB!", {}, "Same name"),
+        ("The Harefield Hub", {"postcode": "SO18 5SB"}, "Same postcode, similar name"),
+        ("Harefeld Hub", {"postcode": "SO18 5SB"}, "Same postcode, similar name"),
     ],
 )
-async def test_possible_duplicates_by_identifier(taxonomy, fields, reason):
+async def test_possible_duplicates_by_indexed_lookup(taxonomy, name, fields, reason):
     existing = await make_entry(
         "Harefield Hub",
         charity_number="1234567",
         website="https://harefield-hub.example.org",
+        email="hello@harefield-hub.example.org",
         postcode="SO18 5SB",
     )
 
-    found = await moderation.possible_duplicates(entry_data("Something Else", **fields))
+    found = await moderation.possible_duplicates(entry_data(name, **fields))
 
     assert [(d.entry.id, d.reasons) for d in found] == [(existing.id, [reason])]
 
 
-async def test_possible_duplicates_by_similar_name(taxonomy):
-    existing = await make_entry("Harefield Community Hub")
+async def test_same_postcode_alone_is_not_a_duplicate(taxonomy):
+    await make_entry("Harefield Hub", postcode="SO18 5SB")
 
-    found = await moderation.possible_duplicates(entry_data("The Harefield Comunity Hub"))
+    found = await moderation.possible_duplicates(
+        entry_data("Woolston Sea Scouts", postcode="SO18 5SB")
+    )
 
-    assert [(d.entry.id, d.reasons) for d in found] == [(existing.id, ["Similar name"])]
+    assert found == []
 
 
 async def test_possible_duplicates_ignores_different_names(taxonomy):
