@@ -151,9 +151,13 @@ def patched(stored: EntryData, changes: Mapping[str, Any]) -> EntryData:
     refused = {key: message for key, message in errors.items() if _field_of(key) in changes}
     if refused:
         raise Invalid("Some fields need correcting.", fields=refused)
-    return EntryData(
+    data = EntryData(
         **{name: getattr(checked if name in changes else stored, name) for name in CONTENT_FIELDS}
     )
+    if not data.kind:
+        # Not known yet (``service.entry_data`` reads a null kind as ""): kept null.
+        data.kind = None  # type: ignore[assignment]
+    return data
 
 
 # -- HSDS export ----------------------------------------------------------------------

@@ -410,3 +410,47 @@ async def test_patch_is_in_the_openapi_document(client):
     assert operation["summary"] == "Change only the fields sent (staff token: moderator or admin)."
     assert "JSON merge patch (RFC 7396)" in operation["description"]
     assert {"200", "401", "403", "404", "409", "422"} <= set(operation["responses"])
+
+
+# -- entries that cannot be published yet (no kind, no description) --------------------
+
+
+async def test_publishing_by_patch_needs_a_description_and_a_kind_and_saves_nothing_else(
+    client, taxonomy, headers
+):
+    entry = await make_entry("Nominated Group", status=Status.PENDING, kind=None, description="")
+    before = await stored(entry.id)
+
+    refused = await client.patch(
+        f"{API}/{entry.id}", json={"town": "Totton", "status": "published"}, headers=headers
+    )
+
+    assert refused.status_code == 422
+    assert set(refused.json()["error"]["fields"]) == {"description", "kind"}
+    assert await stored(entry.id) == before  # the town was not saved either
+    # The control: with a kind and a description the same PATCH publishes.
+    body = {"town": "Totton", "kind": "community", "description": "Meets on Tuesdays."}
+    published = await client.patch(
+        f"{API}/{entry.id}", json={**body, "status": "published"}, headers=headers
+    )
+    assert published.status_code == 200
+    saved = await Entry.get(id=entry.id)
+    assert (saved.status, saved.town, saved.kind) == (Status.PUBLISHED, "Totton", "community")
+
+
+async def test_an_entry_whose_kind_is_not_known_is_read_and_patched(client, taxonomy, headers):
+    entry = await make_entry("Nominated Group", status=Status.PENDING, kind=None, description="")
+
+    read = await client.get(f"{API}/{entry.id}", headers=headers)
+    patched = await client.patch(f"{API}/{entry.id}", json={"town": "Totton"}, headers=headers)
+
+    assert read.status_code == 200
+    assert (read.json()["kind"], read.json()["kind_label"]) == (None, "Kind not known")
+    assert patched.status_code == 200
+    saved = await Entry.get(id=entry.id)
+    assert (saved.town, saved.kind, saved.description, saved.status) == (
+        "Totton",
+        None,
+        "",
+        Status.PENDING,
+    )
