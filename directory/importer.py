@@ -390,6 +390,8 @@ async def check_rows(source: str | bytes | Table, progress: Progress | None = No
         report.problem = f"Only the first {MAX_ROWS} rows were read."
         body = body[:MAX_ROWS]
     seen: dict[tuple[str, str], int] = {}
+    if progress:
+        progress("Checking", 0, len(body))
     for done, row_of_file in enumerate(body, start=1):
         raw = {name: columns.get(row_of_file.cells, name) for name in columns.index}
         data, errors = check_row(raw, lookups)
@@ -500,6 +502,8 @@ async def _write_rows(
     postgres = conn.capabilities.dialect != "sqlite"
     theme_sql, area_sql = LINKS_POSTGRES if postgres else LINKS_SQLITE
     made = 0
+    if progress:
+        progress("Importing", 0, len(rows))
     for part in _chunks(rows, CHUNK):
         stamp = now()
         entries = [_entry(row.data, batch, status, stamp) for row in part if row.data]
