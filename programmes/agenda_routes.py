@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from convenor.errors import Conflict, NotFound
 from convenor.web import redirect, render, settings_of
@@ -54,6 +53,10 @@ async def agenda_page(request: Request) -> Response:
 
 
 def _action(act, done: str):
+    """A POST handler for the agenda form's buttons: ``act(token, session_id)`` on the
+    session chosen, then back to the agenda saying ``done`` (a 409 shows the conflict).
+    The handler takes ``act``'s name, which is its name in this module too."""
+
     async def handler(request: Request) -> Response:
         token = token_of(request)
         session_id = chosen_id(await request.form())
@@ -65,7 +68,14 @@ def _action(act, done: str):
             return await _page(request, token, error=exc.message, status=409)
         return redirect(f"/i/{token}/agenda?done={done}#session-{session_id}")
 
+    handler.__name__ = handler.__qualname__ = act.__name__
     return handler
+
+
+add_to_agenda = _action(service.add_to_agenda, "added")
+remove_from_agenda = _action(service.remove_from_agenda, "removed")
+sign_up = _action(service.sign_up, "signed-up")
+give_up_place = _action(service.give_up_place, "gave-up")
 
 
 async def make_feed(request: Request) -> Response:
@@ -103,18 +113,3 @@ async def agenda_subscription(request: Request) -> Response:
     if not_modified(feed, request.headers.get("if-none-match")):
         return Response(status_code=304, headers=headers)
     return Response(feed.body, media_type="text/calendar; charset=utf-8", headers=headers)
-
-
-A = "/i/{token:str}/agenda"
-
-routes = [
-    Route(A, agenda_page, methods=["GET"]),
-    Route(f"{A}.ics", agenda_download, methods=["GET"]),
-    Route(f"{A}/add", _action(service.add_to_agenda, "added"), methods=["POST"]),
-    Route(f"{A}/remove", _action(service.remove_from_agenda, "removed"), methods=["POST"]),
-    Route(f"{A}/sign-up", _action(service.sign_up, "signed-up"), methods=["POST"]),
-    Route(f"{A}/give-up", _action(service.give_up_place, "gave-up"), methods=["POST"]),
-    Route(f"{A}/feed", make_feed, methods=["POST"]),
-    Route(f"{A}/feed/rotate", rotate_feed, methods=["POST"]),
-    Route("/agenda/{feed:str}.ics", agenda_subscription, methods=["GET"]),
-]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from convenor.errors import NotFound
 from convenor.web import settings_of
@@ -65,15 +64,3 @@ async def own_photo(request: Request) -> Response:
     if not speaker.photo_path:
         raise NotFound()
     return await photo_response(request, speaker.photo_path, CURRENT_CACHE)
-
-
-NAME = "{name:str}"
-
-routes = [
-    Route(f"/events/{{event_id:int}}/programme/photos/{NAME}", public_photo, methods=["GET"]),
-    Route(f"/i/{{token:str}}/programme/photos/{NAME}", delegate_photo, methods=["GET"]),
-    Route(
-        f"/speaker/{{token:str}}/programme/photos/{NAME}", speaker_programme_photo, methods=["GET"]
-    ),
-    Route("/speaker/{token:str}/photo", own_photo, methods=["GET"]),
-]

@@ -18,7 +18,6 @@ from datetime import datetime
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Route
 
 from convenor.errors import NotFound
 from convenor.web import current_user, render, settings_of
@@ -250,21 +249,3 @@ async def delegate_pdf(request: Request) -> Response:
     found = await service.delegate_programme(token_of(request))
     # Registered delegates' PDF has the not-for-publication sessions their page shows.
     return pdf_response(found.view, delegates=found.registered)
-
-
-P = "/events/{event_id:int}/programme"
-D = "/i/{token:str}/programme"
-
-routes = [
-    Route(P, programme_page, methods=["GET"]),
-    Route(f"{P}.ics", programme_calendar_feed, methods=["GET"]),
-    Route(f"{P}.pdf", programme_pdf_download, methods=["GET"]),
-    Route(f"{P}/schedule.json", schedule_json, methods=["GET"]),
-    Route(f"{P}/schedule.xml", schedule_xml, methods=["GET"]),
-    Route(f"{P}/sessions/{{session_id:int}}", session_page, methods=["GET"]),
-    Route(f"{P}/sessions/{{session_id:int}}.ics", session_calendar, methods=["GET"]),
-    Route(D, delegate_programme_page, methods=["GET"]),
-    Route(f"{D}.pdf", delegate_pdf, methods=["GET"]),
-    Route(f"{D}/sessions/{{session_id:int}}", delegate_session_page, methods=["GET"]),
-    Route(f"{D}/sessions/{{session_id:int}}.ics", delegate_session_calendar, methods=["GET"]),
-]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from convenor.errors import Conflict, Invalid, NotFound
 from convenor.web import redirect, render, settings_of
@@ -134,21 +133,3 @@ async def speaker_session_calendar(request: Request) -> Response:
     if body is None:
         raise NotFound()
     return calendar_response(body, f"session-{entry.id}.ics")
-
-
-S = "/speaker/{token:str}"
-
-routes = [
-    Route(S, speaker_home, methods=["GET"]),
-    Route(f"{S}/confirm", confirm, methods=["POST"]),
-    Route(f"{S}/decline", decline, methods=["POST"]),
-    Route(f"{S}/profile", save_profile, methods=["POST"]),
-    Route(f"{S}/photo", upload_photo, methods=["POST"]),
-    Route(f"{S}/photo/remove", remove_photo, methods=["POST"]),
-    Route(f"{S}/sessions.ics", speaker_sessions_calendar, methods=["GET"]),
-    Route(f"{S}/programme", speaker_programme_page, methods=["GET"]),
-    Route(f"{S}/programme/sessions/{{session_id:int}}", speaker_session_page, methods=["GET"]),
-    Route(
-        f"{S}/programme/sessions/{{session_id:int}}.ics", speaker_session_calendar, methods=["GET"]
-    ),
-]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from convenor.errors import Conflict, Invalid, NotFound
 from convenor.web import redirect, render
@@ -15,15 +14,12 @@ from events.access import get_event_for
 from programmes import service
 from programmes.forms import room_from_form, room_order_from_form
 from programmes.staff_routes import (
-    E,
     editor_page,
     editor_url,
     organiser,
     prefixed,
     save_prefixed_form,
 )
-
-ROOM = f"{E}/rooms/{{room_id:int}}"
 
 
 async def add_room(request: Request) -> Response:
@@ -87,12 +83,3 @@ async def order_rooms(request: Request) -> Response:
     except Invalid as exc:
         return await editor_page(request, errors={"room_ids": exc.message}, status=400)
     return redirect(editor_url(event_id, "rooms-ordered", "#rooms"))
-
-
-routes = [
-    Route(f"{E}/rooms", add_room, methods=["POST"]),
-    Route(f"{E}/rooms/order", order_rooms, methods=["POST"]),
-    Route(ROOM, room_page, methods=["GET"]),
-    Route(ROOM, update_room, methods=["POST"]),
-    Route(f"{ROOM}/remove", remove_room, methods=["POST"]),
-]

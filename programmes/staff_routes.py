@@ -14,7 +14,6 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from convenor.errors import Conflict, Invalid
 from convenor.models import Role, User
@@ -278,21 +277,3 @@ async def version_page(request: Request) -> Response:
     version = await service.programme_version(user, event_id, request.path_params["number"])
     context = {"event": event, "version": version}
     return render(request, "programmes/staff_version.html", context)
-
-
-E = "/staff/events/{event_id:int}/programme"
-SESSION = f"{E}/sessions/{{session_id:int}}"
-
-routes = [
-    Route(E, editor, methods=["GET"]),
-    Route(f"{E}/sessions", add_session, methods=["POST"]),
-    Route(SESSION, session_page, methods=["GET"]),
-    Route(SESSION, update_session, methods=["POST"]),
-    Route(f"{SESSION}/speakers", session_speakers, methods=["POST"]),
-    Route(f"{SESSION}/cancel", cancel_session, methods=["POST"]),
-    Route(f"{SESSION}/restore", restore_session, methods=["POST"]),
-    Route(f"{E}/publish", publish, methods=["POST"]),
-    Route(f"{E}/workshops", workshops_page, methods=["GET"]),
-    Route(f"{E}/speakers/{{speaker_id:int}}/keep", keep_speaker_on, methods=["POST"]),
-    Route(f"{E}/versions/{{number:int}}", version_page, methods=["GET"]),
-]

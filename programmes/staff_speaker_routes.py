@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from convenor.errors import Invalid, NotFound
 from convenor.web import redirect, render, settings_of
@@ -16,15 +15,12 @@ from programmes import service
 from programmes.forms import speaker_from_form, speaker_values, uploaded_photo
 from programmes.photo_routes import CURRENT_CACHE, photo_response
 from programmes.staff_routes import (
-    E,
     editor_page,
     editor_url,
     organiser,
     prefixed,
     save_prefixed_form,
 )
-
-SPEAKER = f"{E}/speakers/{{speaker_id:int}}"
 
 
 async def add_speaker(request: Request) -> Response:
@@ -122,15 +118,3 @@ async def photo(request: Request) -> Response:
     user, event_id = organiser(request)
     name = await service.speaker_photo(user, event_id, request.path_params["speaker_id"])
     return await photo_response(request, name, CURRENT_CACHE)
-
-
-routes = [
-    Route(f"{E}/speakers", add_speaker, methods=["POST"]),
-    Route(SPEAKER, speaker_page, methods=["GET"]),
-    Route(SPEAKER, update_speaker, methods=["POST"]),
-    Route(f"{SPEAKER}/invite", invite_speaker, methods=["POST"]),
-    Route(f"{SPEAKER}/remove", remove_speaker, methods=["POST"]),
-    Route(f"{SPEAKER}/photo", photo, methods=["GET"]),
-    Route(f"{SPEAKER}/photo", upload_photo, methods=["POST"]),
-    Route(f"{SPEAKER}/photo/remove", remove_photo, methods=["POST"]),
-]

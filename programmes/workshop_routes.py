@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from convenor.errors import NotFound
 from convenor.models import Role
@@ -24,11 +23,3 @@ async def workshop_list(request: Request) -> Response:
     event, sheet, session = await workshop_sheet(user, request.path_params["event_id"], session_id)
     name = f"workshop-places-{event.id}" + (f"-session-{session.id}" if session else "")
     return await threaded_download(sheet, fmt, name)
-
-
-E = "/staff/events/{event_id:int}/programme"
-
-routes = [
-    Route(f"{E}/workshops.{{fmt:str}}", workshop_list, methods=["GET"]),
-    Route(f"{E}/sessions/{{session_id:int}}/places.{{fmt:str}}", workshop_list, methods=["GET"]),
-]
