@@ -10,7 +10,15 @@ import pytest
 from convenor.errors import Invalid, NotFound, RateLimited
 from convenor.mail.models import OutboxMessage
 from directory import service
-from directory.models import ChangeStatus, Entry, EntryChange, How, Provenance, Status
+from directory.models import (
+    ChangeStatus,
+    Entry,
+    EntryChange,
+    How,
+    Provenance,
+    PublicAttempt,
+    Status,
+)
 from tests.directory.conftest import entry_data, make_entry
 
 
@@ -57,13 +65,68 @@ async def test_list_your_group_rate_limited_after_five(taxonomy, settings):
     assert await Entry.all().count() == 5
 
 
+async def test_six_groups_with_six_emails_from_one_address_are_all_listed(taxonomy, settings):
+    # A summit's shared Wi-Fi: one address, each group its own contact.
+    for i in range(6):
+        data = entry_data(f"Group {i}", contact_email=f"contact{i}@example.org")
+        await service.list_your_group(data, settings, "10.0.0.9")
+
+    assert await Entry.all().count() == 6
+
+
+async def test_one_address_is_limited_past_thirty_listings_an_hour(taxonomy, settings):
+    for i in range(service.LIST_PER_ADDRESS):
+        data = entry_data(f"Group {i}", contact_email=f"contact{i}@example.org")
+        await service.list_your_group(data, settings, "10.0.0.9")
+
+    with pytest.raises(RateLimited):
+        await service.list_your_group(
+            entry_data("One more", contact_email="new@example.org"), settings, "10.0.0.9"
+        )
+    assert await Entry.all().count() == 30
+
+
+async def test_one_email_is_limited_past_five_listings_whatever_the_address(taxonomy, settings):
+    for i in range(5):
+        data = entry_data(f"Group {i}", contact_email="Same@Example.org")
+        await service.list_your_group(data, settings, f"10.0.1.{i}")
+
+    for attempt in (5, 6):  # the sixth and the seventh
+        with pytest.raises(RateLimited):
+            await service.list_your_group(
+                entry_data(f"Group {attempt}", contact_email="same@example.org"),
+                settings,
+                f"10.0.1.{attempt}",
+            )
+    assert await Entry.all().count() == 5
+    # Another email from one of those addresses still passes.
+    await service.list_your_group(
+        entry_data("Other", contact_email="other@example.org"), settings, "10.0.1.6"
+    )
+    assert await Entry.all().count() == 6
+
+
+async def test_the_limit_keeps_only_hashes_of_the_address_and_email(taxonomy, settings):
+    await service.list_your_group(
+        entry_data("Group", contact_email="kept@example.org"), settings, "10.0.0.77"
+    )
+
+    keys = await PublicAttempt.filter(action="list").values_list("client_key", flat=True)
+    assert len(keys) == 2
+    assert all(re.fullmatch(r"[0-9a-f]{64}", key) for key in keys)
+    assert not any("10.0.0.77" in key or "kept" in key for key in keys)
+
+
 async def test_confirm_listing_marks_confirmed_once(taxonomy, settings):
     entry = await service.list_your_group(entry_data("Shirley Walkers"), settings, "10.0.0.1")
     token = link_in(await OutboxMessage.get(), "confirm")
 
     await service.confirm_listing(token)
 
-    assert (await Entry.get(id=entry.id)).confirmed_at is not None
+    confirmed = await Entry.get(id=entry.id)
+    assert confirmed.confirmed_at is not None
+    # The group's own contact sent and confirmed it: they asked to be listed.
+    assert confirmed.contact_confirmed_at == confirmed.confirmed_at
     with pytest.raises(NotFound):
         await service.confirm_listing(token)
 
