@@ -16,6 +16,7 @@ from directory import service
 from directory.forms import MAX_SERVICES, EntryData
 from directory.models import KIND_LABELS
 from directory.search import FacetValue, SearchPage, SearchQuery
+from directory.search.query import MAX_TERMS, parse
 from directory.search.text import MAX_QUERY_CHARS
 
 
@@ -86,8 +87,19 @@ def results_links(base: str, query: SearchQuery, page: SearchPage, **extra: str)
         "next_page": link(page=page.page + 1) if page.page < page.pages else "",
         "filters_chosen": sum(1 for value in (query.kind, query.theme, query.area) if value),
         "past_last_page": query.page > page.page,
+        **(shortened(query.text) if page.shortened else {}),
+    }
+
+
+def shortened(text: str) -> dict:
+    """How a shortened query was cut (past ``MAX_QUERY_CHARS`` characters, past
+    ``MAX_TERMS`` words or phrases, or both) and what was searched, as search read it."""
+    return {
+        "cut_chars": len(text) > MAX_QUERY_CHARS,
+        "cut_terms": parse(text[:MAX_QUERY_CHARS]).shortened,
         "max_query_chars": MAX_QUERY_CHARS,
-        "searched_text": query.text[:MAX_QUERY_CHARS].strip(),
+        "max_terms": MAX_TERMS,
+        "searched_text": parse(text).text(),
     }
 
 

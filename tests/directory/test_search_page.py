@@ -77,23 +77,51 @@ async def test_results_show_wards_or_else_the_town(client, taxonomy):
 
 async def test_a_query_past_the_limit_says_it_was_shortened(client, taxonomy):
     await make_entry("Harbour Rowing Club", description="Rowing on the Itchen.")
-    # 1,000 characters: "rowing" first, then words no entry has, with markup in reach.
-    long_query = "rowing <b>bold</b> " + "oar " * 246
+    # 1,000 characters: two words, then markup past the limit that is never searched.
+    long_query = "rowing club" + " " * MAX_QUERY_CHARS + "<b>zeppelin</b>" * 46
     assert len(long_query) >= 1000
 
     shortened = await client.get("/directory", params={"q": long_query})
-    short = await client.get("/directory", params={"q": "rowing <b>bold</b>"})
+    short = await client.get("/directory", params={"q": "rowing club"})
 
-    searched = html.escape(long_query[:MAX_QUERY_CHARS].strip(), quote=False)
     assert shortened.status_code == 200
+    assert heading(shortened.text) == "1 group found for “rowing club...”"
+    assert (
+        '<p class="notice" id="shortened">Your search was too long, so it was shortened to '
+        f"its first {MAX_QUERY_CHARS} characters. We searched for: <q>rowing club</q></p>"
+    ) in shortened.text
+    assert "<b>zeppelin</b>" not in shortened.text
+    assert short.status_code == 200
+    assert heading(short.text) == "1 group found for “rowing club”"
+    assert 'id="shortened"' not in short.text
+    assert "Your search" not in short.text
+
+
+async def test_a_query_of_too_many_words_says_which_were_searched(client, taxonomy):
+    await make_entry(
+        "Harbour Rowing Club", description="Weekly youth rowing sessions in Itchen boats."
+    )
+    words = ["rowing", "club", "harbour", "itchen", "boats", "sessions", "weekly", "youth"]
+    nine = " ".join([*words, "zeppelin"])
+    eight = " ".join(words)
+    thousand = " ".join(words) + " zeppelin" * 111
+    assert len(nine) < MAX_QUERY_CHARS < 1000 <= len(thousand)
+
+    cut = await client.get("/directory", params={"q": nine})
+    kept = await client.get("/directory", params={"q": eight})
+    both = await client.get("/directory", params={"q": thousand})
+
+    searched = f"We searched for: <q>{eight}</q></p>"
+    assert (
+        "Your search had too many words, so it was shortened to its first 8 words or "
+        f"phrases. {searched}"
+    ) in cut.text
+    assert heading(cut.text).startswith("1 group found")
+    assert "Your search" not in kept.text
     assert (
         f"Your search was too long, so it was shortened to its first {MAX_QUERY_CHARS} "
-        f"characters. We searched for: <q>{searched}</q>"
-    ) in shortened.text
-    assert "<b>bold</b>" not in shortened.text
-    assert short.status_code == 200
-    assert "Your search was too long" not in short.text
-    assert 'id="shortened"' not in short.text
+        f"characters, and those to their first 8 words or phrases. {searched}"
+    ) in both.text
 
 
 async def test_help_line_describes_the_query_language_by_the_box(client, taxonomy):
@@ -185,3 +213,20 @@ async def test_hostile_query_text_is_escaped_everywhere(client, taxonomy):
         response.text
     )
     assert "&lt;script&gt;" in heading(response.text)
+
+
+async def test_or_and_not_are_read_back_in_words(client, taxonomy):
+    await make_entry("Sholing Boxing Club")
+    await make_entry("Harbour Rowing Club")
+    await make_entry("Rowing Church Group")
+
+    either = await client.get("/directory", params={"q": "boxing OR rowing -church"})
+    plain = await client.get("/directory", params={"q": "boxing"})
+
+    assert heading(either.text) == "2 groups found for “boxing OR rowing -church”"
+    assert sorted(result_names(either.text)) == ["Harbour Rowing Club", "Sholing Boxing Club"]
+    assert (
+        '<p class="meta" id="understood">Entries with “boxing” or “rowing”, without “church”.</p>'
+    ) in either.text
+    assert heading(plain.text) == "1 group found for “boxing”"
+    assert 'id="understood"' not in plain.text
