@@ -81,11 +81,15 @@ def results_links(base: str, query: SearchQuery, page: SearchPage, **extra: str)
             _filter_link(removed if f.selected else f"{before}{_quoted(f.value)}{after}", f)
             for f in values
         ]
+    chosen = sum(1 for value in (query.kind, query.theme, query.area) if value)
     return {
         "facet_links": facets,
         "previous_page": link(page=page.page - 1) if page.page > 1 else "",
         "next_page": link(page=page.page + 1) if page.page < page.pages else "",
-        "filters_chosen": sum(1 for value in (query.kind, query.theme, query.area) if value),
+        "filters_chosen": chosen,
+        "clear_filters": link(kind="", theme="", area=""),
+        # No filters to show or remove: no filters button.
+        "show_filters": bool(chosen or any(page.facets.values())),
         "past_last_page": query.page > page.page,
         **(shortened(query.text) if page.shortened else {}),
     }

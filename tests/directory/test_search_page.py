@@ -230,3 +230,26 @@ async def test_or_and_not_are_read_back_in_words(client, taxonomy):
     ) in either.text
     assert heading(plain.text) == "1 group found for “boxing”"
     assert 'id="understood"' not in plain.text
+
+
+async def test_every_filter_can_be_removed_at_once(client, taxonomy):
+    await make_entry("Sholing Boxing Club", themes=["knife-crime"], areas=["sholing"])
+
+    chosen = await client.get(
+        "/directory", params={"q": "boxing", "theme": "knife-crime", "area": "sholing"}
+    )
+    unknown = await client.get("/directory", params={"q": "boxing", "theme": "no-such-theme"})
+    none = await client.get("/directory", params={"q": "boxing"})
+    nothing = await client.get("/directory", params={"q": "zeppelin"})
+
+    remove_all = '<p><a href="/directory?q=boxing">Remove every filter</a></p>'
+    assert remove_all in chosen.text
+    # A filter that matches nothing still has its way out.
+    assert heading(unknown.text) == "No groups found for “boxing”"
+    assert remove_all in unknown.text
+    assert 'Filters <span class="filter-count">(1 chosen)</span>' in unknown.text
+    assert "Remove every filter" not in none.text
+    assert 'id="filters"' in none.text
+    # Nothing found and nothing chosen: no filters button at all.
+    assert 'id="filters"' not in nothing.text
+    assert "Go to the filters" not in nothing.text
