@@ -131,3 +131,26 @@ async def test_staff_entry_form_checkboxes_sit_beside_their_labels(page, taxonom
         await assert_beside(page, "themes-knife-crime")
         await assert_beside(page, "areas-sholing")
         await assert_accessible(page)
+
+
+async def test_staff_search_shares_the_layout(page, taxonomy):
+    moderator = await make_staff(Role.MODERATOR)
+    await boxing_clubs()
+    await page.goto("/login")
+    await page.fill("#email", moderator.email)
+    await page.fill("#password", STAFF_PASSWORD)
+    await page.click("button[type=submit]")
+    await page.wait_for_url("**/staff")
+
+    for size, collapsed in ((PHONE, True), (DESKTOP, False)):
+        await page.set_viewport_size(size)
+        await page.goto("/staff/directory?q=boxing")
+
+        filters = page.locator("#filters")
+        network = filters.get_by_role("link", name="Network (1)")
+        assert await page.locator(".results > li").count() == 3
+        assert await network.is_visible() is not collapsed
+        first_result = await box(page.locator(".results > li").first)
+        if collapsed:
+            assert first_result["y"] + first_result["height"] <= (await box(filters))["y"]
+        await assert_accessible(page)
