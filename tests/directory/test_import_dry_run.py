@@ -256,3 +256,41 @@ async def test_the_same_import_without_the_failure_saves_every_chunk(taxonomy, m
     batch = await ImportBatch.get(id=report.batch_id)
     assert (batch.status, batch.created, batch.rows) == (BatchStatus.COMPLETE, 5, 5)
     assert await Entry.filter(import_batch_id=batch.id).count() == 5
+
+
+async def test_imported_rows_are_stored_as_the_orm_stores_them(taxonomy):
+    """The import writes plain INSERTs: each column of an imported entry, service and
+    provenance row holds the same type of value, in the same form, as the ORM's own."""
+    from tortoise import Tortoise
+
+    from directory.models import How, Status
+    from directory.service import create_entry
+    from tests.directory.conftest import entry_data
+
+    rows = [HEADINGS, row("Imported Group", services="Training", website="example.org")]
+    await importer.import_csv(csv_with_bom(rows), source="t")
+    data = entry_data("Orm Group", website="https://example.org", contact_name="")
+    data.themes, data.areas = ["youth-diversion"], ["woolston"]
+    data.services = [importer.ServiceData(name="Training")]
+    await create_entry(data, status=Status.PENDING, how=How.IMPORTED, source="t")
+    conn = Tortoise.get_connection("default")
+
+    for table in ("directory_entry", "directory_service", "directory_provenance"):
+        found = await conn.execute_query_dict(f"SELECT * FROM {table} ORDER BY id")
+        imported, made = found
+
+        def shape(value):
+            text = str(value)
+            return (type(value), len(text) if ":" in text and "-" in text else None)
+
+        differing = {
+            column: (imported[column], made[column])
+            for column in imported
+            if column not in ("id", "entry_id")
+            and imported[column] is not None
+            and made[column] is not None
+            and shape(imported[column]) != shape(made[column])
+        }
+        assert differing == {}, table
+        nulls = {c for c in imported if imported[c] is None}
+        assert nulls <= {c for c in made if made[c] is None}, table
