@@ -202,3 +202,10 @@ async def refresh_term(kind: str, term_id: int) -> None:
     conn = connections.get("default")
     found = await _rows(conn, f"SELECT entry_id FROM {link} WHERE {kind}_id = ?", [term_id])
     await refresh(row[0] for row in found)
+
+
+async def add(made: Sequence[Document]) -> None:
+    """Write the rows of entries just created from the documents their writer built with
+    ``document`` (what it wrote, so nothing is read back: a registration that types a
+    new organisation makes one, issue 17). Runs on the current transaction's connection."""
+    await _write(connections.get("default"), [d.entry_id for d in made], list(made))

@@ -18,6 +18,7 @@ from convenor.cleaning import CONTROL_CHARACTERS
 from convenor.errors import Invalid, NotFound
 from directory import service
 from directory.models import Entry, How, Kind, Provenance, Status
+from directory.search import SearchQuery, search
 from directory.taxonomy import ensure_taxonomy
 from events.data import NominationData
 from events.delegates import nominate, update_registration
@@ -407,3 +408,24 @@ async def test_ten_nominations_at_once_of_one_new_group_make_one_entry_and_one_a
     assert await Nomination.all().count() == 10
     assert await Provenance.filter(entry=entry).count() == 1
     assert len(await outbox(ASK)) == 1
+
+
+# Searchable at once
+
+
+async def test_entries_from_events_are_in_the_search_index_at_once(
+    organiser, event, settings, wards
+):
+    registration, token = await registered(
+        organiser, event, settings, organisation="Łódź Polish Club"
+    )
+    await nominate(token, group(), settings)
+
+    pending = (Status.PENDING.value,)
+    by_name = await search(SearchQuery(text="lodz polish", statuses=pending))
+    by_words = await search(SearchQuery(text="school", area="woolston", statuses=pending))
+    published_only = await search(SearchQuery(text="lodz polish"))
+
+    assert [h.entry.id for h in by_name.hits] == [registration.organisation_entry_id]
+    assert [h.entry.name for h in by_words.hits] == ["Weston Mums Network"]
+    assert published_only.hits == []
