@@ -151,7 +151,7 @@ async def documents(conn: BaseDBAsyncClient, entry_ids: Sequence[int]) -> list[D
 async def _write(conn: BaseDBAsyncClient, entry_ids: list[int], made: list[Document]) -> None:
     marks = ", ".join("?" for _ in entry_ids)
     dialect = _dialect(conn)
-    for table in ("directory_search_word", "directory_search_text"):
+    for table in ("directory_search_word", "directory_search_text") if entry_ids else ():
         await conn.execute_query(
             placeholders(f"DELETE FROM {table} WHERE entry_id IN ({marks})", dialect), entry_ids
         )
@@ -207,5 +207,6 @@ async def refresh_term(kind: str, term_id: int) -> None:
 async def add(made: Sequence[Document]) -> None:
     """Write the rows of entries just created from the documents their writer built with
     ``document`` (what it wrote, so nothing is read back: a registration that types a
-    new organisation makes one, issue 17). Runs on the current transaction's connection."""
-    await _write(connections.get("default"), [d.entry_id for d in made], list(made))
+    new organisation makes one, issue 17); a new entry has no rows to delete first. Runs
+    on the current transaction's connection."""
+    await _write(connections.get("default"), [], list(made))
