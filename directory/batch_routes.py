@@ -1,6 +1,12 @@
 """Staff pages for import batches: the list of imports, one import (with a link to the
-moderation queue filtered to its entries), and undoing an import after one confirmation
-page that says exactly what will happen.
+moderation queue filtered to its entries), undoing an import after one confirmation
+page that says exactly what will happen, and importing a file from the browser.
+
+The upload page runs the importer as the command does: "Check the file" is the dry run
+(its report, nothing saved); "Import it" is the real import (pending moderation, as a
+batch recorded as the moderator's), optionally leaving out rows with errors. A file
+input cannot be filled in again by the page, so after a check the file is chosen again
+to import it; the same check runs then, so what the check said is what the import does.
 
 Moderators (and admins) only; other staff get a 404, as on the other directory pages.
 Forms carry the CSRF token (checked by the core's middleware).
@@ -8,17 +14,26 @@ Forms carry the CSRF token (checked by the core's middleware).
 
 from __future__ import annotations
 
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from convenor.cleaning import clean_name
 from convenor.errors import Conflict
 from convenor.models import Role
+from convenor.tables import TableError, read_table
 from convenor.web import redirect, render, require_staff
 from directory import importer
 from directory.models import BatchStatus
 
+MAX_UPLOAD = 9_000_000  # under the app's request body cap (10 MB)
+CHOOSE_A_FILE = "Choose a spreadsheet (.xlsx or .csv) to check or import"
+TOO_BIG = "The file is larger than 9 MB; split it into smaller files, or use the command line."
+SHOWN_LINES = 500  # report lines shown on the page (every error counts in the summary)
+
 DONE = {
+    "imported": "The file has been imported. Its entries wait in the moderation queue.",
     "undone": "The import has been undone.",
     "already": "This import had already been undone; nothing more was changed.",
 }
@@ -84,8 +99,76 @@ async def undo_submit(request: Request) -> Response:
     return redirect(f"/staff/directory/imports/{batch_id}?done={done}")
 
 
+def _upload_page(
+    request: Request,
+    *,
+    errors: dict | None = None,
+    report: importer.ImportReport | None = None,
+    file_name: str = "",
+    checked: bool = False,
+    status: int = 200,
+) -> Response:
+    lines = report.lines(max_duplicates=100) if report else []
+    context = {
+        "errors": errors or {},
+        "report": report,
+        "lines": lines[:SHOWN_LINES],
+        "more_lines": max(len(lines) - SHOWN_LINES, 0),
+        "file_name": file_name,
+        "checked": checked,
+    }
+    return render(request, "directory/staff_batch_new.html", context, status)
+
+
+async def upload_form(request: Request) -> Response:
+    _moderator(request)
+    return _upload_page(request)
+
+
+async def upload_submit(request: Request) -> Response:
+    """Check (a dry run) or import the chosen file; the report is shown either way, and a
+    successful import goes to its batch's page."""
+    user = _moderator(request)
+    async with request.form(max_part_size=MAX_UPLOAD + 1) as form:
+        upload = form.get("file")
+        action = str(form.get("action", "check"))
+        skip_bad_rows = form.get("skip_bad_rows") == "yes"
+        raw, file_name = b"", ""
+        if isinstance(upload, UploadFile) and upload.filename:
+            raw, file_name = await upload.read(MAX_UPLOAD + 1), clean_name(upload.filename)
+    if not raw:
+        return _upload_page(request, errors={"file": CHOOSE_A_FILE}, status=400)
+    if len(raw) > MAX_UPLOAD:
+        return _upload_page(request, errors={"file": TOO_BIG}, status=400)
+    try:
+        table = read_table(raw, file_name)
+    except TableError as exc:
+        return _upload_page(request, errors={"file": exc.message}, status=400)
+    dry_run = action != "import"
+    report = await importer.import_csv(
+        table,
+        source=f"Imported from {file_name}",
+        file_name=file_name,
+        dry_run=dry_run,
+        skip_bad_rows=skip_bad_rows,
+        created_by=user,
+    )
+    if report.batch_id is not None and not report.failed:
+        return redirect(f"/staff/directory/imports/{report.batch_id}?done=imported")
+    bad = report.failed or bool(report.problem and not report.rows) or bool(report.bad_rows)
+    return _upload_page(
+        request,
+        report=report,
+        file_name=file_name,
+        checked=dry_run,
+        status=400 if bad else 200,
+    )
+
+
 routes = [
     Route("/staff/directory/imports", batches_page, methods=["GET"]),
+    Route("/staff/directory/imports/new", upload_form, methods=["GET"]),
+    Route("/staff/directory/imports/new", upload_submit, methods=["POST"]),
     Route("/staff/directory/imports/{batch_id:int}", batch_page, methods=["GET"]),
     Route("/staff/directory/imports/{batch_id:int}/undo", undo_form, methods=["GET"]),
     Route("/staff/directory/imports/{batch_id:int}/undo", undo_submit, methods=["POST"]),
