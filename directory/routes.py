@@ -142,9 +142,8 @@ async def contact_page(request: Request) -> Response:
     """The contact a delegate named is asked: may we list the group? (GET changes
     nothing: mail scanners open links.)"""
     token = request.path_params["token"]
-    entry = await service.entry_for_link(token, service.CONTACT)
-    await entry.fetch_related("areas")
-    context = {"entry": entry, "areas": [a.name for a in entry.areas], "token": token}
+    entry, areas = await service.asked_entry(token)
+    context = {"entry": entry, "areas": areas, "token": token}
     return render(request, "directory/contact.html", context)
 
 

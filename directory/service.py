@@ -172,8 +172,9 @@ async def add_pending_entry(
     is never changed. Provenance is recorded once per entry, way and source (one row
     "Registered for <event>" however many delegates of the group register).
 
-    With ``settings``, a contact email given for the group is asked once per entry
-    whether they are happy to be listed (``ask_contact``), unless they already said.
+    With ``settings``, a contact email given for a pending group is asked once per
+    entry whether they are happy to be listed (``ask_contact``), unless they already
+    said (or a self-listing's own confirmation email is on its way to them).
 
     Runs in the caller's transaction, or in its own when there is none. Ten callers at once with
     the same new name make one entry: on PostgreSQL the name key is held by a
@@ -213,7 +214,10 @@ async def add_pending_entry(
                 await _fill_blanks(
                     entry, stamp, kind, description, website, area_rows, contact_name, contact_email
                 )
-        if settings is not None and contact_email and entry.contact_email == contact_email:
+        # Asked only about a pending entry: not a published one (a moderator listed it
+        # already) nor a self-listing still waiting for its own confirmation email.
+        asking = entry.status == Status.PENDING and entry.confirmed_at is not None
+        if settings is not None and asking and entry.contact_email == contact_email != "":
             await ask_contact(entry, settings, source[:300])
     return entry
 
@@ -417,6 +421,14 @@ async def ask_contact(entry: Entry, settings: Settings, source: str = "") -> boo
         related=f"directory-entry:{entry.id}",
     )
     return True
+
+
+async def asked_entry(token: str) -> tuple[Entry, list[str]]:
+    """The entry an ask-to-confirm link is for, and its areas' names; NotFound for a
+    dead link. No side effects."""
+    entry = await entry_for_link(token, CONTACT)
+    await entry.fetch_related("areas")
+    return entry, [area.name for area in entry.areas]
 
 
 async def contact_answer(token: str, happy: bool) -> Entry:

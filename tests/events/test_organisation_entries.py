@@ -429,3 +429,21 @@ async def test_entries_from_events_are_in_the_search_index_at_once(
     assert [h.entry.id for h in by_name.hits] == [registration.organisation_entry_id]
     assert [h.entry.name for h in by_words.hits] == ["Weston Mums Network"]
     assert published_only.hits == []
+
+
+async def test_no_ask_about_a_published_entry_or_an_unconfirmed_self_listing(
+    organiser, event, settings, wards
+):
+    await make_entry("Weston Mums Network", contact_email="jo@weston.example.org")
+    await service.list_your_group(
+        entry_data("Portswood Parents", contact_email="pat@example.org"), settings, "10.0.0.1"
+    )
+    _, token = await registered(organiser, event, settings)
+
+    await nominate(token, group(), settings)
+    await nominate(
+        token, group(name="Portswood Parents", contact_email="pat@example.org"), settings
+    )
+
+    assert await outbox(ASK) == []
+    assert await Entry.all().count() == 2
