@@ -10,8 +10,11 @@ hello-world served the same way and hit by 1,000 concurrent GETs in the same run
 
     .venv/bin/python benchmarks/events_registration.py [--attempts 1000 --seats 100]
         [--database postgres://postgres@127.0.0.1:5432/postgres] [--append]
+        [--organisations 10]
 
 Targets (issue 5): zero errors, exactly 100 seats taken, >= 200 attempts answered/s.
+With ``--organisations N`` each delegate also types one of N new organisations, all at
+once: exactly N directory entries and N provenance rows (issue 17).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from convenor.mail.models import OutboxMessage  # noqa: E402
 from convenor.models import Role  # noqa: E402
 from convenor.security import CSRF_COOKIE, csrf_token_for  # noqa: E402
 from convenor.settings import Settings  # noqa: E402
+from directory.models import Entry, Provenance  # noqa: E402
 from events.access import INVITATION_LINK  # noqa: E402
 from events.data import EventData, InviteeData  # noqa: E402
 from events.invitations import import_invitees  # noqa: E402
@@ -93,7 +97,15 @@ async def outcome(settings: Settings, event_id: int) -> dict[str, int]:
             for status in RegistrationStatus
         }
         emails = await OutboxMessage.all().count()  # the only mail in this database
-        return {"seats_taken": event.seats_taken, **counts, "emails": emails}
+        entries = await Entry.all().count()  # typed organisations (--organisations)
+        provenance = await Provenance.all().count()
+        return {
+            "seats_taken": event.seats_taken,
+            **counts,
+            "emails": emails,
+            "directory_entries": entries,
+            "provenance": provenance,
+        }
     finally:
         await Tortoise.close_connections()
 
@@ -112,14 +124,16 @@ async def request(port: int, raw: bytes) -> int:
         return 0
 
 
-def registration_request(token: str, n: int, secret: str) -> bytes:
+def registration_request(token: str, n: int, secret: str, organisations: int = 0) -> bytes:
+    """One registration POST; with ``organisations``, delegate n types organisation
+    n mod ``organisations`` (a new directory entry for the first of each)."""
     cookie = secrets.token_urlsafe(32)
     body = urlencode(
         {
             "csrf_token": csrf_token_for(cookie, secret),
             "name": f"Delegate {n}",
             "job_title": "Officer",
-            "organisation": "",
+            "organisation": f"Partner Organisation {n % organisations}" if organisations else "",
             "dietary": "Vegetarian" if n % 5 == 0 else "",
             "consent_to_list": "yes",
         }
@@ -173,7 +187,9 @@ async def _run(args, url: str) -> dict:
     process, port = serve(target, env, factory=True, extra=BACKLOG)
     try:
         await burst(port, [b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"])
-        raws = [registration_request(t, n, secret) for n, t in enumerate(tokens)]
+        raws = [
+            registration_request(t, n, secret, args.organisations) for n, t in enumerate(tokens)
+        ]
         seconds, statuses = await burst(port, raws)
     finally:
         process.terminate()
@@ -182,6 +198,7 @@ async def _run(args, url: str) -> dict:
     answered = sum(1 for s in statuses if s)
     result = {
         "mail_worker": "in-process" if args.mail_worker else "separate",
+        "organisations": args.organisations,
         "attempts": args.attempts,
         "seats": args.seats,
         "seconds": seconds,
@@ -200,6 +217,8 @@ async def _run(args, url: str) -> dict:
 def report(result: dict) -> str:
     ok = (
         result["errors"] == 0
+        # --organisations N: one entry and one provenance row per organisation (issue 17)
+        and result["directory_entries"] == result["provenance"] == result["organisations"]
         and result["seats_taken"] == result["seats"] == result["registered"]
         and result["emails"] == result["attempts"]  # one confirmation or waitlist email each
         and result["attempts_per_s"] >= 200
@@ -245,6 +264,12 @@ if __name__ == "__main__":
     parser.add_argument("--seats", type=int, default=100)
     parser.add_argument("--database", default=os.environ.get("CONVENOR_BENCH_DATABASE_URL", SERVER))
     parser.add_argument("--append", action="store_true", help="add the row to RESULTS.md")
+    parser.add_argument(
+        "--organisations",
+        type=int,
+        default=0,
+        help="delegates type one of N new organisations (issue 17: N directory entries)",
+    )
     parser.add_argument(
         "--mail-worker",
         action="store_true",
