@@ -450,6 +450,8 @@ async def import_csv(
     if report.bad_rows and not skip_bad_rows:
         return report
     good = [row for row in report.rows if not row.errors and row.data is not None]
+    if not good:  # every row bad: nothing to import, so no batch
+        return report
     batch = await ImportBatch.create(
         uuid=new_uuid(),
         source=clean_name(file_name or source)[:300],

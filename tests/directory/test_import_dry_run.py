@@ -294,3 +294,12 @@ async def test_imported_rows_are_stored_as_the_orm_stores_them(taxonomy):
         assert differing == {}, table
         nulls = {c for c in imported if imported[c] is None}
         assert nulls <= {c for c in made if made[c] is None}, table
+
+
+async def test_leaving_out_every_row_makes_no_batch(taxonomy):
+    rows = [HEADINGS, row("Clubless", kind="club"), row("Nowhere", areas="Atlantis")]
+
+    report = await importer.import_csv(csv_with_bom(rows), source="t", skip_bad_rows=True)
+
+    assert (report.imported, report.batch_id, len(report.bad_rows)) == (0, None, 2)
+    assert (await Entry.all().count(), await ImportBatch.all().count()) == (0, 0)
