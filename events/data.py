@@ -62,6 +62,8 @@ class RegistrationData:
     organisation: str = ""
     # Chosen from the directory; when None, a typed organisation is recorded there.
     organisation_entry_id: int | None = None
+    # What kind of organisation a typed one is (a directory kind value), or "".
+    organisation_kind: str = ""
     dietary: str = ""
     access_needs: str = ""
     consent_to_list: bool = False

@@ -45,6 +45,7 @@ def _values_from(view: DelegateView) -> dict[str, str]:
         "job_title": r.job_title if active else invitation.job_title,
         "organisation": r.organisation if active else invitation.organisation,
         "organisation_entry_id": "",
+        "organisation_kind": "",
         "dietary": r.dietary if active else "",
         "access_needs": r.access_needs if active else "",
         "consent_to_list": "yes" if active and r.consent_to_list else "",
@@ -86,11 +87,15 @@ async def _home_context(request: Request, token: str, view: DelegateView) -> dic
     }
 
 
+KINDS = [(kind.value, label) for kind, label in KIND_LABELS.items()]
+
+
 async def _invitation(
     request, token, view, values, errors, *, status=200, choices=None, message=""
 ):
     context = {
         **await _home_context(request, token, view),
+        "kinds": KINDS,
         "view": view,
         "event": view.event,
         "token": token,
@@ -105,6 +110,7 @@ async def _invitation(
 async def _manage(request, token, view, values, errors, *, status=200, choices=None, message=""):
     context = {
         **await _home_context(request, token, view),
+        "kinds": KINDS,
         "view": view,
         "event": view.event,
         "registration": view.registration,
@@ -258,7 +264,7 @@ async def _nomination_page(request, token, view, values, errors, status=200) -> 
         "token": token,
         "values": values,
         "errors": errors,
-        "kinds": [(kind.value, label) for kind, label in KIND_LABELS.items()],
+        "kinds": KINDS,
         "areas": [(area.slug, area.name) for area in areas],
     }
     return render(request, "events/nominate.html", context, status)

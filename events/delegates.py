@@ -73,7 +73,7 @@ async def update_registration(token: str, data: RegistrationData) -> Registratio
             raise Conflict("This event is over or cancelled; answers can no longer change.")
         values = await check_registration(event, data)
         if values["organisation"] != registration.organisation:
-            await record_organisation(event, values)
+            await record_organisation(event, values, data.organisation_kind)
         else:
             values["organisation_entry_id"] = registration.organisation_entry_id  # type: ignore[attr-defined]
         registration.update_from_dict({**values, "updated_at": now()})

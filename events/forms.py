@@ -183,6 +183,7 @@ def registration_from_form(form: Mapping) -> RegistrationForm:
         for name in ("name", "job_title", "organisation", "dietary", "access_needs")
     }
     values["organisation_entry_id"] = _text(form, "organisation_entry_id", 12)
+    values["organisation_kind"] = _text(form, "organisation_kind", 100)
     values["consent_to_list"] = "yes" if _ticked(form, "consent_to_list") else ""
     answers = {}
     for key in list(form.keys())[:200]:
@@ -195,6 +196,7 @@ def registration_from_form(form: Mapping) -> RegistrationForm:
         job_title=values["job_title"],
         organisation=values["organisation"],
         organisation_entry_id=entry_id,
+        organisation_kind=values["organisation_kind"],
         dietary=values["dietary"],
         access_needs=values["access_needs"],
         consent_to_list=bool(values["consent_to_list"]),

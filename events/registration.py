@@ -23,7 +23,7 @@ from convenor.auth import now
 from convenor.cleaning import name_problem
 from convenor.errors import Conflict, Invalid, NotFound
 from convenor.settings import Settings
-from directory.models import How
+from directory.models import How, Kind
 from directory.service import add_pending_entry, public_entry
 from events import notices
 from events.access import invitation_for_link
@@ -38,6 +38,7 @@ from events.models import (
 )
 from events.questions import check_answers, questions_for
 
+KINDS = frozenset(kind.value for kind in Kind)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 CODE_LENGTH = 6
 REGISTER_ATTEMPTS = 3
@@ -79,6 +80,8 @@ async def check_registration(event: Event, data: RegistrationData) -> dict:
         errors["organisation"] = problem
     elif len(organisation) > 200:
         errors["organisation"] = "Use 200 characters or fewer"
+    if data.organisation_kind and data.organisation_kind not in KINDS:
+        errors["organisation_kind"] = "Choose a kind of organisation from the list, or leave it"
     values["organisation_entry_id"] = None
     if data.organisation_entry_id is not None:
         try:
@@ -93,12 +96,13 @@ async def check_registration(event: Event, data: RegistrationData) -> dict:
     return values
 
 
-async def record_organisation(event: Event, values: dict) -> None:
+async def record_organisation(event: Event, values: dict, kind: str = "") -> None:
     """A typed organisation becomes (or is found as, by its name key) a pending directory
     entry, inside the caller's transaction: ten delegates of one new organisation
     registering at once make one entry and one provenance row "Registered for <event>"
-    (directory.service.add_pending_entry). Its kind is not known (NULL) until a
-    moderator chooses one; registering asks nothing more of the delegate.
+    (directory.service.add_pending_entry). ``kind`` is what the delegate chose (the
+    form's one optional question about it), else the kind stays unknown (NULL) until a
+    moderator chooses one.
 
     Side effects: directory entry or provenance row; sets ``organisation_entry_id``.
     """
@@ -107,6 +111,7 @@ async def record_organisation(event: Event, values: dict) -> None:
             values["organisation"],
             provenance=How.REGISTERED,
             source=f"Registered for {event.title}",
+            kind=kind or None,
         )
         values["organisation_entry_id"] = entry.id
 
@@ -178,7 +183,7 @@ async def _register(token: str, data: RegistrationData, settings: Settings) -> R
         if not registration_open(event, stamp):
             raise Conflict("Registration for this event is closed.")
         values = await check_registration(event, data)
-        await record_organisation(event, values)
+        await record_organisation(event, values, data.organisation_kind)
         seated = await _take_seat(event.id)
         status = RegistrationStatus.REGISTERED if seated else RegistrationStatus.WAITLISTED
         values.update(

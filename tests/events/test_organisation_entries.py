@@ -116,6 +116,33 @@ async def test_typed_organisation_is_a_name_only_entry_of_unknown_kind(organiser
     assert await outbox(ASK) == []
 
 
+async def test_the_kind_a_delegate_chooses_for_a_typed_organisation_is_kept(
+    organiser, event, settings
+):
+    registration, _ = await registered(
+        organiser, event, settings, organisation="Bitterne Boxing", organisation_kind="voluntary"
+    )
+
+    entry = await Entry.get(id=registration.organisation_entry_id)
+    assert entry.kind == Kind.VOLUNTARY
+
+
+async def test_an_unknown_kind_for_a_typed_organisation_is_refused_at_its_field(
+    organiser, event, settings
+):
+    token = await link_for(await invite(organiser, event))
+
+    with pytest.raises(Invalid) as caught:
+        await register(
+            token, answers(organisation="Bitterne Boxing", organisation_kind="cult"), settings
+        )
+
+    assert caught.value.fields == {
+        "organisation_kind": "Choose a kind of organisation from the list, or leave it"
+    }
+    assert await Entry.all().count() == 0
+
+
 @pytest.mark.parametrize(
     ("fields", "errors"),
     [

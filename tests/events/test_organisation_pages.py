@@ -181,6 +181,42 @@ async def test_a_typed_organisation_registers_and_makes_one_pending_entry(client
     assert (entry.name, entry.kind, entry.status) == ("Saints FC", None, Status.PENDING)
 
 
+async def test_the_registration_form_asks_the_kind_of_a_typed_organisation(
+    client, organiser, event
+):
+    token = await link_for(await invite(organiser, event))
+
+    page = await client.get(f"/i/{token}")
+    response = await post(
+        client,
+        token,
+        "/register",
+        {**ANSWERS, "organisation": "Saints FC", "organisation_kind": "voluntary"},
+    )
+
+    assert '<select id="organisation_kind" name="organisation_kind"' in page.text
+    assert '<option value="voluntary">Voluntary organisation</option>' in page.text
+    assert response.status_code == 303
+    assert (await Entry.get()).kind == Kind.VOLUNTARY
+
+
+async def test_a_bad_kind_is_refused_next_to_its_field_and_the_rest_kept(client, organiser, event):
+    token = await link_for(await invite(organiser, event))
+
+    response = await post(
+        client,
+        token,
+        "/register",
+        {**ANSWERS, "organisation": "Saints FC", "organisation_kind": "<script>"},
+    )
+
+    assert response.status_code == 400
+    assert "Choose a kind of organisation" in error_of(response.text, "organisation_kind")
+    assert 'value="Saints FC"' in response.text
+    assert "<script>" not in response.text
+    assert await Registration.all().count() == 0
+
+
 async def delivered(settings, smtp_server, to: str) -> list[email.message.EmailMessage]:
     await deliver_due(replace(settings, smtp_url=smtp_server.url))
     return [
