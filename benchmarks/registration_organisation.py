@@ -16,7 +16,8 @@ Reported per kind: median wall time and median CPU time of this process per
 registration (the first 10 of each kind are left out: template compiling, statement
 preparing), statements per registration on PostgreSQL (counted at asyncpg, BEGIN and
 COMMIT included), and each kind's ratio to ``none``. Target (issue 17): ``new`` and
-``known`` at most 1.25x ``none``.
+``known`` at most 1.25x ``none`` in wall and in CPU time, and the rows exact (one entry
+and one provenance row per organisation).
 
     .venv/bin/python benchmarks/registration_organisation.py [--per-kind 200]
         [--database postgres://postgres@127.0.0.1:5432/postgres] [--sqlite-only]
@@ -185,7 +186,8 @@ def main(args) -> list[dict]:
 
 
 def report(result: dict) -> str:
-    ok = result["exact"] and max(result["new_cpu_ratio"], result["known_cpu_ratio"]) <= 1.25
+    ratios = [result[f"{k}_{what}_ratio"] for k in ("new", "known") for what in ("wall", "cpu")]
+    ok = result["exact"] and max(ratios) <= 1.25
     statements = (
         ""
         if result["database"] == "SQLite"
