@@ -7,6 +7,8 @@ database) rather than trusting the answer to the edit.
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from convenor import auth
@@ -454,3 +456,32 @@ async def test_an_entry_whose_kind_is_not_known_is_read_and_patched(client, taxo
         "",
         Status.PENDING,
     )
+
+
+async def test_patches_of_different_fields_at_once_both_stay(client, taxonomy, headers):
+    """Each PATCH reads the entry locked, so one cannot write back what the other had
+    not yet changed."""
+    entry = await full_entry()
+    changes = [
+        {"town": "Totton"},
+        {"phone": "023 8011 2233"},
+        {"opening_times": "Fridays"},
+        {"themes": ["hate-crime"]},
+        {"languages": "Somali"},
+        {"services": [{"name": "Drop-in night"}]},
+    ]
+
+    answers = await asyncio.gather(
+        *(client.patch(f"{API}/{entry.id}", json=change, headers=headers) for change in changes)
+    )
+
+    assert [a.status_code for a in answers] == [200] * len(changes)
+    saved = await staff_json(client, headers, entry.id)
+    assert (saved["town"], saved["phone"], saved["opening_times"], saved["languages"]) == (
+        "Totton",
+        "023 8011 2233",
+        "Fridays",
+        "Somali",
+    )
+    assert [t["slug"] for t in saved["themes"]] == ["hate-crime"]
+    assert [s["name"] for s in saved["services"]] == ["Drop-in night"]
