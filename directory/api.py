@@ -124,7 +124,8 @@ class SearchOut(BaseModel):
     pages: int
     suggestion: str
     shortened: bool = Field(
-        description="The query was longer than search reads, and only its start was searched"
+        description="The query was longer than search reads (in characters or in words), "
+        "and only its start was searched, as the directory's page says"
     )
     items: list[Hit]
     facets: dict[str, list[FacetCount]]
