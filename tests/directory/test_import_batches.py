@@ -279,3 +279,19 @@ async def test_an_unknown_batch_is_404(taxonomy, moderator_client):
     response = await moderator_client.get("/staff/directory/imports/999")
 
     assert response.status_code == 404
+
+
+async def test_the_batch_page_links_to_the_queue_showing_only_its_waiting_entries(
+    world, moderator_client
+):
+    alpha, _ = world
+    page = await moderator_client.get(f"/staff/directory/imports/{alpha.id}")
+    assert f'href="/staff/directory?batch={alpha.id}"' in page.text
+
+    queue = await moderator_client.get(f"/staff/directory?batch={alpha.id}")
+
+    assert queue.status_code == 200
+    for name in ("Alpha Pending", "Alpha Registered", "Alpha Two"):
+        assert name in queue.text
+    for name in ("Beta Pending", "Zephyrine Staff Pending", "Alpha Rejected"):
+        assert name not in queue.text
