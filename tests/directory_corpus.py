@@ -305,11 +305,13 @@ def status(index: int) -> str:
     return ("pending", "hidden", "archived", *["published"] * 17)[index * 7 % 20]
 
 
-async def load(found: list[dict[str, str]], first_id: int = 1) -> list[int]:
+async def load(
+    found: list[dict[str, str]], first_id: int = 1, *, refresh: bool = True
+) -> list[int]:
     """Write the rows as entries (ids from ``first_id``, statuses by ``status``) with
     their themes, areas and services, in bulk, then index them with the writers' own
-    ``directory.search.index.refresh``; the taxonomy must exist (``ensure_taxonomy``).
-    Returns the ids, in row order."""
+    ``directory.search.index.refresh`` (unless not to ``refresh``: the caller indexes
+    them); the taxonomy must exist (``ensure_taxonomy``). Returns the ids, in row order."""
     from datetime import UTC, datetime
 
     from tortoise.transactions import in_transaction
@@ -371,7 +373,8 @@ async def load(found: list[dict[str, str]], first_id: int = 1) -> list[int]:
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT max(id) FROM {table}))"
                 )
-        await index.refresh(ids)
+        if refresh:
+            await index.refresh(ids)
     return ids
 
 
@@ -383,8 +386,20 @@ class Expected:
     facets: dict[str, dict[str, int]]  # facet -> value (kind, theme or area slug) -> count
 
 
+SEARCHED = ("name", "alternate_names", "themes", "areas", "services", "description")
+_folded: dict[tuple[str, ...], list[tuple[int, list[str]]]] = {}  # by what is searched
+
+
 def _values(made: dict[str, str]) -> list[tuple[int, list[str]]]:
     """(weight, folded words) of each field value, as the index weighs them."""
+    key = tuple(made[k] for k in SEARCHED)
+    kept = _folded.get(key)
+    if kept is None:
+        kept = _folded[key] = _fold_values(made)
+    return kept
+
+
+def _fold_values(made: dict[str, str]) -> list[tuple[int, list[str]]]:
     from directory.search.text import words
 
     values = [(8, made["name"])]

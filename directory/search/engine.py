@@ -18,14 +18,13 @@ page's entries are read through the ORM, with their themes and areas.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from directory.models import KIND_LABELS, Area, Entry, Kind, Theme
-from directory.search.index import NAME, placeholders
+from directory.models import KIND_LABELS, Entry, Kind
+from directory.search.index import NAME, phrase_weight_sql, placeholders
 from directory.search.query import STOP_WORDS, Parsed, Term, parse
 from directory.search.results import MAX_PAGE, FacetValue, Hit, SearchPage, SearchQuery
 from directory.search.text import Highlighter, closest, words
@@ -34,6 +33,8 @@ from directory.search.text import Highlighter, closest, words
 TOP = "\U0010ffff"
 SUGGEST_CANDIDATES = 5000  # distinct words read at most for one "did you mean"
 SIMILAR_PER_WORD = 200  # entries' names read at most per word of a name (duplicates)
+# A count row's name key and id (typed: PostgreSQL types a UNION's columns in turn).
+NO_KEY = "CAST(NULL AS TEXT), CAST(NULL AS INTEGER)"
 
 
 def _dialect(conn: BaseDBAsyncClient) -> str:
@@ -45,123 +46,154 @@ async def _rows(conn: BaseDBAsyncClient, sql: str, params: list) -> list:
     return list(found)
 
 
-def _term_sql(term: Term) -> tuple[str, list]:
-    """Entries with the term's words, and the best weight among them (for a phrase:
-    entries with all its words, whose text is then checked in Python)."""
+def _condition(term: Term) -> tuple[str, list]:
+    """A word row of the term: in the prefix's range, or one of the phrase's words."""
     if not term.phrase:
-        word = term.words[0]
-        return (
-            "SELECT entry_id, MAX(weight) AS w FROM directory_search_word "
-            "WHERE word >= ? AND word < ? GROUP BY entry_id",
-            [word, word + TOP],
-        )
+        return "(word >= ? AND word < ?)", [term.words[0], term.words[0] + TOP]
     distinct = sorted(set(term.words))
-    marks = ", ".join("?" for _ in distinct)
+    return f"word IN ({', '.join('?' for _ in distinct)})", distinct
+
+
+def _greatest(dialect: str, parts: list[str]) -> str:
+    if len(parts) == 1:
+        return parts[0]
+    return f"{'max' if dialect == 'sqlite' else 'greatest'}({', '.join(parts)})"
+
+
+def _matched(dialect: str, parsed: Parsed, statuses: tuple[str, ...]) -> tuple[str, list]:
+    """SQL for the matches, each as (id, kind, name_key, rank).
+
+    With words: one pass over the word rows of every term (and excluded word) grouped by
+    entry gives each group's best weight among its words, how many of each phrase's
+    words the entry has, and whether it has an excluded word; a phrase is then looked
+    for in the entry's text (``phrase_weight_sql``, with the weight of the best value
+    holding it). Rank is the sum of the groups' best weights; an entry matches when
+    every group has a weight. Without words (browsing, or only excluded terms): every
+    entry of the statuses, ranked 0."""
+    marks = ", ".join("?" for _ in statuses) or "NULL"
+    phrase_sql = phrase_weight_sql(dialect)
+    excluded_phrases = [t for t in parsed.excluded if t.phrase]
+    excluded_words = [t for t in parsed.excluded if not t.phrase]
+    without = "".join(
+        f" AND {'instr' if dialect == 'sqlite' else 'strpos'}(t.text, ?) = 0"
+        for _ in excluded_phrases
+    )
+    without_params = [f" {' '.join(t.words)} " for t in excluded_phrases]
+    if not parsed.groups:
+        conditions, params = [], []
+        for term in excluded_words:
+            condition, values = _condition(term)
+            conditions.append(condition)
+            params += values
+        if conditions:
+            without += (
+                " AND NOT EXISTS (SELECT 1 FROM directory_search_word w "
+                f"WHERE w.entry_id = e.id AND ({' OR '.join(conditions)}))"
+            )
+        return (
+            "SELECT e.id AS id, e.kind AS kind, t.name_key AS name_key, 0 AS rank "
+            "FROM directory_entry e JOIN directory_search_text t ON t.entry_id = e.id "
+            f"WHERE e.status IN ({marks}){without}",
+            [*statuses, *without_params, *params],
+        )
+    columns, column_params, where, where_params = [], [], [], []
+    for j, group in enumerate(parsed.groups):
+        words = [t for t in group if not t.phrase]
+        if words:
+            conditions = []
+            for term in words:
+                condition, values = _condition(term)
+                conditions.append(condition)
+                column_params += values
+            columns.append(f"MAX(CASE WHEN {' OR '.join(conditions)} THEN weight END) AS g{j}")
+    phrases = [t for t in parsed.terms if t.phrase]
+    for i, term in enumerate(phrases):
+        condition, values = _condition(term)
+        columns.append(f"COUNT(DISTINCT CASE WHEN {condition} THEN word END) AS p{i}")
+        column_params += values
+    if excluded_words:
+        conditions = []
+        for term in excluded_words:
+            condition, values = _condition(term)
+            conditions.append(condition)
+            column_params += values
+        columns.append(f"MAX(CASE WHEN {' OR '.join(conditions)} THEN 1 END) AS x")
+    else:
+        columns.append("NULL AS x")
+    for term in [*parsed.terms, *excluded_words]:
+        condition, values = _condition(term)
+        where.append(condition)
+        where_params += values
+    found = (
+        f"SELECT entry_id, {', '.join(columns)} FROM directory_search_word "
+        f"WHERE {' OR '.join(where)} GROUP BY entry_id"
+    )
+    ranks, rank_params = [], []
+    for j, group in enumerate(parsed.groups):
+        parts = [f"COALESCE(w.g{j}, 0)"] if any(not t.phrase for t in group) else []
+        for term in group:
+            if term.phrase:
+                i = phrases.index(term)
+                parts.append(f"CASE WHEN w.p{i} = ? THEN COALESCE({phrase_sql}, 0) ELSE 0 END")
+                rank_params += [len(set(term.words)), *[f" {' '.join(term.words)} "] * 5]
+        ranks.append(f"{_greatest(dialect, parts)} AS r{j}")
+    inner = (
+        f"SELECT e.id AS id, e.kind AS kind, t.name_key AS name_key, {', '.join(ranks)} "
+        f"FROM ({found}) w JOIN directory_entry e ON e.id = w.entry_id "
+        "JOIN directory_search_text t ON t.entry_id = w.entry_id "
+        f"WHERE w.x IS NULL AND e.status IN ({marks}){without}"
+    )
+    positive = " AND ".join(f"r{j} > 0" for j in range(len(parsed.groups)))
+    total = " + ".join(f"r{j}" for j in range(len(parsed.groups)))
     return (
-        "SELECT entry_id, MAX(weight) AS w FROM directory_search_word "
-        f"WHERE word IN ({marks}) GROUP BY entry_id HAVING COUNT(*) = ?",
-        [*distinct, len(distinct)],
+        f"SELECT id, kind, name_key, {total} AS rank FROM ({inner}) r WHERE {positive}",
+        [*rank_params, *column_params, *where_params, *statuses, *without_params],
     )
 
 
-def _excluded_sql(parsed: Parsed) -> tuple[str, list]:
-    """Entries with an excluded word (excluded phrases are checked in Python)."""
-    ranges = [t.words[0] for t in parsed.excluded if not t.phrase]
-    if not ranges:
-        return "", []
-    where = " OR ".join("(word >= ? AND word < ?)" for _ in ranges)
-    return (
-        f"SELECT entry_id FROM directory_search_word WHERE {where}",
-        [v for word in ranges for v in (word, word + TOP)],
-    )
-
-
-def _ids_sql(conn: BaseDBAsyncClient, kind: str) -> str:
-    aggregate = (
-        f"group_concat({kind}_id)"
-        if _dialect(conn) == "sqlite"
-        else f"string_agg({kind}_id::text, ',')"
-    )
-    return f"(SELECT {aggregate} FROM directory_entry_{kind} x WHERE x.entry_id = e.id) AS {kind}s"
+def _filter_sql(filters: _Filters, without: str = "") -> tuple[str, list]:
+    """Conditions on a match ``m`` for the filters, but the one named ``without``."""
+    clauses, params = ["1 = 1"], []
+    if filters.kind and without != "kind":
+        clauses.append("m.kind = ?")
+        params.append(filters.kind)
+    for facet, ident in (("theme", filters.theme), ("area", filters.area)):
+        if ident is not None and without != facet:
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM directory_entry_{facet} y "
+                f"WHERE y.entry_id = m.id AND y.{facet}_id = ?)"
+            )
+            params.append(ident)
+    return " AND ".join(clauses), params
 
 
 def _statement(
-    conn: BaseDBAsyncClient, parsed: Parsed, terms: list[Term], statuses: tuple[str, ...]
+    dialect: str, parsed: Parsed, query: SearchQuery, filters: _Filters, page: int
 ) -> tuple[str, list]:
-    """One statement: each match's (id, name key, kind, theme ids, area ids, text or
-    NULL, each term's weight or NULL)."""
-    ctes, params = [], []
-    for i, term in enumerate(terms):
-        sql, values = _term_sql(term)
-        ctes.append(f"a{i} AS ({sql})")
-        params += values
-    if parsed.groups:
-        groups = [
-            " UNION ".join(f"SELECT entry_id FROM a{terms.index(t)}" for t in group)
-            for group in parsed.groups
-        ]
-        matched = " INTERSECT ".join(
-            f"SELECT entry_id FROM ({g}) g{i}" for i, g in enumerate(groups)
+    """One statement: the counts per kind, theme and area (each without its own filter,
+    with the others) and the page's matches, as rows (part, value, count or rank,
+    name key, id)."""
+    matched, params = _matched(dialect, parsed, query.statuses)
+    parts = []
+    where, values = _filter_sql(filters, "kind")
+    parts.append(f"SELECT 'kind', m.kind, COUNT(*), {NO_KEY} FROM m WHERE {where} GROUP BY m.kind")
+    params += values
+    for facet in ("theme", "area"):
+        where, values = _filter_sql(filters, facet)
+        parts.append(
+            f"SELECT '{facet}', CAST(x.{facet}_id AS TEXT), COUNT(*), {NO_KEY} FROM m "
+            f"JOIN directory_entry_{facet} x ON x.entry_id = m.id "
+            f"WHERE {where} GROUP BY x.{facet}_id"
         )
-    else:
-        matched = "SELECT entry_id FROM directory_search_text"
-    excluded, excluded_params = _excluded_sql(parsed)
-    if excluded:
-        matched += f" EXCEPT {excluded}"
-        params += excluded_params
-    ctes.append(f"m AS ({matched})")
-    marks = ", ".join("?" for _ in statuses) or "NULL"
-    text = "t.text" if parsed.has_phrases else "NULL"
-    weights = "".join(f", a{i}.w" for i in range(len(terms)))
-    joins = "".join(f" LEFT JOIN a{i} ON a{i}.entry_id = m.entry_id" for i in range(len(terms)))
-    sql = (
-        f"WITH {', '.join(ctes)} "
-        f"SELECT e.id, t.name_key, e.kind, {_ids_sql(conn, 'theme')}, "
-        f"{_ids_sql(conn, 'area')}, {text}{weights} "
-        "FROM m JOIN directory_entry e ON e.id = m.entry_id "
-        f"JOIN directory_search_text t ON t.entry_id = m.entry_id{joins} "
-        f"WHERE e.status IN ({marks})"
+        params += values
+    where, values = _filter_sql(filters)
+    parts.append(
+        "SELECT * FROM (SELECT 'page' AS part, NULL AS value, m.rank AS n, "
+        "m.name_key AS name_key, m.id AS id FROM m "
+        f"WHERE {where} ORDER BY m.rank DESC, m.name_key, m.id LIMIT ? OFFSET ?) p"
     )
-    return sql, [*params, *statuses]
-
-
-@dataclass(frozen=True)
-class Match:
-    id: int
-    rank: int
-    name_key: str
-    kind: str | None
-    themes: tuple[int, ...]
-    areas: tuple[int, ...]
-
-
-def _ids(value: str | None) -> tuple[int, ...]:
-    return tuple(map(int, value.split(","))) if value else ()
-
-
-def _matches(found: list, parsed: Parsed, terms: list[Term]) -> list[Match]:
-    """The rows that match (phrases checked in the text), ranked."""
-    groups = [[terms.index(t) for t in group] for group in parsed.groups]
-    phrases = [i for i, t in enumerate(terms) if t.phrase]
-    excluded = [t for t in parsed.excluded if t.phrase]
-    made = []
-    for row in found:
-        entry_id, key, kind, themes, areas, text, *weights = row
-        if phrases or excluded:
-            if any(term.in_text(text) for term in excluded):
-                continue
-            for i in phrases:
-                if weights[i] is not None:
-                    weights[i] = terms[i].in_text(text) or None
-        rank = 0
-        for group in groups:
-            best = max((weights[i] for i in group if weights[i] is not None), default=None)
-            if best is None:
-                break
-            rank += best
-        else:
-            made.append(Match(entry_id, rank, key, kind, _ids(themes), _ids(areas)))
-    return made
+    params += [*values, query.per_page, (page - 1) * query.per_page]
+    return f"WITH m AS MATERIALIZED ({matched}) {' UNION ALL '.join(parts)}", params
 
 
 @dataclass(frozen=True)
@@ -170,47 +202,42 @@ class _Filters:
     theme: int | None  # None: no filter; -1: a slug that is no term (matches nothing)
     area: int | None
 
-    def passes(self, m: Match, without: str = "") -> bool:
-        return (
-            (not self.kind or without == "kind" or m.kind == self.kind)
-            and (self.theme is None or without == "theme" or self.theme in m.themes)
-            and (self.area is None or without == "area" or self.area in m.areas)
-        )
 
-
-async def _terms() -> dict[str, dict[int, tuple[str, str]]]:
-    """facet -> id -> (slug, name) for themes and areas."""
-    found: dict[str, dict[int, tuple[str, str]]] = {"theme": {}, "area": {}}
-    for facet, model in (("theme", Theme), ("area", Area)):
-        for ident, slug, name in await model.all().values_list("id", "slug", "name"):
-            found[facet][ident] = (slug, name)
+async def _labels(conn: BaseDBAsyncClient) -> dict[str, dict[str, tuple[str, str]]]:
+    """facet -> id (as text) -> (slug, name) for themes and areas."""
+    found: dict[str, dict[str, tuple[str, str]]] = {"theme": {}, "area": {}}
+    for facet, ident, slug, name in await _rows(
+        conn,
+        "SELECT 'theme', id, slug, name FROM directory_theme "
+        "UNION ALL SELECT 'area', id, slug, name FROM directory_area",
+        [],
+    ):
+        found[facet][str(ident)] = (slug, name)
     return found
 
 
+def _filters(query: SearchQuery, labels: dict[str, dict[str, tuple[str, str]]]) -> _Filters:
+    def chosen(facet: str, slug: str) -> int | None:
+        if not slug:
+            return None
+        return next((int(i) for i, (s, _) in labels[facet].items() if s == slug), -1)
+
+    return _Filters(query.kind, chosen("theme", query.theme), chosen("area", query.area))
+
+
 def _facets(
-    matches: list[Match],
-    filters: _Filters,
+    counted: dict[str, dict],
     query: SearchQuery,
-    labels: dict[str, dict[int, tuple[str, str]]],
+    labels: dict[str, dict[str, tuple[str, str]]],
 ) -> dict[str, list[FacetValue]]:
-    """Each facet's values with exact counts, each counted without its own filter."""
-    kinds: Counter = Counter()
-    themes: Counter = Counter()
-    areas: Counter = Counter()
-    for m in matches:
-        if filters.passes(m, "kind") and m.kind is not None:
-            kinds[m.kind] += 1
-        if filters.passes(m, "theme"):
-            themes.update(m.themes)
-        if filters.passes(m, "area"):
-            areas.update(m.areas)
+    """Each facet's values with their counts, most first; kinds not known left out."""
     facets: dict[str, list[FacetValue]] = {"kind": [], "theme": [], "area": []}
-    for kind, n in kinds.items():
+    for kind, n in counted["kind"].items():
         if kind in KIND_LABELS:
             label = KIND_LABELS[Kind(kind)]
             facets["kind"].append(FacetValue(kind, label, n, kind == query.kind))
-    for facet, counts, chosen in (("theme", themes, query.theme), ("area", areas, query.area)):
-        for ident, n in counts.items():
+    for facet, chosen in (("theme", query.theme), ("area", query.area)):
+        for ident, n in counted[facet].items():
             if ident in labels[facet]:
                 slug, name = labels[facet][ident]
                 facets[facet].append(FacetValue(slug, name, n, slug == chosen))
@@ -221,29 +248,28 @@ def _facets(
 
 async def _run(parsed: Parsed, query: SearchQuery) -> SearchPage:
     conn = connections.get("default")
-    terms = parsed.terms
-    found = await _rows(conn, *_statement(conn, parsed, terms, query.statuses))
-    matches = _matches(found, parsed, terms)
-    labels = await _terms()
-    slugs = {facet: {slug: i for i, (slug, _) in ids.items()} for facet, ids in labels.items()}
-    filters = _Filters(
-        query.kind,
-        slugs["theme"].get(query.theme, -1) if query.theme else None,
-        slugs["area"].get(query.area, -1) if query.area else None,
-    )
-    facets = _facets(matches, filters, query, labels)
-    chosen = [m for m in matches if filters.passes(m)]
-    chosen.sort(key=lambda m: (-m.rank, m.name_key, m.id))
-    total = len(chosen)
-    pages = max(1, math.ceil(total / query.per_page))
-    page = min(max(1, query.page), pages, MAX_PAGE)
-    shown = chosen[(page - 1) * query.per_page : page * query.per_page]
-    entries = {
-        e.id: e
-        for e in await Entry.filter(id__in=[m.id for m in shown]).prefetch_related(
-            "themes", "areas"
-        )
-    }
+    dialect = _dialect(conn)
+    labels = await _labels(conn)
+    filters = _filters(query, labels)
+    page = min(max(1, query.page), MAX_PAGE)
+    while True:
+        rows = await _rows(conn, *_statement(dialect, parsed, query, filters, page))
+        counted: dict[str, dict] = {"kind": {}, "theme": {}, "area": {}}
+        shown = []
+        for part, value, n, key, entry_id in rows:
+            if part == "page":
+                shown.append((-n, key, entry_id))
+            else:
+                counted[part][value] = int(n)
+        kinds = counted["kind"]
+        total = kinds.get(filters.kind, 0) if filters.kind else sum(kinds.values())
+        pages = max(1, math.ceil(total / query.per_page))
+        if page <= pages or page == 1:
+            break
+        page = min(pages, MAX_PAGE)  # past the last page: the last one
+    # The database ordered the page; this order is the same (code points, as "C").
+    ids = [entry_id for _, _, entry_id in sorted(shown)]
+    entries = {e.id: e for e in await Entry.filter(id__in=ids).prefetch_related("themes", "areas")}
     marker = Highlighter(parsed.highlighted)
     hits = [
         Hit(
@@ -253,9 +279,10 @@ async def _run(parsed: Parsed, query: SearchQuery) -> SearchPage:
             sorted(t.name for t in entry.themes),
             sorted(a.name for a in entry.areas),
         )
-        for entry in (entries.get(m.id) for m in shown)
+        for entry in (entries.get(i) for i in ids)
         if entry is not None
     ]
+    facets = _facets(counted, query, labels)
     return SearchPage(query, hits, total, page, pages, facets, shortened=parsed.shortened)
 
 

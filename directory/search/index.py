@@ -12,9 +12,10 @@ Two tables (migration 2026_12_05_directory_search), written only here:
   collation; ``COLLATE "C"`` on PostgreSQL), so a prefix is the range
   ``word >= 'sup' AND word < 'sup' || U+10FFFF`` on the (word, entry_id) index.
 - ``directory_search_text(entry_id, name_key, text)``: the entry's name key, and its
-  text as lines ``"<weight> <folded words>"``, one line per field value (the name, each
-  alternate name, theme, area, service name, description and who-for, the
-  description), so a quoted phrase is found inside one value and never across two.
+  folded text: each field value (the name, each alternate name, theme, area, service
+  name, description and who-for, the description) after a marker of its weight
+  (``" =8 lodz polish club =6 lpc =4 ... "``), so a quoted phrase is found inside one
+  value and never across two, with the weight of the best (``phrase_weight_sql``).
 
 What an entry's rows hold is worked out in Python (``document``) from what the
 database holds, the same on both databases; the migration builds the tables for
@@ -26,6 +27,7 @@ existing entries with this same function.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -44,6 +46,7 @@ WEIGHTS = {
     "services": SERVICE,
     "description": DESCRIPTION,
 }
+CLASSES = (NAME, ALTERNATE, THEME, SERVICE, DESCRIPTION)  # the weights, best first
 CHUNK = 500  # entries per round of statements (SQLite allows 32,766 parameters)
 TERM_TABLES = {"theme": "directory_entry_theme", "area": "directory_entry_area"}
 
@@ -77,16 +80,41 @@ def document(
         values += [(SERVICE, part) for part in service]
     values.append((DESCRIPTION, description))
     found: dict[str, int] = {}
-    lines = []
+    segments: dict[int, list[str]] = {weight: [] for weight in CLASSES}
     for weight, value in values:
         folded = words(value)
         if not folded:
             continue
-        lines.append(f"{weight} {' '.join(folded)}")
+        segments[weight].append(" ".join(folded))
         for word in folded:
             if found.get(word, 0) < weight:
                 found[word] = weight
-    return Document(entry_id, found, name_key(name), "\n".join(lines))
+    # Every class's marker at least once, in CLASSES order (see ``phrase_weight_sql``).
+    parts = [
+        f"={weight} {value}" if value else f"={weight}"
+        for weight in CLASSES
+        for value in segments[weight] or [""]
+    ]
+    return Document(entry_id, found, name_key(name), f" {' '.join(parts)} ")
+
+
+def phrase_weight_sql(dialect: str) -> str:
+    """SQL for the best weight of a field value holding a phrase (NULL when none does),
+    from ``t.text`` and the phrase's words as one bound value, ``" food bank "``.
+
+    The text is ``" =8 <name> =6 <alternate> =6 <alternate> =4 <theme> ... =1
+    <description> "``: words joined by single spaces, each value after its weight's
+    marker, every weight's marker present at least once and in descending order. A
+    phrase (words only, never "=") with a space either side is thus found within one
+    value, and its first place tells the best weight: before the first " =6 " it is in
+    the name, and so on."""
+    find = "instr(t.text, {0})" if dialect == "sqlite" else "strpos(t.text, {0})"
+    at = find.format("?")
+    cases = " ".join(
+        f"WHEN {at} < {find.format(repr(f' ={lower} '))} THEN {weight}"
+        for weight, lower in itertools.pairwise(CLASSES)
+    )
+    return f"CASE WHEN {at} = 0 THEN NULL {cases} ELSE {CLASSES[-1]} END"
 
 
 def _dialect(conn: BaseDBAsyncClient) -> str:
@@ -178,11 +206,11 @@ async def _write(conn: BaseDBAsyncClient, entry_ids: list[int], made: list[Docum
             [ids, found, weights],
         )
     if text_rows:
-        ids, keys, texts = map(list, zip(*text_rows, strict=True))
+        columns = list(map(list, zip(*text_rows, strict=True)))
         await conn.execute_query(
             "INSERT INTO directory_search_text (entry_id, name_key, text) "
             "SELECT * FROM unnest($1::integer[], $2::text[], $3::text[])",
-            [ids, keys, texts],
+            columns,
         )
 
 
