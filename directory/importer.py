@@ -47,6 +47,7 @@ from functools import cache
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from convenor.auth import now
@@ -678,12 +679,14 @@ async def _statuses(batch_ids: list[int]) -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = {batch_id: {} for batch_id in batch_ids}
     if not batch_ids:
         return counts
-    rows = await Entry.filter(import_batch_id__in=batch_ids).values_list(
-        "import_batch_id", "status"
+    rows = (
+        await Entry.filter(import_batch_id__in=batch_ids)
+        .annotate(entries=Count("id"))
+        .group_by("import_batch_id", "status")
+        .values_list("import_batch_id", "status", "entries")
     )
-    for batch_id, status in rows:
-        value = getattr(status, "value", status)
-        counts[batch_id][value] = counts[batch_id].get(value, 0) + 1
+    for batch_id, status, entries in rows:
+        counts[batch_id][getattr(status, "value", status)] = entries
     return counts
 
 
