@@ -7,6 +7,7 @@ its link says yes (contact_confirmed_at set, the page says so) or no.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import html
@@ -16,7 +17,7 @@ from dataclasses import replace
 import pytest
 
 from convenor.mail.worker import deliver_due
-from directory.models import Entry, Kind, Status
+from directory.models import Entry, Kind, Provenance, Status
 from directory.taxonomy import ensure_taxonomy
 from events.models import Nomination, Registration
 from tests.conftest import csrf_token, form_token
@@ -291,3 +292,32 @@ async def test_a_contact_link_answer_without_csrf_is_refused(
 
     assert answered.status_code == 403
     assert (await Entry.get(name="Weston Mums Network")).contact_confirmed_at is None
+
+
+async def test_ten_registration_forms_at_once_with_one_new_organisation_make_one_entry(
+    client, organiser, event
+):
+    tokens = [await link_for(await invite(organiser, event, n)) for n in range(10)]
+    forms = [await csrf_token(client, f"/i/{token}") for token in tokens]
+    spellings = ["Sholing Youth Forum", "sholing youth forum", "SHOLING  Youth-Forum!"]
+
+    answers = await asyncio.gather(
+        *(
+            client.post(
+                f"/i/{token}/register",
+                data={
+                    **ANSWERS,
+                    "name": f"Delegate {n}",
+                    "organisation": spellings[n % 3],
+                    "csrf_token": form,
+                },
+            )
+            for n, (token, form) in enumerate(zip(tokens, forms, strict=True))
+        )
+    )
+
+    assert [a.status_code for a in answers] == [303] * 10
+    [entry] = await Entry.all()
+    assert entry.name_key == "sholing youth forum"
+    assert await Provenance.filter(entry=entry).count() == 1
+    assert await Registration.filter(organisation_entry_id=entry.id).count() == 10
