@@ -176,11 +176,12 @@ async def add_pending_entry(
     entry whether they are happy to be listed (``ask_contact``), unless they already
     said (or a self-listing's own confirmation email is on its way to them).
 
-    Runs in the caller's transaction, or in its own when there is none. Ten callers at once with
-    the same new name make one entry: on PostgreSQL the name key is held by a
+    Runs in the caller's transaction, or in its own when there is none. Ten callers at
+    once with the same new name make one entry: on PostgreSQL the name key is held by a
     transaction-level advisory lock until the caller's transaction ends; SQLite runs one
-    writing transaction at a time. Side effects: entry, area links, provenance, search
-    index, outbox row.
+    writing transaction at a time (in one process Tortoise queues them; a second
+    process's overlapping transaction is refused as busy, never left to add a twin).
+    Side effects: entry, area links, provenance, search index, outbox row.
     """
     name = " ".join(name.split())[:200]
     if not name:
