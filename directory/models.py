@@ -184,8 +184,9 @@ class Entry(Model):
     reviewed_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    # Indexed: deleting entries (undoing an import) looks for entries merged into each.
     merged_into: fields.ForeignKeyNullableRelation[Entry] = fields.ForeignKeyField(
-        "models.Entry", related_name=False, null=True, on_delete=fields.SET_NULL
+        "models.Entry", related_name=False, null=True, on_delete=fields.SET_NULL, db_index=True
     )
     # The import that made it (directory.importer); None for every other way in.
     import_batch: fields.ForeignKeyNullableRelation[ImportBatch] = fields.ForeignKeyField(

@@ -4,6 +4,10 @@ Each run of the spreadsheet import is a row of ``directory_import_batch`` (what 
 what it made, whether it failed or was undone), and every entry it made points back to it
 through ``directory_entry.import_batch_id`` (NULL for every other way in).
 
+``directory_entry.merged_into_id`` is indexed: deleting an entry (undoing an import
+deletes thousands) makes the database look for entries merged into it, a scan of the
+whole table per entry without the index (55 s to undo 20,000 entries; 3 s with it).
+
 On SQLite the column is added with a plain ALTER TABLE (a nullable column whose
 REFERENCES clause SQLite accepts), not batch mode: batch mode copies the table, which
 would drop the triggers other revisions keep on ``directory_entry``.
@@ -23,6 +27,7 @@ branch_labels = None
 depends_on = None
 
 INDEX = "idx_directory_entry_import_batch_id"
+MERGED_INDEX = "idx_directory_entry_merged_into_id"
 
 
 def upgrade() -> None:
@@ -55,9 +60,11 @@ def upgrade() -> None:
             fk("import_batch_id", "directory_import_batch.id", nullable=True, ondelete="SET NULL"),
         )
     op.create_index(INDEX, "directory_entry", ["import_batch_id"])
+    op.create_index(MERGED_INDEX, "directory_entry", ["merged_into_id"])
 
 
 def downgrade() -> None:
+    op.drop_index(MERGED_INDEX, table_name="directory_entry")
     op.drop_index(INDEX, table_name="directory_entry")
     if op.get_bind().dialect.name == "sqlite":
         op.execute("ALTER TABLE directory_entry DROP COLUMN import_batch_id")
