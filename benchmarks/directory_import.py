@@ -8,7 +8,8 @@ server named by ``--postgres``), migrated and given the demo taxonomy:
   wall clock: seconds and rows per second against the targets (under 30 s on SQLite,
   under 60 s on PostgreSQL; the issue measured 2 min 12 s and 38 min 43 s before);
 - then the import is checked: every row an entry of the batch, and every entry in the
-  search index;
+  search index; and undone (``directory.importer.undo_batch``, what the staff page's
+  button runs), timed, leaving no entry behind;
 - with ``--phases``, the same import in-process into a second fresh database, split into
   checking and writing (from the importer's progress reports).
 
@@ -107,6 +108,21 @@ def command(url: str, data_dir: str, path: Path, *options: str) -> tuple[float, 
     return seconds, done.stdout
 
 
+async def undo(url: str) -> tuple[float, str]:
+    """Undo batch 1 as the staff page does; (seconds, what the plan said)."""
+    from directory.importer import undo_batch
+
+    await Tortoise.init(config=tortoise_config(Settings(database_url=url, secret_key=SECRET)))
+    try:
+        started = time.perf_counter()
+        result = await undo_batch(1, None)
+        seconds = time.perf_counter() - started
+    finally:
+        await Tortoise.close_connections()
+    assert result.plan is not None
+    return seconds, result.plan.sentence
+
+
 async def phases(url: str, data: bytes) -> dict[str, float]:
     """The import in-process, split into its phases by the importer's progress reports."""
     from directory.importer import import_csv
@@ -148,6 +164,9 @@ async def one_database(database: str, url: str, tmp: str, path: Path, rows: int)
     )
     print(f"{database}: {found} -> {'every row imported and indexed' if ok else 'MISMATCH'}")
     print(f"{database}: the command said: {out.strip().splitlines()[-2]}")
+    seconds, sentence = await undo(url)
+    left = await counted(url)
+    print(f"{database}: undo {seconds:.1f} s ({sentence}); entries left: {left['entries']}")
 
 
 async def main_async(args) -> None:
