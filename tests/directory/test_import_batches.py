@@ -295,3 +295,19 @@ async def test_the_batch_page_links_to_the_queue_showing_only_its_waiting_entrie
         assert name in queue.text
     for name in ("Beta Pending", "Zephyrine Staff Pending", "Alpha Rejected"):
         assert name not in queue.text
+
+
+async def test_an_entry_others_were_merged_into_is_archived_not_removed(taxonomy):
+    batch = await imported(("Gamma Keep", "Gamma Plain"), "gamma.csv")
+    keep, plain = await by_name("Gamma Keep"), await by_name("Gamma Plain")
+    duplicate = await make_entry("Gamma Keep Duplicate", status=Status.PENDING)
+    moderator = await make_staff(Role.MODERATOR)
+    await moderation.merge_entries(keep.id, duplicate.id, moderator)
+
+    plan = await importer.undo_plan(batch.id)
+    await importer.undo_batch(batch.id, moderator)
+
+    assert (plan.remove, plan.archive) == ([plain.id], [keep.id])
+    assert (await Entry.get(id=keep.id)).status == Status.ARCHIVED
+    assert (await Entry.get(id=duplicate.id)).merged_into_id == keep.id
+    assert await by_name("Gamma Plain") is None
