@@ -137,6 +137,8 @@ class ImportReport:
     columns: list[str] = field(default_factory=list)  # which heading gave which column
     batch_id: int | None = None  # the batch this import made (a real import that went ahead)
     failed: bool = False  # the import went ahead and the database refused it: nothing saved
+    # The taxonomy as the rows were checked against it: the import writes with the same.
+    lookups: Lookups | None = field(default=None, repr=False, compare=False)
 
     @property
     def bad_rows(self) -> list[RowReport]:
@@ -394,7 +396,7 @@ async def check_rows(source: str | bytes | Table, progress: Progress | None = No
     if len(table.rows) < 2:
         return ImportReport([], problem="The file has a heading row but no entries.")
     lookups = await _lookups()
-    report = ImportReport([], columns=columns.described({k: k for k in COLUMNS}))
+    report = ImportReport([], columns=columns.described({k: k for k in COLUMNS}), lookups=lookups)
     body = table.rows[1:]
     if len(body) > MAX_ROWS:
         report.problem = f"Only the first {MAX_ROWS} rows were read."
@@ -460,7 +462,8 @@ async def import_csv(
     report.batch_id = batch.id
     try:
         async with in_transaction() as conn:
-            made = await _write_rows(conn, good, batch, publish, source, progress)
+            lookups = report.lookups or await _lookups()
+            made = await _write_rows(conn, good, lookups, batch, publish, source, progress)
             batch.created, batch.status, batch.finished_at = made, BatchStatus.COMPLETE, now()
             batch.message = _done_message(made, len(report.bad_rows), publish)
             await batch.save()
@@ -493,6 +496,7 @@ def _done_message(made: int, skipped: int, publish: bool) -> str:
 async def _write_rows(
     conn: BaseDBAsyncClient,
     rows: list[RowReport],
+    lookups: Lookups,
     batch: ImportBatch,
     publish: bool,
     source: str,
@@ -503,7 +507,6 @@ async def _write_rows(
 
     Plain multi-row INSERTs (``_insert``): building 40,000 ORM objects costs more than
     writing them. Columns and defaults come from the models' own descriptions."""
-    lookups = await _lookups()
     status = (Status.PUBLISHED if publish else Status.PENDING).value
     provenance_source = source[:300]
     postgres = conn.capabilities.dialect != "sqlite"
