@@ -11,7 +11,8 @@ with a description and a kind. ``approve_entry``, ``bulk_apply``, ``set_status``
 through it the JSON API) all apply it.
 
 Possible duplicates are found by indexed lookups only (same name key, website domain,
-charity number or public email; same postcode and a similar name), for the entries of one
+charity number or public email; a name with or without "the", "group", "ltd" and
+the like; same postcode and a similar name), for the entries of one
 queue page at a time: a handful of statements per page, never one scan per entry.
 """
 
@@ -307,6 +308,24 @@ def _core(key: str) -> str:
     return " ".join(NAME_NOISE.sub(" ", key).split())
 
 
+# Words a group's name may carry or drop ("The", "Ltd", "Group"...): a name with or
+# without them is looked up by its exact key, one indexed lookup for every variant.
+LEADING = ("the",)
+TRAILING = ("group", "project", "trust", "ltd", "limited", "cic", "cio")
+
+
+def name_variants(key: str) -> set[str]:
+    """Name keys of the same name with or without a leading "the" and one trailing
+    word of ``TRAILING`` (the key itself is looked up as the same name)."""
+    core = _core(key)
+    if not core:
+        return set()
+    bases = {core, *(f"{word} {core}" for word in LEADING)}
+    variants = bases | {f"{base} {word}" for base in bases for word in TRAILING}
+    variants.discard(key)
+    return variants
+
+
 def similar_names(first_key: str, second_key: str) -> bool:
     """Names alike apart from small words and a typing slip, or one inside the other."""
     a, b = _core(first_key), _core(second_key)
@@ -368,6 +387,15 @@ async def _find(
             for row in await lookup(column, by_value):
                 for index in by_value.get(row[column], []):
                     note(index, row, reason)
+    by_variant: dict[str, list[int]] = {}
+    for index, probe in enumerate(probes):
+        for variant in name_variants(probe.name_key):
+            by_variant.setdefault(variant, []).append(index)
+    if by_variant:
+        for row in await lookup("name_key", by_variant):
+            for index in by_variant.get(row["name_key"], []):
+                if row["name_key"] != probes[index].name_key:
+                    note(index, row, "Similar name")
     by_postcode: dict[str, list[int]] = {}
     for index, probe in enumerate(probes):
         if probe.postcode:
@@ -378,7 +406,8 @@ async def _find(
                 continue
             for index in by_postcode.get(row["postcode"], []):
                 if similar_names(probes[index].name_key, row["name_key"]):
-                    note(index, row, "Same postcode, similar name")
+                    named = found[index].get(row["id"])  # already found by its name
+                    note(index, row, "Same postcode" if named else "Same postcode, similar name")
     return [sorted(hits.values(), key=lambda d: d.entry.id)[:SHOWN_PER_ENTRY] for hits in found]
 
 

@@ -177,8 +177,9 @@ async def test_merged_entry_is_found_by_its_old_name(taxonomy, moderator):
         ),
         ("Something Else", {"email": "hello@harefield-hub.example.org"}, "Same email"),
         ("HAREFIELD  HUB!", {}, "Same name"),
-        ("The Harefield Hub", {"postcode": "SO18 5SB"}, "Same postcode, similar name"),
+        ("The Harefield Hub Ltd", {}, "Similar name"),
         ("Harefeld Hub", {"postcode": "SO18 5SB"}, "Same postcode, similar name"),
+        ("Harefield Hub and Café", {"postcode": "SO18 5SB"}, "Same postcode, similar name"),
     ],
 )
 async def test_possible_duplicates_by_indexed_lookup(taxonomy, name, fields, reason):
@@ -193,6 +194,18 @@ async def test_possible_duplicates_by_indexed_lookup(taxonomy, name, fields, rea
     found = await moderation.possible_duplicates(entry_data(name, **fields))
 
     assert [(d.entry.id, d.reasons) for d in found] == [(existing.id, [reason])]
+
+
+async def test_similar_name_and_same_postcode_are_both_given(taxonomy):
+    existing = await make_entry("Harefield Hub", postcode="SO18 5SB")
+
+    found = await moderation.possible_duplicates(
+        entry_data("The Harefield Hub", postcode="SO18 5SB")
+    )
+
+    assert [(d.entry.id, d.reasons) for d in found] == [
+        (existing.id, ["Similar name", "Same postcode"])
+    ]
 
 
 async def test_same_postcode_alone_is_not_a_duplicate(taxonomy):
