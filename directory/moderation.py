@@ -555,6 +555,9 @@ class BulkPlan:
     waiting: int  # of those, waiting for a moderator (the ones acted on)
     blocked: dict[str, int]  # approve: waiting entries that cannot be published, by reason
     emails: int  # contacts who would be emailed
+    # The first SHOWN_BLOCKED of the blocked: (entry id, name, missing fields), so the
+    # page links each to its edit form.
+    blocked_entries: list[tuple[int, str, list[str]]] = field(default_factory=list)
 
     @property
     def will(self) -> int:
@@ -573,8 +576,10 @@ class BulkOutcome:
     not_waiting: int  # named but no longer waiting (someone else decided first)
     emailed: int
     chunks: int  # transactions
+    blocked_entries: list[tuple[int, str, list[str]]] = field(default_factory=list)
 
 
+SHOWN_BLOCKED = 20
 BLOCKED_LABELS = {
     "description": "no description",
     "kind": "no kind",
@@ -615,17 +620,20 @@ async def bulk_plan(
     rows = (
         await waiting()
         .filter(**targets)
-        .values_list("kind", "description", "contact_email", "contact_confirmed_at")
+        .order_by("id")
+        .values_list("id", "name", "kind", "description", "contact_email", "contact_confirmed_at")
     )
-    blocked: dict[str, int] = {}
-    emails = 0
-    for kind, description, contact_email, confirmed in rows:
+    plan = BulkPlan(action, asked, len(rows), {}, 0)
+    for entry_id, name, kind, description, contact_email, confirmed in rows:
         reason = _blocked_reason(kind, description) if action == BulkAction.APPROVE else None
         if reason:
-            blocked[reason] = blocked.get(reason, 0) + 1
+            plan.blocked[reason] = plan.blocked.get(reason, 0) + 1
+            if len(plan.blocked_entries) < SHOWN_BLOCKED:
+                missing = list(publish_problems(kind, description))
+                plan.blocked_entries.append((entry_id, name, missing))
         elif action != BulkAction.ARCHIVE and contact_email and confirmed is not None:
-            emails += 1
-    return BulkPlan(action, asked, len(rows), blocked, emails)
+            plan.emails += 1
+    return plan
 
 
 async def bulk_apply(
@@ -680,6 +688,9 @@ async def _bulk_chunk(
             )
             if blocked:
                 outcome.blocked[blocked] = outcome.blocked.get(blocked, 0) + 1
+                if len(outcome.blocked_entries) < SHOWN_BLOCKED:
+                    missing = list(publish_problems(entry.kind, entry.description))
+                    outcome.blocked_entries.append((entry.id, entry.name, missing))
             else:
                 chosen.append(entry)
         if not chosen:

@@ -92,10 +92,12 @@ async def test_bulk_approve_of_a_batch_confirms_then_says_what_happened(moderato
     assert "Approve 4 entries?" in confirm.text
     assert "1 cannot be published: 1 no kind. They stay waiting" in confirm.text
     assert "1 contact who asked to be listed will be emailed" in confirm.text
+    assert f'href="/staff/directory/{kindless.id}/edit#kind"' in confirm.text
     assert unchanged == 4
     assert done.status_code == 200
     assert "3 entries approved" in done.text
     assert "1 left waiting because they cannot be published: 1 no kind." in done.text
+    assert f'href="/staff/directory/{kindless.id}/edit#kind"' in done.text
     statuses = dict(await Entry.all().values_list("id", "status"))
     assert statuses == {**{e.id: Status.PUBLISHED for e in ready}, kindless.id: Status.PENDING}
     assert await OutboxMessage.all().count() == 1
