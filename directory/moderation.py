@@ -12,8 +12,9 @@ through it the JSON API) all apply it.
 
 Possible duplicates are found by indexed lookups only (same name key, website domain,
 charity number or public email; a name with or without "the", "group", "ltd" and
-the like; same postcode and a similar name), for the entries of one
-queue page at a time: a handful of statements per page, never one scan per entry.
+the like; same postcode, with a similar name or alone, the weakest sign, listed last),
+for the entries of one queue page at a time: a handful of statements per page, never
+one scan per entry.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from convenor.errors import Conflict, Invalid, NotFound
 from convenor.mail.outbox import queue_email, render_email
 from convenor.models import User
 from convenor.settings import Settings
+from directory import search
 from directory.forms import EntryData, ServiceData, website_domain
 from directory.models import (
     HOW_LABELS,
@@ -346,6 +348,7 @@ LOOKUPS = (
 )
 
 
+POSTCODE_ONLY = "Same postcode"
 # What a lookup reads of each entry found (never whole rows: a page reads hundreds).
 FOUND = ("id", "name", "status", "merged_into_id", "hide_address", "name_key", "postcode")
 
@@ -405,10 +408,19 @@ async def _find(
             if public and row[HIDDEN_BY["postcode"]]:
                 continue
             for index in by_postcode.get(row["postcode"], []):
-                if similar_names(probes[index].name_key, row["name_key"]):
-                    named = found[index].get(row["id"])  # already found by its name
-                    note(index, row, "Same postcode" if named else "Same postcode, similar name")
-    return [sorted(hits.values(), key=lambda d: d.entry.id)[:SHOWN_PER_ENTRY] for hits in found]
+                named = row["id"] in found[index]  # already found by its name or an id
+                if not named and similar_names(probes[index].name_key, row["name_key"]):
+                    note(index, row, "Same postcode, similar name")
+                else:
+                    note(index, row, POSTCODE_ONLY)
+    # A shared postcode alone (a community centre hosts many groups) is the weakest
+    # sign: such matches come after the others.
+    return [
+        sorted(hits.values(), key=lambda d: (d.reasons == [POSTCODE_ONLY], d.entry.id))[
+            :SHOWN_PER_ENTRY
+        ]
+        for hits in found
+    ]
 
 
 async def duplicates_of(entries: Sequence[Entry]) -> dict[int, list[Duplicate]]:
@@ -423,7 +435,9 @@ async def possible_duplicates(
     """For moderators: live entries (pending, published or hidden) with the same name,
     charity number, website domain or email, or the same postcode and a similar name;
     hidden addresses count too."""
-    return (await _find([_probe(data, exclude_id)], LIVE, public=False))[0]
+    probe = _probe(data, exclude_id)
+    found = (await _find([probe], LIVE, public=False))[0]
+    return await _with_similar_names(probe, found, LIVE)
 
 
 async def public_duplicates(data: EntryData, client_address: str) -> list[Duplicate]:
@@ -441,7 +455,36 @@ async def public_duplicates(data: EntryData, client_address: str) -> list[Duplic
         message="You have checked this form too many times. Try again in an hour; "
         "what you typed is kept below.",
     )
-    return (await _find([_probe(data, None)], (Status.PUBLISHED,), public=True))[0]
+    probe = _probe(data, None)
+    found = (await _find([probe], (Status.PUBLISHED,), public=True))[0]
+    return await _with_similar_names(probe, found, (Status.PUBLISHED,))
+
+
+async def _with_similar_names(
+    probe: _Probe, found: list[Duplicate], statuses: tuple[Status, ...]
+) -> list[Duplicate]:
+    """One entry's duplicates (its page, the public form) also by a misspelt name:
+    names sharing a word, from the search index's word lookups
+    (``directory.search.similar_names``), close enough by ``similar_names``. Not for
+    a queue page (a statement per word per entry)."""
+    names = await search.similar_names(probe.name, tuple(s.value for s in statuses))
+    close = [n for n in names if similar_names(probe.name_key, name_key(n))]
+    known = {d.entry.id for d in found}
+    if close:
+        rows = await Entry.filter(name__in=close).limit(SHOWN_PER_ENTRY * 2).values(*FOUND)
+        wanted = {s.value for s in statuses}
+        for row in rows:
+            if row["id"] == probe.exclude_id or row["status"] not in wanted:
+                continue
+            if row["merged_into_id"] is not None:
+                continue
+            if row["id"] in known:
+                hit = next(d for d in found if d.entry.id == row["id"])
+                if not any("name" in reason for reason in hit.reasons):
+                    hit.reasons.insert(0, "Similar name")
+                continue
+            found.append(Duplicate(Match(row["id"], row["name"], row["status"]), ["Similar name"]))
+    return found[:SHOWN_PER_ENTRY]
 
 
 # -- single decisions ----------------------------------------------------------------

@@ -208,14 +208,26 @@ async def test_similar_name_and_same_postcode_are_both_given(taxonomy):
     ]
 
 
-async def test_same_postcode_alone_is_not_a_duplicate(taxonomy):
-    await make_entry("Harefield Hub", postcode="SO18 5SB")
+async def test_same_postcode_alone_is_the_weakest_match_listed_last(taxonomy):
+    neighbour = await make_entry("Harefield Hub", postcode="SO18 5SB")
+    charity = await make_entry("Bitterne Boxing", charity_number="1100100")
 
     found = await moderation.possible_duplicates(
-        entry_data("Woolston Sea Scouts", postcode="SO18 5SB")
+        entry_data("Woolston Sea Scouts", postcode="SO18 5SB", charity_number="1100100")
     )
 
-    assert found == []
+    assert [(d.entry.id, d.reasons) for d in found] == [
+        (charity.id, ["Same charity number"]),
+        (neighbour.id, ["Same postcode"]),
+    ]
+
+
+async def test_possible_duplicates_of_one_entry_by_a_misspelt_name(taxonomy):
+    existing = await make_entry("Harefield Community Hub")
+
+    found = await moderation.possible_duplicates(entry_data("The Harefield Comunity Hub"))
+
+    assert [(d.entry.id, d.reasons) for d in found] == [(existing.id, ["Similar name"])]
 
 
 async def test_possible_duplicates_ignores_different_names(taxonomy):
