@@ -88,8 +88,8 @@ async def queue_page(request: Request) -> Response:
         "arrival_choices": ARRIVAL_CHOICES,
         "first_shown": (queue.page - 1) * moderation.PER_PAGE + 1,
         "page_links": _page_links(queue.filter, queue.page, queue.pages),
-        "previous_page": queue_link(queue.filter, queue.page - 1) if queue.page > 1 else "",
-        "next_page": queue_link(queue.filter, queue.page + 1) if queue.page < queue.pages else "",
+        "queue_previous": queue_link(queue.filter, queue.page - 1) if queue.page > 1 else "",
+        "queue_next": queue_link(queue.filter, queue.page + 1) if queue.page < queue.pages else "",
         "batch_waiting": await moderation.waiting(QueueFilter(batch=queue.batch.id)).count()
         if queue.batch
         else 0,

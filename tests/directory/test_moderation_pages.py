@@ -207,3 +207,16 @@ async def test_changes_and_reviews_have_their_own_pages(moderator_client, taxono
 
     assert "Changes proposed by groups (0)" in changes.text
     assert "Not reviewed for 12 months (0)" in reviews.text
+
+
+async def test_queue_and_search_keep_their_own_page_links(moderator_client, taxonomy):
+    for i in range(53):
+        await make_entry(f"Waiting {i:03}", status=Status.PENDING)
+
+    both = await moderator_client.get("/staff/directory", params={"q": "waiting"})
+
+    # The queue's next page is the queue's; the search's next page is the search's.
+    assert 'href="/staff/directory?page=2" rel="next">Next</a>' in both.text
+    assert re.search(
+        r'href="/staff/directory\?q=waiting[^"]*page=2" rel="next">Next page</a>', both.text
+    )
