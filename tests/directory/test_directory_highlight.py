@@ -10,7 +10,8 @@ import string
 
 import pytest
 
-from directory.search.text import Highlighter, highlight, tokens
+from directory.search.query import parse
+from directory.search.text import Highlighter, highlight
 
 
 def test_highlight_marks_word_starts_and_escapes_everything_else():
@@ -40,6 +41,25 @@ def test_highlight_non_ascii_text_marks_accented_words():
     assert str(marked) == "<mark>Café</mark> Élan, <mark>cafe</mark>"
 
 
+def test_highlight_folds_letters_both_ways_as_search_does():
+    marked = highlight(
+        "Łódź and Straße, Tromsø Æble", parse("lodz strasse tromso aeble").highlighted
+    )
+    assert str(marked) == (
+        "<mark>Łódź</mark> and <mark>Straße</mark>, <mark>Tromsø</mark> <mark>Æble</mark>"
+    )
+    assert str(highlight("Lodz Strasse", parse("łódź straße").highlighted)) == (
+        "<mark>Lodz</mark> <mark>Strasse</mark>"
+    )
+
+
+def test_highlight_marks_a_phrase_and_or_words_but_not_excluded_ones():
+    marked = highlight(
+        "Food bank, youth club, church", parse('"food bank" OR youth -church').highlighted
+    )
+    assert str(marked) == "<mark>Food</mark> <mark>bank</mark>, <mark>youth</mark> club, church"
+
+
 def _random_text(rng: random.Random) -> str:
     alphabet = string.ascii_letters + string.digits + " _-&<>\"'.,!\x00\x01"
     words = ["box", "boxing", "Shirley", "sand", "BOX", "shir", "x", "Sx4", "4x4", "bo"]
@@ -57,7 +77,7 @@ def test_highlight_fast_path_answers_as_the_careful_path(seed):
     rng = random.Random(seed)
     for _ in range(200):
         words = ["box", "shirley", "sand", "x", "boxing", "4x", "sx", "b", "bo"]
-        query = tokens(" ".join(rng.sample(words, rng.randint(1, 3))))
+        query = parse(" ".join(rng.sample(words, rng.randint(1, 3)))).highlighted
         marker = Highlighter(query)
         text = _random_text(rng).replace("\x00", "").replace("\x01", "")
         assert str(marker._mark_ascii(text)) == str(marker._mark_words(text)), (query, text)
