@@ -51,5 +51,4 @@ class SearchPage:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     suggestion: str = ""  # the corrected query whose results are shown
     understood: str = ""  # how OR, NOT and left-out common words were read ("" if plain)
-    approximate: bool = False  # total and counts estimated (more than CAP matches)
     shortened: bool = False  # the query was longer than search reads, and was cut
