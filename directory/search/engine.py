@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
 
 from directory.models import KIND_LABELS, Entry, Kind
 from directory.search.index import NAME, phrase_weight_sql, placeholders
@@ -44,6 +45,18 @@ def _dialect(conn: BaseDBAsyncClient) -> str:
 async def _rows(conn: BaseDBAsyncClient, sql: str, params: list) -> list:
     _, found = await conn.execute_query(placeholders(sql, _dialect(conn)), params)
     return list(found)
+
+
+async def _read(conn: BaseDBAsyncClient, sql: str, params: list) -> list:
+    """The search statement's rows. On PostgreSQL without JIT compilation, in a
+    transaction of its own (``SET LOCAL``): its estimated cost passes JIT's threshold
+    at a few thousand matches, and compiling took longer than the statement saved
+    (75 against 100 ms for "support" at 20,000 entries)."""
+    if _dialect(conn) == "sqlite":
+        return await _rows(conn, sql, params)
+    async with in_transaction() as tx:
+        await tx.execute_script("SET LOCAL jit = off")
+        return await _rows(tx, sql, params)
 
 
 def _condition(term: Term) -> tuple[str, list]:
@@ -253,7 +266,7 @@ async def _run(parsed: Parsed, query: SearchQuery) -> SearchPage:
     filters = _filters(query, labels)
     page = min(max(1, query.page), MAX_PAGE)
     while True:
-        rows = await _rows(conn, *_statement(dialect, parsed, query, filters, page))
+        rows = await _read(conn, *_statement(dialect, parsed, query, filters, page))
         counted: dict[str, dict] = {"kind": {}, "theme": {}, "area": {}}
         shown = []
         for part, value, n, key, entry_id in rows:

@@ -197,21 +197,17 @@ async def _write(conn: BaseDBAsyncClient, entry_ids: list[int], made: list[Docum
                 text_rows,  # type: ignore[arg-type]
             )
         return
-    # PostgreSQL: one statement per table, the rows as three arrays.
-    if word_rows:
-        ids, found, weights = map(list, zip(*word_rows, strict=True))
-        await conn.execute_query(
-            "INSERT INTO directory_search_word (entry_id, word, weight) "
-            "SELECT * FROM unnest($1::integer[], $2::text[], $3::integer[])",
-            [ids, found, weights],
-        )
-    if text_rows:
-        columns = list(map(list, zip(*text_rows, strict=True)))
-        await conn.execute_query(
-            "INSERT INTO directory_search_text (entry_id, name_key, text) "
-            "SELECT * FROM unnest($1::integer[], $2::text[], $3::text[])",
-            columns,
-        )
+    # PostgreSQL: COPY, on the transaction's own connection when there is one (a
+    # multi-row INSERT of the same rows took twice as long).
+    async with conn.acquire_connection() as raw:
+        if word_rows:
+            await raw.copy_records_to_table(
+                "directory_search_word", records=word_rows, columns=["entry_id", "word", "weight"]
+            )
+        if text_rows:
+            await raw.copy_records_to_table(
+                "directory_search_text", records=text_rows, columns=["entry_id", "name_key", "text"]
+            )
 
 
 async def refresh(entry_ids: Iterable[int]) -> None:

@@ -42,6 +42,8 @@ PLAIN_LETTERS = str.maketrans(
 def fold(text: str) -> str:
     """Case-folded (ß is ss), accents stripped and letters such as ł, ø and æ written
     plainly, as the search index holds words."""
+    if text.isascii():
+        return text.lower()  # the same answer for ASCII, in C (most text is ASCII)
     decomposed = unicodedata.normalize("NFKD", text.casefold()).translate(PLAIN_LETTERS)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

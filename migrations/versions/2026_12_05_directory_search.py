@@ -123,13 +123,16 @@ def _drop_old(dialect: str) -> None:
 
 def _create(dialect: str) -> None:
     collate = ' COLLATE "C"' if dialect != "sqlite" else ""
+    # SQLite keeps the rows in the key's order (a prefix's rows are read together); on
+    # PostgreSQL the key also holds the weight, so a prefix is read from the index alone.
     rowid = " WITHOUT ROWID" if dialect == "sqlite" else ""
+    include = " INCLUDE (weight)" if dialect != "sqlite" else ""
     op.execute(
         "CREATE TABLE directory_search_word ("
         "entry_id INTEGER NOT NULL REFERENCES directory_entry (id) ON DELETE CASCADE, "
         f"word VARCHAR(40){collate} NOT NULL, "
         "weight SMALLINT NOT NULL, "
-        f"PRIMARY KEY (word, entry_id)){rowid}"
+        f"PRIMARY KEY (word, entry_id){include}){rowid}"
     )
     op.execute("CREATE INDEX ix_directory_search_word_entry ON directory_search_word (entry_id)")
     op.execute(
