@@ -17,6 +17,7 @@ page's entries are read through the ORM, with their themes and areas.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -25,7 +26,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from directory.models import KIND_LABELS, Entry, Kind
-from directory.search.index import NAME, phrase_weight_sql, placeholders
+from directory.search.index import CLASSES, NAME, placeholders
 from directory.search.query import STOP_WORDS, Parsed, Term, parse
 from directory.search.results import MAX_PAGE, FacetValue, Hit, SearchPage, SearchQuery
 from directory.search.text import Highlighter, closest, words
@@ -79,12 +80,21 @@ def _matched(dialect: str, parsed: Parsed, statuses: tuple[str, ...]) -> tuple[s
     With words: one pass over the word rows of every term (and excluded word) grouped by
     entry gives each group's best weight among its words, how many of each phrase's
     words the entry has, and whether it has an excluded word; a phrase is then looked
-    for in the entry's text (``phrase_weight_sql``, with the weight of the best value
-    holding it). Rank is the sum of the groups' best weights; an entry matches when
-    every group has a weight. Without words (browsing, or only excluded terms): every
+    for in the entry's text, once: the index text (``directory.search.index``) holds
+    each value after its weight's marker, every weight's marker at least once and in
+    descending order, so a phrase (words only, a space either side) is found within
+    one value, and its first place against each marker's gives the best weight.
+    Rank is the sum of the groups' best weights; an entry matches when every group has
+    a weight. Without words (browsing, or only excluded terms): every
     entry of the statuses, ranked 0."""
     marks = ", ".join("?" for _ in statuses) or "NULL"
-    phrase_sql = phrase_weight_sql(dialect)
+
+    def text_join(entry_id: str) -> str:
+        """The index text, read only for phrases (name keys are the entry's own)."""
+        if not parsed.has_phrases:
+            return ""
+        return f" JOIN directory_search_text t ON t.entry_id = {entry_id}"
+
     excluded_phrases = [t for t in parsed.excluded if t.phrase]
     excluded_words = [t for t in parsed.excluded if not t.phrase]
     without = "".join(
@@ -104,8 +114,8 @@ def _matched(dialect: str, parsed: Parsed, statuses: tuple[str, ...]) -> tuple[s
                 f"WHERE w.entry_id = e.id AND ({' OR '.join(conditions)}))"
             )
         return (
-            "SELECT e.id AS id, e.kind AS kind, t.name_key AS name_key, 0 AS rank "
-            "FROM directory_entry e JOIN directory_search_text t ON t.entry_id = e.id "
+            "SELECT e.id AS id, e.kind AS kind, e.name_key AS name_key, 0 AS rank "
+            f"FROM directory_entry e{text_join('e.id')} "
             f"WHERE e.status IN ({marks}){without}",
             [*statuses, *without_params, *params],
         )
@@ -141,26 +151,43 @@ def _matched(dialect: str, parsed: Parsed, statuses: tuple[str, ...]) -> tuple[s
         f"SELECT entry_id, {', '.join(columns)} FROM directory_search_word "
         f"WHERE {' OR '.join(where)} GROUP BY entry_id"
     )
-    ranks, rank_params = [], []
+    # The entries' group weights and, for phrases, where each phrase and each weight's
+    # first marker are in the text (each looked for once); then the rank.
+    find = "instr" if dialect == "sqlite" else "strpos"
+    values = [
+        f"w.g{j} AS g{j}"
+        for j, group in enumerate(parsed.groups)
+        if any(not t.phrase for t in group)
+    ]
+    position_params = []
+    for i, term in enumerate(phrases):
+        values.append(f"CASE WHEN w.p{i} = ? THEN {find}(t.text, ?) ELSE 0 END AS q{i}")
+        position_params += [len(set(term.words)), f" {' '.join(term.words)} "]
+    if phrases:
+        values += [f"{find}(t.text, ' ={c} ') AS b{c}" for c in CLASSES[1:]]
+    ranks = []
     for j, group in enumerate(parsed.groups):
-        parts = [f"COALESCE(w.g{j}, 0)"] if any(not t.phrase for t in group) else []
+        parts = [f"COALESCE(g{j}, 0)"] if any(not t.phrase for t in group) else []
         for term in group:
             if term.phrase:
                 i = phrases.index(term)
-                parts.append(f"CASE WHEN w.p{i} = ? THEN COALESCE({phrase_sql}, 0) ELSE 0 END")
-                rank_params += [len(set(term.words)), *[f" {' '.join(term.words)} "] * 5]
+                cases = " ".join(
+                    f"WHEN q{i} < b{lower} THEN {weight}"
+                    for weight, lower in itertools.pairwise(CLASSES)
+                )
+                parts.append(f"CASE WHEN q{i} = 0 THEN 0 {cases} ELSE {CLASSES[-1]} END")
         ranks.append(f"{_greatest(dialect, parts)} AS r{j}")
     inner = (
-        f"SELECT e.id AS id, e.kind AS kind, t.name_key AS name_key, {', '.join(ranks)} "
-        f"FROM ({found}) w JOIN directory_entry e ON e.id = w.entry_id "
-        "JOIN directory_search_text t ON t.entry_id = w.entry_id "
+        f"SELECT e.id AS id, e.kind AS kind, e.name_key AS name_key, {', '.join(values)} "
+        f"FROM ({found}) w JOIN directory_entry e ON e.id = w.entry_id{text_join('w.entry_id')} "
         f"WHERE w.x IS NULL AND e.status IN ({marks}){without}"
     )
+    ranked = f"SELECT id, kind, name_key, {', '.join(ranks)} FROM ({inner}) q"
     positive = " AND ".join(f"r{j} > 0" for j in range(len(parsed.groups)))
     total = " + ".join(f"r{j}" for j in range(len(parsed.groups)))
     return (
-        f"SELECT id, kind, name_key, {total} AS rank FROM ({inner}) r WHERE {positive}",
-        [*rank_params, *column_params, *where_params, *statuses, *without_params],
+        f"SELECT id, kind, name_key, {total} AS rank FROM ({ranked}) r WHERE {positive}",
+        [*position_params, *column_params, *where_params, *statuses, *without_params],
     )
 
 
@@ -187,6 +214,8 @@ def _statement(
     with the others) and the page's matches, as rows (part, value, count or rank,
     name key, id)."""
     matched, params = _matched(dialect, parsed, query.statuses)
+    # Name keys in code-point order, as Python and SQLite compare them.
+    collate = "" if dialect == "sqlite" else ' COLLATE "C"'
     parts = []
     where, values = _filter_sql(filters, "kind")
     parts.append(f"SELECT 'kind', m.kind, COUNT(*), {NO_KEY} FROM m WHERE {where} GROUP BY m.kind")
@@ -203,7 +232,7 @@ def _statement(
     parts.append(
         "SELECT * FROM (SELECT 'page' AS part, NULL AS value, m.rank AS n, "
         "m.name_key AS name_key, m.id AS id FROM m "
-        f"WHERE {where} ORDER BY m.rank DESC, m.name_key, m.id LIMIT ? OFFSET ?) p"
+        f"WHERE {where} ORDER BY m.rank DESC, m.name_key{collate}, m.id LIMIT ? OFFSET ?) p"
     )
     params += [*values, query.per_page, (page - 1) * query.per_page]
     return f"WITH m AS MATERIALIZED ({matched}) {' UNION ALL '.join(parts)}", params

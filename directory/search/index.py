@@ -15,7 +15,8 @@ Two tables (migration 2026_12_05_directory_search), written only here:
   folded text: each field value (the name, each alternate name, theme, area, service
   name, description and who-for, the description) after a marker of its weight
   (``" =8 lodz polish club =6 lpc =4 ... "``), so a quoted phrase is found inside one
-  value and never across two, with the weight of the best (``phrase_weight_sql``).
+  value and never across two, and the weight of the best value holding it is known
+  (``directory.search.engine``).
 
 What an entry's rows hold is worked out in Python (``document``) from what the
 database holds, the same on both databases; the migration builds the tables for
@@ -27,7 +28,6 @@ existing entries with this same function.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -89,32 +89,14 @@ def document(
         for word in folded:
             if found.get(word, 0) < weight:
                 found[word] = weight
-    # Every class's marker at least once, in CLASSES order (see ``phrase_weight_sql``).
+    # Every class's marker at least once, in CLASSES order (directory.search.engine
+    # finds a phrase's weight by where it is against the markers).
     parts = [
         f"={weight} {value}" if value else f"={weight}"
         for weight in CLASSES
         for value in segments[weight] or [""]
     ]
     return Document(entry_id, found, name_key(name), f" {' '.join(parts)} ")
-
-
-def phrase_weight_sql(dialect: str) -> str:
-    """SQL for the best weight of a field value holding a phrase (NULL when none does),
-    from ``t.text`` and the phrase's words as one bound value, ``" food bank "``.
-
-    The text is ``" =8 <name> =6 <alternate> =6 <alternate> =4 <theme> ... =1
-    <description> "``: words joined by single spaces, each value after its weight's
-    marker, every weight's marker present at least once and in descending order. A
-    phrase (words only, never "=") with a space either side is thus found within one
-    value, and its first place tells the best weight: before the first " =6 " it is in
-    the name, and so on."""
-    find = "instr(t.text, {0})" if dialect == "sqlite" else "strpos(t.text, {0})"
-    at = find.format("?")
-    cases = " ".join(
-        f"WHEN {at} < {find.format(repr(f' ={lower} '))} THEN {weight}"
-        for weight, lower in itertools.pairwise(CLASSES)
-    )
-    return f"CASE WHEN {at} = 0 THEN NULL {cases} ELSE {CLASSES[-1]} END"
 
 
 def _dialect(conn: BaseDBAsyncClient) -> str:
