@@ -78,3 +78,15 @@ async def test_hsds_ids_with_control_characters_are_not_found(client, taxonomy):
     assert (organisation.status_code, service.status_code) == (404, 404)
     assert (services.status_code, services.json()["total_items"]) == (200, 0)
     assert (control.status_code, control.json()["total_items"]) == (200, 1)
+
+
+async def test_api_search_reaches_pages_past_five_hundred(client, taxonomy):
+    for i in range(560):
+        await make_entry(f"Allotment {i:03}", description="Garden plots.")
+
+    last = (await client.get(API, params={"q": "garden", "page": 560, "per_page": 1})).json()
+    past = (await client.get(API, params={"q": "garden", "page": 561, "per_page": 1})).json()
+
+    assert (last["total"], last["pages"], last["page"]) == (560, 560, 560)
+    assert [item["name"] for item in last["items"]] == ["Allotment 559"]
+    assert (past["page"], [i["name"] for i in past["items"]]) == (560, ["Allotment 559"])
