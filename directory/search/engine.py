@@ -147,9 +147,31 @@ def _matched(dialect: str, parsed: Parsed, statuses: tuple[str, ...]) -> tuple[s
         condition, values = _condition(term)
         where.append(condition)
         where_params += values
+    # With more than one group, or a phrase, only entries that can match go on to be
+    # joined: each group has a word, or all of a phrase's words (the phrase itself is
+    # looked for afterwards). With one group of words every entry found can.
+    having, having_params = [], []
+    narrowing = len(parsed.groups) > 1 or parsed.has_phrases
+    for group in parsed.groups if narrowing else []:
+        alternatives = []
+        words = [t for t in group if not t.phrase]
+        if words:
+            conditions = []
+            for term in words:
+                condition, values = _condition(term)
+                conditions.append(condition)
+                having_params += values
+            alternatives.append(f"MAX(CASE WHEN {' OR '.join(conditions)} THEN 1 END) = 1")
+        for term in group:
+            if term.phrase:
+                condition, values = _condition(term)
+                alternatives.append(f"COUNT(DISTINCT CASE WHEN {condition} THEN word END) = ?")
+                having_params += [*values, len(set(term.words))]
+        having.append(f"({' OR '.join(alternatives)})")
     found = (
         f"SELECT entry_id, {', '.join(columns)} FROM directory_search_word "
         f"WHERE {' OR '.join(where)} GROUP BY entry_id"
+        + (f" HAVING {' AND '.join(having)}" if having else "")
     )
     # The entries' group weights and, for phrases, where each phrase and each weight's
     # first marker are in the text (each looked for once); then the rank.
@@ -181,13 +203,23 @@ def _matched(dialect: str, parsed: Parsed, statuses: tuple[str, ...]) -> tuple[s
         f"SELECT e.id AS id, e.kind AS kind, e.name_key AS name_key, {', '.join(values)} "
         f"FROM ({found}) w JOIN directory_entry e ON e.id = w.entry_id{text_join('w.entry_id')} "
         f"WHERE w.x IS NULL AND e.status IN ({marks}){without}"
+        # PostgreSQL would otherwise fold this into the ranking below and look for each
+        # phrase once per CASE branch; OFFSET 0 keeps it a step of its own.
+        f"{' OFFSET 0' if dialect == 'postgres' else ''}"
     )
     ranked = f"SELECT id, kind, name_key, {', '.join(ranks)} FROM ({inner}) q"
     positive = " AND ".join(f"r{j} > 0" for j in range(len(parsed.groups)))
     total = " + ".join(f"r{j}" for j in range(len(parsed.groups)))
     return (
         f"SELECT id, kind, name_key, {total} AS rank FROM ({ranked}) r WHERE {positive}",
-        [*position_params, *column_params, *where_params, *statuses, *without_params],
+        [
+            *position_params,
+            *column_params,
+            *where_params,
+            *having_params,
+            *statuses,
+            *without_params,
+        ],
     )
 
 

@@ -23,12 +23,17 @@ depends_on = None
 COLUMNS = ("contact_asked_at", "contact_declined_at")
 
 
+SEARCH_INDEX = "ix_directory_entry_search"  # what search reads of an entry (models.Entry)
+
+
 def upgrade() -> None:
     for name in COLUMNS:
         op.add_column("directory_entry", timestamp(name, nullable=True))
+    op.create_index(SEARCH_INDEX, "directory_entry", ["id", "status", "kind", "name_key"])
 
 
 def downgrade() -> None:
+    op.drop_index(SEARCH_INDEX, table_name="directory_entry")
     for name in COLUMNS:
         if op.get_bind().dialect.name == "sqlite":
             op.execute(f"ALTER TABLE directory_entry DROP COLUMN {name}")
