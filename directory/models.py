@@ -311,4 +311,3 @@ class PublicAttempt(Model):
     class Meta:
         table = "directory_public_attempt"
         indexes = (("action", "client_key", "created_at"),)
-

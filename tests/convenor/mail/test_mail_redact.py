@@ -4,7 +4,6 @@ delivered rows, the request log line and uvicorn's access log configuration."""
 from __future__ import annotations
 
 import logging
-import logging.config
 
 import pytest
 
