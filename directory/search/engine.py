@@ -186,7 +186,7 @@ def _matched(dialect: str, parsed: Parsed, statuses: tuple[str, ...]) -> tuple[s
         values.append(f"CASE WHEN w.p{i} = ? THEN {find}(t.text, ?) ELSE 0 END AS q{i}")
         position_params += [len(set(term.words)), f" {' '.join(term.words)} "]
     if phrases:
-        values += [f"{find}(t.text, ' ={c} ') AS b{c}" for c in CLASSES[1:]]
+        values += [f"t.b{c} AS b{c}" for c in CLASSES[1:]]  # markers' places, as written
     ranks = []
     for j, group in enumerate(parsed.groups):
         parts = [f"COALESCE(g{j}, 0)"] if any(not t.phrase for t in group) else []

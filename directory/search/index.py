@@ -49,6 +49,9 @@ WEIGHTS = {
 CLASSES = (NAME, ALTERNATE, THEME, SERVICE, DESCRIPTION)  # the weights, best first
 CHUNK = 500  # entries per round of statements (SQLite allows 32,766 parameters)
 TERM_TABLES = {"theme": "directory_entry_theme", "area": "directory_entry_area"}
+# directory_search_text's columns holding where each marker but the first is (b6 ...).
+MARK_COLUMNS = tuple(f"b{weight}" for weight in CLASSES[1:])
+TEXT_COLUMNS = ("entry_id", "name_key", "text", *MARK_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,9 @@ class Document:
     words: dict[str, int]  # word -> weight
     name_key: str
     text: str
+    # Where each weight's marker after the best is in ``text`` (1-based, as the
+    # databases count: ``MARK_COLUMNS``), kept so search does not look for them.
+    marks: tuple[int, ...] = ()
 
 
 def document(
@@ -96,7 +102,9 @@ def document(
         for weight in CLASSES
         for value in segments[weight] or [""]
     ]
-    return Document(entry_id, found, name_key(name), f" {' '.join(parts)} ")
+    text = f" {' '.join(parts)} "
+    marks = tuple(text.find(f" ={weight} ") + 1 for weight in CLASSES[1:])
+    return Document(entry_id, found, name_key(name), text, marks)
 
 
 def _dialect(conn: BaseDBAsyncClient) -> str:
@@ -166,7 +174,7 @@ async def _write(conn: BaseDBAsyncClient, entry_ids: list[int], made: list[Docum
             placeholders(f"DELETE FROM {table} WHERE entry_id IN ({marks})", dialect), entry_ids
         )
     word_rows = [(d.entry_id, w, weight) for d in made for w, weight in d.words.items()]
-    text_rows = [(d.entry_id, d.name_key, d.text) for d in made]
+    text_rows = [(d.entry_id, d.name_key, d.text, *d.marks) for d in made]
     if dialect == "sqlite":
         if word_rows:
             await conn.execute_many(
@@ -175,7 +183,8 @@ async def _write(conn: BaseDBAsyncClient, entry_ids: list[int], made: list[Docum
             )
         if text_rows:
             await conn.execute_many(
-                "INSERT INTO directory_search_text (entry_id, name_key, text) VALUES (?, ?, ?)",
+                f"INSERT INTO directory_search_text ({', '.join(TEXT_COLUMNS)}) "
+                f"VALUES ({', '.join('?' for _ in TEXT_COLUMNS)})",
                 text_rows,  # type: ignore[arg-type]
             )
         return
@@ -188,7 +197,7 @@ async def _write(conn: BaseDBAsyncClient, entry_ids: list[int], made: list[Docum
             )
         if text_rows:
             await raw.copy_records_to_table(
-                "directory_search_text", records=text_rows, columns=["entry_id", "name_key", "text"]
+                "directory_search_text", records=text_rows, columns=list(TEXT_COLUMNS)
             )
 
 

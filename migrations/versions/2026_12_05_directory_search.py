@@ -140,7 +140,9 @@ def _create(dialect: str) -> None:
         "entry_id INTEGER NOT NULL PRIMARY KEY "
         "REFERENCES directory_entry (id) ON DELETE CASCADE, "
         f"name_key VARCHAR(200){collate} NOT NULL, "
-        "text TEXT NOT NULL)"
+        "text TEXT NOT NULL, "
+        # Where the markers of weights 6, 4, 2 and 1 are in the text (index.MARK_COLUMNS).
+        "b6 INTEGER NOT NULL, b4 INTEGER NOT NULL, b2 INTEGER NOT NULL, b1 INTEGER NOT NULL)"
     )
     # Browsing without words pages by name key.
     op.execute("CREATE INDEX ix_directory_search_text_name_key ON directory_search_text (name_key)")
@@ -209,10 +211,14 @@ def _fill() -> None:
         if made:
             bind.execute(
                 sa.text(
-                    "INSERT INTO directory_search_text (entry_id, name_key, text) "
-                    "VALUES (:entry_id, :name_key, :text)"
+                    "INSERT INTO directory_search_text (entry_id, name_key, text, b6, b4, b2, b1) "
+                    "VALUES (:entry_id, :name_key, :text, :b6, :b4, :b2, :b1)"
                 ),
-                [{"entry_id": d.entry_id, "name_key": d.name_key, "text": d.text} for d in made],
+                [
+                    {"entry_id": d.entry_id, "name_key": d.name_key, "text": d.text}
+                    | dict(zip(("b6", "b4", "b2", "b1"), d.marks, strict=True))
+                    for d in made
+                ],
             )
 
 
