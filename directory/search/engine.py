@@ -68,6 +68,16 @@ def _condition(term: Term) -> tuple[str, list]:
     return f"word IN ({', '.join('?' for _ in distinct)})", distinct
 
 
+def _either(terms: list[Term]) -> tuple[str, list]:
+    """A word row of any of the terms."""
+    conditions, params = [], []
+    for term in terms:
+        condition, values = _condition(term)
+        conditions.append(condition)
+        params += values
+    return " OR ".join(conditions), params
+
+
 def _greatest(dialect: str, parts: list[str]) -> str:
     if len(parts) == 1:
         return parts[0]
@@ -103,15 +113,11 @@ def _matched(dialect: str, parsed: Parsed, statuses: tuple[str, ...]) -> tuple[s
     )
     without_params = [f" {' '.join(t.words)} " for t in excluded_phrases]
     if not parsed.groups:
-        conditions, params = [], []
-        for term in excluded_words:
-            condition, values = _condition(term)
-            conditions.append(condition)
-            params += values
-        if conditions:
+        condition, params = _either(excluded_words)
+        if excluded_words:
             without += (
                 " AND NOT EXISTS (SELECT 1 FROM directory_search_word w "
-                f"WHERE w.entry_id = e.id AND ({' OR '.join(conditions)}))"
+                f"WHERE w.entry_id = e.id AND ({condition}))"
             )
         return (
             "SELECT e.id AS id, e.kind AS kind, e.name_key AS name_key, 0 AS rank "
@@ -123,24 +129,18 @@ def _matched(dialect: str, parsed: Parsed, statuses: tuple[str, ...]) -> tuple[s
     for j, group in enumerate(parsed.groups):
         words = [t for t in group if not t.phrase]
         if words:
-            conditions = []
-            for term in words:
-                condition, values = _condition(term)
-                conditions.append(condition)
-                column_params += values
-            columns.append(f"MAX(CASE WHEN {' OR '.join(conditions)} THEN weight END) AS g{j}")
+            condition, values = _either(words)
+            columns.append(f"MAX(CASE WHEN {condition} THEN weight END) AS g{j}")
+            column_params += values
     phrases = [t for t in parsed.terms if t.phrase]
     for i, term in enumerate(phrases):
         condition, values = _condition(term)
         columns.append(f"COUNT(DISTINCT CASE WHEN {condition} THEN word END) AS p{i}")
         column_params += values
     if excluded_words:
-        conditions = []
-        for term in excluded_words:
-            condition, values = _condition(term)
-            conditions.append(condition)
-            column_params += values
-        columns.append(f"MAX(CASE WHEN {' OR '.join(conditions)} THEN 1 END) AS x")
+        condition, values = _either(excluded_words)
+        columns.append(f"MAX(CASE WHEN {condition} THEN 1 END) AS x")
+        column_params += values
     else:
         columns.append("NULL AS x")
     for term in [*parsed.terms, *excluded_words]:
@@ -156,12 +156,9 @@ def _matched(dialect: str, parsed: Parsed, statuses: tuple[str, ...]) -> tuple[s
         alternatives = []
         words = [t for t in group if not t.phrase]
         if words:
-            conditions = []
-            for term in words:
-                condition, values = _condition(term)
-                conditions.append(condition)
-                having_params += values
-            alternatives.append(f"MAX(CASE WHEN {' OR '.join(conditions)} THEN 1 END) = 1")
+            condition, values = _either(words)
+            alternatives.append(f"MAX(CASE WHEN {condition} THEN 1 END) = 1")
+            having_params += values
         for term in group:
             if term.phrase:
                 condition, values = _condition(term)
