@@ -13,7 +13,6 @@ import json
 import segno
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from convenor.errors import Invalid, NotFound
 from convenor.web import redirect, render, settings_of
@@ -295,24 +294,3 @@ async def delegate_list(request: Request) -> Response:
     listed = await delegates.shared_delegate_list(token)
     context = {"view": view, "event": view.event, "token": token, "listed": listed}
     return render(request, "events/shared_list.html", context)
-
-
-T = "/i/{token:str}"
-
-routes = [
-    Route(T, invitation_page, methods=["GET"]),
-    Route(f"{T}/register", register, methods=["POST"]),
-    Route(f"{T}/answers", change_answers, methods=["POST"]),
-    Route(f"{T}/registered", registered, methods=["GET"]),
-    Route(f"{T}/decline", decline, methods=["POST"]),
-    Route(f"{T}/substitute", substitute, methods=["POST"]),
-    Route(f"{T}/declined", declined, methods=["GET"]),
-    Route(f"{T}/cancel", cancel_form, methods=["GET"]),
-    Route(f"{T}/cancel", cancel, methods=["POST"]),
-    Route(f"{T}/my-data.json", my_data, methods=["GET"]),
-    Route(f"{T}/event.ics", delegate_calendar, methods=["GET"]),
-    Route(f"{T}/check-in-code.svg", qr_code, methods=["GET"]),
-    Route(f"{T}/nominate", nominate_form, methods=["GET"]),
-    Route(f"{T}/nominate", nominate, methods=["POST"]),
-    Route(f"{T}/delegates", delegate_list, methods=["GET"]),
-]

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from convenor.errors import Conflict, NotFound
 from convenor.models import Role, User
@@ -178,17 +177,3 @@ async def counts(request: Request) -> Response:
             "capacity_left": board.capacity_left,
         }
     )
-
-
-E = "/staff/events/{event_id:int}"
-
-routes = [
-    Route(f"{E}/delegates", delegates, methods=["GET"]),
-    Route(f"{E}/delegates.{{fmt:str}}", delegates_export, methods=["GET"]),
-    Route(f"{E}/delegates.{{fmt:str}}", delegates_export_with_needs, methods=["POST"]),
-    Route(f"{E}/invitees.{{fmt:str}}", invitees_export, methods=["GET"]),
-    Route(f"{E}/needs", needs, methods=["GET"]),
-    Route(f"{E}/check-in", check_in_page, methods=["GET"]),
-    Route(f"{E}/check-in", check_in, methods=["POST"]),
-    Route(f"{E}/counts.json", counts, methods=["GET"]),
-]

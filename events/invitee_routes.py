@@ -10,7 +10,6 @@ import json
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from convenor.errors import Invalid
 from convenor.spreadsheet import download_response
@@ -219,17 +218,3 @@ async def import_problems(request: Request) -> Response:
         return _import_page(request, event, exc.message)
     sheet = await invitee_import.problem_rows(user, event_id, table)
     return download_response(sheet, "csv", "invitees-to-fix")
-
-
-E = "/staff/events/{event_id:int}"
-
-routes = [
-    Route(f"{E}/invitees", invitee_list, methods=["GET"]),
-    Route(f"{E}/invitees", add_invitee, methods=["POST"]),
-    Route(f"{E}/invitees/action", bulk_action, methods=["POST"]),
-    Route(f"{E}/invitees/{{invitation_id:int}}/approve", approve, methods=["POST"]),
-    Route(f"{E}/import", import_form, methods=["GET"]),
-    Route(f"{E}/import", import_preview, methods=["POST"]),
-    Route(f"{E}/import/confirm", import_confirm, methods=["POST"]),
-    Route(f"{E}/import/problems.csv", import_problems, methods=["POST"]),
-]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from convenor.errors import Conflict, Invalid, RateLimited
 from convenor.web import client_address, current_user, redirect, render, settings_of
@@ -83,14 +82,3 @@ async def _again(request: Request, data: InviteeData, errors: dict, status: int)
 async def asked(request: Request) -> Response:
     event = await service.event_page(uuid_of(request), None)
     return render(request, "events/place_asked.html", {"event": event})
-
-
-U = "/events/{uuid:str}"
-
-routes = [
-    Route("/events", event_list, methods=["GET"], name="public_events"),
-    Route(U, event_page, methods=["GET"]),
-    Route(f"{U}/event.ics", event_calendar, methods=["GET"]),
-    Route(f"{U}/ask", ask_for_a_place, methods=["POST"]),
-    Route(f"{U}/asked", asked, methods=["GET"]),
-]

@@ -1,9 +1,24 @@
-"""Event pages: the organiser's events (list, create, edit, dashboard, publish, cancel).
+"""Every page of the events domain: one table of every URL, its methods and handler.
 
-Invitee pages are in ``events.invitee_routes``, the delegate list, exports and check-in
-in ``events.desk_routes``, the delegate's own pages (from the personal link) in
-``events.delegate_routes`` and the pages for anyone in ``events.public_routes``; all are
-mounted from ``routes`` here.
+Order matters: Starlette tries the routes in this order and takes the first whose path
+and method match (``tests/events/test_events_route_table.py`` checks that no route hides
+a later one and that every handler below is a public name of its module). Handlers live
+in modules by audience; each one parses the request, calls the domain's services and
+renders:
+
+- this module: the organiser's events (list, create, edit, dashboard, publish, cancel,
+  co-organisers and registration questions);
+- ``invitee_routes``: the organiser's invite list and its spreadsheet import;
+- ``desk_routes``: the delegate list, its exports, the needs summary and check-in;
+- ``delegate_routes``: the delegate's own pages, from their personal link (/i/<token>);
+- ``public_routes``: the pages for anyone (public events, asking for a place).
+
+``confirm_routes`` holds no page of its own: it is the "are you sure?" step that the
+cancel and revoke handlers above call before acting.
+
+The JSON API of the domain (under ``/api/v1``) has its own table in ``events.api``. Both
+tables are found by convention (``convenor.domains``): ``routes`` here and ``routes`` in
+``events.api``.
 """
 
 from __future__ import annotations
@@ -207,29 +222,100 @@ async def remove_question(request: Request) -> Response:
     return redirect(f"/staff/events/{event_id}/questions")
 
 
-E = "/staff/events/{event_id:int}"
-
 routes = [
+    # The organiser's events (handlers in this module).
     Route("/staff/events", event_list, methods=["GET"], name="events"),
     Route("/staff/events/new", new_event_form, methods=["GET"]),
     Route("/staff/events/new", create_event, methods=["POST"]),
-    Route(E, dashboard, methods=["GET"]),
-    Route(f"{E}/edit", edit_event_form, methods=["GET"]),
-    Route(f"{E}/edit", update_event, methods=["POST"]),
-    Route(f"{E}/publish", publish, methods=["POST"]),
-    Route(f"{E}/organisers", add_organiser, methods=["POST"]),
-    Route(f"{E}/organisers/{{user_id:int}}/remove", remove_organiser, methods=["POST"]),
-    Route(f"{E}/questions", question_list, methods=["GET"]),
-    Route(f"{E}/questions", add_question, methods=["POST"]),
-    Route(f"{E}/questions/{{question_id:int}}/remove", remove_question, methods=["POST"]),
+    Route("/staff/events/{event_id:int}", dashboard, methods=["GET"]),
+    Route("/staff/events/{event_id:int}/edit", edit_event_form, methods=["GET"]),
+    Route("/staff/events/{event_id:int}/edit", update_event, methods=["POST"]),
+    Route("/staff/events/{event_id:int}/publish", publish, methods=["POST"]),
+    Route("/staff/events/{event_id:int}/organisers", add_organiser, methods=["POST"]),
     Route(
-        f"{E}/questions/{{question_id:int}}/sensitive", mark_question_sensitive, methods=["POST"]
+        "/staff/events/{event_id:int}/organisers/{user_id:int}/remove",
+        remove_organiser,
+        methods=["POST"],
     ),
-    Route(f"{E}/cancel", cancel, methods=["POST"]),
-    *invitee_routes.routes,
-    *desk_routes.routes,
-    *delegate_routes.routes,
-    *public_routes.routes,
+    Route("/staff/events/{event_id:int}/questions", question_list, methods=["GET"]),
+    Route("/staff/events/{event_id:int}/questions", add_question, methods=["POST"]),
+    Route(
+        "/staff/events/{event_id:int}/questions/{question_id:int}/remove",
+        remove_question,
+        methods=["POST"],
+    ),
+    Route(
+        "/staff/events/{event_id:int}/questions/{question_id:int}/sensitive",
+        mark_question_sensitive,
+        methods=["POST"],
+    ),
+    Route("/staff/events/{event_id:int}/cancel", cancel, methods=["POST"]),
+    # The organiser's invite list and its import (events.invitee_routes).
+    Route("/staff/events/{event_id:int}/invitees", invitee_routes.invitee_list, methods=["GET"]),
+    Route("/staff/events/{event_id:int}/invitees", invitee_routes.add_invitee, methods=["POST"]),
+    Route(
+        "/staff/events/{event_id:int}/invitees/action", invitee_routes.bulk_action, methods=["POST"]
+    ),
+    Route(
+        "/staff/events/{event_id:int}/invitees/{invitation_id:int}/approve",
+        invitee_routes.approve,
+        methods=["POST"],
+    ),
+    Route("/staff/events/{event_id:int}/import", invitee_routes.import_form, methods=["GET"]),
+    Route("/staff/events/{event_id:int}/import", invitee_routes.import_preview, methods=["POST"]),
+    Route(
+        "/staff/events/{event_id:int}/import/confirm",
+        invitee_routes.import_confirm,
+        methods=["POST"],
+    ),
+    Route(
+        "/staff/events/{event_id:int}/import/problems.csv",
+        invitee_routes.import_problems,
+        methods=["POST"],
+    ),
+    # The delegate list, its exports, needs and the check-in desk (events.desk_routes).
+    Route("/staff/events/{event_id:int}/delegates", desk_routes.delegates, methods=["GET"]),
+    Route(
+        "/staff/events/{event_id:int}/delegates.{fmt:str}",
+        desk_routes.delegates_export,
+        methods=["GET"],
+    ),
+    Route(
+        "/staff/events/{event_id:int}/delegates.{fmt:str}",
+        desk_routes.delegates_export_with_needs,
+        methods=["POST"],
+    ),
+    Route(
+        "/staff/events/{event_id:int}/invitees.{fmt:str}",
+        desk_routes.invitees_export,
+        methods=["GET"],
+    ),
+    Route("/staff/events/{event_id:int}/needs", desk_routes.needs, methods=["GET"]),
+    Route("/staff/events/{event_id:int}/check-in", desk_routes.check_in_page, methods=["GET"]),
+    Route("/staff/events/{event_id:int}/check-in", desk_routes.check_in, methods=["POST"]),
+    Route("/staff/events/{event_id:int}/counts.json", desk_routes.counts, methods=["GET"]),
+    # The delegate's own pages through their personal link (events.delegate_routes).
+    Route("/i/{token:str}", delegate_routes.invitation_page, methods=["GET"]),
+    Route("/i/{token:str}/register", delegate_routes.register, methods=["POST"]),
+    Route("/i/{token:str}/answers", delegate_routes.change_answers, methods=["POST"]),
+    Route("/i/{token:str}/registered", delegate_routes.registered, methods=["GET"]),
+    Route("/i/{token:str}/decline", delegate_routes.decline, methods=["POST"]),
+    Route("/i/{token:str}/substitute", delegate_routes.substitute, methods=["POST"]),
+    Route("/i/{token:str}/declined", delegate_routes.declined, methods=["GET"]),
+    Route("/i/{token:str}/cancel", delegate_routes.cancel_form, methods=["GET"]),
+    Route("/i/{token:str}/cancel", delegate_routes.cancel, methods=["POST"]),
+    Route("/i/{token:str}/my-data.json", delegate_routes.my_data, methods=["GET"]),
+    Route("/i/{token:str}/event.ics", delegate_routes.delegate_calendar, methods=["GET"]),
+    Route("/i/{token:str}/check-in-code.svg", delegate_routes.qr_code, methods=["GET"]),
+    Route("/i/{token:str}/nominate", delegate_routes.nominate_form, methods=["GET"]),
+    Route("/i/{token:str}/nominate", delegate_routes.nominate, methods=["POST"]),
+    Route("/i/{token:str}/delegates", delegate_routes.delegate_list, methods=["GET"]),
+    # Pages for anyone: public events and asking for a place (events.public_routes).
+    Route("/events", public_routes.event_list, methods=["GET"], name="public_events"),
+    Route("/events/{uuid:str}", public_routes.event_page, methods=["GET"]),
+    Route("/events/{uuid:str}/event.ics", public_routes.event_calendar, methods=["GET"]),
+    Route("/events/{uuid:str}/ask", public_routes.ask_for_a_place, methods=["POST"]),
+    Route("/events/{uuid:str}/asked", public_routes.asked, methods=["GET"]),
 ]
 
 dashboard_panels = [
