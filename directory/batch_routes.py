@@ -17,7 +17,6 @@ from __future__ import annotations
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from convenor.cleaning import clean_name
 from convenor.errors import Conflict
@@ -163,13 +162,3 @@ async def upload_submit(request: Request) -> Response:
         checked=dry_run,
         status=400 if bad else 200,
     )
-
-
-routes = [
-    Route("/staff/directory/imports", batches_page, methods=["GET"]),
-    Route("/staff/directory/imports/new", upload_form, methods=["GET"]),
-    Route("/staff/directory/imports/new", upload_submit, methods=["POST"]),
-    Route("/staff/directory/imports/{batch_id:int}", batch_page, methods=["GET"]),
-    Route("/staff/directory/imports/{batch_id:int}/undo", undo_form, methods=["GET"]),
-    Route("/staff/directory/imports/{batch_id:int}/undo", undo_submit, methods=["POST"]),
-]

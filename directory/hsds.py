@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from convenor.cleaning import without_controls
 from directory import queries
@@ -219,12 +218,3 @@ async def services(request: Request) -> Response:
 async def service_detail(request: Request) -> Response:
     service = await queries.hsds_service(request.path_params["id"])
     return JSONResponse(service_full(service, service.entry))
-
-
-routes = [
-    Route("/api/hsds/", root, methods=["GET"]),
-    Route("/api/hsds/organizations", organisations, methods=["GET"]),
-    Route("/api/hsds/organizations/{id}", organisation_detail, methods=["GET"]),
-    Route("/api/hsds/services", services, methods=["GET"]),
-    Route("/api/hsds/services/{id}", service_detail, methods=["GET"]),
-]

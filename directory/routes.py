@@ -1,8 +1,20 @@
-"""Public directory pages: search, entry, list your group, confirm, edit by emailed link.
+"""Every page of the directory domain: one table of every URL, its methods and handler.
 
-Also mounts the staff moderation and taxonomy pages (``directory.staff_routes``,
-``directory.taxonomy_routes``) and the Open Referral HSDS export (``directory.hsds``),
-which lives outside /api/v1.
+Order matters: Starlette tries the routes in this order and takes the first whose path
+and method match (``tests/directory/test_directory_route_table.py`` checks that no route
+hides a later one and that every handler below is a public name of its module).
+Handlers live in modules by audience:
+
+- this module: the public pages (search, an entry, its download, list your group,
+  confirming a listing, a named contact's answer, editing by emailed link);
+- ``taxonomy_routes``: the moderators' themes, kinds and areas;
+- ``staff_routes``: the moderation queue, bulk decisions, entries and proposed changes;
+- ``batch_routes``: spreadsheet imports as batches (upload, check, undo);
+- ``hsds``: the Open Referral HSDS export, which lives outside /api/v1.
+
+The JSON API of the domain (under ``/api/v1``) has its own table in ``directory.api``.
+Both tables are found by convention (``convenor.domains``): ``routes`` here and
+``routes`` in ``directory.api``.
 """
 
 from __future__ import annotations
@@ -235,6 +247,7 @@ async def edit_submit(request: Request) -> Response:
 
 
 routes = [
+    # The public pages.
     Route("/directory", search_page, methods=["GET"], name="directory"),
     Route("/directory/directory.css", stylesheet, methods=["GET"]),
     Route("/directory/export.{fmt:str}", download, methods=["GET"]),
@@ -249,10 +262,54 @@ routes = [
     Route("/directory/edit/{token}", edit_submit, methods=["POST"]),
     Route("/directory/{entry_id:int}", entry_page, methods=["GET"], name="directory_entry"),
     Route("/directory/{entry_id:int}/edit-link", edit_link_request, methods=["POST"]),
-    *taxonomy_routes.routes,
-    *staff_routes.routes,
-    *batch_routes.routes,
-    *hsds.routes,
+    # The moderators' taxonomy: themes, kinds and areas.
+    Route("/staff/directory/taxonomy", taxonomy_routes.taxonomy_page, methods=["GET"]),
+    Route("/staff/directory/taxonomy/{kind:str}", taxonomy_routes.add_term, methods=["POST"]),
+    Route(
+        "/staff/directory/taxonomy/{kind:str}/{term_id:int}",
+        taxonomy_routes.rename_term,
+        methods=["POST"],
+    ),
+    Route(
+        "/staff/directory/taxonomy/{kind:str}/{term_id:int}/remove",
+        taxonomy_routes.remove_term,
+        methods=["POST"],
+    ),
+    # Moderation: the queue, bulk decisions, entries and proposed changes.
+    Route("/staff/directory", staff_routes.queue_page, methods=["GET"]),
+    Route("/staff/directory/bulk", staff_routes.bulk_form, methods=["POST"]),
+    Route("/staff/directory/bulk/confirm", staff_routes.bulk_confirm, methods=["POST"]),
+    Route("/staff/directory/changes", staff_routes.changes_page, methods=["GET"]),
+    Route("/staff/directory/reviews", staff_routes.reviews_page, methods=["GET"]),
+    Route("/staff/directory/new", staff_routes.new_form, methods=["GET"]),
+    Route("/staff/directory/new", staff_routes.new_submit, methods=["POST"]),
+    Route("/staff/directory/{entry_id:int}", staff_routes.entry_page, methods=["GET"]),
+    Route("/staff/directory/{entry_id:int}/edit", staff_routes.edit_form, methods=["GET"]),
+    Route("/staff/directory/{entry_id:int}/edit", staff_routes.edit_submit, methods=["POST"]),
+    Route("/staff/directory/{entry_id:int}/approve", staff_routes.approve, methods=["POST"]),
+    Route("/staff/directory/{entry_id:int}/reject", staff_routes.reject, methods=["POST"]),
+    Route("/staff/directory/{entry_id:int}/reviewed", staff_routes.reviewed, methods=["POST"]),
+    Route("/staff/directory/{entry_id:int}/status", staff_routes.change_status, methods=["POST"]),
+    Route("/staff/directory/{entry_id:int}/merge", staff_routes.merge, methods=["POST"]),
+    Route("/staff/directory/changes/{change_id:int}", staff_routes.change_page, methods=["GET"]),
+    Route("/staff/directory/changes/{change_id:int}", staff_routes.decide_change, methods=["POST"]),
+    # Spreadsheet imports as batches.
+    Route("/staff/directory/imports", batch_routes.batches_page, methods=["GET"]),
+    Route("/staff/directory/imports/new", batch_routes.upload_form, methods=["GET"]),
+    Route("/staff/directory/imports/new", batch_routes.upload_submit, methods=["POST"]),
+    Route("/staff/directory/imports/{batch_id:int}", batch_routes.batch_page, methods=["GET"]),
+    Route("/staff/directory/imports/{batch_id:int}/undo", batch_routes.undo_form, methods=["GET"]),
+    Route(
+        "/staff/directory/imports/{batch_id:int}/undo",
+        batch_routes.undo_submit,
+        methods=["POST"],
+    ),
+    # The Open Referral HSDS export (outside /api/v1).
+    Route("/api/hsds/", hsds.root, methods=["GET"]),
+    Route("/api/hsds/organizations", hsds.organisations, methods=["GET"]),
+    Route("/api/hsds/organizations/{id}", hsds.organisation_detail, methods=["GET"]),
+    Route("/api/hsds/services", hsds.services, methods=["GET"]),
+    Route("/api/hsds/services/{id}", hsds.service_detail, methods=["GET"]),
 ]
 
 dashboard_panels = [

@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from convenor.cleaning import without_controls
 from convenor.errors import Invalid, NotFound
@@ -435,24 +434,3 @@ async def decide_change(request: Request) -> Response:
     except Invalid as exc:
         return await change_page(request, exc.fields, 400, choices)
     return redirect(f"/staff/directory/{entry.id}")
-
-
-routes = [
-    Route("/staff/directory", queue_page, methods=["GET"]),
-    Route("/staff/directory/bulk", bulk_form, methods=["POST"]),
-    Route("/staff/directory/bulk/confirm", bulk_confirm, methods=["POST"]),
-    Route("/staff/directory/changes", changes_page, methods=["GET"]),
-    Route("/staff/directory/reviews", reviews_page, methods=["GET"]),
-    Route("/staff/directory/new", new_form, methods=["GET"]),
-    Route("/staff/directory/new", new_submit, methods=["POST"]),
-    Route("/staff/directory/{entry_id:int}", entry_page, methods=["GET"]),
-    Route("/staff/directory/{entry_id:int}/edit", edit_form, methods=["GET"]),
-    Route("/staff/directory/{entry_id:int}/edit", edit_submit, methods=["POST"]),
-    Route("/staff/directory/{entry_id:int}/approve", approve, methods=["POST"]),
-    Route("/staff/directory/{entry_id:int}/reject", reject, methods=["POST"]),
-    Route("/staff/directory/{entry_id:int}/reviewed", reviewed, methods=["POST"]),
-    Route("/staff/directory/{entry_id:int}/status", change_status, methods=["POST"]),
-    Route("/staff/directory/{entry_id:int}/merge", merge, methods=["POST"]),
-    Route("/staff/directory/changes/{change_id:int}", change_page, methods=["GET"]),
-    Route("/staff/directory/changes/{change_id:int}", decide_change, methods=["POST"]),
-]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from convenor.errors import Conflict, Invalid
 from convenor.models import Role
@@ -93,13 +92,3 @@ async def remove_term(request: Request) -> Response:
     except Conflict as exc:
         return await _page(request, problem=exc.message, status=409)
     return redirect(f"/staff/directory/taxonomy?done=removed&kind={kind}")
-
-
-T = "/staff/directory/taxonomy"
-
-routes = [
-    Route(T, taxonomy_page, methods=["GET"]),
-    Route(f"{T}/{{kind:str}}", add_term, methods=["POST"]),
-    Route(f"{T}/{{kind:str}}/{{term_id:int}}", rename_term, methods=["POST"]),
-    Route(f"{T}/{{kind:str}}/{{term_id:int}}/remove", remove_term, methods=["POST"]),
-]
