@@ -36,6 +36,32 @@ def environment(settings, tmp_path: Path) -> dict[str, str]:
 COMMAND = [sys.executable, "-c", "from convenor.cli import main; main()", "directory", "import"]
 
 
+async def run_on_terminal(settings, tmp_path: Path, *arguments: str) -> tuple[int, str, str]:
+    """Run the command with standard error on a pseudo-terminal; (code, stdout, terminal)."""
+    leader, follower = pty.openpty()
+    process = await asyncio.create_subprocess_exec(
+        *COMMAND,
+        *arguments,
+        env=environment(settings, tmp_path),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=follower,
+    )
+    os.close(follower)
+    out, _ = await process.communicate()
+    shown = b""
+    while True:
+        try:
+            piece = os.read(leader, 65536)
+        except OSError:  # the terminal closed when the command ended
+            break
+        if not piece:
+            break
+        shown += piece
+    os.close(leader)
+    assert process.returncode is not None  # communicate() waited for it
+    return process.returncode, out.decode(), shown.decode()
+
+
 async def run_import(settings, tmp_path: Path, path: Path, *options: str):
     process = await asyncio.create_subprocess_exec(
         *COMMAND,
@@ -175,30 +201,11 @@ async def test_directory_command_shows_a_progress_bar_on_a_terminal(
 ):
     path = tmp_path / "groups.xlsx"
     path.write_bytes(saved_as(ROWS)["xlsx"])
-    leader, follower = pty.openpty()
-    process = await asyncio.create_subprocess_exec(
-        *COMMAND,
-        str(path),
-        env=environment(settings, tmp_path),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=follower,
-    )
-    os.close(follower)
-    out, _ = await process.communicate()
-    shown = b""
-    while True:
-        try:
-            piece = os.read(leader, 65536)
-        except OSError:  # the terminal closed when the command ended
-            break
-        if not piece:
-            break
-        shown += piece
-    os.close(leader)
+    code, out, shown = await run_on_terminal(settings, tmp_path, str(path))
 
-    assert process.returncode == 0, shown.decode()
-    assert b"Checking" in shown
-    assert b"Importing" in shown
-    assert b"100%" in shown
-    assert b"rows/s" in shown
-    assert out.decode().splitlines()[-2] == "2 rows: 2 good, 0 with errors; 2 imported."
+    assert code == 0, shown
+    assert "Checking" in shown
+    assert "Importing" in shown
+    assert "100%" in shown
+    assert "rows/s" in shown
+    assert out.splitlines()[-2] == "2 rows: 2 good, 0 with errors; 2 imported."

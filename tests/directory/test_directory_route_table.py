@@ -5,55 +5,17 @@ twice, and no route, there or earlier in the app, hides a later one."""
 from __future__ import annotations
 
 import importlib
-import inspect
-import re
 
-from starlette.routing import Match, Route
+from starlette.routing import Route
 
 from convenor.app import create_app
 from directory import batch_routes, hsds, staff_routes, taxonomy_routes
 from directory import routes as public_routes
 from directory.routes import routes
+from tests.route_tables import handlers_of, hidden
 
 MODULES = [public_routes, taxonomy_routes, staff_routes, batch_routes, hsds]
-SAMPLES = {"int": "7", "str": "x1", "": "x1"}
 NAMED = {"/directory": "directory", "/directory/{entry_id:int}": "directory_entry"}
-
-
-def handlers_of(module) -> set:
-    """Public coroutine functions defined in ``module`` whose only required parameter is
-    the request (the staff entry and change pages take optional errors too)."""
-    found = set()
-    for name, value in vars(module).items():
-        if name.startswith("_") or not inspect.iscoroutinefunction(value):
-            continue
-        if value.__module__ != module.__name__:
-            continue
-        params = list(inspect.signature(value).parameters.values())
-        required = [p for p in params if p.default is inspect.Parameter.empty]
-        if [p.name for p in required] == ["request"]:
-            found.add(value)
-    return found
-
-
-def sample_path(path: str) -> str:
-    return re.sub(r"{\w+:?(\w*)}", lambda m: SAMPLES[m.group(1)], path)
-
-
-def hidden(table: list) -> list[tuple[str, str, str]]:
-    """(method, path, hiding path) for each Route a Route before it in ``table`` answers."""
-    found = []
-    for i, route in enumerate(table):
-        if not isinstance(route, Route):
-            continue
-        for method in sorted(route.methods):
-            scope = {"type": "http", "path": sample_path(route.path), "method": method}
-            assert route.matches(scope)[0] == Match.FULL, (route.path, method)
-            for earlier in table[:i]:
-                if earlier.matches(scope)[0] == Match.FULL:
-                    found.append((method, route.path, getattr(earlier, "path", "")))
-                    break
-    return found
 
 
 def test_every_endpoint_is_a_public_name_of_a_handler_module():
@@ -75,12 +37,12 @@ def test_every_endpoint_is_a_public_name_of_a_handler_module():
 
 def test_every_handler_of_the_modules_is_in_the_table():
     # The finder takes pages with optional extras and skips helpers needing more.
-    assert staff_routes.entry_page in handlers_of(staff_routes)
-    assert staff_routes.change_page in handlers_of(staff_routes)
-    assert public_routes.search_page in handlers_of(public_routes)
-    assert public_routes.edit_form_extra not in handlers_of(public_routes)
-    assert hsds.organisation not in handlers_of(hsds)
-    handlers = set().union(*(handlers_of(m) for m in MODULES))
+    assert staff_routes.entry_page in handlers_of(staff_routes, optional_extras=True)
+    assert staff_routes.change_page in handlers_of(staff_routes, optional_extras=True)
+    assert public_routes.search_page in handlers_of(public_routes, optional_extras=True)
+    assert public_routes.edit_form_extra not in handlers_of(public_routes, optional_extras=True)
+    assert hsds.organisation not in handlers_of(hsds, optional_extras=True)
+    handlers = set().union(*(handlers_of(m, optional_extras=True) for m in MODULES))
     assert handlers == {r.endpoint for r in routes}
     # No handler module keeps a table of its own any more.
     assert [m.__name__ for m in MODULES[1:] if hasattr(m, "routes")] == []

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
-import pty
 from pathlib import Path
 
 from directory import cli
 from directory.models import Entry
+from tests.directory import test_directory_import_files as files
 from tests.directory.test_directory_import_files import COMMAND, environment
 
 ROWS = 600
@@ -25,29 +24,10 @@ def groups_csv(path: Path) -> Path:
 
 
 async def run_on_terminal(settings, tmp_path: Path, *options: str) -> tuple[int, str, str]:
-    """Run the command with standard error on a pseudo-terminal; (code, stdout, terminal)."""
-    leader, follower = pty.openpty()
-    process = await asyncio.create_subprocess_exec(
-        *COMMAND,
-        str(groups_csv(tmp_path / "groups.csv")),
-        *options,
-        env=environment(settings, tmp_path),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=follower,
-    )
-    os.close(follower)
-    out, _ = await process.communicate()
-    shown = b""
-    while True:
-        try:
-            piece = os.read(leader, 65536)
-        except OSError:  # the terminal closed when the command ended
-            break
-        if not piece:
-            break
-        shown += piece
-    os.close(leader)
-    return process.returncode, out.decode(), shown.decode()
+    """Import ROWS groups with standard error on a pseudo-terminal; (code, stdout,
+    terminal)."""
+    path = groups_csv(tmp_path / "groups.csv")
+    return await files.run_on_terminal(settings, tmp_path, str(path), *options)
 
 
 async def test_progress_on_a_terminal_shows_rows_per_second(taxonomy, settings, tmp_path):

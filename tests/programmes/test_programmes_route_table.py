@@ -5,18 +5,15 @@ listed twice, and no route, there or earlier in the app, hides a later one."""
 from __future__ import annotations
 
 import importlib
-import inspect
 import pkgutil
-import re
 
-from starlette.routing import Match, Route
+from starlette.routing import Route
 
 import programmes
 from convenor.app import create_app
 from programmes import agenda_routes, photo_routes, staff_routes
 from programmes.routes import routes
-
-SAMPLES = {"int": "7", "str": "x1"}
+from tests.route_tables import handlers_of, hidden
 
 
 def handler_modules() -> list:
@@ -25,37 +22,6 @@ def handler_modules() -> list:
         for info in pkgutil.iter_modules(programmes.__path__)
         if info.name.endswith("_routes")
     ]
-
-
-def handlers_of(module) -> set:
-    """Public coroutine functions of ``module`` (defined there) that take only a request."""
-    found = set()
-    for name, value in vars(module).items():
-        if name.startswith("_") or not inspect.iscoroutinefunction(value):
-            continue
-        if value.__module__ == module.__name__ and len(inspect.signature(value).parameters) == 1:
-            found.add(value)
-    return found
-
-
-def sample_path(path: str) -> str:
-    return re.sub(r"{\w+:(\w+)}", lambda m: SAMPLES[m.group(1)], path)
-
-
-def hidden(table: list) -> list[tuple[str, str, str]]:
-    """(method, path, hiding path) for each Route a Route before it in ``table`` answers."""
-    found = []
-    for i, route in enumerate(table):
-        if not isinstance(route, Route):
-            continue
-        for method in sorted(route.methods):
-            scope = {"type": "http", "path": sample_path(route.path), "method": method}
-            assert route.matches(scope)[0] == Match.FULL, (route.path, method)
-            for earlier in table[:i]:
-                if earlier.matches(scope)[0] == Match.FULL:
-                    found.append((method, route.path, getattr(earlier, "path", "")))
-                    break
-    return found
 
 
 def test_every_endpoint_is_a_public_name_of_a_handler_module():
