@@ -18,7 +18,7 @@ ENVIRONMENTS = ("development", "production")
 # CONVENOR_PASSWORD_HASHING: "standard" is argon2id with the library's recommended costs;
 # "fast" is argon2id with the smallest costs, for test suites only (refused in production).
 PASSWORD_HASHING = ("standard", "fast")
-DEFAULT_DOMAINS = ("directory", "events", "programmes")
+DEFAULT_DOMAINS = ("directory", "events", "programmes", "plans")
 DEFAULT_API_TOKEN_DAYS = 90
 
 

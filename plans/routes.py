@@ -1,0 +1,47 @@
+"""Every page of the plans domain: one table of every URL, its methods and handler.
+
+Order matters: Starlette takes the first route whose path and method match. Handlers
+live in modules by audience and step; each one parses the request, calls one service
+function and renders. The JSON API has its own table in ``plans.api``.
+
+- ``staff_routes``: organisers' plans: the list, the draft editor, importing a draft,
+  linked events, versions and comparing them;
+- ``public_routes``: a plan's public page, its versions and comparisons;
+- ``consultation_routes``: the consultation's settings (staff) and responding to it
+  (delegates from their personal link, partner staff, the confirmed public);
+- ``workshop_routes``: workshop sessions linked to priorities, facilitators and their
+  table points;
+- ``analysis_routes``: organisers' analysis of the responses, themes, moderation and exports;
+- ``report_routes``: "you said, we did", adopting the plan and the public response report;
+- ``register_routes``: the actions register: lead agencies' updates, measure readings,
+  the public register, its exports and feed, and annual reviews.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import Route  # noqa: F401 (the blocks below use it)
+
+# Each block below is the table of one module, in the order Starlette tries them.
+
+# -- staff_routes: organisers' plans (list, draft editor, import, events, versions) --
+drafts: list = []
+
+# -- public_routes: the public plan page, versions, comparisons --
+public: list = []
+
+# -- consultation_routes: settings, responding (delegates, partners, public) --
+consultation: list = []
+
+# -- workshop_routes: sessions and priorities, facilitators, table points --
+workshops: list = []
+
+# -- analysis_routes: analysis, themes, moderation, exports --
+analysis: list = []
+
+# -- report_routes: replies, adoption, the response report --
+report: list = []
+
+# -- register_routes: the actions register, lead agencies, readings, reviews --
+register: list = []
+
+routes = [*drafts, *public, *consultation, *workshops, *analysis, *report, *register]

@@ -1,0 +1,1 @@
+"""Plan fixtures: see ``tests/plans/factories.py``."""
