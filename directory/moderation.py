@@ -169,6 +169,11 @@ class Queue:
     filter: QueueFilter = field(default_factory=QueueFilter)
 
 
+async def waiting_count(chosen: QueueFilter | None = None) -> int:
+    """How many entries wait for a moderator among those that pass ``chosen``."""
+    return await waiting(chosen).count()
+
+
 def waiting(chosen: QueueFilter | None = None):
     """Entries waiting for a moderator (pending and confirmed) that pass ``chosen``."""
     chosen = chosen or QueueFilter()

@@ -15,12 +15,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from convenor.cleaning import without_controls
-from convenor.errors import Invalid, NotFound
+from convenor.errors import Invalid
 from convenor.models import Role
 from convenor.web import redirect, render, require_staff, settings_of
-from directory import moderation, service, web
+from directory import entry_review, moderation, service, web
 from directory.forms import EntryData, entry_from_mapping, reason_from_mapping
-from directory.models import ChangeStatus, Entry, EntryChange, How, Provenance, Status
+from directory.models import How, Status
 from directory.moderation import ARRIVALS, BLOCKED_LABELS, BulkAction, QueueFilter
 from directory.search import search
 
@@ -89,7 +89,7 @@ async def queue_page(request: Request) -> Response:
         "page_links": _page_links(queue.filter, queue.page, queue.pages),
         "queue_previous": queue_link(queue.filter, queue.page - 1) if queue.page > 1 else "",
         "queue_next": queue_link(queue.filter, queue.page + 1) if queue.page < queue.pages else "",
-        "batch_waiting": await moderation.waiting(QueueFilter(batch=queue.batch.id)).count()
+        "batch_waiting": await moderation.waiting_count(QueueFilter(batch=queue.batch.id))
         if queue.batch
         else 0,
         "action": "/staff/directory",
@@ -244,13 +244,6 @@ async def reviews_page(request: Request) -> Response:
 # -- one entry ------------------------------------------------------------------------
 
 
-async def _entry(entry_id: int) -> Entry:
-    entry = await Entry.get_or_none(id=entry_id).prefetch_related("themes", "areas", "services")
-    if entry is None:
-        raise NotFound()
-    return entry
-
-
 async def entry_page(
     request: Request,
     errors: dict | None = None,
@@ -258,19 +251,17 @@ async def entry_page(
     refused: str = "",
 ) -> Response:
     _moderator(request)
-    entry = await _entry(request.path_params["entry_id"])
+    review = await entry_review.entry_review(request.path_params["entry_id"])
     context = {
-        "entry": entry,
-        "provenance": await Provenance.filter(entry=entry),
-        "duplicates": await moderation.possible_duplicates(entry, exclude_id=entry.id),
-        "changes": await EntryChange.filter(entry=entry, status=ChangeStatus.PENDING),
-        "review_due": service.review_due(entry, service.now()),
-        "merged_into": await Entry.get_or_none(id=entry.merged_into_id)
-        if entry.merged_into_id
-        else None,
+        "entry": review.entry,
+        "provenance": review.provenance,
+        "duplicates": review.duplicates,
+        "changes": review.changes,
+        "review_due": review.review_due,
+        "merged_into": review.merged_into,
         "errors": errors or {},
         "refused": refused,
-        "publish_problems": moderation.publish_problems(entry.kind, entry.description),
+        "publish_problems": review.publish_problems,
         "statuses": [s.value for s in Status],
     }
     return render(request, "directory/staff_entry.html", context, status)
@@ -307,7 +298,7 @@ async def new_submit(request: Request) -> Response:
 
 async def edit_form(request: Request) -> Response:
     _moderator(request)
-    entry = await _entry(request.path_params["entry_id"])
+    entry = await entry_review.entry_for_staff(request.path_params["entry_id"])
     extra = _edit_extra(f"/staff/directory/{entry.id}/edit", f"Edit {entry.name}")
     data = await service.entry_data(entry)
     return render(request, "directory/list.html", await web.form_context(data, {}, **extra))
@@ -372,7 +363,7 @@ async def merge(request: Request) -> Response:
     user = _moderator(request)
     entry_id = request.path_params["entry_id"]
     raw = str((await request.form()).get("duplicate", "")).strip()
-    if not raw.isdigit() or len(raw) > 9 or not await Entry.exists(id=int(raw)):
+    if not raw.isdigit() or len(raw) > 9 or not await entry_review.entry_exists(int(raw)):
         return await entry_page(request, {"duplicate": "Enter the number of another entry"}, 400)
     try:
         await moderation.merge_entries(entry_id, int(raw), user)
