@@ -310,6 +310,9 @@ class Facilitator(Model):
     email = fields.CharField(max_length=254)
     table_label = fields.CharField(max_length=60, default="")  # "Table 3"
     created_at = fields.DatetimeField()
+    # Added by the workshops (plans.workshops): removing a facilitator keeps the points
+    # their table made (consultation input) and ends their links; set when removed.
+    removed_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "plan_facilitator"
