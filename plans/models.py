@@ -287,6 +287,11 @@ class Answer(Model):
     moderation = fields.CharEnumField(Moderation, max_length=12, default=Moderation.NOT_NEEDED)
     redacted_comment = fields.TextField(null=True)
     redacted_missing = fields.TextField(null=True)
+    # Moderation (D1, plans.comments): why it was hidden, when and by whom (a staff
+    # email, kept if the account goes) it was last decided.
+    moderation_reason = fields.TextField(default="")
+    moderated_at = fields.DatetimeField(null=True)
+    moderated_by = fields.CharField(max_length=254, default="")
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 
