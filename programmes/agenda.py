@@ -330,3 +330,35 @@ async def agenda_for_feed(feed_token: str) -> Agenda:
         raise NotFound()
     await check_event_link_live(registration.event_id)  # type: ignore[attr-defined]
     return await _with_event_status(await _agenda(registration))
+
+
+@dataclass(frozen=True)
+class StarredProgramme:
+    """The programme an invitee's link shows, with what they have starred in it."""
+
+    view: ProgrammeView
+    sessions: list[SessionEntry]  # not-for-publication ones too for registered delegates
+    registered: bool
+    picked: frozenset[int] = frozenset()  # sessions in their agenda
+    places: frozenset[int] = frozenset()  # workshops they hold a place in
+
+
+async def programme_with_agenda(token: str) -> StarredProgramme:
+    """The programme for an invitee's personal link (as ``service.delegate_programme``)
+    with the sessions a registered delegate has in their agenda, so each session can
+    say so and offer to add or remove it. NotFound if none is published. No side effects."""
+    invitation = await invitation_for_link(token)
+    view = await _programme(invitation.event_id)  # type: ignore[attr-defined]
+    if invitation.status != "registered":
+        return StarredProgramme(view, view.public_sessions(), registered=False)
+    picks = await AgendaPick.filter(
+        registration__invitation_id=invitation.id,
+        registration__status=RegistrationStatus.REGISTERED,
+    ).values_list("session_id", "has_place")
+    return StarredProgramme(
+        view,
+        view.sessions,
+        registered=True,
+        picked=frozenset(session_id for session_id, _ in picks),
+        places=frozenset(session_id for session_id, place in picks if place),
+    )

@@ -7,6 +7,8 @@ Invitees who are not registered get the service's Forbidden page; unknown links 
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -55,17 +57,24 @@ async def agenda_page(request: Request) -> Response:
 def _action(act, done: str):
     """A POST handler for the agenda form's buttons: ``act(token, session_id)`` on the
     session chosen, then back to the agenda saying ``done`` (a 409 shows the conflict).
-    The handler takes ``act``'s name, which is its name in this module too."""
+    The handler takes ``act``'s name, which is its name in this module too. A form on
+    the programme page (``back=programme``) returns there instead, to the same session
+    and track filter."""
 
     async def handler(request: Request) -> Response:
         token = token_of(request)
-        session_id = chosen_id(await request.form())
+        form = await request.form()
+        session_id = chosen_id(form)
         if session_id is None:
             raise NotFound()
         try:
             await act(token, session_id)
         except Conflict as exc:
             return await _page(request, token, error=exc.message, status=409)
+        if form.get("back") == "programme":
+            track = str(form.get("track", ""))[:100]
+            query = "?" + urlencode({"track": track}) if track else ""
+            return redirect(f"/i/{token}/programme{query}#session-{session_id}")
         return redirect(f"/i/{token}/agenda?done={done}#session-{session_id}")
 
     handler.__name__ = handler.__qualname__ = act.__name__

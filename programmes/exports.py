@@ -4,11 +4,17 @@ The c3voc schedule format is what pretalx, frab and apps such as Giggity and
 EventFahrplan read. Days run in the event's time zone; each day lists its rooms, each
 room its sessions. GUIDs are UUIDv5 of the session's calendar UID (and of the event and
 speaker ids), so they stay the same across versions. Not-for-publication sessions are
-left out, and speakers appear by name and bio only (never an email address).
+left out, and speakers appear by name, bio, photo and public page only (never an email
+address). What the schemas allow and Convenor knows is carried: rooms' capacity and
+access notes, a colour for each track (derived from its name, so it stays the same in
+every version and every export), links to each session's calendar file. Every address
+is absolute (``settings.base_url``). The XML leaves out characters XML 1.0 cannot hold
+(control characters), which the JSON escapes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -31,6 +37,58 @@ TYPES = {
     "networking": "meeting",
     "other": "other",
 }
+
+
+# Track colours: distinct, readable as text on white and as a fill under white text.
+TRACK_COLOURS = (
+    "#1d70b8",
+    "#00703c",
+    "#d4351c",
+    "#4c2c92",
+    "#b58840",
+    "#28a197",
+    "#912b88",
+    "#f47738",
+    "#5694ca",
+    "#85994b",
+    "#6f72af",
+    "#b52b5e",
+)
+# Characters XML 1.0 cannot hold (kept out of the XML; JSON escapes them).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+SLUG = re.compile(r"[a-z][a-z0-9-]*[a-z0-9]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (control characters)."""
+    return NOT_XML.sub("", text)
+
+
+def track_colour(name: str) -> str:
+    """A stable colour for a track ("#rrggbb"), chosen by a hash of its name."""
+    digest = hashlib.sha256(name.strip().casefold().encode()).digest()
+    return TRACK_COLOURS[int.from_bytes(digest[:4], "big") % len(TRACK_COLOURS)]
+
+
+def slug_of(name: str, prefix: str) -> str:
+    """A slug both schemas accept (a letter first, two characters at least): the
+    name's own when it has one, else the prefix with a short hash of the name."""
+    slug = slugify(name)
+    if SLUG.fullmatch(slug):
+        return slug
+    if slug:
+        return f"{prefix}-{slug}"
+    return f"{prefix}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+
+
+def photo_url(base_url: str, event_id: int, photo_path: str) -> str | None:
+    """The absolute address of a published speaker photo (None without one)."""
+    return f"{base_url}/events/{event_id}/programme/photos/{photo_path}" if photo_path else None
+
+
+def speaker_url(base_url: str, event_id: int, speaker_id: int) -> str:
+    """The absolute address of a speaker's public page."""
+    return f"{base_url}/events/{event_id}/programme/speakers/{speaker_id}"
 
 
 def slugify(text: str) -> str:
@@ -70,6 +128,28 @@ def _rooms(sessions: list[SessionEntry]) -> dict[str, list[SessionEntry]]:
     return rooms
 
 
+def _person(view: ProgrammeView, speaker, base_url: str) -> dict:
+    event_id = view.event["id"]
+    return {
+        "guid": _guid(view.event["uuid"], "speaker", speaker.id),
+        "name": speaker.display_name,
+        "biography": speaker.bio or None,
+        "avatar": photo_url(base_url, event_id, speaker.photo_path),
+        "url": speaker_url(base_url, event_id, speaker.id),
+    }
+
+
+def _room(view: ProgrammeView, name: str) -> dict:
+    found = next((room for room in view.rooms if room["name"] == name), None)
+    return {
+        "name": name,
+        "guid": _guid(view.event["uuid"], "room", name),
+        "slug": slug_of(name, "room"),
+        "capacity": found["capacity"] if found else None,
+        "description": (found["access_notes"] or None) if found else None,
+    }
+
+
 def _event(view: ProgrammeView, session: SessionEntry, base_url: str) -> dict:
     tz, code = view.time_zone, acronym(view)
     start = localtime(session.start, tz)
@@ -91,15 +171,14 @@ def _event(view: ProgrammeView, session: SessionEntry, base_url: str) -> dict:
         "language": "en",
         "abstract": plain_text(session.description),
         "description": session.description,
-        "persons": [
+        "persons": [_person(view, speaker, base_url) for speaker, _ in session.speakers],
+        "links": [
             {
-                "guid": _guid(view.event["uuid"], "speaker", speaker.id),
-                "name": speaker.display_name,
-                "biography": speaker.bio or None,
+                "type": "related",
+                "url": session_url(base_url, view.event["id"], session.id) + ".ics",
+                "title": "Add to calendar (.ics)",
             }
-            for speaker, _ in session.speakers
         ],
-        "links": [],
     }
 
 
@@ -128,11 +207,11 @@ def frab_json(view: ProgrammeView, base_url: str) -> bytes:
                 "timeslot_duration": "00:15",
                 "time_zone_name": tz,
                 "url": f"{base_url}/events/{event['id']}/programme",
-                "tracks": [{"name": name, "slug": slugify(name) or "track"} for name in tracks],
-                "rooms": [
-                    {"name": name, "guid": _guid(event["uuid"], "room", name)}
-                    for name in sorted(rooms)
+                "tracks": [
+                    {"name": name, "slug": slug_of(name, "track"), "color": track_colour(name)}
+                    for name in tracks
                 ],
+                "rooms": [_room(view, name) for name in sorted(rooms)],
                 "days": [
                     {
                         "index": index,
@@ -156,8 +235,12 @@ def frab_json(view: ProgrammeView, base_url: str) -> bytes:
 
 def _text(parent: ET.Element, tag: str, text: str | None) -> ET.Element:
     element = ET.SubElement(parent, tag)
-    element.text = text or ""
+    element.text = xml_text(text or "")
     return element
+
+
+def _attributes(values: dict[str, str]) -> dict[str, str]:
+    return {key: xml_text(value) for key, value in values.items()}
 
 
 def frab_xml(view: ProgrammeView, base_url: str) -> bytes:
@@ -179,11 +262,12 @@ def frab_xml(view: ProgrammeView, base_url: str) -> bytes:
         ("days", "daysCount"),
         ("timeslot_duration", "timeslot_duration"),
         ("base_url", None),
+        ("url", "url"),
         ("time_zone_name", "time_zone_name"),
     ):
         _text(head, tag, document["base_url"] if field is None else str(conference[field]))
     for track in conference["tracks"]:
-        ET.SubElement(head, "track", {"name": track["name"]})
+        ET.SubElement(head, "track", _attributes(track))
     guids = {room["name"]: room["guid"] for room in conference["rooms"]}
     for day in conference["days"]:
         day_element = ET.SubElement(
@@ -197,7 +281,9 @@ def frab_xml(view: ProgrammeView, base_url: str) -> bytes:
             },
         )
         for name, events in day["rooms"].items():
-            room = ET.SubElement(day_element, "room", {"name": name, "guid": guids[name]})
+            room = ET.SubElement(
+                day_element, "room", _attributes({"name": name, "guid": guids[name]})
+            )
             for item in events:
                 event = ET.SubElement(room, "event", {"id": str(item["id"]), "guid": item["guid"]})
                 for tag in ("room", "title", "subtitle", "type", "date", "start", "duration"):
@@ -207,7 +293,9 @@ def frab_xml(view: ProgrammeView, base_url: str) -> bytes:
                 persons = ET.SubElement(event, "persons")
                 for person in item["persons"]:
                     _text(persons, "person", person["name"]).set("guid", person["guid"])
-                ET.SubElement(event, "links")
+                links = ET.SubElement(event, "links")
+                for link in item["links"]:
+                    _text(links, "link", link["title"]).set("href", link["url"])
     ET.indent(root)
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     view.outputs[key] = body

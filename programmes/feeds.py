@@ -36,8 +36,22 @@ class FeedFile:
     last_modified: datetime
 
 
+def etag_for(body: bytes) -> str:
+    """A strong ETag (quoted, ready for the header) from a hash of the bytes: every
+    public download's validator, so the same bytes always give the same tag."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def etag_matches(etag: str, if_none_match: str | None) -> bool:
+    """Whether a request's If-None-Match names ``etag`` (so the answer is a 304)."""
+    if not if_none_match:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or etag in tags
+
+
 def _file(body: bytes, sessions: list[SessionEntry], view: ProgrammeView) -> FeedFile:
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    etag = etag_for(body)
     stamps = [s.stamp for s in sessions] + [s.stamp for s in view.cancelled]
     return FeedFile(body, etag, max(stamps, default=view.published_at))
 
@@ -131,7 +145,4 @@ def agenda_feed(
 
 def not_modified(feed: FeedFile, if_none_match: str | None) -> bool:
     """Whether a request's If-None-Match names this feed (so the answer is a 304)."""
-    if not if_none_match:
-        return False
-    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return "*" in tags or feed.etag in tags
+    return etag_matches(feed.etag, if_none_match)

@@ -1,6 +1,7 @@
 """The published programme for visitors and delegates: the programme page (by time,
 rooms side by side, filter by track, speakers with bios), each session's page, and the
-downloads (whole-programme feed, session .ics, PDF, frab JSON and XML).
+downloads (whole-programme feed, session .ics, PDF, frab JSON and XML), the public
+changelog of versions (page and Atom feed) and each speaker's page and .ics.
 
 Public addresses (``/events/<id>/programme...``) answer only for public and unlisted
 events (``service.public_programme``); invitees of an invite-only event use the same
@@ -9,6 +10,11 @@ delegates also see not-for-publication sessions. Anything else is 404.
 
 The public page has no personal parts for a visitor who is not signed in, so its HTML
 is rendered once per version (and track) and kept on the cached view.
+
+Every public download (``public_download``) may be read by other sites' scripts
+(``Access-Control-Allow-Origin: *``) and carries a strong ETag from a hash of its
+bytes, answering 304 to a matching If-None-Match. Downloads through a personal link do
+neither: they stay ``no-store`` and same-origin.
 """
 
 from __future__ import annotations
@@ -20,21 +26,54 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from convenor.errors import NotFound
+from convenor.templating import format_datetime
 from convenor.web import current_user, render, settings_of
 from programmes import service
+from programmes.agenda import programme_with_agenda
+from programmes.changelog import (
+    Changelog,
+    atom_feed,
+    delegate_changelog,
+    public_changelog,
+)
 from programmes.exports import frab_json, frab_xml
 from programmes.feeds import (
+    etag_for,
+    etag_matches,
     event_cancelled,
-    not_modified,
     programme_feed,
     public_feed_programme,
     session_ics,
 )
 from programmes.pdf import programme_pdf
+from programmes.speaker_pages import delegate_speaker, public_speaker, speaker_ics
 from programmes.view import ProgrammeView, SessionEntry
 
 PAGE = "programmes/programme.html"
+CHANGES = "programmes/changes.html"
+SPEAKER = "programmes/public_speaker.html"
 PUBLIC_CACHE = "public, max-age=300"
+ATOM_TYPE = "application/atom+xml; charset=utf-8"
+ICS_TYPE = "text/calendar; charset=utf-8"
+
+
+def public_download(
+    request: Request, body: bytes, media_type: str, *, etag: str = "", headers=None
+) -> Response:
+    """A public download: cacheable, readable by any site's scripts, with a strong ETag
+    (a hash of ``body`` unless given) and a 304 when the client has these bytes."""
+    etag = etag or etag_for(body)
+    headers = {
+        "ETag": etag,
+        "Cache-Control": PUBLIC_CACHE,
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Expose-Headers": "ETag",
+        **(headers or {}),
+    }
+    if etag_matches(etag, request.headers.get("if-none-match")):
+        headers.pop("Content-Disposition", None)
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
 
 
 @dataclass(frozen=True)
@@ -65,7 +104,13 @@ def speakers_in(view: ProgrammeView, sessions: list[SessionEntry]) -> list:
 
 
 def programme_context(
-    view: ProgrammeView, sessions: list[SessionEntry], track: str, base: str, downloads: dict
+    view: ProgrammeView,
+    sessions: list[SessionEntry],
+    track: str,
+    base: str,
+    downloads: dict,
+    *,
+    speaker_pages: bool = False,
 ) -> dict:
     tracks = tracks_of(sessions)
     track = track if track in tracks else ""
@@ -78,6 +123,8 @@ def programme_context(
         "speakers": speakers_in(view, sessions),
         "base": base,
         "downloads": downloads,
+        # Whether ``{base}/speakers/<id>`` pages exist (public and delegates' programme).
+        "speaker_pages": speaker_pages,
     }
 
 
@@ -89,6 +136,8 @@ def public_downloads(event_id: int, base_url: str) -> dict:
         "pdf": f"/events/{event_id}/programme.pdf",
         "json": f"/events/{event_id}/programme/schedule.json",
         "xml": f"/events/{event_id}/programme/schedule.xml",
+        "changes": f"/events/{event_id}/programme/changes",
+        "changes_atom": f"/events/{event_id}/programme/changes.atom",
     }
 
 
@@ -106,7 +155,7 @@ async def programme_page(request: Request) -> Response:
     if current_user(request) is not None:
         context = programme_context(
             view, sessions, track, f"/events/{event_id}/programme",
-            public_downloads(event_id, settings_of(request).base_url),
+            public_downloads(event_id, settings_of(request).base_url), speaker_pages=True,
         )  # fmt: skip
         return render(request, PAGE, context)
     # Nobody signed in: the page is the same for every visitor, so render it once.
@@ -115,7 +164,7 @@ async def programme_page(request: Request) -> Response:
     if html is None:
         context = programme_context(
             view, sessions, track, f"/events/{event_id}/programme",
-            public_downloads(event_id, settings_of(request).base_url),
+            public_downloads(event_id, settings_of(request).base_url), speaker_pages=True,
         )  # fmt: skip
         context.update(current_user=None, csrf_token="", request=request)
         template = request.app.state.templates.env.get_template(PAGE)
@@ -151,49 +200,91 @@ def calendar_response(body: bytes, filename: str) -> Response:
     )
 
 
+def attachment(filename: str) -> dict:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
 async def session_calendar(request: Request) -> Response:
     view = await service.public_programme(request.path_params["event_id"])
     body = session_ics(view, request.path_params["session_id"], settings_of(request).base_url)
     if body is None:
         raise NotFound()
-    return calendar_response(body, f"session-{request.path_params['session_id']}.ics")
+    name = f"session-{request.path_params['session_id']}.ics"
+    return public_download(request, body, ICS_TYPE, headers=attachment(name))
 
 
 async def programme_calendar_feed(request: Request) -> Response:
     view, cancelled = await public_feed_programme(request.path_params["event_id"])
     feed = programme_feed(view, settings_of(request).base_url, cancelled=cancelled)
-    headers = {
-        "ETag": feed.etag,
-        "Last-Modified": feed.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT"),
-        "Cache-Control": PUBLIC_CACHE,
-    }
-    if not_modified(feed, request.headers.get("if-none-match")):
-        return Response(status_code=304, headers=headers)
-    return Response(feed.body, media_type="text/calendar; charset=utf-8", headers=headers)
+    modified = {"Last-Modified": feed.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT")}
+    return public_download(request, feed.body, ICS_TYPE, etag=feed.etag, headers=modified)
+
+
+PDF_HEADERS = {"Content-Disposition": 'inline; filename="programme.pdf"'}
 
 
 def pdf_response(view: ProgrammeView, *, delegates: bool = False) -> Response:
-    return Response(
-        programme_pdf(view, delegates=delegates),
-        media_type="application/pdf",
-        headers={"Content-Disposition": 'inline; filename="programme.pdf"'},
-    )
+    body = programme_pdf(view, delegates=delegates)
+    return Response(body, media_type="application/pdf", headers=PDF_HEADERS)
 
 
 async def programme_pdf_download(request: Request) -> Response:
-    return pdf_response(await service.public_programme(request.path_params["event_id"]))
+    view = await service.public_programme(request.path_params["event_id"])
+    return public_download(request, programme_pdf(view), "application/pdf", headers=PDF_HEADERS)
 
 
 async def schedule_json(request: Request) -> Response:
     view = await service.public_programme(request.path_params["event_id"])
     body = frab_json(view, settings_of(request).base_url)
-    return Response(body, media_type="application/json", headers={"Cache-Control": PUBLIC_CACHE})
+    return public_download(request, body, "application/json")
 
 
 async def schedule_xml(request: Request) -> Response:
     view = await service.public_programme(request.path_params["event_id"])
     body = frab_xml(view, settings_of(request).base_url)
-    return Response(body, media_type="application/xml", headers={"Cache-Control": PUBLIC_CACHE})
+    return public_download(request, body, "application/xml")
+
+
+# The changelog of published versions, and each speaker's page and sessions.
+
+
+def _changes_context(changelog: Changelog, base: str, feed: str) -> dict:
+    return {"view": changelog.view, "changelog": changelog, "base": base, "atom": feed}
+
+
+def _when(changelog: Changelog):
+    tz = changelog.view.time_zone
+    return lambda moment: format_datetime(moment, tz, "short")
+
+
+async def changes_page(request: Request) -> Response:
+    event_id = request.path_params["event_id"]
+    changelog = await public_changelog(event_id)
+    base = f"/events/{event_id}/programme"
+    return render(request, CHANGES, _changes_context(changelog, base, f"{base}/changes.atom"))
+
+
+async def changes_atom(request: Request) -> Response:
+    event_id = request.path_params["event_id"]
+    changelog = await public_changelog(event_id)
+    page = f"{settings_of(request).base_url}/events/{event_id}/programme/changes"
+    body = atom_feed(changelog, page, f"{page}.atom", _when(changelog))
+    return public_download(request, body, ATOM_TYPE)
+
+
+async def speaker_page(request: Request) -> Response:
+    event_id = request.path_params["event_id"]
+    found = await public_speaker(event_id, request.path_params["speaker_id"])
+    base = f"/events/{event_id}/programme"
+    context = {"found": found, "view": found.view, "base": base}
+    return render(request, SPEAKER, context)
+
+
+async def speaker_calendar(request: Request) -> Response:
+    speaker_id = request.path_params["speaker_id"]
+    found = await public_speaker(request.path_params["event_id"], speaker_id)
+    body = speaker_ics(found, settings_of(request).base_url)
+    return public_download(request, body, ICS_TYPE, headers=attachment(f"speaker-{speaker_id}.ics"))
 
 
 # Invitees of any event, through their personal link.
@@ -205,12 +296,24 @@ def token_of(request: Request) -> str:
 
 async def delegate_programme_page(request: Request) -> Response:
     token = token_of(request)
-    found = await service.delegate_programme(token)
-    downloads = {"pdf": f"/i/{token}/programme.pdf"}
+    found = await programme_with_agenda(token)
+    downloads = {
+        "pdf": f"/i/{token}/programme.pdf",
+        "changes": f"/i/{token}/programme/changes",
+        "changes_atom": f"/i/{token}/programme/changes.atom",
+    }
     context = programme_context(
-        found.view, found.sessions, track_of(request), f"/i/{token}/programme", downloads
+        found.view,
+        found.sessions,
+        track_of(request),
+        f"/i/{token}/programme",
+        downloads,
+        speaker_pages=True,
     )
-    context.update(token=token, registered=found.registered)
+    # ``picked`` and ``places`` let each session card offer to add or remove it.
+    context.update(
+        token=token, registered=found.registered, picked=found.picked, places=found.places
+    )
     return render(request, PAGE, context)
 
 
@@ -249,3 +352,35 @@ async def delegate_pdf(request: Request) -> Response:
     found = await service.delegate_programme(token_of(request))
     # Registered delegates' PDF has the not-for-publication sessions their page shows.
     return pdf_response(found.view, delegates=found.registered)
+
+
+async def delegate_changes_page(request: Request) -> Response:
+    token = token_of(request)
+    changelog = await delegate_changelog(token)
+    base = f"/i/{token}/programme"
+    context = _changes_context(changelog, base, f"{base}/changes.atom")
+    context["token"] = token
+    return render(request, CHANGES, context)
+
+
+async def delegate_changes_atom(request: Request) -> Response:
+    token = token_of(request)
+    changelog = await delegate_changelog(token)
+    page = f"{settings_of(request).base_url}/i/{token}/programme/changes"
+    body = atom_feed(changelog, page, f"{page}.atom", _when(changelog))
+    # Personal (the link is in it): no-store (the default) and no CORS.
+    return Response(body, media_type=ATOM_TYPE)
+
+
+async def delegate_speaker_page(request: Request) -> Response:
+    token = token_of(request)
+    found = await delegate_speaker(token, request.path_params["speaker_id"])
+    context = {"found": found, "view": found.view, "base": f"/i/{token}/programme", "token": token}
+    return render(request, SPEAKER, context)
+
+
+async def delegate_speaker_calendar(request: Request) -> Response:
+    speaker_id = request.path_params["speaker_id"]
+    found = await delegate_speaker(token_of(request), speaker_id)
+    body = speaker_ics(found, settings_of(request).base_url)
+    return calendar_response(body, f"speaker-{speaker_id}.ics")

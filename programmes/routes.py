@@ -154,6 +154,39 @@ routes = [
     ),
     # The published programme: public addresses, then the same pages through a delegate's link.
     Route("/events/{event_id:int}/programme", public_routes.programme_page, methods=["GET"]),
+    # Changelog, speaker pages (public_routes, changelog).
+    Route("/events/{event_id:int}/programme/changes", public_routes.changes_page, methods=["GET"]),
+    Route(
+        "/events/{event_id:int}/programme/changes.atom",
+        public_routes.changes_atom,
+        methods=["GET"],
+    ),
+    Route(
+        "/events/{event_id:int}/programme/speakers/{speaker_id:int}",
+        public_routes.speaker_page,
+        methods=["GET"],
+    ),
+    Route(
+        "/events/{event_id:int}/programme/speakers/{speaker_id:int}.ics",
+        public_routes.speaker_calendar,
+        methods=["GET"],
+    ),
+    Route("/i/{token:str}/programme/changes", public_routes.delegate_changes_page, methods=["GET"]),
+    Route(
+        "/i/{token:str}/programme/changes.atom",
+        public_routes.delegate_changes_atom,
+        methods=["GET"],
+    ),
+    Route(
+        "/i/{token:str}/programme/speakers/{speaker_id:int}",
+        public_routes.delegate_speaker_page,
+        methods=["GET"],
+    ),
+    Route(
+        "/i/{token:str}/programme/speakers/{speaker_id:int}.ics",
+        public_routes.delegate_speaker_calendar,
+        methods=["GET"],
+    ),
     Route(
         "/events/{event_id:int}/programme.ics",
         public_routes.programme_calendar_feed,
