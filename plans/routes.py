@@ -19,7 +19,9 @@ function and renders. The JSON API has its own table in ``plans.api``.
 
 from __future__ import annotations
 
-from starlette.routing import Route  # noqa: F401 (the blocks below use it)
+from starlette.routing import Route
+
+from plans import workshop_routes as wr
 
 # Each block below is the table of one module, in the order Starlette tries them.
 
@@ -33,7 +35,36 @@ public: list = []
 consultation: list = []
 
 # -- workshop_routes: sessions and priorities, facilitators, table points --
-workshops: list = []
+workshops: list = [
+    Route("/staff/plans/{plan_id:int}/workshops", wr.staff_workshops, methods=["GET"]),
+    Route(
+        "/staff/plans/{plan_id:int}/workshops/sessions/{session_id:int}/priorities",
+        wr.staff_session_priorities,
+        methods=["POST"],
+    ),
+    Route(
+        "/staff/plans/{plan_id:int}/workshops/sessions/{session_id:int}/facilitators",
+        wr.staff_add_facilitator,
+        methods=["POST"],
+    ),
+    Route(
+        "/staff/plans/{plan_id:int}/workshops/facilitators/{facilitator_id:int}/resend",
+        wr.staff_resend_facilitator,
+        methods=["POST"],
+    ),
+    Route(
+        "/staff/plans/{plan_id:int}/workshops/facilitators/{facilitator_id:int}/remove",
+        wr.staff_remove_facilitator,
+        methods=["POST"],
+    ),
+    Route("/facilitate/{token}", wr.facilitate, methods=["GET"]),
+    Route("/facilitate/{token}/points", wr.facilitate_record, methods=["POST"]),
+    Route("/facilitate/{token}/points/{point_id:int}", wr.facilitate_point, methods=["GET"]),
+    Route("/facilitate/{token}/points/{point_id:int}", wr.facilitate_update, methods=["POST"]),
+    Route(
+        "/facilitate/{token}/points/{point_id:int}/delete", wr.facilitate_delete, methods=["POST"]
+    ),
+]
 
 # -- analysis_routes: analysis, themes, moderation, exports --
 analysis: list = []

@@ -118,3 +118,66 @@ async def open_plan(plan: Plan, *, hours_left: float = 24, public: bool = False)
 
 async def plan_actions(plan: Plan) -> list[Action]:
     return list(await Action.filter(plan=plan).order_by("priority__position", "position"))
+
+
+# -- Workshops (helper C): a plan in consultation linked to an event with workshops --
+
+from dataclasses import dataclass  # noqa: E402
+
+from convenor.auth import issue_link  # noqa: E402
+from events.service import create_event, publish_event  # noqa: E402
+from plans.models import PlanEvent  # noqa: E402
+from programmes.data import SessionData  # noqa: E402
+from programmes.drafts import add_session  # noqa: E402
+from tests.events.conftest import event_data  # noqa: E402
+
+
+@dataclass
+class WorkshopSetup:
+    plan: Plan
+    event: object
+    workshop: object  # a workshop session of the linked event, starting ``starts_in`` from now
+    second: object  # another workshop of the linked event, an hour later
+    plenary: object  # a session of the linked event that is not a workshop
+    unlinked: object  # a workshop of an event not linked to the plan
+
+
+async def workshop_plan(
+    organiser, *, starts_in: timedelta = timedelta(minutes=10), hours_left: float = 24
+) -> WorkshopSetup:
+    """A plan open for consultation (closing in ``hours_left`` hours) linked to an event
+    happening now, whose workshop starts ``starts_in`` from now; and an unlinked event."""
+    start = datetime.now(UTC).replace(microsecond=0) + starts_in
+    plan = await open_plan(await make_plan(), hours_left=hours_left)
+    made = []
+    for title in ("Serious Violence Delivery Plan Conference", "Another summit"):
+        event = await create_event(
+            organiser,
+            event_data(
+                title=title,
+                starts_at=start - timedelta(hours=2),
+                ends_at=start + timedelta(hours=4),
+            ),
+        )
+        made.append(await publish_event(organiser, event.id))
+    linked, other = made
+    await PlanEvent.create(plan=plan, event_id=linked.id)
+
+    def session(title, begin, end, kind="workshop"):
+        return SessionData(
+            title=title,
+            starts_at=start + timedelta(minutes=begin),
+            ends_at=start + timedelta(minutes=end),
+            kind=kind,
+        )
+
+    workshop = await add_session(organiser, linked.id, session("Workshop: the draft plan", 0, 60))
+    second = await add_session(organiser, linked.id, session("Workshop: networks", 60, 120))
+    plenary = await add_session(organiser, linked.id, session("Welcome", -90, -60, kind="plenary"))
+    unlinked = await add_session(organiser, other.id, session("Workshop elsewhere", 0, 60))
+    return WorkshopSetup(plan, linked, workshop, second, plenary, unlinked)
+
+
+async def facilitator_token(facilitator) -> str:
+    """A live personal link for a facilitator, as their email would carry."""
+    return await issue_link("plan-facilitator", f"facilitator:{facilitator.id}")
