@@ -94,6 +94,10 @@ class RequestIdMiddleware:
 class SecurityHeadersMiddleware:
     """Adds CSP, nosniff, frame-ancestors, Referrer-Policy (and HSTS on https) everywhere.
 
+    A response may set its own Content-Security-Policy, which is kept; if that policy
+    names frame-ancestors other than 'none', X-Frame-Options is left off so the policy
+    decides who may frame it (``programmes.wall_routes`` does this for one page only).
+
     Responses that do not set their own Cache-Control get ``no-store``: pages are
     personal by default, and the few cacheable ones (static files, feeds) say so.
     """
@@ -110,9 +114,12 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", CSP)
+                policy = headers.setdefault("Content-Security-Policy", CSP)
                 headers["X-Content-Type-Options"] = "nosniff"
-                headers["X-Frame-Options"] = "DENY"
+                # A response whose own policy lets sites frame it (the embeddable
+                # programme) is framed as that says; nothing else is ever framed.
+                if "frame-ancestors" not in policy or "frame-ancestors 'none'" in policy:
+                    headers["X-Frame-Options"] = "DENY"
                 headers["Referrer-Policy"] = "same-origin"
                 headers["Cross-Origin-Opener-Policy"] = "same-origin"
                 headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")

@@ -45,6 +45,7 @@ from programmes.feeds import (
     public_feed_programme,
     session_ics,
 )
+from programmes.grid import grid_days
 from programmes.pdf import programme_pdf
 from programmes.speaker_pages import delegate_speaker, public_speaker, speaker_ics
 from programmes.view import ProgrammeView, SessionEntry
@@ -118,6 +119,7 @@ def programme_context(
     return {
         "view": view,
         "slots": slots(shown),
+        "days": grid_days(view, shown),  # the timetable grid (programmes.grid, issue 20)
         "tracks": tracks,
         "track": track,
         "speakers": speakers_in(view, sessions),

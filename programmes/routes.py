@@ -13,6 +13,7 @@ Handlers live in modules by audience; each one parses the request, calls
 - ``workshop_routes``: the organiser's workshop lists as .csv or .xlsx;
 - ``public_routes``: the published programme, its session pages and downloads (feed,
   .ics, PDF, frab JSON and XML), publicly and through a delegate's personal link;
+- ``wall_routes``: the venue's "now and next" screen and the embeddable programme;
 - ``photo_routes``: speaker photos as images;
 - ``agenda_routes``: a delegate's agenda, its .ics download and subscribable feed;
 - ``speaker_routes``: a speaker's own pages through their personal link.
@@ -35,6 +36,7 @@ from programmes import (
     staff_room_routes,
     staff_routes,
     staff_speaker_routes,
+    wall_routes,
     workshop_routes,
 )
 
@@ -225,6 +227,14 @@ routes = [
     Route(
         "/i/{token:str}/programme/sessions/{session_id:int}.ics",
         public_routes.delegate_session_calendar,
+        methods=["GET"],
+    ),
+    # The venue's screens and the embeddable programme (wall_routes).
+    Route("/events/{event_id:int}/programme/now", wall_routes.now_screen, methods=["GET"]),
+    Route("/i/{token:str}/programme/now", wall_routes.delegate_now_screen, methods=["GET"]),
+    Route(
+        "/events/{event_id:int}/programme/embed",
+        wall_routes.embedded_programme,
         methods=["GET"],
     ),
     # Speaker photos in a published programme, and a speaker's own current photo.
