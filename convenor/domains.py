@@ -21,6 +21,11 @@ settings name the domains and each one is found by a fixed module convention:
   ``recipients``: async functions ``(event) -> int``, how many the handlers would email
   now, added to the confirmation's count (see ``events.cancel_hooks``; optional;
   programmes cancels the sessions speakers were sent)
+- ``<domain>.entry_sections``  ``sections``: async functions ``(entry_id) -> section |
+  None``, parts of a directory entry's public page (``/directory/<id>``), collected by
+  ``directory.routes.entry_page``; a section has ``anchor``, ``title``, ``template``
+  (included with the page's context) and ``context`` (optional; plans lists the actions
+  the organisation leads)
 """
 
 from __future__ import annotations

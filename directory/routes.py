@@ -24,6 +24,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from convenor.app import DashboardPanel
+from convenor.domains import domain_attr
 from convenor.errors import Invalid, NotFound, RateLimited
 from convenor.spreadsheet import FORMATS, threaded_download
 from convenor.templating import TEMPLATES
@@ -58,7 +59,14 @@ async def entry_page(request: Request) -> Response:
     entry = await service.public_entry(entry_id)
     if entry.id != entry_id:
         return redirect(f"/directory/{entry.id}")
-    return render(request, "directory/entry.html", {"entry": public_view(entry)})
+    # Later domains' parts of the page, found by convention (convenor.domains)
+    sections = []
+    for makers in domain_attr(settings_of(request).domains, "entry_sections", "sections"):
+        for make in makers:
+            if (section := await make(entry.id)) is not None:
+                sections.append(section)
+    context = {"entry": public_view(entry), "sections": sections}
+    return render(request, "directory/entry.html", context)
 
 
 async def download(request: Request) -> Response:
