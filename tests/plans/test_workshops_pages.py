@@ -1,0 +1,183 @@
+"""The organiser's workshops page (issue 21): linking sessions, adding and removing
+facilitators, seeing every table's points."""
+
+from __future__ import annotations
+
+from convenor.models import Role
+from plans import workshops
+from plans.models import Facilitator, Priority, SessionPriority
+from plans.workshops import FacilitatorData
+from tests.conftest import csrf_token, make_staff, sign_in
+from tests.events.conftest import outbox
+from tests.plans.factories import facilitator_token, plan_actions, workshop_plan
+
+
+def _path(setup, rest: str = "") -> str:
+    return f"/staff/plans/{setup.plan.id}/workshops{rest}"
+
+
+async def test_workshops_page_lists_the_linked_events_workshops(staff_client, organiser):
+    setup = await workshop_plan(organiser)
+
+    response = await staff_client.get(_path(setup))
+
+    assert response.status_code == 200
+    assert "Workshop: the draft plan" in response.text
+    assert "Workshop: networks" in response.text
+    assert "Workshop elsewhere" not in response.text
+    assert "Welcome" not in response.text
+
+
+async def test_workshops_page_needs_an_organiser(client, organiser):
+    setup = await workshop_plan(organiser)
+    anonymous = await client.get(_path(setup))
+    await sign_in(client, await make_staff(Role.MODERATOR))
+
+    moderator = await client.get(_path(setup))
+
+    assert anonymous.status_code == 303
+    assert anonymous.headers["location"].startswith("/login")
+    assert moderator.status_code == 404
+
+
+async def test_workshops_page_of_an_unknown_plan_is_not_found(staff_client, organiser):
+    setup = await workshop_plan(organiser)
+
+    assert (
+        await staff_client.get(f"/staff/plans/{setup.plan.id + 99}/workshops")
+    ).status_code == 404
+    assert (await staff_client.get(_path(setup))).status_code == 200
+
+
+async def test_linking_priorities_from_the_page(staff_client, organiser):
+    setup = await workshop_plan(organiser)
+    first, _, third = await Priority.filter(plan=setup.plan).order_by("position")
+    token = await csrf_token(staff_client, _path(setup))
+
+    response = await staff_client.post(
+        _path(setup, f"/sessions/{setup.workshop.id}/priorities"),
+        data={"csrf_token": token, "priority": [str(first.id), str(third.id)]},
+    )
+
+    assert response.status_code == 303
+    linked = await SessionPriority.filter(session_id=setup.workshop.id).values_list(
+        "priority_id", flat=True
+    )
+    assert sorted(linked) == sorted([first.id, third.id])
+
+
+async def test_linking_without_the_csrf_token_changes_nothing(staff_client, organiser):
+    setup = await workshop_plan(organiser)
+    first = await Priority.filter(plan=setup.plan).first()
+
+    response = await staff_client.post(
+        _path(setup, f"/sessions/{setup.workshop.id}/priorities"), data={"priority": str(first.id)}
+    )
+
+    assert response.status_code == 403
+    assert await SessionPriority.all().count() == 0
+
+
+async def test_linking_a_workshop_of_an_unlinked_event_is_not_found(staff_client, organiser):
+    setup = await workshop_plan(organiser)
+    first = await Priority.filter(plan=setup.plan).first()
+    token = await csrf_token(staff_client, _path(setup))
+
+    response = await staff_client.post(
+        _path(setup, f"/sessions/{setup.unlinked.id}/priorities"),
+        data={"csrf_token": token, "priority": str(first.id)},
+    )
+
+    assert response.status_code == 404
+    assert await SessionPriority.all().count() == 0
+
+
+async def test_adding_a_facilitator_from_the_page_emails_them(staff_client, organiser):
+    setup = await workshop_plan(organiser)
+    token = await csrf_token(staff_client, _path(setup))
+
+    response = await staff_client.post(
+        _path(setup, f"/sessions/{setup.workshop.id}/facilitators"),
+        data={
+            "csrf_token": token,
+            "name": "Femi Bakare",
+            "email": "femi@example.org",
+            "table_label": "Table 3",
+        },
+    )
+    page = await staff_client.get(response.headers["location"])
+
+    assert response.status_code == 303
+    assert [m.to_address for m in await outbox("plan-facilitator")] == ["femi@example.org"]
+    assert "Femi Bakare" in page.text
+    assert "The facilitator has been added and emailed their link." in page.text
+
+
+async def test_adding_a_facilitator_with_bad_input_keeps_what_was_typed(staff_client, organiser):
+    setup = await workshop_plan(organiser)
+    token = await csrf_token(staff_client, _path(setup))
+
+    response = await staff_client.post(
+        _path(setup, f"/sessions/{setup.workshop.id}/facilitators"),
+        data={
+            "csrf_token": token,
+            "name": "Femi <b>Bakare</b>",
+            "email": "femi@",
+            "table_label": "T3",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "Enter an email address like name@example.org" in response.text
+    assert (
+        f'id="email-{setup.workshop.id}" name="email" type="email" autocomplete="off" value="femi@"'
+        in response.text
+    )
+    assert 'value="Femi &lt;b&gt;Bakare&lt;/b&gt;"' in response.text
+    assert await Facilitator.all().count() == 0
+    assert await outbox("plan-facilitator") == []
+
+
+async def test_removing_a_facilitator_from_the_page_ends_their_link(
+    staff_client, client, organiser, settings
+):
+    setup = await workshop_plan(organiser)
+    person = await workshops.add_facilitator(
+        organiser,
+        setup.plan.id,
+        setup.workshop.id,
+        FacilitatorData("Femi", "femi@example.org"),
+        settings,
+    )
+    link = await facilitator_token(person)
+    before = await staff_client.get(f"/facilitate/{link}")
+    token = await csrf_token(staff_client, _path(setup))
+
+    response = await staff_client.post(
+        _path(setup, f"/facilitators/{person.id}/remove"), data={"csrf_token": token}
+    )
+
+    assert before.status_code == 200
+    assert response.status_code == 303
+    assert (await staff_client.get(f"/facilitate/{link}")).status_code == 404
+
+
+async def test_the_page_shows_every_tables_points(staff_client, organiser, settings):
+    setup = await workshop_plan(organiser)
+    action = (await plan_actions(setup.plan))[0]
+    for name, text in (("Femi", "Lighting on the underpass"), ("Grace", "Youth club <script>")):
+        person = await workshops.add_facilitator(
+            organiser,
+            setup.plan.id,
+            setup.workshop.id,
+            FacilitatorData(name, f"{name.lower()}@example.org", f"Table {name}"),
+            settings,
+        )
+        await workshops.record_point(await facilitator_token(person), f"a{action.id}", text)
+
+    response = await staff_client.get(_path(setup))
+
+    assert "Table points (2)" in response.text
+    assert "Lighting on the underpass" in response.text
+    assert "Youth club &lt;script&gt;" in response.text
+    assert "Action 1.1: Target knife crime hot spots with joint patrols" in response.text
