@@ -1,0 +1,141 @@
+"""The timetable grid on the programme page over HTTP: the public page and a delegate's
+(through their link) place each session by room and time, with the grid's stylesheet;
+not-for-publication and cancelled sessions stay out of the public grid."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from events.models import Event
+from programmes.drafts import add_session, cancel_session
+from programmes.publishing import publish_programme
+
+from .conftest import registered, session_data
+
+
+async def add_wall_sessions(organiser, event, programme) -> dict:
+    """To the programme fixture (welcome 9:30-10 and keynote 10-11 in Main Hall, the
+    workshop 11:30-12:30 and a closed briefing 12:30-1:30 in the Itchen Suite) add a
+    parallel workshop in Main Hall 11:30-12:30, lunch without a room 1:30-2pm and a
+    session cancelled after it was published; publishes twice. Returns the sessions."""
+    main, _ = programme["rooms"]
+    parallel = await add_session(
+        organiser,
+        event.id,
+        session_data("Workshop: partners' data", 2, 3, kind="workshop", room_id=main.id),
+    )
+    lunch = await add_session(organiser, event.id, session_data("Lunch", 4, 4.5, kind="break"))
+    dropped = await add_session(
+        organiser, event.id, session_data("Dropped talk", 4.5, 5, room_id=main.id)
+    )
+    return {"parallel": parallel, "lunch": lunch, "dropped": dropped}
+
+
+@pytest.fixture
+async def wall(event, programme, organiser, settings) -> dict:
+    """A public event's programme with the wall sessions, the dropped one cancelled."""
+    await Event.filter(id=event.id).update(visibility="public")
+    added = await add_wall_sessions(organiser, event, programme)
+    await publish_programme(organiser, event.id, settings, publish_anyway=True)
+    await cancel_session(organiser, event.id, added["dropped"].id)
+    await publish_programme(organiser, event.id, settings, publish_anyway=True)
+    return {**programme, **added}
+
+
+def places(html: str) -> dict[int, str]:
+    """Session id -> the placement classes of its grid cell."""
+    found = re.findall(r'class="grid-cell ([^"]*)" data-session="(\d+)"', html)
+    return {int(sid): classes for classes, sid in found}
+
+
+async def test_grid_public_page_places_sessions_by_room_and_time(client, event, wall):
+    welcome, keynote, workshop, _ = wall["sessions"]
+
+    response = await client.get(f"/events/{event.id}/programme")
+
+    assert response.status_code == 200
+    html = response.text
+    assert '<link rel="stylesheet" href="/static/programme-grid.css">' in html
+    assert places(html) == {
+        welcome.id: "gc-2 gw-1 gr-2 gh-6",  # Main Hall, 9:30, half an hour
+        keynote.id: "gc-2 gw-1 gr-8 gh-12",  # Main Hall, 10:00, an hour
+        wall["parallel"].id: "gc-2 gw-1 gr-26 gh-12",  # Main Hall, 11:30
+        workshop.id: "gc-3 gw-1 gr-26 gh-12",  # Itchen Suite beside it
+        wall["lunch"].id: "gc-2 gw-2 gr-50 gh-6",  # no room: across both, 1:30pm
+    }
+    assert 'class="programme-grid gcols-2"' in html
+    rooms = re.findall(r'<p class="grid-room ([^"]*)" aria-hidden="true">([^<]*)</p>', html)
+    assert rooms == [("gc-2 gw-1", "Main Hall"), ("gc-3 gw-1", "Itchen Suite")]
+    assert '<h3 id="grid-day-1" class="grid-date">Wednesday 9 June 2027</h3>' in html
+
+
+async def test_grid_public_page_leaves_out_not_for_publication_and_cancelled(client, event, wall):
+    response = await client.get(f"/events/{event.id}/programme")
+
+    assert wall["sessions"][3].id not in places(response.text)
+    assert wall["dropped"].id not in places(response.text)
+    assert "Closed briefing" not in response.text
+    assert "Dropped talk" not in response.text
+    # Control: the public sessions are all there.
+    assert len(places(response.text)) == 5
+
+
+async def test_grid_each_session_is_a_link_in_time_order(client, event, wall):
+    response = await client.get(f"/events/{event.id}/programme")
+
+    links = re.findall(
+        r'<h4><a href="/events/\d+/programme/sessions/\d+">([^<]*)</a></h4>', response.text
+    )
+    assert links == [
+        "Welcome",
+        "What serious violence means here",
+        "Workshop: partners&#39; data",
+        "Workshop: the draft plan",
+        "Lunch",
+    ]
+
+
+async def test_grid_follows_the_track_filter(client, event, wall):
+    response = await client.get(f"/events/{event.id}/programme", params={"track": "Plan"})
+
+    assert list(places(response.text)) == [wall["sessions"][2].id]
+    rooms = re.findall(r'<p class="grid-room [^"]*" aria-hidden="true">([^<]*)</p>', response.text)
+    assert rooms == ["Itchen Suite"]
+
+
+async def test_grid_registered_delegate_sees_not_for_publication_in_their_grid(
+    client, event, wall, organiser, settings
+):
+    await Event.filter(id=event.id).update(visibility="invite_only")
+    _, token = await registered(organiser, event, 1, settings)
+
+    response = await client.get(f"/i/{token}/programme")
+
+    assert response.status_code == 200
+    placed = places(response.text)
+    briefing = wall["sessions"][3]
+    assert placed[briefing.id] == "gc-3 gw-1 gr-38 gh-12"  # Itchen Suite, 12:30pm
+    assert len(placed) == 6
+    # Control: the public address of an invite-only event is not found.
+    assert (await client.get(f"/events/{event.id}/programme")).status_code == 404
+
+
+async def test_grid_programme_whose_sessions_were_all_cancelled_says_so(
+    client, event, organiser, settings
+):
+    await Event.filter(id=event.id).update(visibility="public")
+    only = await add_session(organiser, event.id, session_data("Welcome", 0, 0.5))
+    await publish_programme(organiser, event.id, settings)
+    first = await client.get(f"/events/{event.id}/programme")
+    await cancel_session(organiser, event.id, only.id)
+    await publish_programme(organiser, event.id, settings)
+
+    response = await client.get(f"/events/{event.id}/programme")
+
+    assert response.status_code == 200
+    assert "No sessions." in response.text
+    assert places(response.text) == {}
+    # Control: before the cancellation the session was in the grid.
+    assert list(places(first.text)) == [only.id]
