@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from convenor.cleaning import clean_name, name_problem, text_problem
+from directory.search.text import name_key
 
 TITLE_CHARS = 300
 TEXT_CHARS = 5_000  # why it matters, an action, a measure
@@ -129,6 +130,8 @@ def _partner_problem(choices: list[PartnerChoice]) -> str | None:
                 return f"{problem} ({clean_name(choice.name)[:60]})"
             if len(choice.name) > 200:
                 return "Keep each organisation's name to 200 characters or fewer"
+            if not name_key(choice.name):
+                return "Enter each organisation's name with letters or digits"
     return None
 
 

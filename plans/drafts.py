@@ -51,7 +51,7 @@ from plans.models import (
     PlanStatus,
     Priority,
 )
-from plans.tree import PlanTree, load_tree, plan_by_id
+from plans.tree import ActionView, PlanTree, PriorityView, load_tree, plan_by_id
 from plans.versions import VersionSummary, check_may_edit, has_versions, version_summaries
 
 CHOOSABLE = (Status.PUBLISHED, Status.PENDING)
@@ -75,7 +75,7 @@ def _check(errors: dict[str, str]) -> None:
         raise Invalid(fields=errors)
 
 
-async def _editable(user: User, plan_id: int) -> Plan:
+async def editable_plan(user: User, plan_id: int) -> Plan:
     """The plan, locked for the transaction (PostgreSQL); Conflict once archived."""
     check_may_edit(user)
     plan = await Plan.filter(id=plan_id).select_for_update().first()
@@ -120,7 +120,7 @@ async def update_plan(user: User, plan_id: int, data: PlanData) -> Plan:
     """Change the plan's title, partnership, period, summary, contact. Side effects: the row."""
     _check(plan_problems(data))
     async with in_transaction():
-        plan = await _editable(user, plan_id)
+        plan = await editable_plan(user, plan_id)
         plan.title, plan.partnership, plan.period = data.title, data.partnership, data.period
         plan.summary, plan.contact_email = data.summary, data.contact_email
         plan.updated_at = now()
@@ -150,6 +150,84 @@ async def editor_view(user: User, plan_id: int) -> EditorView:
         versions=await version_summaries(plan.id),
         events=linked_events,
         other_events=[e for e in mine if e.id not in linked],
+    )
+
+
+@dataclass
+class EvidenceView:
+    plan: Plan
+    priority_id: int
+    priority_title: str
+    evidence: Evidence
+
+
+async def evidence_view(
+    user: User, plan_id: int, priority_id: int, evidence_id: int
+) -> EvidenceView:
+    """One figure of a priority, for its edit page. No side effects."""
+    check_may_edit(user)
+    plan = await plan_by_id(plan_id)
+    item = await _evidence(plan, priority_id, evidence_id)
+    priority = await _priority(plan, priority_id)
+    return EvidenceView(plan, priority.id, priority.title, item)
+
+
+@dataclass
+class PriorityPage:
+    plan: Plan
+    priority: PriorityView
+    evidence: list[Evidence]
+
+
+async def priority_view(user: User, plan_id: int, priority_id: int) -> PriorityPage:
+    """A priority with its evidence rows (ids to edit them by). No side effects."""
+    check_may_edit(user)
+    tree = await load_tree(await plan_by_id(plan_id))
+    priority = tree.priority_by_id(priority_id)
+    if priority is None:
+        raise NotFound("No such priority in this plan.")
+    rows = await Evidence.filter(priority_id=priority.id).order_by("position", "id")
+    return PriorityPage(tree.plan, priority, list(rows))
+
+
+@dataclass
+class ActionPage:
+    plan: Plan
+    priority: PriorityView
+    action: ActionView | None  # None: a new action
+    priorities: list[PriorityView]  # where the action may be moved
+    values: dict[str, str]  # the form's fields as stored
+
+
+def _action_values(action: ActionView | None, priority: PriorityView) -> dict[str, str]:
+    if action is None:
+        return {"priority_id": str(priority.id)}
+    leads = ["All partners"] if action.all_partners else [p.name for p in action.leads]
+    return {
+        "text": action.text,
+        "measure": action.measure,
+        "target_date": action.target_date.isoformat() if action.target_date else "",
+        "leads": "\n".join(leads),
+        "supports": "\n".join(p.name for p in action.supports),
+        "priority_id": str(priority.id),
+    }
+
+
+async def action_view(
+    user: User, plan_id: int, action_id: int | None, priority_id: int | None
+) -> ActionPage:
+    """An action for its edit page, or a priority for adding one. No side effects."""
+    check_may_edit(user)
+    tree = await load_tree(await plan_by_id(plan_id))
+    action = tree.action_by_id(action_id) if action_id is not None else None
+    if action_id is not None:
+        priority = next((p for p in tree.priorities if action in p.actions), None)
+    else:
+        priority = tree.priority_by_id(priority_id) if priority_id is not None else None
+    if priority is None or (action_id is not None and action is None):
+        raise NotFound("No such action in this plan.")
+    return ActionPage(
+        tree.plan, priority, action, tree.priorities, _action_values(action, priority)
     )
 
 
@@ -196,7 +274,7 @@ async def add_priority(user: User, plan_id: int, data: PriorityData) -> Priority
     """A priority after the others. Side effects: one priority row."""
     _check(priority_problems(data))
     async with in_transaction():
-        plan = await _editable(user, plan_id)
+        plan = await editable_plan(user, plan_id)
         last = await Priority.filter(plan_id=plan.id).order_by("-position").first()
         priority = await Priority.create(
             plan=plan,
@@ -215,7 +293,7 @@ async def update_priority(
     """Retitle a priority or change why it matters. Side effects: the row."""
     _check(priority_problems(data))
     async with in_transaction():
-        plan = await _editable(user, plan_id)
+        plan = await editable_plan(user, plan_id)
         priority = await _priority(plan, priority_id)
         priority.title, priority.why = data.title, data.why
         await priority.save()
@@ -227,7 +305,7 @@ async def remove_priority(user: User, plan_id: int, priority_id: int) -> bool:
     """Remove a priority and its actions: deleted before the first version, else marked
     removed (answers keep it). Returns whether rows were kept. Side effects: rows."""
     async with in_transaction():
-        plan = await _editable(user, plan_id)
+        plan = await editable_plan(user, plan_id)
         priority = await _priority(plan, priority_id)
         keep = await has_versions(plan.id)
         if keep:
@@ -245,16 +323,19 @@ async def remove_priority(user: User, plan_id: int, priority_id: int) -> bool:
 async def move_priority(user: User, plan_id: int, priority_id: int, direction: str) -> None:
     """Move a priority up or down one place. Side effects: positions."""
     async with in_transaction():
-        plan = await _editable(user, plan_id)
+        plan = await editable_plan(user, plan_id)
         await _priority(plan, priority_id)
         siblings = list(await _live(Priority, plan_id=plan.id).values_list("id", flat=True))
         await _move(Priority, siblings, priority_id, direction)
         await _touch(plan)
 
 
-async def _evidence(plan: Plan, evidence_id: int) -> Evidence:
+async def _evidence(plan: Plan, priority_id: int, evidence_id: int) -> Evidence:
     found = await Evidence.get_or_none(
-        id=evidence_id, priority__plan_id=plan.id, priority__removed_at__isnull=True
+        id=evidence_id,
+        priority_id=priority_id,
+        priority__plan_id=plan.id,
+        priority__removed_at__isnull=True,
     )
     if found is None:
         raise NotFound("No such evidence in this plan.")
@@ -265,7 +346,7 @@ async def add_evidence(user: User, plan_id: int, priority_id: int, data: Evidenc
     """A figure behind a priority, after its others. Side effects: one evidence row."""
     _check(evidence_problems(data))
     async with in_transaction():
-        plan = await _editable(user, plan_id)
+        plan = await editable_plan(user, plan_id)
         priority = await _priority(plan, priority_id)
         count = await Evidence.filter(priority_id=priority.id).count()
         item = await Evidence.create(priority=priority, position=count, **vars(data))
@@ -274,13 +355,13 @@ async def add_evidence(user: User, plan_id: int, priority_id: int, data: Evidenc
 
 
 async def update_evidence(
-    user: User, plan_id: int, evidence_id: int, data: EvidenceData
+    user: User, plan_id: int, priority_id: int, evidence_id: int, data: EvidenceData
 ) -> Evidence:
     """Change a figure. Side effects: the row."""
     _check(evidence_problems(data))
     async with in_transaction():
-        plan = await _editable(user, plan_id)
-        item = await _evidence(plan, evidence_id)
+        plan = await editable_plan(user, plan_id)
+        item = await _evidence(plan, priority_id, evidence_id)
         item.value, item.label, item.period, item.source = (
             data.value,
             data.label,
@@ -292,19 +373,21 @@ async def update_evidence(
     return item
 
 
-async def remove_evidence(user: User, plan_id: int, evidence_id: int) -> None:
+async def remove_evidence(user: User, plan_id: int, priority_id: int, evidence_id: int) -> None:
     """Delete a figure (versions keep their own copy). Side effects: the row."""
     async with in_transaction():
-        plan = await _editable(user, plan_id)
-        await (await _evidence(plan, evidence_id)).delete()
+        plan = await editable_plan(user, plan_id)
+        await (await _evidence(plan, priority_id, evidence_id)).delete()
         await _touch(plan)
 
 
-async def move_evidence(user: User, plan_id: int, evidence_id: int, direction: str) -> None:
+async def move_evidence(
+    user: User, plan_id: int, priority_id: int, evidence_id: int, direction: str
+) -> None:
     """Move a figure up or down among its priority's. Side effects: positions."""
     async with in_transaction():
-        plan = await _editable(user, plan_id)
-        item = await _evidence(plan, evidence_id)
+        plan = await editable_plan(user, plan_id)
+        item = await _evidence(plan, priority_id, evidence_id)
         siblings = list(
             await Evidence.filter(priority_id=item.priority_id)  # type: ignore[attr-defined]
             .order_by("position", "id")
@@ -322,7 +405,7 @@ async def set_evidence(
         errors.update({f"evidence.{index}.{k}": v for k, v in evidence_problems(data).items()})
     _check(errors)
     async with in_transaction():
-        plan = await _editable(user, plan_id)
+        plan = await editable_plan(user, plan_id)
         priority = await _priority(plan, priority_id)
         await Evidence.filter(priority_id=priority.id).delete()
         for position, data in enumerate(items):
@@ -376,7 +459,7 @@ async def _partners(plan: Plan, data: ActionData) -> tuple[list[Entry], list[Ent
     return chosen["leads"], chosen["supports"]
 
 
-async def _write_partners(action: Action, leads: list[Entry], supports: list[Entry]) -> None:
+async def write_partners(action: Action, leads: list[Entry], supports: list[Entry]) -> None:
     await ActionPartner.filter(action_id=action.id).delete()
     for role, entries in ((PartnerRole.LEAD, leads), (PartnerRole.SUPPORT, supports)):
         for position, entry in enumerate(entries):
@@ -388,7 +471,7 @@ async def add_action(user: User, plan_id: int, priority_id: int, data: ActionDat
     partner rows; pending directory entries for confirmed new names."""
     _check(action_problems(data))
     async with in_transaction():
-        plan = await _editable(user, plan_id)
+        plan = await editable_plan(user, plan_id)
         priority = await _priority(plan, priority_id)
         leads, supports = await _partners(plan, data)
         last = await Action.filter(priority_id=priority.id).order_by("-position").first()
@@ -402,7 +485,7 @@ async def add_action(user: User, plan_id: int, priority_id: int, data: ActionDat
             target_date=data.target_date,
             all_partners=data.all_partners,
         )
-        await _write_partners(action, leads, supports)
+        await write_partners(action, leads, supports)
         await _touch(plan)
     return action
 
@@ -413,7 +496,7 @@ async def update_action(user: User, plan_id: int, action_id: int, data: ActionDa
     pending directory entries for confirmed new names."""
     _check(action_problems(data))
     async with in_transaction():
-        plan = await _editable(user, plan_id)
+        plan = await editable_plan(user, plan_id)
         action = await _action(plan, action_id)
         leads, supports = await _partners(plan, data)
         if data.priority_id is not None and data.priority_id != action.priority_id:  # type: ignore[attr-defined]
@@ -424,7 +507,7 @@ async def update_action(user: User, plan_id: int, action_id: int, data: ActionDa
         action.text, action.measure = data.text, data.measure
         action.target_date, action.all_partners = data.target_date, data.all_partners
         await action.save()
-        await _write_partners(action, leads, supports)
+        await write_partners(action, leads, supports)
         await _touch(plan)
     return action
 
@@ -433,7 +516,7 @@ async def remove_action(user: User, plan_id: int, action_id: int) -> bool:
     """Remove an action: deleted before the first version, else marked removed. Returns
     whether the row was kept. Side effects: rows."""
     async with in_transaction():
-        plan = await _editable(user, plan_id)
+        plan = await editable_plan(user, plan_id)
         action = await _action(plan, action_id)
         keep = await has_versions(plan.id)
         if keep:
@@ -447,7 +530,7 @@ async def remove_action(user: User, plan_id: int, action_id: int) -> bool:
 async def move_action(user: User, plan_id: int, action_id: int, direction: str) -> None:
     """Move an action up or down one place within its priority. Side effects: positions."""
     async with in_transaction():
-        plan = await _editable(user, plan_id)
+        plan = await editable_plan(user, plan_id)
         action = await _action(plan, action_id)
         siblings = list(
             await _live(Action, priority_id=action.priority_id).values_list("id", flat=True)  # type: ignore[attr-defined]
@@ -462,7 +545,7 @@ async def move_action(user: User, plan_id: int, action_id: int, direction: str) 
 async def link_event(user: User, plan_id: int, event_id: int) -> None:
     """Link an event the organiser manages: its delegates may respond. Side effects: a row."""
     async with in_transaction():
-        plan = await _editable(user, plan_id)
+        plan = await editable_plan(user, plan_id)
         event = await get_event_for(user, event_id)
         if not await PlanEvent.filter(plan_id=plan.id, event_id=event.id).exists():
             await PlanEvent.create(plan=plan, event=event)
@@ -471,7 +554,13 @@ async def link_event(user: User, plan_id: int, event_id: int) -> None:
 async def unlink_event(user: User, plan_id: int, event_id: int) -> None:
     """Unlink an event (its delegates' answers are kept). Side effects: the link row."""
     async with in_transaction():
-        plan = await _editable(user, plan_id)
+        plan = await editable_plan(user, plan_id)
         deleted = await PlanEvent.filter(plan_id=plan.id, event_id=event_id).delete()
         if not deleted:
             raise NotFound("That event is not linked to this plan.")
+
+
+async def plan_for(user: User, plan_id: int) -> Plan:
+    """The plan, for an organiser's page. No side effects."""
+    check_may_edit(user)
+    return await plan_by_id(plan_id)

@@ -213,7 +213,7 @@ async def test_evidence_added_moved_replaced(app, organiser):
         organiser, plan.id, priority.id, EvidenceData("52%", "Feel safe")
     )
 
-    await drafts.move_evidence(organiser, plan.id, two.id, "up")
+    await drafts.move_evidence(organiser, plan.id, priority.id, two.id, "up")
 
     assert [e.value for e in (await load_tree(plan.id)).priorities[0].evidence] == ["52%", "11,079"]
     await drafts.set_evidence(organiser, plan.id, priority.id, [EvidenceData("779", "Up by")])
@@ -221,7 +221,7 @@ async def test_evidence_added_moved_replaced(app, organiser):
         "779"
     ]
     with pytest.raises(NotFound):
-        await drafts.remove_evidence(organiser, plan.id, one.id)
+        await drafts.remove_evidence(organiser, plan.id, priority.id, one.id)
 
 
 async def test_other_plans_items_are_not_found(app, organiser):
