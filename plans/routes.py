@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
+from plans import report_routes as rp
 from plans import workshop_routes as wr
 
 # Each block below is the table of one module, in the order Starlette tries them.
@@ -70,7 +71,35 @@ workshops: list = [
 analysis: list = []
 
 # -- report_routes: replies, adoption, the response report --
-report: list = []
+report: list = [
+    Route("/staff/plans/{plan_id:int}/response", rp.response, methods=["GET"]),
+    Route("/staff/plans/{plan_id:int}/response/replies", rp.add_reply, methods=["POST"]),
+    Route(
+        "/staff/plans/{plan_id:int}/response/replies/{reply_id:int}",
+        rp.reply_page,
+        methods=["GET"],
+    ),
+    Route(
+        "/staff/plans/{plan_id:int}/response/replies/{reply_id:int}",
+        rp.update_reply,
+        methods=["POST"],
+    ),
+    Route(
+        "/staff/plans/{plan_id:int}/response/replies/{reply_id:int}/delete",
+        rp.delete_reply,
+        methods=["POST"],
+    ),
+    Route(
+        "/staff/plans/{plan_id:int}/response/replies/{reply_id:int}/move",
+        rp.move_reply,
+        methods=["POST"],
+    ),
+    Route("/staff/plans/{plan_id:int}/response/adopt", rp.adopt, methods=["POST"]),
+    Route("/staff/plans/{plan_id:int}/response/publish", rp.publish, methods=["POST"]),
+    Route("/staff/plans/{plan_id:int}/response/preview", rp.preview, methods=["GET"]),
+    Route("/plans/{plan_uuid}/report", rp.report_page, methods=["GET"]),
+    Route("/plans/{plan_uuid}/report.pdf", rp.report_pdf_download, methods=["GET"]),
+]
 
 # -- register_routes: the actions register, lead agencies, readings, reviews --
 register: list = []

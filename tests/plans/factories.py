@@ -120,6 +120,148 @@ async def plan_actions(plan: Plan) -> list[Action]:
     return list(await Action.filter(plan=plan).order_by("priority__position", "position"))
 
 
+# -- Report (helper D2): consulted plans, respondents and their answers --------------
+
+from events import models as event_tables  # noqa: E402
+from plans import models as plan_tables  # noqa: E402
+from plans import tree as plan_tree  # noqa: E402
+from plans.models import Answer, Respondent  # noqa: E402
+from programmes import models as programme_tables  # noqa: E402
+
+
+async def closed_plan(**fields) -> Plan:
+    """A plan consulted on (version 1 frozen, kind consultation) whose consultation has
+    closed an hour ago."""
+    plan = await make_plan(PlanStatus.CONSULTATION, **fields)
+    now = datetime.now(UTC)
+    plan.opens_at = now - timedelta(days=30)
+    plan.closes_at = plan.closed_at = now - timedelta(hours=1)
+    await plan.save()
+    await plan_tables.PlanVersion.create(
+        plan=plan,
+        number=1,
+        kind=plan_tables.VersionKind.CONSULTATION,
+        snapshot=plan_tree.snapshot(await plan_tree.load_tree(plan)),
+        published_at=plan.opens_at,
+    )
+    return plan
+
+
+async def make_respondent(
+    plan: Plan,
+    kind: str = "public",
+    capacity: str | None = "resident",
+    *,
+    name: str = "",
+    email: str = "",
+    may_quote: bool = False,
+    submitted: bool = True,
+    organisation: str = "",
+):
+    """A respondent to ``plan``; a name and email are made up unless given."""
+    token = secrets.token_hex(4)
+    email = email or f"respondent-{token}@example.net"
+    now = datetime.now(UTC)
+    return await Respondent.create(
+        plan=plan,
+        kind=kind,
+        identity=f"email:{token}",
+        name=name or f"Respondent {token}",
+        email=email,
+        email_confirmed_at=now,
+        capacity=capacity,
+        organisation=organisation,
+        may_quote=may_quote,
+        created_at=now,
+        updated_at=now,
+        submitted_at=now if submitted else None,
+    )
+
+
+async def make_answer(
+    respondent,
+    action: Action | None = None,
+    *,
+    priority: Priority | None = None,
+    support: int | None = None,
+    comment: str = "",
+    missing: str = "",
+    moderation: str = "not_needed",
+    redacted_comment: str | None = None,
+):
+    """An answer of ``respondent`` to an action (or, with ``priority``, to a priority)."""
+    now = datetime.now(UTC)
+    if action is not None:
+        target, priority_id = f"action:{action.ref}", action.priority_id  # type: ignore[attr-defined]
+    else:
+        assert priority is not None
+        target, priority_id = f"priority:{priority.ref}", priority.id
+    return await Answer.create(
+        respondent=respondent,
+        plan_id=respondent.plan_id,
+        target=target,
+        priority_id=priority_id,
+        action=action,
+        support=support,
+        comment=comment,
+        missing=missing,
+        moderation=moderation,
+        redacted_comment=redacted_comment,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+async def report_workshop(plan: Plan, table: str = "Table 1"):
+    """A linked event (published) with a workshop session on the plan's first priority,
+    and a facilitator for one of its tables."""
+    start = NOW + timedelta(days=3)
+    event = await event_tables.Event.create(
+        uuid=str(uuid.uuid4()),
+        title="Safer City Summit",
+        contact_email="events@safercity.example.org",
+        capacity=100,
+        calendar_uid=f"{secrets.token_hex(8)}@test",
+        starts_at=start,
+        ends_at=start + timedelta(hours=7),
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    await plan_tables.PlanEvent.create(plan=plan, event=event)
+    session = await programme_tables.Session.create(
+        event=event,
+        title="Workshop: keeping people safe",
+        kind="workshop",
+        starts_at=start + timedelta(hours=1),
+        ends_at=start + timedelta(hours=2),
+        calendar_uid=f"{secrets.token_hex(8)}@test",
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    first = await Priority.filter(plan=plan).order_by("position").first()
+    await plan_tables.SessionPriority.create(session=session, priority=first)
+    return await plan_tables.Facilitator.create(
+        plan=plan,
+        session=session,
+        name="Fay Facilitator",
+        email=f"fay-{secrets.token_hex(3)}@example.org",
+        table_label=table,
+        created_at=NOW,
+    )
+
+
+async def report_point(facilitator, action: Action, text: str = "A table's point"):
+    return await plan_tables.TablePoint.create(
+        plan_id=facilitator.plan_id,
+        facilitator=facilitator,
+        priority_id=action.priority_id,  # type: ignore[attr-defined]
+        action=action,
+        text=text,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+
+
 # -- Workshops (helper C): a plan in consultation linked to an event with workshops --
 
 from dataclasses import dataclass  # noqa: E402

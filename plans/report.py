@@ -1,0 +1,334 @@
+"""The response report: what the consultation was, who responded, what they said, what
+changed and why, and the differences between the consulted and the adopted versions.
+
+Public at ``/plans/<uuid>/report`` (and as a PDF) once the organiser has published it
+(``plan.report_published_at``); organisers can preview it before. It names nobody:
+respondents are counted by kind and by capacity, never named, and their organisations
+are not shown (a respondent's organisation could point to them). Comments are quoted
+only when their author agreed (``may_quote``), a moderator approved them (or they never
+needed moderation), and then in their redacted form if one was made.
+
+Counted responses are those sent (``submitted_at`` set), with their answers; drafts
+never sent are left out. Every count reads only what ``plans.retention`` keeps when it
+reduces public responses (kind, capacity, support, consent, the quoted text), so the
+report reads the same after the reduction. Workshop tables count each facilitator who
+recorded at least one point; their points are counted, not quoted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.functions import Count
+
+from convenor.errors import NotFound
+from convenor.models import User
+from convenor.templating import DEFAULT_TZ
+from events.models import Event
+from plans.adoption import adopted_version, consulted_version
+from plans.models import (
+    Action,
+    Answer,
+    Capacity,
+    Moderation,
+    Plan,
+    PlanEvent,
+    PlanVersion,
+    Priority,
+    RespondentKind,
+    SessionPriority,
+    TablePoint,
+)
+from plans.replies import ReplyView, reply_views
+from plans.tree import load_tree, plan_by_id, plan_by_uuid, snapshot
+from plans.versions import PlanComparison, check_may_edit, compare
+
+KIND_LABELS = {
+    RespondentKind.DELEGATE: "Summit delegates",
+    RespondentKind.PARTNER: "Partner organisations' staff",
+    RespondentKind.PUBLIC: "Members of the public",
+}
+CAPACITY_LABELS = {
+    Capacity.RESIDENT: "Resident",
+    Capacity.COMMUNITY_GROUP: "Community group",
+    Capacity.PARTNER_AGENCY: "Partner agency",
+    Capacity.BUSINESS: "Business",
+    Capacity.OTHER: "Other",
+}
+NOT_SAID = "Did not say"
+SUPPORT_LABELS = {
+    5: "Strongly support",
+    4: "Support",
+    3: "Neither support nor oppose",
+    2: "Oppose",
+    1: "Strongly oppose",
+}
+QUOTABLE = (Moderation.NOT_NEEDED, Moderation.APPROVED)
+
+
+@dataclass(frozen=True)
+class Tally:
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class EventLine:
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str
+
+
+@dataclass
+class ActionSaid:
+    ref: str
+    number: str
+    text: str
+    support: list[Tally]  # strongly support first, then "No view given"
+    answered: int  # respondents who answered this action
+    quotes: list[str] = field(default_factory=list)
+    points: int = 0  # workshop table points recorded against it
+
+
+@dataclass
+class PrioritySaid:
+    ref: str
+    number: int
+    title: str
+    actions: list[ActionSaid]
+    quotes: list[str] = field(default_factory=list)  # on the priority as a whole
+    missing: list[str] = field(default_factory=list)  # what is missing from it
+    points: int = 0  # table points on the priority, not a single action
+
+
+@dataclass
+class Report:
+    plan: Plan
+    published: bool
+    consulted: PlanVersion | None
+    adopted: PlanVersion | None
+    time_zone: str
+    events: list[EventLine]
+    workshops: list[str]  # workshop sessions that discussed the plan's priorities
+    respondents: int
+    by_kind: list[Tally]
+    by_capacity: list[Tally]
+    tables: int
+    points: int
+    priorities: list[PrioritySaid]
+    replies: list[ReplyView]
+    comparison: PlanComparison | None  # consulted -> adopted (or the draft, in a preview)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def changed_actions(self) -> list:
+        return [a for a in self.comparison.actions if a.kind != "same"] if self.comparison else []
+
+
+def quote_text(text: str, redacted: str | None) -> str:
+    """What may be shown of a comment: its redacted form if one was made. Pure."""
+    return (redacted if redacted is not None else text).strip()
+
+
+def quotable_answers(plan_id: int):
+    """The query of answers that may be quoted (sent, consent, moderation passed)."""
+    return Answer.filter(
+        plan_id=plan_id,
+        respondent__submitted_at__isnull=False,
+        respondent__may_quote=True,
+        moderation__in=QUOTABLE,
+    )
+
+
+async def _who(plan: Plan) -> tuple[int, list[Tally], list[Tally]]:
+    rows = await plan.respondents.filter(submitted_at__isnull=False).values_list("kind", "capacity")
+    kinds = Counter(RespondentKind(kind) for kind, _ in rows)
+    capacities = Counter(Capacity(c) if c else None for _, c in rows)
+    by_kind = [Tally(label, kinds[kind]) for kind, label in KIND_LABELS.items()]
+    by_capacity = [Tally(label, capacities[c]) for c, label in CAPACITY_LABELS.items()]
+    by_capacity.append(Tally(NOT_SAID, capacities[None]))
+    return len(rows), by_kind, by_capacity
+
+
+async def _support(plan: Plan) -> tuple[dict[int, Counter], dict[int, int]]:
+    rows = (
+        await Answer.filter(
+            plan_id=plan.id, action_id__isnull=False, respondent__submitted_at__isnull=False
+        )
+        .annotate(n=Count("id"))
+        .group_by("action_id", "support")
+        .values_list("action_id", "support", "n")
+    )
+    support: dict[int, Counter] = {}
+    answered: Counter = Counter()
+    for action_id, value, n in rows:
+        support.setdefault(action_id, Counter())[value] += n
+        answered[action_id] += n
+    return support, dict(answered)
+
+
+Quotes = dict[int, list[str]]
+
+
+async def _quotes(plan: Plan) -> tuple[Quotes, Quotes, Quotes]:
+    """Quotable comments: by action id, on priorities by priority id, and what is missing."""
+    rows = (
+        await quotable_answers(plan.id)
+        .filter(Q(comment__not="") | Q(missing__not=""))
+        .order_by("id")
+        .values_list(
+            "action_id", "priority_id", "comment", "redacted_comment", "missing", "redacted_missing"
+        )
+    )
+    by_action: Quotes = {}
+    on_priority: Quotes = {}
+    missing: Quotes = {}
+    for action_id, priority_id, comment, red_comment, gap, red_gap in rows:
+        said = quote_text(comment, red_comment)
+        if said:
+            target = by_action.setdefault(action_id, []) if action_id else None
+            (target if target is not None else on_priority.setdefault(priority_id, [])).append(said)
+        lacking = quote_text(gap, red_gap)
+        if lacking:
+            missing.setdefault(priority_id, []).append(lacking)
+    return by_action, on_priority, missing
+
+
+async def _points(plan: Plan) -> tuple[int, int, Counter, Counter]:
+    rows = await TablePoint.filter(plan_id=plan.id).values_list(
+        "facilitator_id", "priority_id", "action_id"
+    )
+    by_action: Counter = Counter(a for _, _, a in rows if a)
+    on_priority: Counter = Counter(p for _, p, a in rows if not a)
+    return len({f for f, _, _ in rows}), len(rows), by_action, on_priority
+
+
+def _said(
+    document: dict,
+    ids: dict[str, int],
+    priority_ids: dict[str, int],
+    support: dict[int, Counter],
+    answered: dict[int, int],
+    quotes: tuple[dict, dict, dict],
+    points: tuple[Counter, Counter],
+) -> list[PrioritySaid]:
+    by_action, on_priority, missing = quotes
+    said = []
+    for p in document["priorities"]:
+        pid = priority_ids.get(p["ref"], 0)
+        actions = []
+        for a in p["actions"]:
+            aid = ids.get(a["ref"], 0)
+            counts = support.get(aid, Counter())
+            shown = [Tally(label, counts[value]) for value, label in SUPPORT_LABELS.items()]
+            shown.append(Tally("No view given", counts[None]))
+            actions.append(
+                ActionSaid(
+                    ref=a["ref"],
+                    number=a["number"],
+                    text=a["text"],
+                    support=shown,
+                    answered=answered.get(aid, 0),
+                    quotes=by_action.get(aid, []),
+                    points=points[0][aid],
+                )
+            )
+        said.append(
+            PrioritySaid(
+                ref=p["ref"],
+                number=p["number"],
+                title=p["title"],
+                actions=actions,
+                quotes=on_priority.get(pid, []),
+                missing=missing.get(pid, []),
+                points=points[1][pid],
+            )
+        )
+    return said
+
+
+async def _events(plan: Plan) -> list[EventLine]:
+    ids = await PlanEvent.filter(plan_id=plan.id).values_list("event_id", flat=True)
+    events = await Event.filter(id__in=list(ids)).order_by("starts_at", "id") if ids else []
+    return [EventLine(e.title, e.starts_at, e.ends_at, e.time_zone) for e in events]
+
+
+async def _workshops(plan: Plan) -> list[str]:
+    rows = (
+        await SessionPriority.filter(priority__plan_id=plan.id)
+        .order_by("session__starts_at", "session_id")
+        .values_list("session_id", "session__title")
+    )
+    return list(dict.fromkeys(title for _, title in rows))
+
+
+def _reply_labels(document: dict, consulted: dict | None, refs: dict[str, int]) -> dict[int, str]:
+    """Action labels for replies: as numbered in the adopted plan, else "Removed: ..."."""
+    labels = {}
+    for source, removed in ((consulted, True), (document, False)):
+        for p in (source or {}).get("priorities", []):
+            for a in p["actions"]:
+                if a["ref"] in refs:
+                    text = f"Removed: {a['text']}" if removed else f"{a['number']}: {a['text']}"
+                    labels[refs[a["ref"]]] = text
+    return labels
+
+
+async def build_report(plan: Plan, *, published: bool) -> Report:
+    """The response report of ``plan`` (read only; see the module docstring)."""
+    consulted = await consulted_version(plan.id)
+    adopted = await adopted_version(plan.id)
+    now_document = adopted.snapshot if adopted else snapshot(await load_tree(plan))
+    document = consulted.snapshot if consulted else now_document
+    refs = dict(await Action.filter(plan_id=plan.id).values_list("ref", "id"))
+    priority_refs = dict(await Priority.filter(plan_id=plan.id).values_list("ref", "id"))
+    total, by_kind, by_capacity = await _who(plan)
+    support, answered = await _support(plan)
+    tables, points, by_action, on_priority = await _points(plan)
+    events = await _events(plan)
+    labels = _reply_labels(now_document, consulted.snapshot if consulted else None, refs)
+    return Report(
+        plan=plan,
+        published=published,
+        consulted=consulted,
+        adopted=adopted,
+        time_zone=events[0].time_zone if events else DEFAULT_TZ,
+        events=events,
+        workshops=await _workshops(plan),
+        respondents=total,
+        by_kind=by_kind,
+        by_capacity=by_capacity,
+        tables=tables,
+        points=points,
+        priorities=_said(
+            document,
+            refs,
+            priority_refs,
+            support,
+            answered,
+            await _quotes(plan),
+            (by_action, on_priority),
+        ),
+        replies=await reply_views(plan, labels),
+        comparison=compare(consulted.snapshot, now_document) if consulted else None,
+    )
+
+
+async def published_report(plan_uuid: str) -> Report:
+    """The public response report; NotFound until the organiser publishes it. Reads only."""
+    plan = await plan_by_uuid(plan_uuid)
+    if plan.report_published_at is None:
+        raise NotFound("No such report.")
+    return await build_report(plan, published=True)
+
+
+async def report_preview(user: User, plan_id: int) -> Report:
+    """The report as it would be published (or is), for organisers. Reads only."""
+    check_may_edit(user)
+    plan = await plan_by_id(plan_id)
+    return await build_report(plan, published=plan.report_published_at is not None)

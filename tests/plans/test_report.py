@@ -1,0 +1,212 @@
+"""The response report's content: exact counts, quotes only with consent, the changed
+action with its old and new text, the replies, and nobody named (page and PDF)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from convenor.errors import NotFound
+from plans.adoption import adopt, publish_report
+from plans.models import Action, Priority
+from plans.replies import add_reply, reply_data
+from plans.report import published_report, report_preview
+from plans.report_pdf import change_lines, report_pdf
+from tests.plans.factories import (
+    closed_plan,
+    make_answer,
+    make_respondent,
+    plan_actions,
+    report_point,
+    report_workshop,
+)
+
+NEW_TEXT = "Target knife crime hot spots with joint patrols and youth workers"
+
+
+def pdf_text(body: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+
+
+async def consulted(organiser):
+    """A closed consultation with answers in every state, a reply, and an adopted version
+    2 in which action 1.1 was reworded."""
+    plan = await closed_plan()
+    actions = await plan_actions(plan)
+    first_priority = await Priority.filter(plan=plan).order_by("position").first()
+    people = {}
+    people["alice"] = alice = await make_respondent(
+        plan,
+        "public",
+        "resident",
+        name="Alice Hiddenname",
+        email="alice@private.example",
+        may_quote=True,
+    )
+    await make_answer(
+        alice,
+        actions[0],
+        support=5,
+        comment="More patrols near the park, please",
+        moderation="approved",
+    )
+    await make_answer(
+        alice,
+        actions[1],
+        support=2,
+        comment="Ring me on 07700 900123",
+        redacted_comment="Ring me on [phone number removed]",
+        moderation="approved",
+    )
+    people["bob"] = bob = await make_respondent(
+        plan,
+        "public",
+        "resident",
+        name="Bob Secretperson",
+        email="bob@private.example",
+        organisation="Bob's Corner Shop",
+    )
+    await make_answer(
+        bob, actions[0], support=4, comment="Bob would rather not be quoted", moderation="approved"
+    )
+    people["cara"] = cara = await make_respondent(plan, "public", "business", may_quote=True)
+    await make_answer(
+        cara, actions[0], support=1, comment="Still waiting for a moderator", moderation="waiting"
+    )
+    await make_answer(
+        cara, actions[1], support=1, comment="Abuse that was hidden", moderation="hidden"
+    )
+    people["dana"] = dana = await make_respondent(
+        plan, "delegate", "partner_agency", name="Dana Delegate", may_quote=True
+    )
+    await make_answer(dana, actions[0], support=5, comment="Delegates back this")
+    await make_answer(dana, priority=first_priority, missing="Nothing on drug markets")
+    people["eve"] = eve = await make_respondent(
+        plan, "partner", "community_group", may_quote=True, submitted=False
+    )
+    await make_answer(eve, actions[0], support=1, comment="A draft never sent")
+    people["finn"] = finn = await make_respondent(plan, "partner", None, may_quote=True)
+    await make_answer(finn, actions[2], comment="No view, just a comment")
+    table = await report_workshop(plan)
+    await report_point(table, actions[0])
+    await report_point(table, actions[0])
+    await Action.filter(id=actions[0].id).update(text=NEW_TEXT)
+    reply = reply_data(
+        {
+            "you_said": "Patrols alone will not stop knife crime.",
+            "we_did": "We added youth workers to the patrols.",
+            "outcome": "changed",
+            "action_id": str(actions[0].id),
+        }
+    )
+    await add_reply(organiser, plan.id, reply)
+    await adopt(organiser, plan.id, "Adopted by the board")
+    return plan, actions, people
+
+
+async def test_report_counts_respondents_by_kind_and_capacity(app, organiser):
+    plan, _, _ = await consulted(organiser)
+
+    report = await report_preview(organiser, plan.id)
+
+    assert report.respondents == 5
+    assert [(c.label, c.count) for c in report.by_kind] == [
+        ("Summit delegates", 1),
+        ("Partner organisations' staff", 1),
+        ("Members of the public", 3),
+    ]
+    assert [(c.label, c.count) for c in report.by_capacity] == [
+        ("Resident", 2),
+        ("Community group", 0),
+        ("Partner agency", 1),
+        ("Business", 1),
+        ("Other", 0),
+        ("Did not say", 1),
+    ]
+    assert (report.tables, report.points) == (1, 2)
+    assert report.events[0].title == "Safer City Summit"
+    assert report.workshops == ["Workshop: keeping people safe"]
+
+
+async def test_report_support_per_action_is_exact(app, organiser):
+    plan, _, _ = await consulted(organiser)
+
+    report = await report_preview(organiser, plan.id)
+
+    first, second, third = report.priorities[0].actions
+    assert (first.number, first.answered, first.points) == ("1.1", 4, 2)
+    assert [(c.label, c.count) for c in first.support] == [
+        ("Strongly support", 2),
+        ("Support", 1),
+        ("Neither support nor oppose", 0),
+        ("Oppose", 0),
+        ("Strongly oppose", 1),
+        ("No view given", 0),
+    ]
+    assert [c.count for c in second.support] == [0, 0, 0, 1, 1, 0]
+    assert [c.count for c in third.support] == [0, 0, 0, 0, 0, 1]
+    # The report lists the actions as consulted on (version 1's text).
+    assert first.text == "Target knife crime hot spots with joint patrols"
+
+
+async def test_report_quotes_only_consenting_moderated_comments_redacted(app, organiser):
+    plan, _, _ = await consulted(organiser)
+
+    report = await report_preview(organiser, plan.id)
+
+    first, second, third = report.priorities[0].actions
+    assert first.quotes == ["More patrols near the park, please", "Delegates back this"]
+    assert second.quotes == ["Ring me on [phone number removed]"]
+    assert third.quotes == ["No view, just a comment"]
+    assert report.priorities[0].missing == ["Nothing on drug markets"]
+
+
+async def test_report_lists_the_changed_action_with_old_and_new_text(app, organiser):
+    plan, _, _ = await consulted(organiser)
+
+    report = await report_preview(organiser, plan.id)
+
+    assert [(a.new_number, a.old_text, a.new_text) for a in report.changed_actions] == [
+        ("1.1", "Target knife crime hot spots with joint patrols", NEW_TEXT)
+    ]
+    assert change_lines(report) == [
+        "Action 1.1: reworded from \u201cTarget knife crime hot spots with joint patrols\u201d "
+        f"to \u201c{NEW_TEXT}\u201d."
+    ]
+    assert [(r.action, r.outcome_label) for r in report.replies] == [
+        (f"1.1: {NEW_TEXT}", "We changed the action")
+    ]
+    assert (report.consulted.number, report.adopted.number) == (1, 2)
+
+
+async def test_report_is_not_found_until_published(app, organiser):
+    plan, _, _ = await consulted(organiser)
+
+    with pytest.raises(NotFound):
+        await published_report(plan.uuid)
+
+    await publish_report(organiser, plan.id)
+    assert (await published_report(plan.uuid)).published is True
+
+
+async def test_report_pdf_names_nobody_and_holds_the_counts(app, organiser):
+    plan, _, people = await consulted(organiser)
+    await publish_report(organiser, plan.id)
+
+    text = pdf_text(report_pdf(await published_report(plan.uuid)))
+
+    flat = " ".join(text.split())
+    for person in people.values():
+        assert person.name not in flat
+        assert person.email not in flat
+    assert "Bob's Corner Shop" not in flat
+    assert "Bob would rather not be quoted" not in flat
+    assert "Still waiting for a moderator" not in flat
+    assert "07700 900123" not in flat
+    assert "Members of the public 3" in flat
+    assert "Resident 2" in flat
+    assert "More patrols near the park, please" in flat
+    assert "We added youth workers to the patrols." in flat
+    assert f"to \u201c{NEW_TEXT}\u201d" in flat
