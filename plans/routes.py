@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
+from plans import consultation_routes as cr
 from plans import report_routes as rp
 from plans import workshop_routes as wr
 
@@ -33,7 +34,21 @@ drafts: list = []
 public: list = []
 
 # -- consultation_routes: settings, responding (delegates, partners, public) --
-consultation: list = []
+consultation: list = [
+    Route("/staff/plans/{plan_id:int}/consultation", cr.consultation_page, methods=["GET"]),
+    Route("/staff/plans/{plan_id:int}/consultation", cr.consultation_save, methods=["POST"]),
+    Route("/staff/plans/{plan_id:int}/consultation/partners", cr.invite_partners, methods=["POST"]),
+    Route("/staff/plans/{plan_id:int}/consultation/close", cr.close_consultation, methods=["POST"]),
+    Route("/i/{token}/plans/{plan_uuid}", cr.delegate_form, methods=["GET"]),
+    Route("/i/{token}/plans/{plan_uuid}", cr.delegate_save, methods=["POST"]),
+    Route("/i/{token}/plans/{plan_uuid}/my-response.{fmt}", cr.delegate_download, methods=["GET"]),
+    Route("/plans/respond/{token}", cr.link_form, methods=["GET"]),
+    Route("/plans/respond/{token}", cr.link_save, methods=["POST"]),
+    Route("/plans/respond/{token}/my-response.{fmt}", cr.link_download, methods=["GET"]),
+    Route("/plans/{plan_uuid}/respond", cr.public_start, methods=["GET"]),
+    Route("/plans/{plan_uuid}/respond", cr.public_start_submit, methods=["POST"]),
+    Route("/plans/{plan_uuid}/respond/sent", cr.public_start_sent, methods=["GET"]),
+]
 
 # -- workshop_routes: sessions and priorities, facilitators, table points --
 workshops: list = [

@@ -323,3 +323,26 @@ async def workshop_plan(
 async def facilitator_token(facilitator) -> str:
     """A live personal link for a facilitator, as their email would carry."""
     return await issue_link("plan-facilitator", f"facilitator:{facilitator.id}")
+
+
+# -- Consultation (helper B): linked events, delegates, partner and public links -----
+
+# (issue_link and PlanEvent are imported above, for the workshops' factories)
+from plans.consultation import RESPOND_LINK, email_identity  # noqa: E402
+from plans.models import Respondent as ConsultationRespondent  # noqa: E402
+from plans.models import RespondentKind  # noqa: E402
+
+
+async def link_event(plan: Plan, event) -> PlanEvent:
+    """Link an event to the plan: its registered delegates may respond."""
+    return await PlanEvent.create(plan=plan, event=event)
+
+
+async def respondent_link(plan: Plan, email: str, kind: str = "partner"):
+    """A partner (or, with kind="public", a member of the public) with a live link."""
+    stamp = datetime.now(UTC)
+    respondent = await ConsultationRespondent.create(
+        plan=plan, kind=RespondentKind(kind), identity=email_identity(email), email=email,
+        created_at=stamp, updated_at=stamp,
+    )  # fmt: skip
+    return respondent, await issue_link(RESPOND_LINK, f"respondent:{respondent.id}")
