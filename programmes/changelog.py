@@ -22,16 +22,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from convenor.errors import NotFound
 from convenor.templating import format_datetime
-from events.access import invitation_for_link
-from events.models import EventStatus
+from programmes import service
 from programmes import snapshot as snap
 from programmes.exports import xml_text
 from programmes.models import ProgrammeVersion
-from programmes.public_cache import recent_programme
-from programmes.service import PUBLIC_VISIBILITIES
-from programmes.view import ProgrammeView, published_programme
+from programmes.view import ProgrammeView
 
 ATOM = "http://www.w3.org/2005/Atom"
 PUBLIC = "public"
@@ -156,28 +152,17 @@ def _aware(moment: datetime) -> datetime:
 
 
 async def public_changelog(event_id: int) -> Changelog:
-    """The changelog anyone may read: NotFound where the public programme is (an
-    invite-only, unpublished or cancelled event). No side effects."""
-    # The same rule as service.public_programme, read through the same cache.
-    published = await recent_programme(event_id)
-    if (
-        published is None
-        or published.visibility not in PUBLIC_VISIBILITIES
-        or published.event_status != EventStatus.PUBLISHED.value
-    ):
-        raise NotFound()
-    return await _changelog(published.view, PUBLIC)
+    """The changelog anyone may read: NotFound wherever the public programme is (an
+    invite-only, unpublished or cancelled event; the same rule and cache). No side effects."""
+    return await _changelog(await service.public_programme(event_id), PUBLIC)
 
 
 async def delegate_changelog(token: str) -> Changelog:
     """The changelog for an invitee's personal link: every session's changes for a
-    registered delegate, the public ones for other invitees. No side effects."""
-    invitation = await invitation_for_link(token)
-    published = await published_programme(invitation.event_id)  # type: ignore[attr-defined]
-    if published is None:
-        raise NotFound("The programme has not been published yet.")
-    audience = DELEGATES if invitation.status == "registered" else PUBLIC
-    return await _changelog(published.view, audience)
+    registered delegate, the public ones for other invitees (as their programme page
+    shows them, ``service.delegate_programme``). No side effects."""
+    found = await service.delegate_programme(token)
+    return await _changelog(found.view, DELEGATES if found.registered else PUBLIC)
 
 
 def _stamp(moment: datetime) -> str:
