@@ -8,6 +8,7 @@ from convenor.jobs import Job
 from convenor.settings import Settings
 from plans.consultation import close_due
 from plans.lead_contacts import REMINDER_JOB
+from plans.retention import reduce_job
 
 
 async def close_consultations(settings: Settings) -> str | None:
@@ -20,4 +21,5 @@ async def close_consultations(settings: Settings) -> str | None:
 jobs = [
     Job("close consultations", timedelta(minutes=1), close_consultations),
     REMINDER_JOB,
+    Job("reduce public responses", timedelta(hours=1), reduce_job),
 ]
