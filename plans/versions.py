@@ -569,7 +569,10 @@ async def public_page(plan_uuid: str, number: int | None = None) -> PublicPage:
 
 async def public_compare(
     plan_uuid: str, from_number: int, to_number: int
-) -> tuple[Plan, PlanComparison]:
-    """Two published versions compared, for anyone. NotFound for a missing one."""
+) -> tuple[Plan, str, PlanComparison]:
+    """Two published versions compared, for anyone, with the later one's title (never
+    the draft's). NotFound for a missing one. No side effects."""
     plan = await plan_by_uuid(plan_uuid)
-    return plan, await compare_versions(plan.id, from_number, to_number)
+    old = await version(plan.id, from_number)
+    new = await version(plan.id, to_number)
+    return plan, new.snapshot["plan"]["title"], compare(old.snapshot, new.snapshot)
