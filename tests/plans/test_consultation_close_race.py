@@ -1,0 +1,103 @@
+"""300 responses sent at once in the last second before the close (issue 21).
+
+Every save is either stored whole, at a time before the close, or refused by the close
+rule (Conflict) with nothing of it stored; none is lost, none lands after the close and
+nothing else goes wrong, while the worker's close job runs in the middle of them.
+Runs on SQLite and on PostgreSQL (``CONVENOR_TEST_DATABASE_URL``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from convenor.errors import Conflict
+from plans import consultation
+from plans.models import Answer, Capacity, Plan, PlanStatus, Respondent, RespondentKind
+from plans.respondents import AnswerData, ResponseData, Who, save_response
+from plans.tree import load_tree
+from tests.plans.factories import make_plan, open_plan
+
+PEOPLE = 300
+pytestmark = pytest.mark.usefixtures("app")
+
+
+async def respondents_of(plan: Plan, count: int, prefix: str) -> list[Who]:
+    stamp = datetime.now(UTC)
+    await Respondent.bulk_create(
+        [
+            Respondent(
+                plan_id=plan.id, kind=RespondentKind.PARTNER, identity=f"{prefix}:{n}",
+                email=f"{prefix}{n}@example.org", created_at=stamp, updated_at=stamp,
+            )
+            for n in range(count)
+        ]
+    )  # fmt: skip
+    rows = await Respondent.filter(plan_id=plan.id, identity__startswith=f"{prefix}:").order_by(
+        "id"
+    )
+    return [Who(plan, RespondentKind.PARTNER, r.identity, respondent_id=r.id) for r in rows]
+
+
+async def response(plan: Plan) -> ResponseData:
+    tree = await load_tree(plan)
+    answers = {f"action:{a.ref}": AnswerData(4, "Support it", "") for a in tree.actions}
+    answers[f"priority:{tree.priorities[0].ref}"] = AnswerData(None, "", "Youth workers")
+    return ResponseData(capacity=Capacity.PARTNER_AGENCY, answers=answers)
+
+
+async def seconds_per_save(data_plan: Plan) -> float:
+    """How long one save takes here when many queue up (to place the close mid-burst)."""
+    whos = await respondents_of(data_plan, 30, "warm")
+    data = await response(data_plan)
+    start = time.perf_counter()
+    await asyncio.gather(*(save_response(who, data, submit=True) for who in whos))
+    return (time.perf_counter() - start) / len(whos)
+
+
+async def test_300_at_once_at_the_close_are_each_saved_before_it_or_refused():
+    warm = await open_plan(await make_plan(PlanStatus.CONSULTATION, title="Warm-up"))
+    per_save = await seconds_per_save(warm)
+    plan = await open_plan(await make_plan(PlanStatus.CONSULTATION))
+    whos = await respondents_of(plan, PEOPLE, "p")
+    data = await response(plan)
+    # The close falls in the middle of the burst: about half land before it.
+    closes_at = datetime.now(UTC) + timedelta(seconds=max(per_save * PEOPLE / 2, 0.05))
+    await Plan.filter(id=plan.id).update(closes_at=closes_at)
+
+    async def close_job():
+        await asyncio.sleep(max((closes_at - datetime.now(UTC)).total_seconds(), 0))
+        return await consultation.close_due()
+
+    results = await asyncio.gather(
+        *(save_response(who, data, submit=True) for who in whos), close_job(),
+        return_exceptions=True,
+    )  # fmt: skip
+    outcomes, closed = results[:-1], results[-1]
+
+    errors = [r for r in outcomes if isinstance(r, BaseException) and not isinstance(r, Conflict)]
+    assert errors == []
+    saved = [r for r in outcomes if isinstance(r, Respondent)]
+    refused = [r for r in outcomes if isinstance(r, Conflict)]
+    assert len(saved) + len(refused) == PEOPLE
+    assert saved and refused, (len(saved), per_save)  # the close fell inside the burst
+    assert closed in (0, 1)  # the job closed it (or found it closed... by nobody else)
+    assert {str(r) for r in refused} == {
+        "This consultation has closed, so your answers could not be saved."
+    }
+
+    rows = await Respondent.filter(plan_id=plan.id).order_by("id")
+    sent = [r for r in rows if r.submitted_at is not None]
+    assert len(sent) == len(saved)  # none lost
+    assert {r.id for r in sent} == {r.id for r in saved}
+    assert all(r.updated_at < closes_at and r.submitted_at < closes_at for r in sent)
+    untouched = [r for r in rows if r.submitted_at is None]
+    assert len(untouched) == len(refused)
+    assert all(r.capacity is None and r.updated_at == r.created_at for r in untouched)
+    per_person = len(data.answers)
+    assert await Answer.filter(plan_id=plan.id).count() == len(saved) * per_person
+    assert await Answer.filter(respondent_id__in=[r.id for r in untouched]).count() == 0
+    assert (await Plan.get(id=plan.id)).closed_at is not None
