@@ -22,12 +22,16 @@ from directory.search.text import fold
 from events.models import Event
 from plans.analysis import (
     VISIBLE,
+    Analysis,
     Filters,
+    analyse,
     has_shown_text,
     respondent_conditions,
     shown_text,
 )
-from plans.models import Answer, TablePoint, ThemeTag
+from plans.comments import ThemeCount, themes
+from plans.models import Answer, PlanEvent, Respondent, TablePoint, ThemeTag
+from plans.tree import ActionView, PriorityView
 
 PAGE_SIZE = 25
 ANSWER = "answer"
@@ -238,3 +242,60 @@ async def _load(plan_id: int, keys: list[Key]) -> list[Comment]:
                 themes=themes.get(p.id, []),
             )
     return [made[(s, i)] for _, s, i in keys if (s, i) in made]
+
+
+# The organiser's page -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnalysisPage:
+    """Everything the analysis page shows: figures, the comment page, filter choices."""
+
+    analysis: Analysis
+    comments: CommentPage
+    themes: list[ThemeCount]
+    organisations: list[tuple[str, str]]  # (filter key, label)
+    events: list[tuple[int, str]]
+    actions: dict[int, ActionView]  # every action of the plan by id (for comment labels)
+    priorities: dict[int, PriorityView]
+
+
+async def _organisations(plan_id: int) -> list[tuple[str, str]]:
+    rows = await (
+        Respondent.filter(plan_id=plan_id, submitted_at__isnull=False)
+        .distinct()
+        .values_list("organisation_entry_id", "organisation_entry__name", "organisation")
+    )
+    found: dict[str, str] = {}
+    for entry_id, entry_name, typed in rows:
+        if entry_id is not None:
+            found[f"entry:{entry_id}"] = entry_name or typed
+        elif typed:
+            found[f"name:{typed}"] = typed
+    return sorted(found.items(), key=lambda item: (fold(item[1]), item[0]))
+
+
+async def _events(plan_id: int) -> list[tuple[int, str]]:
+    linked = set(await PlanEvent.filter(plan_id=plan_id).values_list("event_id", flat=True))
+    linked |= set(
+        await Respondent.filter(plan_id=plan_id, event_id__isnull=False)
+        .distinct()
+        .values_list("event_id", flat=True)
+    )
+    rows = await Event.filter(id__in=linked).order_by("starts_at", "id").values_list("id", "title")
+    return list(rows)
+
+
+async def analysis_page(plan_id: int, filters: Filters) -> AnalysisPage:
+    """The analysis page of a plan under ``filters`` (NotFound for no such plan). Reads
+    only."""
+    analysis = await analyse(plan_id, filters)
+    return AnalysisPage(
+        analysis=analysis,
+        comments=await comment_page(plan_id, filters),
+        themes=await themes(plan_id),
+        organisations=await _organisations(plan_id),
+        events=await _events(plan_id),
+        actions={a.id: a for a in analysis.tree.actions},
+        priorities={p.id: p for p in analysis.tree.priorities},
+    )

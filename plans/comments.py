@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
@@ -28,8 +29,16 @@ from convenor.errors import Forbidden, Invalid, NotFound
 from convenor.models import Role, User
 from directory.search.text import fold
 from plans.analysis import VISIBLE, has_shown_text
-from plans.models import Answer, CommentTheme, Moderation, RespondentKind, TablePoint, ThemeTag
-from plans.tree import plan_by_id
+from plans.models import (
+    Answer,
+    CommentTheme,
+    Moderation,
+    Plan,
+    RespondentKind,
+    TablePoint,
+    ThemeTag,
+)
+from plans.tree import ActionView, PlanTree, PriorityView, load_tree, plan_by_id
 
 MAX_THEME = 120
 MAX_REASON = 500
@@ -156,6 +165,8 @@ async def untag(user: User, plan_id: int, theme_id: int, source: str, comment_id
 
 @dataclass(frozen=True)
 class QueuePage:
+    plan: Plan
+    tree: PlanTree  # for the priority and action each answer is about
     answers: list[Answer]  # with respondent (for staff: kind, capacity; never shown: email)
     status: str
     total: int
@@ -172,14 +183,14 @@ def _public(plan_id: int):
         plan_id=plan_id,
         respondent__kind=RespondentKind.PUBLIC,
         respondent__submitted_at__isnull=False,
-    ).exclude(comment="", missing="")
+    ).filter(Q(comment__not="") | Q(missing__not=""))
 
 
 async def queue(user: User, plan_id: int, status: str = "waiting", page: int = 1) -> QueuePage:
     """Public answers with words, in one moderation state (waiting first come, first
     served), paged, with the count in each state. Reads only."""
     _require(user, MODERATORS)
-    await plan_by_id(plan_id)
+    tree = await load_tree(plan_id, include_removed=True)
     chosen = Moderation(status) if status in {s.value for s in QUEUE_STATUSES} else None
     chosen = chosen or Moderation.WAITING
     counts = dict.fromkeys((s.value for s in QUEUE_STATUSES), 0)
@@ -201,7 +212,7 @@ async def queue(user: User, plan_id: int, status: str = "waiting", page: int = 1
         .limit(QUEUE_PAGE)
         .select_related("respondent")
     )
-    return QueuePage(list(rows), chosen.value, total, counts, page, pages)
+    return QueuePage(tree.plan, tree, list(rows), chosen.value, total, counts, page, pages)
 
 
 async def answer_for(user: User, plan_id: int, answer_id: int) -> Answer:
@@ -217,6 +228,22 @@ async def answer_for(user: User, plan_id: int, answer_id: int) -> Answer:
     if user.role == Role.MODERATOR and answer.respondent.kind != RespondentKind.PUBLIC:
         raise NotFound()
     return answer
+
+
+@dataclass(frozen=True)
+class Review:
+    plan: Plan
+    answer: Answer
+    priority: PriorityView | None
+    action: ActionView | None
+
+
+async def review(user: User, plan_id: int, answer_id: int) -> Review:
+    """One answer for the moderation page, with what it is about. Reads only."""
+    answer = await answer_for(user, plan_id, answer_id)
+    tree = await load_tree(plan_id, include_removed=True)
+    action = tree.action_by_id(answer.action_id) if answer.action_id else None  # type: ignore[attr-defined]
+    return Review(tree.plan, answer, tree.priority_by_id(answer.priority_id), action)  # type: ignore[attr-defined]
 
 
 async def _decide(user: User, plan_id: int, answer_id: int, **changes: object) -> Answer:

@@ -325,6 +325,127 @@ async def facilitator_token(facilitator) -> str:
     return await issue_link("plan-facilitator", f"facilitator:{facilitator.id}")
 
 
+# ---------------------------------------------------------------------------------
+# Responses (analysis): respondents, answers and workshop table points made straight
+# in the tables (helper B's responding service is built at the same time).
+
+from events.models import Event  # noqa: E402
+from plans.models import Facilitator, TablePoint  # noqa: E402
+from programmes.models import Session  # noqa: E402
+
+
+async def analysis_respondent(
+    plan: Plan,
+    kind: str = "delegate",
+    *,
+    capacity: str | None = "partner_agency",
+    submitted: bool = True,
+    may_quote: bool = False,
+    organisation: str = "",
+    organisation_entry=None,
+    event=None,
+    name: str = "Ann Respondent",
+    email: str | None = None,
+) -> Respondent:
+    """A response to ``plan`` (sent unless ``submitted`` is False)."""
+    number = secrets.token_hex(4)
+    return await Respondent.create(
+        plan=plan,
+        kind=kind,
+        identity=f"test:{number}",
+        name=name,
+        email=email or f"respondent-{number}@example.org",
+        capacity=capacity,
+        organisation=organisation,
+        organisation_entry=organisation_entry,
+        event=event,
+        may_quote=may_quote,
+        created_at=NOW,
+        updated_at=NOW,
+        submitted_at=NOW if submitted else None,
+    )
+
+
+async def analysis_answer(
+    respondent: Respondent,
+    target: Action | Priority,
+    *,
+    support: int | None = None,
+    comment: str = "",
+    missing: str = "",
+    moderation: str | None = None,
+    at: datetime | None = None,
+) -> Answer:
+    """One answer about an action (support, comment) or a priority (comment, missing).
+    Public answers wait for moderation unless ``moderation`` says otherwise."""
+    if moderation is None:
+        moderation = "waiting" if respondent.kind == "public" else "not_needed"
+    is_action = isinstance(target, Action)
+    return await Answer.create(
+        respondent=respondent,
+        plan_id=respondent.plan_id,  # type: ignore[attr-defined]
+        target=f"{'action' if is_action else 'priority'}:{target.ref}",
+        priority_id=target.priority_id if is_action else target.id,  # type: ignore[attr-defined]
+        action=target if is_action else None,
+        support=support,
+        comment=comment,
+        missing=missing,
+        moderation=moderation,
+        created_at=at or NOW,
+        updated_at=at or NOW,
+    )
+
+
+async def workshop_session(title: str = "Workshop: keeping people safe"):
+    """A workshop session of a published event (made straight in the tables)."""
+    event = await Event.create(
+        uuid=str(uuid.uuid4()),
+        title="Serious Violence Delivery Plan Conference",
+        contact_email="events@safercity.example.org",
+        capacity=100,
+        calendar_uid=f"{secrets.token_hex(8)}@test",
+        starts_at=NOW + timedelta(days=30),
+        ends_at=NOW + timedelta(days=30, hours=7),
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    return await Session.create(
+        event=event,
+        title=title,
+        kind="workshop",
+        starts_at=NOW + timedelta(days=30, hours=1),
+        ends_at=NOW + timedelta(days=30, hours=2),
+        calendar_uid=f"{secrets.token_hex(8)}@test",
+        created_at=NOW,
+        updated_at=NOW,
+    )
+
+
+async def analysis_point(
+    plan: Plan, target: Action | Priority, text: str, *, session=None, table: str = "Table 1"
+) -> TablePoint:
+    """A workshop table's point about an action (or a priority) of ``plan``."""
+    session = session or await workshop_session()
+    facilitator = await Facilitator.create(
+        plan=plan,
+        session=session,
+        name="Fay Facilitator",
+        email=f"fay-{secrets.token_hex(3)}@example.org",
+        table_label=table,
+        created_at=NOW,
+    )
+    is_action = isinstance(target, Action)
+    return await TablePoint.create(
+        plan=plan,
+        facilitator=facilitator,
+        priority_id=target.priority_id if is_action else target.id,  # type: ignore[attr-defined]
+        action=target if is_action else None,
+        text=text,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+
+
 # -- Consultation (helper B): linked events, delegates, partner and public links -----
 
 # (issue_link and PlanEvent are imported above, for the workshops' factories)

@@ -1,0 +1,275 @@
+"""The analysis counts (plans.analysis.analyse) against a brute-force count in Python of
+a few hundred random responses, under each filter; drafts never count; support of hidden
+and waiting answers counts, their words do not."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from plans.analysis import VISIBLE, Filters, analyse, quotable_comments
+from plans.models import Answer, Moderation, PlanStatus
+from tests.plans.factories import (
+    NOW,
+    analysis_answer,
+    analysis_point,
+    analysis_respondent,
+    make_plan,
+    plan_actions,
+    workshop_session,
+)
+
+KINDS = ("delegate", "partner", "public")
+CAPACITIES = ("resident", "community_group", "partner_agency", "business", "other", None)
+ORGANISATIONS = ("", "Millbrook Mums", "Hampshire Constabulary")
+
+
+@dataclass
+class Made:
+    respondent_kind: str
+    capacity: str | None
+    organisation: str
+    event_id: int | None
+    submitted: bool
+    action_id: int | None
+    priority_id: int
+    support: int | None
+    comment: str
+    missing: str
+    moderation: str
+    redacted_comment: str | None
+
+
+async def random_consultation(seed: int, respondents: int = 240):
+    """A plan with ``respondents`` random responses (about one in six a draft)."""
+    rng = random.Random(seed)
+    plan = await make_plan(PlanStatus.CONSULTATION)
+    actions = await plan_actions(plan)
+    priorities = {a.priority_id: a.priority_id for a in actions}  # type: ignore[attr-defined]
+    sessions = [await workshop_session("Workshop A"), await workshop_session("Workshop B")]
+    events = [s.event_id for s in sessions]  # type: ignore[attr-defined]
+    made: list[Made] = []
+    people: list[tuple] = []
+    answers: list[Answer] = []
+    for _ in range(respondents):
+        kind = rng.choice(KINDS)
+        who = await analysis_respondent(
+            plan,
+            kind,
+            capacity=rng.choice(CAPACITIES),
+            organisation=rng.choice(ORGANISATIONS),
+            submitted=rng.random() > 0.15,
+            event=None,
+        )
+        if kind == "delegate":
+            who.event_id = rng.choice(events)  # type: ignore[attr-defined]
+            await who.save(update_fields=["event_id"])
+        people.append(
+            (kind, who.capacity, who.organisation, who.event_id, who.submitted_at is not None)  # type: ignore[attr-defined]
+        )
+        for action in rng.sample(actions, rng.randint(0, len(actions))):
+            support = rng.choice((1, 2, 3, 4, 5, 5, 4, None))
+            comment = rng.choice(("", "", "More patrols near the Lodz café", "Łódź sister city"))
+            moderation = (
+                rng.choice(("waiting", "approved", "hidden")) if kind == "public" else "not_needed"
+            )
+            redacted = rng.choice((None, None, "", "[redacted] text")) if comment else None
+            answers.append(
+                Answer(
+                    respondent=who,
+                    plan=plan,
+                    target=f"action:{action.ref}",
+                    priority_id=action.priority_id,  # type: ignore[attr-defined]
+                    action=action,
+                    support=support,
+                    comment=comment,
+                    moderation=moderation,
+                    redacted_comment=redacted,
+                    created_at=NOW,
+                    updated_at=NOW - timedelta(minutes=rng.randint(0, 300)),
+                )
+            )
+            made.append(
+                Made(kind, who.capacity, who.organisation, who.event_id, who.submitted_at  # type: ignore[attr-defined]
+                     is not None, action.id, action.priority_id, support, comment, "",  # type: ignore[attr-defined]
+                     moderation, redacted)
+            )  # fmt: skip
+        for priority_id in priorities:
+            if rng.random() < 0.3:
+                missing = rng.choice(("Nothing on night-time economy", "Street lighting"))
+                moderation = "waiting" if kind == "public" else "not_needed"
+                answers.append(
+                    Answer(
+                        respondent=who,
+                        plan=plan,
+                        target=f"priority:{priority_id}",
+                        priority_id=priority_id,
+                        missing=missing,
+                        moderation=moderation,
+                        created_at=NOW,
+                        updated_at=NOW,
+                    )
+                )
+                made.append(
+                    Made(kind, who.capacity, who.organisation, who.event_id,  # type: ignore[attr-defined]
+                         who.submitted_at is not None, None, priority_id, None, "", missing,
+                         moderation, None)
+                )  # fmt: skip
+    await Answer.bulk_create(answers, batch_size=500)
+    points = 0
+    for action in actions[:4]:
+        for session in sessions:
+            point = await analysis_point(
+                plan, action, f"Point about {action.text}", session=session
+            )
+            point.updated_at = NOW - timedelta(minutes=rng.randint(0, 300))
+            await point.save(update_fields=["updated_at"])
+            points += 1
+    return plan, actions, made, events, people
+
+
+def brute(made: list[Made], f: Filters) -> dict:
+    """What the analysis should say, counted row by row."""
+    chosen = [
+        m
+        for m in made
+        if m.submitted
+        and (not f.capacity or m.capacity == f.capacity)
+        and (not f.organisation or f"name:{m.organisation}" == f.organisation)
+        and (f.event_id is None or m.event_id == f.event_id)
+        and (not f.source or m.respondent_kind == f.source)
+    ]
+    support: dict[int, dict] = {}
+    capacity: dict[int, dict] = {}
+    comments: dict[int, int] = {}
+    missing: dict[int, int] = {}
+    for m in chosen:
+        if m.action_id is None:
+            if m.missing and m.moderation in VISIBLE:
+                missing[m.priority_id] = missing.get(m.priority_id, 0) + 1
+            continue
+        s = support.setdefault(m.action_id, {})
+        key = m.support if m.support is not None else "none"
+        s[key] = s.get(key, 0) + 1
+        c = capacity.setdefault(m.action_id, {})
+        c[m.capacity or ""] = c.get(m.capacity or "", 0) + 1
+        shown = m.comment if m.redacted_comment is None else m.redacted_comment
+        if shown and m.moderation in VISIBLE:
+            comments[m.action_id] = comments.get(m.action_id, 0) + 1
+    return {"support": support, "capacity": capacity, "comments": comments, "missing": missing}
+
+
+def figures(analysis) -> dict:
+    support, capacity, comments, missing = {}, {}, {}, {}
+    for p in analysis.priorities:
+        if p.missing:
+            missing[p.priority.id] = p.missing
+        for a in p.actions:
+            s = {k: v for k, v in a.support.items() if v}
+            if a.no_view:
+                s["none"] = a.no_view
+            if s:
+                support[a.action.id] = s
+            if a.by_capacity:
+                capacity[a.action.id] = dict(a.by_capacity)
+            if a.comments:
+                comments[a.action.id] = a.comments
+    return {"support": support, "capacity": capacity, "comments": comments, "missing": missing}
+
+
+async def test_analysis_counts_equal_brute_force_under_every_filter(app):
+    plan, _actions, made, events, people = await random_consultation(seed=21)
+    filter_sets = [
+        Filters(),
+        Filters(capacity="resident"),
+        Filters(source="public"),
+        Filters(source="delegate", event_id=events[1]),
+        Filters(organisation="name:Millbrook Mums"),
+        Filters(capacity="partner_agency", source="partner"),
+    ]
+    for f in filter_sets:
+        result = await analyse(plan.id, f)
+        assert figures(result) == brute(made, f), f
+        counted = [
+            capacity
+            for kind, capacity, organisation, event_id, submitted in people
+            if submitted
+            and (not f.capacity or capacity == f.capacity)
+            and (not f.organisation or f"name:{organisation}" == f.organisation)
+            and (f.event_id is None or event_id == f.event_id)
+            and (not f.source or kind == f.source)
+        ]
+        assert result.respondents == len(counted) > 0, f
+        by_capacity: dict[str, int] = {}
+        for capacity in counted:
+            by_capacity[capacity or ""] = by_capacity.get(capacity or "", 0) + 1
+        assert result.by_capacity == by_capacity, f
+    everything = await analyse(plan.id)
+    assert sum(a.answers for a in everything.actions) == sum(
+        1 for m in made if m.submitted and m.action_id is not None
+    )
+    assert sum(a.points for a in everything.actions) == 8
+    assert (await analyse(plan.id, Filters(capacity="resident"))).actions[0].points == 0
+
+
+async def test_analysis_respondent_totals_count_submitted_only(app):
+    plan = await make_plan(PlanStatus.CONSULTATION)
+    action = (await plan_actions(plan))[0]
+    sent = await analysis_respondent(plan, "public", capacity="resident")
+    draft = await analysis_respondent(plan, "public", capacity="resident", submitted=False)
+    await analysis_respondent(plan, "partner", capacity="business")
+    await analysis_answer(sent, action, support=5)
+    await analysis_answer(draft, action, support=1)
+    result = await analyse(plan.id)
+    assert result.respondents == 2
+    assert result.by_capacity == {"resident": 1, "business": 1}
+    assert result.by_kind == {"public": 1, "partner": 1}
+    assert result.drafts == 1
+    assert result.actions[0].support == {5: 1, 4: 0, 3: 0, 2: 0, 1: 0}
+
+
+async def test_analysis_hidden_support_counts_but_not_its_comment(app):
+    plan = await make_plan(PlanStatus.CONSULTATION)
+    action = (await plan_actions(plan))[0]
+    for moderation in ("hidden", "waiting", "approved"):
+        who = await analysis_respondent(plan, "public")
+        await analysis_answer(who, action, support=2, comment="Words", moderation=moderation)
+    result = (await analyse(plan.id)).actions[0]
+    assert result.support[2] == 3
+    assert result.comments == 1  # only the approved one
+    assert (await analyse(plan.id)).waiting == 1
+
+
+async def test_analysis_action_filter_keeps_one_action(app):
+    plan = await make_plan(PlanStatus.CONSULTATION)
+    actions = await plan_actions(plan)
+    who = await analysis_respondent(plan)
+    for action in actions:
+        await analysis_answer(who, action, support=4)
+    result = await analyse(plan.id, Filters(action_id=actions[4].id))
+    assert [a.action.id for a in result.actions] == [actions[4].id]
+    assert result.actions[0].support[4] == 1
+    assert len(result.priorities) == 1
+
+
+async def test_quotable_comments_only_agreed_shown_and_redacted(app):
+    plan = await make_plan(PlanStatus.CONSULTATION)
+    action = (await plan_actions(plan))[0]
+    agreed = await analysis_respondent(plan, "public", may_quote=True, name="Zed Secret")
+    refused = await analysis_respondent(plan, "public", may_quote=False)
+    draft = await analysis_respondent(plan, "public", may_quote=True, submitted=False)
+    ok = await analysis_answer(agreed, action, comment="Call 07700 900123", moderation="approved")
+    ok.redacted_comment = "Call [phone number]"
+    await ok.save()
+    other = (await plan_actions(plan))[1]
+    await analysis_answer(agreed, other, comment="Waiting words", moderation="waiting")
+    await analysis_answer(refused, action, comment="Not to quote", moderation="approved")
+    await analysis_answer(draft, action, comment="Draft words", moderation="approved")
+    quotes = await quotable_comments(plan.id)
+    assert [(q.answer_id, q.comment) for q in quotes] == [(ok.id, "Call [phone number]")]
+    assert "Zed Secret" not in repr(quotes)
+    assert quotes[0].kind == "public" and quotes[0].capacity == "partner_agency"
+    # the positive control: approving the waiting one makes it quotable
+    await Answer.filter(comment="Waiting words").update(moderation=Moderation.APPROVED)
+    assert len(await quotable_comments(plan.id)) == 2
