@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
+from plans import analysis_routes as ar
 from plans import consultation_routes as cr
 from plans import report_routes as rp
 from plans import workshop_routes as wr
@@ -83,7 +84,23 @@ workshops: list = [
 ]
 
 # -- analysis_routes: analysis, themes, moderation, exports --
-analysis: list = []
+ANALYSIS = "/staff/plans/{plan_id:int}/analysis"
+COMMENTS = "/staff/plans/{plan_id:int}/comments"
+analysis: list = [
+    Route(ANALYSIS, ar.analysis, methods=["GET"]),
+    Route(f"{ANALYSIS}/themes", ar.theme_create, methods=["POST"]),
+    Route(f"{ANALYSIS}/themes/{{theme_id:int}}/delete", ar.theme_delete, methods=["POST"]),
+    Route(f"{ANALYSIS}/tags", ar.tag, methods=["POST"]),
+    Route(f"{ANALYSIS}/responses.{{fmt:str}}", ar.responses_export, methods=["GET"]),
+    Route(f"{ANALYSIS}/responses.{{fmt:str}}", ar.responses_export_personal, methods=["POST"]),
+    Route(f"{ANALYSIS}/workshop-notes.{{fmt:str}}", ar.workshop_export, methods=["GET"]),
+    Route(f"{ANALYSIS}/workshop-notes.{{fmt:str}}", ar.workshop_export_personal, methods=["POST"]),
+    Route(COMMENTS, ar.moderation_queue, methods=["GET"]),
+    Route(f"{COMMENTS}/{{answer_id:int}}", ar.comment, methods=["GET"]),
+    Route(f"{COMMENTS}/{{answer_id:int}}/approve", ar.approve, methods=["POST"]),
+    Route(f"{COMMENTS}/{{answer_id:int}}/hide", ar.hide, methods=["POST"]),
+    Route(f"{COMMENTS}/{{answer_id:int}}/redact", ar.redact, methods=["POST"]),
+]
 
 # -- report_routes: replies, adoption, the response report --
 report: list = [
