@@ -194,16 +194,13 @@ async def session_page(request: Request) -> Response:
     return render(request, "programmes/session.html", context)
 
 
-def calendar_response(body: bytes, filename: str) -> Response:
-    return Response(
-        body,
-        media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
 def attachment(filename: str) -> dict:
     return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+def calendar_response(body: bytes, filename: str) -> Response:
+    """A calendar file through a personal link: no-store (the default), no CORS, no ETag."""
+    return Response(body, media_type=ICS_TYPE, headers=attachment(filename))
 
 
 async def session_calendar(request: Request) -> Response:
