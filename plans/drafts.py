@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
@@ -28,8 +27,7 @@ from convenor.models import User
 from directory.models import Entry, How, Status
 from directory.search.text import name_key
 from directory.service import add_pending_entry
-from events.access import events_for, get_event_for
-from events.models import Event
+from events.access import get_event_for
 from plans.draft_forms import (
     ActionData,
     EvidenceData,
@@ -51,8 +49,7 @@ from plans.models import (
     PlanStatus,
     Priority,
 )
-from plans.tree import ActionView, PlanTree, PriorityView, load_tree, plan_by_id
-from plans.versions import VersionSummary, check_may_edit, has_versions, version_summaries
+from plans.versions import check_may_edit, has_versions
 
 CHOOSABLE = (Status.PUBLISHED, Status.PENDING)
 
@@ -128,109 +125,6 @@ async def update_plan(user: User, plan_id: int, data: PlanData) -> Plan:
     return plan
 
 
-@dataclass
-class EditorView:
-    plan: Plan
-    tree: PlanTree
-    versions: list[VersionSummary]
-    events: list[Event]  # linked to the plan
-    other_events: list[Event]  # the organiser's events not linked yet
-
-
-async def editor_view(user: User, plan_id: int) -> EditorView:
-    """Everything the draft editor shows. No side effects."""
-    check_may_edit(user)
-    plan = await plan_by_id(plan_id)
-    linked = set(await PlanEvent.filter(plan_id=plan.id).values_list("event_id", flat=True))
-    mine = await events_for(user)
-    linked_events = list(await Event.filter(id__in=linked).order_by("starts_at", "id"))
-    return EditorView(
-        plan=plan,
-        tree=await load_tree(plan),
-        versions=await version_summaries(plan.id),
-        events=linked_events,
-        other_events=[e for e in mine if e.id not in linked],
-    )
-
-
-@dataclass
-class EvidenceView:
-    plan: Plan
-    priority_id: int
-    priority_title: str
-    evidence: Evidence
-
-
-async def evidence_view(
-    user: User, plan_id: int, priority_id: int, evidence_id: int
-) -> EvidenceView:
-    """One figure of a priority, for its edit page. No side effects."""
-    check_may_edit(user)
-    plan = await plan_by_id(plan_id)
-    item = await _evidence(plan, priority_id, evidence_id)
-    priority = await _priority(plan, priority_id)
-    return EvidenceView(plan, priority.id, priority.title, item)
-
-
-@dataclass
-class PriorityPage:
-    plan: Plan
-    priority: PriorityView
-    evidence: list[Evidence]
-
-
-async def priority_view(user: User, plan_id: int, priority_id: int) -> PriorityPage:
-    """A priority with its evidence rows (ids to edit them by). No side effects."""
-    check_may_edit(user)
-    tree = await load_tree(await plan_by_id(plan_id))
-    priority = tree.priority_by_id(priority_id)
-    if priority is None:
-        raise NotFound("No such priority in this plan.")
-    rows = await Evidence.filter(priority_id=priority.id).order_by("position", "id")
-    return PriorityPage(tree.plan, priority, list(rows))
-
-
-@dataclass
-class ActionPage:
-    plan: Plan
-    priority: PriorityView
-    action: ActionView | None  # None: a new action
-    priorities: list[PriorityView]  # where the action may be moved
-    values: dict[str, str]  # the form's fields as stored
-
-
-def _action_values(action: ActionView | None, priority: PriorityView) -> dict[str, str]:
-    if action is None:
-        return {"priority_id": str(priority.id)}
-    leads = ["All partners"] if action.all_partners else [p.name for p in action.leads]
-    return {
-        "text": action.text,
-        "measure": action.measure,
-        "target_date": action.target_date.isoformat() if action.target_date else "",
-        "leads": "\n".join(leads),
-        "supports": "\n".join(p.name for p in action.supports),
-        "priority_id": str(priority.id),
-    }
-
-
-async def action_view(
-    user: User, plan_id: int, action_id: int | None, priority_id: int | None
-) -> ActionPage:
-    """An action for its edit page, or a priority for adding one. No side effects."""
-    check_may_edit(user)
-    tree = await load_tree(await plan_by_id(plan_id))
-    action = tree.action_by_id(action_id) if action_id is not None else None
-    if action_id is not None:
-        priority = next((p for p in tree.priorities if action in p.actions), None)
-    else:
-        priority = tree.priority_by_id(priority_id) if priority_id is not None else None
-    if priority is None or (action_id is not None and action is None):
-        raise NotFound("No such action in this plan.")
-    return ActionPage(
-        tree.plan, priority, action, tree.priorities, _action_values(action, priority)
-    )
-
-
 # -- Ordering and removal ------------------------------------------------------
 
 
@@ -253,7 +147,7 @@ def _live(model, **where):
     return model.filter(removed_at__isnull=True, **where).order_by("position", "id")
 
 
-async def _priority(plan: Plan, priority_id: int) -> Priority:
+async def priority_in(plan: Plan, priority_id: int) -> Priority:
     found = await Priority.get_or_none(id=priority_id, plan_id=plan.id, removed_at__isnull=True)
     if found is None:
         raise NotFound("No such priority in this plan.")
@@ -270,9 +164,26 @@ async def _action(plan: Plan, action_id: int) -> Action:
 # -- Priorities and evidence ----------------------------------------------------
 
 
-async def add_priority(user: User, plan_id: int, data: PriorityData) -> Priority:
-    """A priority after the others. Side effects: one priority row."""
-    _check(priority_problems(data))
+def _evidence_problems(items: list[EvidenceData] | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for index, data in enumerate(items or []):
+        errors.update({f"evidence.{index}.{k}": v for k, v in evidence_problems(data).items()})
+    return errors
+
+
+async def _replace_evidence(priority: Priority, items: list[EvidenceData] | None) -> None:
+    if items is None:
+        return
+    await Evidence.filter(priority_id=priority.id).delete()
+    for position, data in enumerate(items):
+        await Evidence.create(priority=priority, position=position, **vars(data))
+
+
+async def add_priority(
+    user: User, plan_id: int, data: PriorityData, evidence: list[EvidenceData] | None = None
+) -> Priority:
+    """A priority after the others, with its evidence when given. Side effects: rows."""
+    _check(priority_problems(data) | _evidence_problems(evidence))
     async with in_transaction():
         plan = await editable_plan(user, plan_id)
         last = await Priority.filter(plan_id=plan.id).order_by("-position").first()
@@ -283,20 +194,27 @@ async def add_priority(user: User, plan_id: int, data: PriorityData) -> Priority
             title=data.title,
             why=data.why,
         )
+        await _replace_evidence(priority, evidence)
         await _touch(plan)
     return priority
 
 
 async def update_priority(
-    user: User, plan_id: int, priority_id: int, data: PriorityData
+    user: User,
+    plan_id: int,
+    priority_id: int,
+    data: PriorityData,
+    evidence: list[EvidenceData] | None = None,
 ) -> Priority:
-    """Retitle a priority or change why it matters. Side effects: the row."""
-    _check(priority_problems(data))
+    """Retitle a priority or change why it matters; ``evidence`` (when not None) replaces
+    its figures. Side effects: rows."""
+    _check(priority_problems(data) | _evidence_problems(evidence))
     async with in_transaction():
         plan = await editable_plan(user, plan_id)
-        priority = await _priority(plan, priority_id)
+        priority = await priority_in(plan, priority_id)
         priority.title, priority.why = data.title, data.why
         await priority.save()
+        await _replace_evidence(priority, evidence)
         await _touch(plan)
     return priority
 
@@ -306,7 +224,7 @@ async def remove_priority(user: User, plan_id: int, priority_id: int) -> bool:
     removed (answers keep it). Returns whether rows were kept. Side effects: rows."""
     async with in_transaction():
         plan = await editable_plan(user, plan_id)
-        priority = await _priority(plan, priority_id)
+        priority = await priority_in(plan, priority_id)
         keep = await has_versions(plan.id)
         if keep:
             stamp = now()
@@ -324,13 +242,13 @@ async def move_priority(user: User, plan_id: int, priority_id: int, direction: s
     """Move a priority up or down one place. Side effects: positions."""
     async with in_transaction():
         plan = await editable_plan(user, plan_id)
-        await _priority(plan, priority_id)
+        await priority_in(plan, priority_id)
         siblings = list(await _live(Priority, plan_id=plan.id).values_list("id", flat=True))
         await _move(Priority, siblings, priority_id, direction)
         await _touch(plan)
 
 
-async def _evidence(plan: Plan, priority_id: int, evidence_id: int) -> Evidence:
+async def evidence_in(plan: Plan, priority_id: int, evidence_id: int) -> Evidence:
     found = await Evidence.get_or_none(
         id=evidence_id,
         priority_id=priority_id,
@@ -347,7 +265,7 @@ async def add_evidence(user: User, plan_id: int, priority_id: int, data: Evidenc
     _check(evidence_problems(data))
     async with in_transaction():
         plan = await editable_plan(user, plan_id)
-        priority = await _priority(plan, priority_id)
+        priority = await priority_in(plan, priority_id)
         count = await Evidence.filter(priority_id=priority.id).count()
         item = await Evidence.create(priority=priority, position=count, **vars(data))
         await _touch(plan)
@@ -361,7 +279,7 @@ async def update_evidence(
     _check(evidence_problems(data))
     async with in_transaction():
         plan = await editable_plan(user, plan_id)
-        item = await _evidence(plan, priority_id, evidence_id)
+        item = await evidence_in(plan, priority_id, evidence_id)
         item.value, item.label, item.period, item.source = (
             data.value,
             data.label,
@@ -377,7 +295,7 @@ async def remove_evidence(user: User, plan_id: int, priority_id: int, evidence_i
     """Delete a figure (versions keep their own copy). Side effects: the row."""
     async with in_transaction():
         plan = await editable_plan(user, plan_id)
-        await (await _evidence(plan, priority_id, evidence_id)).delete()
+        await (await evidence_in(plan, priority_id, evidence_id)).delete()
         await _touch(plan)
 
 
@@ -387,7 +305,7 @@ async def move_evidence(
     """Move a figure up or down among its priority's. Side effects: positions."""
     async with in_transaction():
         plan = await editable_plan(user, plan_id)
-        item = await _evidence(plan, priority_id, evidence_id)
+        item = await evidence_in(plan, priority_id, evidence_id)
         siblings = list(
             await Evidence.filter(priority_id=item.priority_id)  # type: ignore[attr-defined]
             .order_by("position", "id")
@@ -399,17 +317,12 @@ async def move_evidence(
 async def set_evidence(
     user: User, plan_id: int, priority_id: int, items: list[EvidenceData]
 ) -> None:
-    """Replace a priority's evidence with ``items`` in order (the API). Side effects: rows."""
-    errors: dict[str, str] = {}
-    for index, data in enumerate(items):
-        errors.update({f"evidence.{index}.{k}": v for k, v in evidence_problems(data).items()})
-    _check(errors)
+    """Replace a priority's evidence with ``items`` in order. Side effects: rows."""
+    _check(_evidence_problems(items))
     async with in_transaction():
         plan = await editable_plan(user, plan_id)
-        priority = await _priority(plan, priority_id)
-        await Evidence.filter(priority_id=priority.id).delete()
-        for position, data in enumerate(items):
-            await Evidence.create(priority=priority, position=position, **vars(data))
+        await _replace_evidence(await priority_in(plan, priority_id), items)
+        await _touch(plan)
 
 
 # -- Actions and partners -------------------------------------------------------
@@ -472,7 +385,7 @@ async def add_action(user: User, plan_id: int, priority_id: int, data: ActionDat
     _check(action_problems(data))
     async with in_transaction():
         plan = await editable_plan(user, plan_id)
-        priority = await _priority(plan, priority_id)
+        priority = await priority_in(plan, priority_id)
         leads, supports = await _partners(plan, data)
         last = await Action.filter(priority_id=priority.id).order_by("-position").first()
         action = await Action.create(
@@ -500,7 +413,7 @@ async def update_action(user: User, plan_id: int, action_id: int, data: ActionDa
         action = await _action(plan, action_id)
         leads, supports = await _partners(plan, data)
         if data.priority_id is not None and data.priority_id != action.priority_id:  # type: ignore[attr-defined]
-            target = await _priority(plan, data.priority_id)
+            target = await priority_in(plan, data.priority_id)
             last = await Action.filter(priority_id=target.id).order_by("-position").first()
             action.priority_id = target.id  # type: ignore[attr-defined]
             action.position = (last.position + 1) if last else 0
@@ -558,9 +471,3 @@ async def unlink_event(user: User, plan_id: int, event_id: int) -> None:
         deleted = await PlanEvent.filter(plan_id=plan.id, event_id=event_id).delete()
         if not deleted:
             raise NotFound("That event is not linked to this plan.")
-
-
-async def plan_for(user: User, plan_id: int) -> Plan:
-    """The plan, for an organiser's page. No side effects."""
-    check_may_edit(user)
-    return await plan_by_id(plan_id)

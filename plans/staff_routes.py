@@ -22,7 +22,7 @@ from convenor.errors import Conflict, Invalid
 from convenor.models import Role, User
 from convenor.tables import Table, TableError, read_table
 from convenor.web import redirect, render, require_staff
-from plans import drafts, plan_import, versions
+from plans import draft_views, drafts, plan_import, versions
 from plans.draft_forms import (
     Form,
     action_form,
@@ -145,7 +145,7 @@ async def create_plan(request: Request) -> Response:
 
 
 async def editor_page(request: Request, *, values=None, errors=None, status=200) -> Response:
-    view = await drafts.editor_view(organiser(request), path_id(request))
+    view = await draft_views.editor_view(organiser(request), path_id(request))
     plan = view.plan
     shown = {
         "title": plan.title,
@@ -230,7 +230,7 @@ async def unlink_event(request: Request) -> Response:
 
 
 async def priority_page(request: Request, *, values=None, errors=None, status=200) -> Response:
-    view = await drafts.priority_view(
+    view = await draft_views.priority_view(
         organiser(request), path_id(request), path_id(request, "priority_id")
     )
     priority = view.priority
@@ -271,7 +271,7 @@ async def add_evidence(request: Request) -> Response:
 
 
 async def evidence_page(request: Request, *, values=None, errors=None, status=200) -> Response:
-    view = await drafts.evidence_view(
+    view = await draft_views.evidence_view(
         organiser(request),
         path_id(request),
         path_id(request, "priority_id"),
@@ -327,7 +327,7 @@ async def action_page(request: Request, *, values=None, errors=None, status=200)
     """Adding an action (under /priorities/{id}/actions/new) or editing one."""
     user = organiser(request)
     action_id = request.path_params.get("action_id")
-    view = await drafts.action_view(
+    view = await draft_views.action_view(
         user, path_id(request), action_id, request.path_params.get("priority_id")
     )
     shown = {**view.values, **(values or {})}
@@ -386,7 +386,7 @@ async def move_action(request: Request) -> Response:
 
 
 async def import_page(request: Request, *, errors=None, status=200, preview=None, table=""):
-    plan = await drafts.plan_for(organiser(request), path_id(request))
+    plan = await draft_views.plan_for(organiser(request), path_id(request))
     context = {"plan": plan, "errors": errors or {}, "preview": preview, "table": table}
     return render(request, "plans/staff_plan_import.html", context, status)
 

@@ -576,3 +576,11 @@ async def public_compare(
     old = await version(plan.id, from_number)
     new = await version(plan.id, to_number)
     return plan, new.snapshot["plan"]["title"], compare(old.snapshot, new.snapshot)
+
+
+async def version_summary(plan_id: int, number: int) -> VersionSummary:
+    """One version as the lists show it; NotFound when there is none. No side effects."""
+    found = [s for s in await version_summaries(plan_id) if s.number == number]
+    if not found:
+        raise NotFound(f"There is no version {number} of this plan.")
+    return found[0]
