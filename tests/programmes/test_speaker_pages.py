@@ -181,3 +181,20 @@ async def test_speaker_calendar_once_the_event_is_cancelled_strikes_sessions_out
 
     calendar = vobject.readOne(response.text)
     assert [e.status.value for e in calendar.vevent_list] == ["CANCELLED", "CANCELLED"]
+
+
+async def test_speaker_page_keeps_hostile_text_as_text(client, event, public, organiser, settings):
+    chief = public["speakers"][0]
+    await Speaker.filter(id=chief.id).update(
+        bio="<img src=x onerror=alert(1)> & \"=cmd|' /C calc'!A0\"", job_title="<b>Chief</b>"
+    )
+    await publish_programme(organiser, event.id, settings)
+
+    response = await client.get(f"/events/{event.id}/programme/speakers/{chief.id}")
+
+    assert response.status_code == 200
+    assert "&lt;img src=x onerror=alert(1)&gt; &amp; &#34;=cmd|&#39; /C calc&#39;!A0&#34;" in (
+        response.text
+    )
+    assert "<img src=x" not in response.text
+    assert "&lt;b&gt;Chief&lt;/b&gt;" in response.text
