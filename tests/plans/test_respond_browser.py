@@ -1,0 +1,79 @@
+"""Responding in a real browser (issue 21): a delegate from their invitation link, by
+way of their home page; a member of the public after confirming their email address
+through the real SMTP server. axe-core on every page."""
+
+from __future__ import annotations
+
+from plans.models import Answer, Moderation, PlanStatus, Respondent, RespondentKind
+from tests.browser import assert_accessible
+from tests.plans.factories import link_event, make_plan, open_plan
+from tests.plans.test_consultation_service import summit
+from tests.programmes.conftest import registered
+from tests.test_summit_day_browser import Mailbox, counts, link_in, submit, visit
+
+
+async def press(page, button) -> None:
+    """Click a form's button and wait for the next page (axe-core already checked this
+    form's page in the same state; the long form takes seconds to check)."""
+    async with page.expect_navigation():
+        await button.click()
+
+
+async def test_delegate_and_public_respond(
+    page, browser, live_server, organiser, settings, smtp_server
+):
+    mail = Mailbox(settings, smtp_server)
+    plan = await open_plan(await make_plan(PlanStatus.CONSULTATION), public=True)
+    event = await summit(organiser)
+    await link_event(plan, event)
+    _, token = await registered(organiser, event, 1, settings)
+    await mail.step()  # the registration's confirmation
+
+    # A delegate goes from their home to the plan, saves a draft, then sends it.
+    await visit(page, f"/i/{token}")
+    await page.get_by_role("link", name="Give your views on the draft plan").click()
+    await page.wait_for_url(f"**/i/{token}/plans/{plan.uuid}")
+    await assert_accessible(page)
+    await page.get_by_label("Strongly support").first.check()
+    await page.get_by_label("Your comment on action 1.1 (optional)").fill("Yes, with youth workers")
+    await press(page, page.get_by_role("button", name="Save as a draft and come back later"))
+    assert "Your answers are saved as a draft" in await page.get_by_role("status").inner_text()
+    await page.get_by_label("Partner agency").check()
+    await page.get_by_label("What is missing from priority 1? (optional)").fill("Knife amnesties")
+    await submit(page, page.get_by_role("button", name="Send my response"))
+    assert "your response is sent" in await page.get_by_role("status").inner_text()
+    assert await page.get_by_label("Your comment on action 1.1 (optional)").input_value() == (
+        "Yes, with youth workers"
+    )
+    delegate = await Respondent.get(kind=RespondentKind.DELEGATE)
+    assert delegate.submitted_at is not None and delegate.capacity == "partner_agency"
+
+    # A member of the public asks for a link, confirms by opening it from the email.
+    public = await browser.new_context(base_url=live_server)
+    public.set_default_timeout(10_000)
+    visitor = await public.new_page()
+    await visit(visitor, f"/plans/{plan.uuid}/respond")
+    await visitor.get_by_label("Email address").fill("cat@example.org")
+    await visitor.get_by_label("Your name (optional, never published)").fill("Cat Jones")
+    await submit(visitor, visitor.get_by_role("button", name="Email me my link"))
+    assert await visitor.locator("h1").inner_text() == "Check your email"
+    arrived = await mail.step()
+    assert counts(arrived) == {"cat@example.org": 1}
+    message = arrived["cat@example.org"][0]
+    assert message["Subject"] == f"Your link to respond: {plan.title}"
+    link = link_in(message, r"(http://\S+/plans/respond/\S+)")
+    assert link.startswith(live_server)
+    await visit(visitor, link)
+    await visitor.get_by_label("Resident").check()
+    await visitor.get_by_label("Oppose", exact=True).nth(1).check()
+    await visitor.get_by_label("Your comment on action 1.2 (optional)").fill(
+        "Call me on 07700 900123"
+    )
+    await press(visitor, visitor.get_by_role("button", name="Send my response"))
+    assert "your response is sent" in await visitor.get_by_role("status").inner_text()
+    await public.close()
+
+    member = await Respondent.get(kind=RespondentKind.PUBLIC)
+    assert member.email_confirmed_at is not None and member.submitted_at is not None
+    comment = await Answer.get(respondent_id=member.id, comment__not="")
+    assert (comment.support, comment.moderation) == (2, Moderation.WAITING)
