@@ -8,11 +8,18 @@ are not shown (a respondent's organisation could point to them). Comments are qu
 only when their author agreed (``may_quote``), a moderator approved them (or they never
 needed moderation), and then in their redacted form if one was made.
 
-Counted responses are those sent (``submitted_at`` set), with their answers; drafts
-never sent are left out. Every count reads only what ``plans.retention`` keeps when it
-reduces public responses (kind, capacity, support, consent, the quoted text), so the
-report reads the same after the reduction. Workshop tables count each facilitator who
-recorded at least one point; their points are counted, not quoted.
+What counts is what the organisers' analysis counts (``plans.analysis``): responses
+sent (``submitted_at`` set), never drafts; support whatever became of the comment's
+moderation; a comment as shown (its redacted copy if any). Who responded comes from
+``plans.analysis.analyse``. Support and quotes per action are grouped here by the
+actions of the consulted version, since ``analyse`` and ``quotable_comments`` follow the
+plan as it stands now and leave out actions removed since, which the report must still
+show (what people said of an action that was then dropped); for every action still in
+the plan they are the same figures (tested). Every count reads only what
+``plans.retention`` keeps when it reduces public responses (kind, capacity, support,
+consent, the quoted text), so the report reads the same after the reduction. Workshop
+tables count each facilitator who recorded at least one point; their points are
+counted, not quoted.
 """
 
 from __future__ import annotations
@@ -30,11 +37,11 @@ from convenor.models import User
 from convenor.templating import DEFAULT_TZ
 from events.models import Event
 from plans.adoption import adopted_version, consulted_version
+from plans.analysis import VISIBLE, analyse, shown_text
 from plans.models import (
     Action,
     Answer,
     Capacity,
-    Moderation,
     Plan,
     PlanEvent,
     PlanVersion,
@@ -67,7 +74,7 @@ SUPPORT_LABELS = {
     2: "Oppose",
     1: "Strongly oppose",
 }
-QUOTABLE = (Moderation.NOT_NEEDED, Moderation.APPROVED)
+QUOTABLE = VISIBLE  # moderation approved the words, or they never needed it
 
 
 @dataclass(frozen=True)
@@ -131,8 +138,8 @@ class Report:
 
 
 def quote_text(text: str, redacted: str | None) -> str:
-    """What may be shown of a comment: its redacted form if one was made. Pure."""
-    return (redacted if redacted is not None else text).strip()
+    """What may be shown of a comment: its redacted copy if one was made. Pure."""
+    return shown_text(text, redacted).strip()
 
 
 def quotable_answers(plan_id: int):
@@ -146,13 +153,16 @@ def quotable_answers(plan_id: int):
 
 
 async def _who(plan: Plan) -> tuple[int, list[Tally], list[Tally]]:
-    rows = await plan.respondents.filter(submitted_at__isnull=False).values_list("kind", "capacity")
-    kinds = Counter(RespondentKind(kind) for kind, _ in rows)
-    capacities = Counter(Capacity(c) if c else None for _, c in rows)
-    by_kind = [Tally(label, kinds[kind]) for kind, label in KIND_LABELS.items()]
-    by_capacity = [Tally(label, capacities[c]) for c, label in CAPACITY_LABELS.items()]
-    by_capacity.append(Tally(NOT_SAID, capacities[None]))
-    return len(rows), by_kind, by_capacity
+    analysis = await analyse(plan.id)
+    by_kind = [
+        Tally(label, analysis.by_kind.get(kind.value, 0)) for kind, label in KIND_LABELS.items()
+    ]
+    by_capacity = [
+        Tally(label, analysis.by_capacity.get(capacity.value, 0))
+        for capacity, label in CAPACITY_LABELS.items()
+    ]
+    by_capacity.append(Tally(NOT_SAID, analysis.by_capacity.get("", 0)))
+    return analysis.respondents, by_kind, by_capacity
 
 
 async def _support(plan: Plan) -> tuple[dict[int, Counter], dict[int, int]]:

@@ -4,12 +4,14 @@ action with its old and new text, the replies, and nobody named (page and PDF)."
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 from pypdf import PdfReader
 
 from convenor.errors import NotFound
 from plans.adoption import adopt, publish_report
+from plans.analysis import analyse, quotable_comments
 from plans.models import Action, Priority
 from plans.replies import add_reply, reply_data
 from plans.report import published_report, report_preview
@@ -210,3 +212,43 @@ async def test_report_pdf_names_nobody_and_holds_the_counts(app, organiser):
     assert "More patrols near the park, please" in flat
     assert "We added youth workers to the patrols." in flat
     assert f"to \u201c{NEW_TEXT}\u201d" in flat
+
+
+async def test_report_figures_match_the_analysis_for_actions_still_in_the_plan(app, organiser):
+    plan, _, _ = await consulted(organiser)
+
+    report = await report_preview(organiser, plan.id)
+    analysis = await analyse(plan.id)
+    quotes = await quotable_comments(plan.id)
+
+    figures = {f.action.ref: f for f in analysis.actions}
+    for said in (a for p in report.priorities for a in p.actions):
+        found = figures[said.ref]
+        expected = [found.support[v] for v in (5, 4, 3, 2, 1)] + [found.no_view]
+        assert [c.count for c in said.support] == expected
+        assert (said.answered, said.points) == (found.answers, found.points)
+        assert said.quotes == [
+            q.comment for q in quotes if q.action_id == found.action.id and q.comment
+        ]
+    assert report.respondents == analysis.respondents == 5
+
+
+async def test_report_keeps_what_was_said_of_an_action_removed_since(app, organiser):
+    plan = await closed_plan()
+    actions = await plan_actions(plan)
+    person = await make_respondent(plan, "delegate", "partner_agency", may_quote=True)
+    await make_answer(person, actions[2], support=1, comment="Drop the evening spaces")
+    await Action.filter(id=actions[2].id).update(removed_at=datetime.now(UTC))
+    await adopt(organiser, plan.id, "")
+
+    report = await report_preview(organiser, plan.id)
+
+    removed = report.priorities[0].actions[2]
+    assert (removed.number, removed.answered, removed.quotes) == (
+        "1.3",
+        1,
+        ["Drop the evening spaces"],
+    )
+    assert change_lines(report) == [
+        "Action 1.3 removed: \u201cOpen safe spaces for young people in the evenings\u201d."
+    ]
