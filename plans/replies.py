@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from convenor.auth import now
+from convenor.cleaning import text_problem
 from convenor.errors import Conflict, Invalid, NotFound
 from convenor.models import User
 from plans.models import Action, CommentTheme, Outcome, Plan, PlanStatus, Reply
@@ -58,10 +59,14 @@ def reply_data(values: Mapping) -> ReplyData:
         errors["you_said"] = "Enter what respondents said"
     elif len(you_said) > MAX_TEXT:
         errors["you_said"] = f"Keep what respondents said under {MAX_TEXT:,} characters"
+    elif problem := text_problem(you_said, multi_line=True):
+        errors["you_said"] = problem
     if not we_did:
         errors["we_did"] = "Enter what you did, or why you did not change the plan"
     elif len(we_did) > MAX_TEXT:
         errors["we_did"] = f"Keep what you did under {MAX_TEXT:,} characters"
+    elif problem := text_problem(we_did, multi_line=True):
+        errors["we_did"] = problem
     outcome_text = str(values.get("outcome", "") or "")
     outcome = Outcome(outcome_text) if outcome_text in OUTCOME_LABELS else None
     if outcome is None:

@@ -77,6 +77,10 @@ async def test_reply_outcomes_are_saved_with_their_action_and_theme(app, organis
             {"theme_id": "Choose the theme or the action this reply is about"},
         ),
         ({"action_id": "2x"}, {"action_id": "Choose an action from the list"}),
+        (
+            {"we_did": "Changed\x00it"},
+            {"we_did": "Remove the control characters (such as a NUL byte) from this text"},
+        ),
     ],
 )
 def test_reply_form_refuses_bad_input(fields, errors):

@@ -4,6 +4,7 @@ action with its old and new text, the replies, and nobody named (page and PDF)."
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -252,3 +253,30 @@ async def test_report_keeps_what_was_said_of_an_action_removed_since(app, organi
     assert change_lines(report) == [
         "Action 1.3 removed: \u201cOpen safe spaces for young people in the evenings\u201d."
     ]
+
+
+async def test_report_pdf_sets_text_in_any_script(app, organiser):
+    plan = await closed_plan()
+    actions = await plan_actions(plan)
+    person = await make_respondent(plan, "public", "resident", may_quote=True)
+    await make_answer(person, actions[0], support=4, comment="Łódź, Straße, Ахмед, 李伟 agree")
+    await add_reply(
+        organiser,
+        plan.id,
+        reply_data(
+            {
+                "you_said": "Зачем <b>патрули</b>? 为什么?",
+                "we_did": "We explained why.\nOn two lines.",
+                "outcome": "not_changed",
+                "action_id": str(actions[0].id),
+            }
+        ),
+    )
+    await adopt(organiser, plan.id, "")
+    await publish_report(organiser, plan.id)
+
+    text = pdf_text(report_pdf(await published_report(plan.uuid)))
+
+    squeezed = re.sub(r"[\s\x00]+", "", text)  # pypdf spaces the CJK fallback font's runs
+    assert "Łódź,Straße,Ахмед,李伟agree" in squeezed
+    assert "Зачем<b>патрули</b>?为什么?" in squeezed
