@@ -85,7 +85,9 @@ async def add_contact(request: Request) -> Response:
     entry = str(form.get("entry_id", ""))
     if not entry.isdigit() or len(entry) > 9:
         raise NotFound()
-    name, email = str(form.get("name", ""))[:300], str(form.get("email", ""))[:300]
+    # The fields are named after the organisation: one form per organisation on the page
+    name = str(form.get(f"name-{entry}", ""))[:300]
+    email = str(form.get(f"email-{entry}", ""))[:300]
     try:
         await lead_contacts.add_contact(user, _plan_id(request), int(entry), name, email)
     except Invalid as exc:
