@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from plans import analysis_routes as ar
 from plans import consultation_routes as cr
+from plans import register_routes as rr
 from plans import report_routes as rp
 from plans import workshop_routes as wr
 
@@ -134,6 +135,30 @@ report: list = [
 ]
 
 # -- register_routes: the actions register, lead agencies, readings, reviews --
-register: list = []
+register: list = [
+    Route("/staff/plans/{plan_id:int}/register", rr.staff_register, methods=["GET"]),
+    Route("/staff/plans/{plan_id:int}/register/schedule", rr.save_schedule, methods=["POST"]),
+    Route("/staff/plans/{plan_id:int}/register/contacts", rr.add_contact, methods=["POST"]),
+    Route(
+        "/staff/plans/{plan_id:int}/register/contacts/{contact_id:int}/invite",
+        rr.invite_contact,
+        methods=["POST"],
+    ),
+    Route(
+        "/staff/plans/{plan_id:int}/register/contacts/{contact_id:int}/remove",
+        rr.remove_contact,
+        methods=["POST"],
+    ),
+    Route("/staff/plans/{plan_id:int}/register/reviews", rr.take_review, methods=["POST"]),
+    Route("/plans/{plan_uuid}/register", rr.register_page, methods=["GET"]),
+    Route("/plans/{plan_uuid}/register.{fmt}", rr.register_download, methods=["GET"]),
+    Route("/plans/{plan_uuid}/register/feed.atom", rr.register_feed, methods=["GET"]),
+    Route("/plans/{plan_uuid}/reviews/compare", rr.review_compare, methods=["GET"]),
+    Route("/plans/{plan_uuid}/reviews/{review_id:int}", rr.review_page, methods=["GET"]),
+    Route("/plans/{plan_uuid}/reviews/{review_id:int}.pdf", rr.review_download, methods=["GET"]),
+    Route("/lead/{token}", rr.lead_home, methods=["GET"]),
+    Route("/lead/{token}/actions/{action_id:int}", rr.lead_update, methods=["POST"]),
+    Route("/lead/{token}/actions/{action_id:int}/readings", rr.lead_reading, methods=["POST"]),
+]
 
 routes = [*drafts, *public, *consultation, *workshops, *analysis, *report, *register]
