@@ -2,9 +2,10 @@
 
 Responses from the public are kept whole for ``plan.keep_public_days`` after adoption
 (the first adopted version's publication). Then each public respondent is reduced:
-name, email, organisation and the email-derived identity are cleared, and every comment
-and "what is missing" is removed except the quotes the response report publishes (kept
-in their published, redacted form, the original text dropped). What the report counts
+name, email, organisation and the email-derived identity are cleared, their emailed
+links revoked, and every comment and "what is missing" is removed except the quotes the
+response report publishes (kept in their published, redacted form, the original text
+dropped). What the report counts
 stays: kind, capacity, support, consent and moderation, so the report reads the same
 after the reduction. Delegates' and partners' responses are not reduced here (the
 events' own retention covers delegates).
@@ -20,7 +21,9 @@ from datetime import datetime, timedelta
 from tortoise.transactions import in_transaction
 
 from convenor.auth import now
+from convenor.models import PersonalLink
 from convenor.settings import Settings
+from plans.consultation import RESPOND_LINK
 from plans.models import (
     Answer,
     Plan,
@@ -81,6 +84,12 @@ async def _reduce(plan: Plan, moment: datetime) -> int:
         await public.filter(reduced_at__isnull=True).update(
             name="", email="", organisation="", organisation_entry_id=None, reduced_at=moment
         )
+        # Their emailed links end too (the response form already refuses a reduced one).
+        await PersonalLink.filter(
+            purpose=RESPOND_LINK,
+            subject__in=[f"respondent:{r}" for r in respondent_ids],
+            revoked_at__isnull=True,
+        ).update(revoked_at=moment)
     await Plan.filter(id=plan.id).update(public_reduced_at=moment)
     return len(respondent_ids)
 
@@ -89,7 +98,8 @@ async def reduce_plan(plan_id: int, at: datetime | None = None) -> int | None:
     """Reduce one plan's public responses if due; returns how many respondents, or None.
 
     Side effects: public respondents' personal details cleared and reduced_at set, their
-    unpublished comments emptied, plan.public_reduced_at set; one transaction.
+    unpublished comments emptied, their response links revoked, plan.public_reduced_at
+    set; one transaction.
     """
     moment = at or now()
     async with in_transaction():

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from convenor.auth import issue_link, resolve_link
 from plans.adoption import publish_report
+from plans.consultation import RESPOND_LINK
 from plans.models import Answer, Plan, Respondent
 from plans.report import build_report
 from plans.retention import adopted_at, reduce_due, reduce_job
@@ -69,6 +71,17 @@ async def test_reduction_clears_public_details_and_unpublished_comments(app, org
     ]
     assert (await Plan.get(id=plan.id)).public_reduced_at == due
     assert await reduce_due(due + timedelta(days=1)) == {}  # once only
+
+
+async def test_reduction_revokes_public_response_links_only(app, organiser):
+    plan, _, people = await consulted(organiser)
+    alice = await issue_link(RESPOND_LINK, f"respondent:{people['alice'].id}")
+    finn = await issue_link(RESPOND_LINK, f"respondent:{people['finn'].id}")  # a partner
+
+    await reduce_due(await adopted_at(plan.id) + timedelta(days=plan.keep_public_days))
+
+    assert await resolve_link(alice, RESPOND_LINK) is None
+    assert await resolve_link(finn, RESPOND_LINK) == f"respondent:{people['finn'].id}"
 
 
 async def test_report_reads_the_same_after_the_reduction(app, client, organiser):
