@@ -1,14 +1,14 @@
 """The actions register in Chromium with real SMTP (issue 22).
 
-The plan is adopted (set by the factory; adopting is helper D2's step). The organiser
-sets a quarterly schedule, takes a baseline review, names a contact at the police and
-one at probation and invites both; the two emails are read from the SMTP server. The
-police contact updates action 1.1 from their link (status, progress, text, evidence)
-and adds a reading; their link cannot touch probation's action (404). A quarter passes
-(the invitations are moved back 92 days): the reminder job emails probation only, and
-the organiser's page shows probation overdue. The public register and its Atom feed show
-the update; a second review is taken and compared with the baseline (1.1 changed
-status), and its PDF downloads. axe-core checks every page on the way.
+The organiser adopts a plan whose consultation has closed (on the response page), sets
+a quarterly schedule, takes a baseline review, names a contact at the police and one at
+probation and invites both; the two emails are read from the SMTP server. The police
+contact updates action 1.1 from their link (status, progress, text, evidence) and adds a
+reading; their link cannot touch probation's action (404). A quarter passes (the
+invitations are moved back 92 days): the reminder job emails probation only, and the
+organiser's page shows probation overdue. The public register and its Atom feed show the
+update; a second review is taken and compared with the baseline (1.1 changed status),
+and its PDF downloads. axe-core checks every page of the register on the way.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from plans.lead_contacts import send_due_reminders
 from plans.models import Action, ActionStatus, LeadContact
 from tests.browser import assert_accessible
 from tests.conftest import STAFF_PASSWORD
-from tests.plans.register_support import POLICE, PROBATION, actions_by_number, adopted_plan
+from tests.plans.factories import closed_plan
+from tests.plans.register_support import POLICE, PROBATION, actions_by_number
 
 ANN = "ann@police.example.org"
 PAT = "pat@probation.example.org"
@@ -69,7 +70,7 @@ async def submit(page, button, *, check: bool = True) -> None:
 
 
 async def test_register_journey(page, live_server, settings, smtp_server, organiser):
-    plan = await adopted_plan()
+    plan = await closed_plan()
     actions = await actions_by_number(plan)
     mailbox = Mailbox(replace(settings, base_url=live_server), smtp_server)
     today = datetime.now(UTC).date()
@@ -78,6 +79,10 @@ async def test_register_journey(page, live_server, settings, smtp_server, organi
     await page.get_by_label("Email address").fill(organiser.email)
     await page.get_by_label("Password").fill(STAFF_PASSWORD)
     await submit(page, page.get_by_role("button", name="Sign in"), check=False)
+
+    await page.goto(f"/staff/plans/{plan.id}/response")
+    await submit(page, page.get_by_role("button", name="Adopt the plan"), check=False)
+    assert await page.locator("#adopted").count() == 1
 
     staff = f"/staff/plans/{plan.id}/register"
     await page.goto(staff)
