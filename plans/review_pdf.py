@@ -1,16 +1,27 @@
 """An annual review as a PDF for the partnership board: counts, changes, every action.
 
 Made with fpdf2 in DejaVu Sans, the font files the programme PDF uses
-(``programmes.pdf``). Pure: built from the review's snapshot and its comparison with
+(``programmes.pdf``); when a text needs a script DejaVu lacks (Chinese, Japanese,
+Korean), Noto Sans CJK is added as a fallback for that document only, as the programme
+does. Pure: built from the review's snapshot and its comparison with
 the previous review, so the same review always prints the same.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from functools import cache
+from pathlib import Path
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.fonts import FontFace
+
+try:
+    import cvttf_NotoSansCJK_Regular as noto
+except ImportError:  # without it, CJK text prints as missing glyphs, not an error
+    noto = None
 
 from plans.measure_chart import format_value
 from plans.models import ActionStatus, Review
@@ -21,6 +32,16 @@ from programmes.pdf import SANS, SANS_BOLD
 INK = (33, 37, 41)
 MUTED = (90, 98, 106)
 HEADING = FontFace(emphasis="BOLD", fill_color=(230, 236, 240))
+
+
+@cache
+def _dejavu_characters() -> frozenset[int]:
+    return frozenset(TTFont(str(SANS), lazy=True).getBestCmap())
+
+
+def _needs_fallback(*texts: str) -> bool:
+    known = _dejavu_characters()
+    return any(ord(c) not in known for text in texts for c in text if c > "\x7f")
 
 
 def _label(status: str | None) -> str:
@@ -55,6 +76,9 @@ def review_pdf(review: Review, previous: Review | None, comparison: Comparison) 
     pdf = _Review(format="A4")
     pdf.add_font("sans", "", str(SANS))
     pdf.add_font("sans", "B", str(SANS_BOLD))
+    if noto is not None and _needs_fallback(review.title, json.dumps(snap, ensure_ascii=False)):
+        pdf.add_font("cjk", "", str(Path(noto.get_TTF_path())))
+        pdf.set_fallback_fonts(["cjk"], exact_match=False)
     pdf.set_title(f"{plan['title']}: {review.title}")
     pdf.set_creator("Convenor")
     pdf.footer_text = f"{plan['title']} · {review.title} · as at {snap['as_of']}"
@@ -103,7 +127,7 @@ def review_pdf(review: Review, previous: Review | None, comparison: Comparison) 
 
     _heading(pdf, "Every action")
     pdf.set_font("sans", "", 9)
-    with pdf.table(col_widths=(12, 70, 38, 24, 16, 30), headings_style=HEADING) as table:
+    with pdf.table(col_widths=(10, 64, 36, 22, 20, 26), headings_style=HEADING) as table:
         table.row(("No.", "Action", "Lead", "Status", "Progress", "Latest reading"))
         for action in snap["actions"]:
             table.row(

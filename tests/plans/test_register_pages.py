@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 
 from convenor.models import Role
@@ -210,3 +212,29 @@ async def test_directory_entry_leading_nothing_shows_no_section(app, client):
         page = await client.get(f"/directory/{entry.id}")
         assert page.status_code == 200
         assert "Actions it leads" not in page.text
+
+
+async def test_hostile_contact_name_stays_one_line_in_the_email(app, staff_client):
+    plan = await adopted_plan()
+    police = await lead_entry(POLICE)
+    hostile = "Ann\r\nBcc: evil@example.net =?utf-8?b?QQ==?="
+
+    await _staff_post(
+        staff_client,
+        plan,
+        "/contacts",
+        {
+            "entry_id": str(police.id),
+            f"name-{police.id}": hostile,
+            f"email-{police.id}": "ann@police.example.org",
+        },
+    )
+    contact = await LeadContact.get(plan_id=plan.id)
+    await _staff_post(staff_client, plan, f"/contacts/{contact.id}/invite", {})
+
+    message = email.message_from_string(
+        (await outbox("plan-lead-invitation"))[0].raw_message, policy=email.policy.default
+    )
+    assert "\n" not in contact.name and "=?" not in contact.name
+    assert [a.addr_spec for a in message["To"].addresses] == ["ann@police.example.org"]
+    assert message["Bcc"] is None

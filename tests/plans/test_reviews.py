@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -228,3 +229,33 @@ def test_review_pdf_without_previous_review():
     )
     body = review_pdf(review, None, compare(None, review.snapshot))
     assert body.startswith(b"%PDF")
+
+
+def test_review_pdf_sets_chinese_text_with_the_fallback_font():
+    snapshot = {
+        "as_of": "2026-03-31",
+        "plan": {"title": "安全计划", "partnership": "S", "period": ""},
+        "counts": {"done": 1},
+        "actions": [
+            {
+                "ref": "r",
+                "number": "1.1",
+                "text": "社区 <b>行动</b>",
+                "leads": ["Łódź"],
+                "status": "done",
+                "status_reason": "",
+                "progress": 100,
+                "update": None,
+                "reading": None,
+            }
+        ],
+    }
+    review = Review(id=1, title="年度审查", as_of=date(2026, 3, 31), snapshot=snapshot)
+
+    body = review_pdf(review, None, compare(None, snapshot))
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+    squeezed = re.sub(r"[\s\x00]+", "", text)  # pypdf spaces the fallback font's runs
+    assert "年度审查" in squeezed
+    assert "社区<b>行动</b>" in squeezed
+    assert "Progress" in text
