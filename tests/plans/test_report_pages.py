@@ -189,3 +189,64 @@ async def test_staff_preview_before_publishing(app, staff_client, organiser):
 
     assert page.status_code == 200
     assert "Preview for organisers: this report is not published." in page.text
+
+
+async def test_replies_are_moved_and_deleted_over_http(app, staff_client, organiser):
+    plan = await closed_plan()
+    actions = await plan_actions(plan)
+    first = await add_reply(organiser, plan.id, reply_data(reply_form("", actions[0].id)))
+    second = await add_reply(organiser, plan.id, reply_data(reply_form("", actions[1].id)))
+    token = form_token(await staff_client.get(f"/staff/plans/{plan.id}/response"))
+    base = f"/staff/plans/{plan.id}/response/replies"
+
+    moved = await staff_client.post(
+        f"{base}/{second.id}/move", data={"csrf_token": token, "direction": "up"}
+    )
+    deleted = await staff_client.post(f"{base}/{first.id}/delete", data={"csrf_token": token})
+
+    assert (moved.status_code, deleted.status_code) == (303, 303)
+    assert await Reply.filter(plan=plan).values_list("id", flat=True) == [second.id]
+
+
+async def test_another_plans_reply_is_not_found_and_kept(app, staff_client, organiser):
+    plan = await closed_plan()
+    other = await closed_plan()
+    reply = await add_reply(
+        organiser, other.id, reply_data(reply_form("", (await plan_actions(other))[0].id))
+    )
+    token = form_token(await staff_client.get(f"/staff/plans/{plan.id}/response"))
+
+    page = await staff_client.get(f"/staff/plans/{plan.id}/response/replies/{reply.id}")
+    deleted = await staff_client.post(
+        f"/staff/plans/{plan.id}/response/replies/{reply.id}/delete", data={"csrf_token": token}
+    )
+
+    assert (page.status_code, deleted.status_code) == (404, 404)
+    assert await Reply.exists(id=reply.id)
+    own = await staff_client.get(f"/staff/plans/{other.id}/response/replies/{reply.id}")
+    assert own.status_code == 200  # positive control
+
+
+async def test_reply_after_publishing_is_refused_on_the_page(app, staff_client, organiser):
+    plan = await closed_plan()
+    action = (await plan_actions(plan))[0]
+    token = form_token(await staff_client.get(f"/staff/plans/{plan.id}/response"))
+    await adopt(organiser, plan.id, "")
+    await publish_report(organiser, plan.id)
+
+    refused = await staff_client.post(
+        f"/staff/plans/{plan.id}/response/replies", data=reply_form(token, action.id)
+    )
+
+    assert refused.status_code == 409
+    assert "its replies can no longer be changed" in refused.text
+    assert await Reply.filter(plan=plan).count() == 0
+
+
+async def test_report_preview_is_for_organisers_only(app, client):
+    plan = await closed_plan()
+    url = f"/staff/plans/{plan.id}/response/preview"
+
+    assert (await client.get(url)).status_code == 303
+    await sign_in(client, await make_staff(Role.MODERATOR))
+    assert (await client.get(url)).status_code == 404
