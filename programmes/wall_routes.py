@@ -19,6 +19,8 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
@@ -26,11 +28,12 @@ from convenor.errors import Invalid
 from convenor.web import render
 from programmes import grid, service
 from programmes.public_routes import token_of
-from programmes.view import ProgrammeView, SessionEntry
+from programmes.view import ProgrammeView
 
 NOW_PAGE = "programmes/now.html"
 EMBED_PAGE = "programmes/embed.html"
 SCREEN_CACHE = "public, max-age=30"
+SCREENS_KEPT = 4  # rendered public screens kept per version (this minute's, previews)
 EMBED_POLICY = "; ".join(
     [
         "default-src 'none'",
@@ -55,29 +58,44 @@ def screen_moment(request: Request, view: ProgrammeView):
         raise Invalid(message, {"at": message}) from None
 
 
-def screen(request: Request, view: ProgrammeView, sessions: list[SessionEntry], base: str):
-    at, preview = screen_moment(request, view)
-    context = {
+def screen_context(view: ProgrammeView, at, preview: bool, base: str) -> dict:
+    return {
         "view": view,
-        "screen": grid.now_and_next(view, sessions, at),
+        "screen": grid.now_and_next(view, view.public_sessions(), at),
         "preview": preview,
         "base": base,
     }
-    return render(request, NOW_PAGE, context)
 
 
 async def now_screen(request: Request) -> Response:
     event_id = request.path_params["event_id"]
     view = await service.public_programme(event_id)
-    response = screen(request, view, view.public_sessions(), f"/events/{event_id}/programme")
-    response.headers["Cache-Control"] = SCREEN_CACHE
-    return response
+    at, preview = screen_moment(request, view)
+    at = grid.minute(at)
+    # Every visitor sees the same screen in the same minute: the rendered bytes are
+    # kept on the view for the last few minutes asked for (a new version is a new view,
+    # so nothing is ever stale). benchmarks/programmes_grid.py: rendering each time
+    # served about half as many screens a second.
+    screens = view.outputs.setdefault("now_screens", OrderedDict())
+    key = (at, preview)
+    html = screens.get(key)
+    if html is None:
+        context = screen_context(view, at, preview, f"/events/{event_id}/programme")
+        template = request.app.state.templates.env.get_template(NOW_PAGE)
+        html = screens[key] = template.render(context).encode()
+        while len(screens) > SCREENS_KEPT:
+            screens.popitem(last=False)
+    else:
+        screens.move_to_end(key)
+    return HTMLResponse(html, headers={"Cache-Control": SCREEN_CACHE})
 
 
 async def delegate_now_screen(request: Request) -> Response:
     token = token_of(request)
     found = await service.delegate_programme(token)
-    return screen(request, found.view, found.view.public_sessions(), f"/i/{token}/programme")
+    at, preview = screen_moment(request, found.view)
+    context = screen_context(found.view, at, preview, f"/i/{token}/programme")
+    return render(request, NOW_PAGE, context)
 
 
 async def embedded_programme(request: Request) -> Response:

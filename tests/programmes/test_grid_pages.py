@@ -33,15 +33,20 @@ async def add_wall_sessions(organiser, event, programme) -> dict:
     return {"parallel": parallel, "lunch": lunch, "dropped": dropped}
 
 
-@pytest.fixture
-async def wall(event, programme, organiser, settings) -> dict:
-    """A public event's programme with the wall sessions, the dropped one cancelled."""
+async def public_wall(event, programme, organiser, settings) -> dict:
+    """The programme fixture's event made public, with the wall sessions, published; the
+    dropped one then cancelled and published again. Returns every session."""
     await Event.filter(id=event.id).update(visibility="public")
     added = await add_wall_sessions(organiser, event, programme)
     await publish_programme(organiser, event.id, settings, publish_anyway=True)
     await cancel_session(organiser, event.id, added["dropped"].id)
     await publish_programme(organiser, event.id, settings, publish_anyway=True)
     return {**programme, **added}
+
+
+@pytest.fixture
+async def wall(event, programme, organiser, settings) -> dict:
+    return await public_wall(event, programme, organiser, settings)
 
 
 def places(html: str) -> dict[int, str]:

@@ -12,10 +12,18 @@ import pytest
 
 from events.service import cancel_event
 from programmes import grid
+from programmes.drafts import add_session
 from programmes.publishing import publish_programme
+from programmes.service import public_programme
+from programmes.wall_routes import SCREENS_KEPT
 
-from .conftest import at, registered
-from .test_grid_pages import add_wall_sessions, wall  # noqa: F401  (a fixture)
+from .conftest import at, registered, session_data
+from .test_grid_pages import public_wall
+
+
+@pytest.fixture
+async def wall(event, programme, organiser, settings) -> dict:
+    return await public_wall(event, programme, organiser, settings)
 
 
 @pytest.fixture
@@ -42,7 +50,7 @@ def rows(html: str) -> list[tuple[str, str, str]]:
     return found
 
 
-async def test_now_screen_shows_each_room_now_and_next(client, event, wall, frozen):  # noqa: F811
+async def test_now_screen_shows_each_room_now_and_next(client, event, wall, frozen):
     frozen(0.75)  # 10:15am: the keynote is on
 
     response = await client.get(f"/events/{event.id}/programme/now")
@@ -63,7 +71,7 @@ async def test_now_screen_shows_each_room_now_and_next(client, event, wall, froz
     assert "Preview" not in response.text
 
 
-async def test_now_screen_session_ending_exactly_now_is_over(client, event, wall, frozen):  # noqa: F811
+async def test_now_screen_session_ending_exactly_now_is_over(client, event, wall, frozen):
     frozen(1.5)  # 11:00am: the keynote has just ended
 
     response = await client.get(f"/events/{event.id}/programme/now")
@@ -78,7 +86,7 @@ async def test_now_screen_session_ending_exactly_now_is_over(client, event, wall
 async def test_now_screen_never_shows_not_for_publication_or_cancelled(
     client,
     event,
-    wall,  # noqa: F811
+    wall,
     frozen,
 ):
     frozen(3.25)  # 12:45pm: the closed briefing is on in the Itchen Suite; the dropped
@@ -91,7 +99,7 @@ async def test_now_screen_never_shows_not_for_publication_or_cancelled(
     assert rows(response.text) == [("Elsewhere", "Nothing on now", "Lunch 1:30pm")]
 
 
-async def test_now_screen_before_the_start_and_after_the_end(client, event, wall, frozen):  # noqa: F811
+async def test_now_screen_before_the_start_and_after_the_end(client, event, wall, frozen):
     frozen(-24)
 
     before = await client.get(f"/events/{event.id}/programme/now")
@@ -108,7 +116,7 @@ async def test_now_screen_before_the_start_and_after_the_end(client, event, wall
     assert rows(after.text) == []
 
 
-async def test_now_screen_preview_at_a_time_on_the_event_day(client, event, wall, frozen):  # noqa: F811
+async def test_now_screen_preview_at_a_time_on_the_event_day(client, event, wall, frozen):
     frozen(-24)
 
     response = await client.get(
@@ -126,7 +134,7 @@ async def test_now_screen_preview_at_a_time_on_the_event_day(client, event, wall
 @pytest.mark.parametrize(
     "value", ["2027-06-10T10:00", "2027-06-08T23:00", "noon", "2027-06-09T10:00Z"]
 )
-async def test_now_screen_preview_refuses_other_days_and_text(client, event, wall, frozen, value):  # noqa: F811
+async def test_now_screen_preview_refuses_other_days_and_text(client, event, wall, frozen, value):
     frozen(0.75)
 
     response = await client.get(f"/events/{event.id}/programme/now", params={"at": value})
@@ -155,7 +163,7 @@ async def test_now_screen_invite_only_event_only_through_an_invitees_link(
     assert "Closed briefing" in (await client.get(f"/i/{token}/programme")).text
 
 
-async def test_now_screen_unknown_link_or_event_is_not_found(client, event, wall, frozen):  # noqa: F811
+async def test_now_screen_unknown_link_or_event_is_not_found(client, event, wall, frozen):
     frozen(0.75)
 
     assert (await client.get("/i/not-a-real-token/programme/now")).status_code == 404
@@ -167,7 +175,7 @@ async def test_now_screen_unknown_link_or_event_is_not_found(client, event, wall
 async def test_now_screen_of_a_cancelled_event_is_not_found(
     client,
     event,
-    wall,  # noqa: F811
+    wall,
     frozen,
     organiser,
     settings,
@@ -184,3 +192,43 @@ async def test_now_screen_of_a_cancelled_event_is_not_found(
 def test_frozen_clock_is_restored_by_monkeypatch():
     # Outside a test that freezes it, the clock is the real time, in UTC.
     assert abs((grid.clock() - datetime.now(UTC)).total_seconds()) < 5
+
+
+async def test_now_screen_shows_a_new_version_at_once(
+    client, event, wall, frozen, organiser, settings
+):
+    frozen(0.75)
+    before = await client.get(f"/events/{event.id}/programme/now")
+    _, itchen = wall["rooms"]
+    await add_session(
+        organiser, event.id, session_data("Breakout: youth voices", 0.5, 1.5, room_id=itchen.id)
+    )
+    await publish_programme(organiser, event.id, settings, publish_anyway=True)
+
+    after = await client.get(f"/events/{event.id}/programme/now")
+
+    assert rows(before.text)[1] == (
+        "Itchen Suite",
+        "Nothing on now",
+        "Workshop: the draft plan 11:30am",
+    )
+    assert rows(after.text)[1] == (
+        "Itchen Suite",
+        "Breakout: youth voices Until 11:00am",
+        "Workshop: the draft plan 11:30am",
+    )
+
+
+async def test_now_screen_keeps_only_a_few_rendered_minutes(client, event, wall, frozen):
+    for minutes in range(10):
+        frozen(minutes / 60)
+        response = await client.get(f"/events/{event.id}/programme/now")
+        assert response.status_code == 200
+
+    view = await public_programme(event.id)
+    kept = view.outputs["now_screens"]
+    assert len(kept) == SCREENS_KEPT
+    assert [at for at, _ in kept] == [at((6 + m) / 60) for m in range(SCREENS_KEPT)]
+    # The same minute again is the same bytes, from the store.
+    again = await client.get(f"/events/{event.id}/programme/now")
+    assert again.content == kept[(at(9 / 60), False)]

@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from programmes import grid
 from tests.browser import assert_accessible, served
 from tests.mailserver import free_port
 
 from .conftest import at
-from .test_grid_pages import wall  # noqa: F401  (a fixture)
+from .test_grid_pages import public_wall
+
+
+@pytest.fixture
+async def wall(event, programme, organiser, settings) -> dict:
+    return await public_wall(event, programme, organiser, settings)
+
 
 TOLERANCE = 1.5  # px: layout rounding
 
@@ -25,7 +33,7 @@ async def box(page, session_id: int) -> dict:
     return found
 
 
-async def test_grid_wide_screen_places_sessions_by_room_and_time(page, event, wall):  # noqa: F811
+async def test_grid_wide_screen_places_sessions_by_room_and_time(page, event, wall):
     welcome, keynote, workshop, _ = wall["sessions"]
     await page.set_viewport_size({"width": 1920, "height": 1080})
 
@@ -58,7 +66,7 @@ async def test_grid_wide_screen_places_sessions_by_room_and_time(page, event, wa
     await assert_accessible(page)
 
 
-async def test_grid_phone_is_a_list_in_time_order(page, event, wall):  # noqa: F811
+async def test_grid_phone_is_a_list_in_time_order(page, event, wall):
     welcome, keynote, workshop, _ = wall["sessions"]
     await page.set_viewport_size({"width": 375, "height": 812})
 
@@ -82,7 +90,7 @@ async def test_grid_phone_is_a_list_in_time_order(page, event, wall):  # noqa: F
 async def test_now_screen_at_a_frozen_time_on_a_venue_display(
     page,
     event,
-    wall,  # noqa: F811
+    wall,
     monkeypatch,
 ):
     monkeypatch.setattr(grid, "clock", lambda: at(2.25))  # 11:45am: the workshops are on
@@ -111,7 +119,7 @@ async def test_now_screen_at_a_frozen_time_on_a_venue_display(
 async def test_embed_framed_by_another_site_and_the_page_itself_refused(
     page,
     event,
-    wall,  # noqa: F811
+    wall,
     live_server,
 ):
     html = (
