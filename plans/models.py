@@ -298,7 +298,14 @@ class Answer(Model):
     class Meta:
         table = "plan_answer"
         unique_together = (("respondent", "target"),)
-        indexes = (("plan", "action"),)
+        # (D1, plans.analysis) support per action is counted from the second index alone,
+        # in its order (no sort of every answer); the comment list's newest first is read
+        # from the third (benchmarks/plans_analysis.py).
+        indexes = (
+            ("plan", "action"),
+            ("plan", "action", "support", "respondent"),
+            ("plan", "updated_at"),
+        )
 
 
 class Facilitator(Model):

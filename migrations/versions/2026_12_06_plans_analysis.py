@@ -1,4 +1,5 @@
-"""plans_analysis: the moderation of an answer (why hidden, when, by whom)
+"""plans_analysis: the moderation of an answer (why hidden, when, by whom); two indexes
+for the analysis (support per action from an index alone, comments newest first)
 
 Revision ID: 2026_12_06_plans_analysis
 Revises: 2026_12_06_plans_workshops
@@ -27,9 +28,18 @@ def upgrade() -> None:
     with op.batch_alter_table("plan_answer") as batch:
         batch.alter_column("moderation_reason", server_default=None)
         batch.alter_column("moderated_by", server_default=None)
+    # Support per action counted from an index alone; the comment list newest first.
+    op.create_index(
+        "ix_plan_answer_plan_action_support",
+        "plan_answer",
+        ["plan_id", "action_id", "support", "respondent_id"],
+    )
+    op.create_index("ix_plan_answer_plan_updated", "plan_answer", ["plan_id", "updated_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_plan_answer_plan_updated", "plan_answer")
+    op.drop_index("ix_plan_answer_plan_action_support", "plan_answer")
     with op.batch_alter_table("plan_answer") as batch:
         batch.drop_column("moderated_by")
         batch.drop_column("moderated_at")
