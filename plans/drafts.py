@@ -24,14 +24,10 @@ from tortoise.transactions import in_transaction
 from convenor.auth import now
 from convenor.errors import Conflict, Invalid, NotFound
 from convenor.models import User
-from directory.models import Entry, How, Status
-from directory.search.text import name_key
-from directory.service import add_pending_entry
 from events.access import get_event_for
 from plans.draft_forms import (
     ActionData,
     EvidenceData,
-    PartnerChoice,
     PlanData,
     PriorityData,
     action_problems,
@@ -39,28 +35,16 @@ from plans.draft_forms import (
     plan_problems,
     priority_problems,
 )
+from plans.draft_partners import resolve_partners, write_partners
 from plans.models import (
     Action,
-    ActionPartner,
     Evidence,
-    PartnerRole,
     Plan,
     PlanEvent,
     PlanStatus,
     Priority,
 )
 from plans.versions import check_may_edit, has_versions
-
-CHOOSABLE = (Status.PUBLISHED, Status.PENDING)
-
-
-class UnknownPartners(Invalid):
-    """Organisations typed that are not in the directory; the organiser may confirm
-    adding them as pending entries (``ActionData.add_missing``)."""
-
-    def __init__(self, names: list[str], fields: dict[str, str]) -> None:
-        super().__init__("Some organisations are not in the directory yet.", fields)
-        self.names = names
 
 
 def new_ref() -> str:
@@ -328,57 +312,6 @@ async def set_evidence(
 # -- Actions and partners -------------------------------------------------------
 
 
-async def find_partner(choice: PartnerChoice) -> Entry | None:
-    """The published or pending directory entry chosen (by id) or named (by name key)."""
-    live = Entry.filter(status__in=CHOOSABLE, merged_into_id__isnull=True)
-    if choice.entry_id is not None:
-        return await live.filter(id=choice.entry_id).first()
-    key = name_key(choice.name)
-    if not key:
-        return None
-    found = list(await live.filter(name_key=key).order_by("id"))
-    found.sort(key=lambda e: e.status != Status.PUBLISHED)  # a published one first
-    return found[0] if found else None
-
-
-async def _partners(plan: Plan, data: ActionData) -> tuple[list[Entry], list[Entry]]:
-    chosen: dict[str, list[Entry]] = {"leads": [], "supports": []}
-    missing: dict[str, list[str]] = {}
-    for name in ("leads", "supports"):
-        for choice in getattr(data, name):
-            entry = await find_partner(choice)
-            if entry is None and choice.entry_id is not None:
-                raise Invalid(fields={name: f"No organisation {choice.entry_id} in the directory"})
-            if entry is None and data.add_missing:
-                entry = await add_pending_entry(
-                    choice.name, provenance=How.NOMINATED, source=f"Named in {plan.title}"[:300]
-                )
-            if entry is None:
-                missing.setdefault(name, []).append(choice.name)
-            elif entry.id not in {e.id for e in chosen[name]}:
-                chosen[name].append(entry)
-    if missing:
-        fields = {
-            name: "Not in the directory: "
-            + ", ".join(f"\u201c{n}\u201d" for n in names)
-            + ". Correct the names, or confirm adding them as pending entries."
-            for name, names in missing.items()
-        }
-        raise UnknownPartners([n for names in missing.values() for n in names], fields)
-    both = {e.id for e in chosen["leads"]} & {e.id for e in chosen["supports"]}
-    if both:
-        named = ", ".join(e.name for e in chosen["supports"] if e.id in both)
-        raise Invalid(fields={"supports": f"{named} cannot both lead and support"})
-    return chosen["leads"], chosen["supports"]
-
-
-async def write_partners(action: Action, leads: list[Entry], supports: list[Entry]) -> None:
-    await ActionPartner.filter(action_id=action.id).delete()
-    for role, entries in ((PartnerRole.LEAD, leads), (PartnerRole.SUPPORT, supports)):
-        for position, entry in enumerate(entries):
-            await ActionPartner.create(action=action, entry=entry, role=role, position=position)
-
-
 async def add_action(user: User, plan_id: int, priority_id: int, data: ActionData) -> Action:
     """A key action at the end of a priority, with its partners. Side effects: action and
     partner rows; pending directory entries for confirmed new names."""
@@ -386,7 +319,7 @@ async def add_action(user: User, plan_id: int, priority_id: int, data: ActionDat
     async with in_transaction():
         plan = await editable_plan(user, plan_id)
         priority = await priority_in(plan, priority_id)
-        leads, supports = await _partners(plan, data)
+        leads, supports = await resolve_partners(plan, data)
         last = await Action.filter(priority_id=priority.id).order_by("-position").first()
         action = await Action.create(
             plan=plan,
@@ -411,7 +344,7 @@ async def update_action(user: User, plan_id: int, action_id: int, data: ActionDa
     async with in_transaction():
         plan = await editable_plan(user, plan_id)
         action = await _action(plan, action_id)
-        leads, supports = await _partners(plan, data)
+        leads, supports = await resolve_partners(plan, data)
         if data.priority_id is not None and data.priority_id != action.priority_id:  # type: ignore[attr-defined]
             target = await priority_in(plan, data.priority_id)
             last = await Action.filter(priority_id=target.id).order_by("-position").first()

@@ -33,7 +33,8 @@ from plans.draft_forms import (
     priority_problems,
     split_all_partners,
 )
-from plans.drafts import CHOOSABLE, editable_plan, new_ref, write_partners
+from plans.draft_partners import CHOOSABLE, write_partners
+from plans.drafts import editable_plan, new_ref
 from plans.models import Action, Plan, Priority
 from plans.tree import plan_by_id
 from plans.versions import check_may_edit

@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from convenor.errors import NotFound
 from convenor.web import render
-from plans import versions
+from plans import version_views
 
 
 def _number(text: str | None) -> int:
@@ -22,12 +22,14 @@ def _number(text: str | None) -> int:
 
 async def plan_page(request: Request) -> Response:
     """The plan as last published, with "have your say" while the consultation is open."""
-    view = await versions.public_page(request.path_params["plan_uuid"])
+    view = await version_views.public_page(request.path_params["plan_uuid"])
     return render(request, "plans/plan.html", {"view": view, "plan": view.page.plan})
 
 
 async def version_page(request: Request) -> Response:
-    view = await versions.public_page(request.path_params["plan_uuid"], request.path_params["n"])
+    view = await version_views.public_page(
+        request.path_params["plan_uuid"], request.path_params["n"]
+    )
     return render(request, "plans/plan.html", {"view": view, "plan": view.page.plan})
 
 
@@ -35,7 +37,7 @@ async def compare_page(request: Request) -> Response:
     """What changed between two published versions: ?from=1&to=2."""
     old = _number(request.query_params.get("from"))
     new = _number(request.query_params.get("to"))
-    plan, title, comparison = await versions.public_compare(
+    plan, title, comparison = await version_views.public_compare(
         request.path_params["plan_uuid"], old, new
     )
     context = {"plan": plan, "title": title, "comparison": comparison}

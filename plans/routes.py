@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from plans import analysis_routes as ar
 from plans import consultation_routes as cr
+from plans import plan_import_routes as ir
 from plans import public_routes as pu
 from plans import register_routes as rr
 from plans import report_routes as rp
@@ -78,9 +79,9 @@ drafts: list = [
     Route(f"{STAFF_PLAN}/actions/{{action_id:int}}/move", sr.move_action, methods=["POST"]),
     Route(f"{STAFF_PLAN}/events", sr.link_event, methods=["POST"]),
     Route(f"{STAFF_PLAN}/events/{{event_id:int}}/unlink", sr.unlink_event, methods=["POST"]),
-    Route(f"{STAFF_PLAN}/import", sr.import_form, methods=["GET"]),
-    Route(f"{STAFF_PLAN}/import", sr.import_preview, methods=["POST"]),
-    Route(f"{STAFF_PLAN}/import/confirm", sr.import_confirm, methods=["POST"]),
+    Route(f"{STAFF_PLAN}/import", ir.import_form, methods=["GET"]),
+    Route(f"{STAFF_PLAN}/import", ir.import_preview, methods=["POST"]),
+    Route(f"{STAFF_PLAN}/import/confirm", ir.import_confirm, methods=["POST"]),
     Route(f"{STAFF_PLAN}/versions", sr.versions_list, methods=["GET"]),
     Route(f"{STAFF_PLAN}/versions", sr.publish, methods=["POST"]),
     Route(f"{STAFF_PLAN}/versions/{{number:int}}", sr.staff_version, methods=["GET"]),
@@ -208,6 +209,21 @@ register: list = [
         methods=["POST"],
     ),
     Route("/staff/plans/{plan_id:int}/register/reviews", rr.take_review, methods=["POST"]),
+    Route(
+        "/staff/plans/{plan_id:int}/register/actions/{action_id:int}",
+        rr.staff_action,
+        methods=["GET"],
+    ),
+    Route(
+        "/staff/plans/{plan_id:int}/register/actions/{action_id:int}",
+        rr.staff_action_update,
+        methods=["POST"],
+    ),
+    Route(
+        "/staff/plans/{plan_id:int}/register/actions/{action_id:int}/readings",
+        rr.staff_action_reading,
+        methods=["POST"],
+    ),
     Route("/plans/{plan_uuid}/register", rr.register_page, methods=["GET"]),
     Route("/plans/{plan_uuid}/register.{fmt}", rr.register_download, methods=["GET"]),
     Route("/plans/{plan_uuid}/register/feed.atom", rr.register_feed, methods=["GET"]),

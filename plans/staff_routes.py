@@ -1,6 +1,6 @@
 """The organiser's plans under /staff/plans: the list, the draft editor and its sub-forms
 (plan, priorities, evidence, key actions and partners, linked events), importing a
-draft from a spreadsheet, and publishing and comparing versions.
+draft from a spreadsheet (``plan_import_routes``), and publishing and comparing versions.
 
 Each handler reads the request, calls one service function (``plans.drafts``,
 ``plans.plan_import``, ``plans.versions``) and renders or redirects (303). A refused
@@ -11,18 +11,15 @@ Pages holding more than one form prefix the lower forms' fields (``priority_``,
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 
-from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
 from convenor.errors import Conflict, Invalid
 from convenor.models import Role, User
-from convenor.tables import Table, TableError, read_table
 from convenor.web import redirect, render, require_staff
-from plans import draft_views, drafts, plan_import, versions
+from plans import draft_views, drafts, version_views, versions
 from plans.draft_forms import (
     Form,
     action_form,
@@ -31,6 +28,7 @@ from plans.draft_forms import (
     plan_form,
     priority_form,
 )
+from plans.draft_partners import UnknownPartners
 
 MESSAGES = {
     "created": "The plan has been created. Add its priorities and key actions.",
@@ -50,10 +48,6 @@ MESSAGES = {
     "imported": "The draft has been imported.",
     "published": "The version has been published.",
 }
-MAX_UPLOAD = 5_000_000
-CHOOSE_A_FILE = "Choose a spreadsheet (.xlsx or .csv) to import"
-TOO_BIG = "The file is larger than 5 MB; split it into smaller files."
-READ_AGAIN = "The draft could not be read back; choose the file again."
 Work = Callable[[User], Awaitable[object]]
 
 
@@ -99,7 +93,7 @@ async def save_form(
             await save(user, form.data)
         except Invalid as exc:
             errors = exc.fields or {"form": exc.message}
-            if isinstance(exc, drafts.UnknownPartners):
+            if isinstance(exc, UnknownPartners):
                 errors["add_missing"] = "Tick this to add them, or correct the names above"
     if errors:
         values, errors = prefixed(form.values, prefix), prefixed(errors, prefix)
@@ -382,70 +376,13 @@ async def move_action(request: Request) -> Response:
     )
 
 
-# -- Importing a draft -------------------------------------------------------------------
-
-
-async def import_page(request: Request, *, errors=None, status=200, preview=None, table=""):
-    plan = await draft_views.plan_for(organiser(request), path_id(request))
-    context = {"plan": plan, "errors": errors or {}, "preview": preview, "table": table}
-    return render(request, "plans/staff_plan_import.html", context, status)
-
-
-async def import_form(request: Request) -> Response:
-    return await import_page(request)
-
-
-async def import_preview(request: Request) -> Response:
-    """Every row with its problems; nothing is saved until the organiser confirms."""
-    user = organiser(request)
-    async with request.form(max_part_size=MAX_UPLOAD) as form:
-        upload = form.get("file")
-        raw, filename = b"", ""
-        if isinstance(upload, UploadFile) and upload.filename:
-            raw, filename = await upload.read(MAX_UPLOAD + 1), upload.filename
-    if not filename:
-        return await import_page(request, errors={"file": CHOOSE_A_FILE}, status=400)
-    if len(raw) > MAX_UPLOAD:
-        return await import_page(request, errors={"file": TOO_BIG}, status=400)
-    try:
-        table = read_table(raw, filename)
-    except TableError as exc:
-        return await import_page(request, errors={"file": exc.message}, status=400)
-    preview = await plan_import.preview_draft(user, path_id(request), table)
-    carried = json.dumps(table.as_data(), ensure_ascii=False) if preview.ok else ""
-    status = 200 if preview.ok else 400
-    return await import_page(request, preview=preview, table=carried, status=status)
-
-
-async def import_confirm(request: Request) -> Response:
-    """Import the previewed draft: every row, or nothing (one transaction)."""
-    user = organiser(request)
-    plan_id = path_id(request)
-    form = await request.form()
-    try:
-        table = Table.from_data(json.loads(str(form.get("table", ""))))
-    except (TableError, ValueError):
-        return await import_page(request, errors={"file": READ_AGAIN}, status=400)
-    try:
-        result = await plan_import.import_draft(
-            user, plan_id, table, add_missing=bool(form.get("add_missing"))
-        )
-    except Invalid as exc:
-        preview = await plan_import.preview_draft(user, plan_id, table)
-        carried = json.dumps(table.as_data(), ensure_ascii=False) if preview.ok else ""
-        errors = exc.fields or {"file": exc.message}
-        return await import_page(request, errors=errors, preview=preview, table=carried, status=400)
-    done = f"imported&actions={result.actions}&priorities={result.priorities}"
-    return redirect(plan_url(plan_id, done=done, anchor="#priorities"))
-
-
 # -- Versions ------------------------------------------------------------------------------
 
 
 async def versions_page(request: Request, *, errors=None, values=None, status=200) -> Response:
     """Every version, publishing the next, and comparing two (?from=&to=)."""
     user = organiser(request)
-    view = await versions.versions_view(
+    view = await version_views.versions_view(
         user, path_id(request), request.query_params.get("from"), request.query_params.get("to")
     )
     context = {"view": view, "plan": view.plan, "errors": errors or {}}
@@ -473,5 +410,5 @@ async def publish(request: Request) -> Response:
 async def staff_version(request: Request) -> Response:
     """One version as it was published (organisers see any version of any plan)."""
     user = organiser(request)
-    view = await versions.staff_version(user, path_id(request), path_id(request, "number"))
+    view = await version_views.staff_version(user, path_id(request), path_id(request, "number"))
     return render(request, "plans/staff_plan_version.html", {"view": view, "plan": view.plan})

@@ -9,6 +9,7 @@ from convenor.errors import Conflict, Forbidden, Invalid, NotFound
 from directory.models import Entry, Provenance, Status
 from plans import drafts
 from plans.draft_forms import ActionData, EvidenceData, PartnerChoice, PlanData, PriorityData
+from plans.draft_partners import UnknownPartners
 from plans.models import Action, ActionPartner, Evidence, PlanStatus, Priority, VersionKind
 from plans.tree import load_tree
 from plans.versions import publish_version
@@ -164,7 +165,7 @@ async def test_unknown_partner_refused_until_confirmed_then_pending(app, organis
     data = ActionData(text="Street pastors at night", leads=[PartnerChoice("Street Pastors Soton")])
     before = await Entry.all().count()
 
-    with pytest.raises(drafts.UnknownPartners) as unknown:
+    with pytest.raises(UnknownPartners) as unknown:
         await drafts.add_action(organiser, plan.id, priority.id, data)
     assert unknown.value.names == ["Street Pastors Soton"]
     assert await Entry.all().count() == before
