@@ -17,7 +17,7 @@ from convenor.errors import Conflict, Invalid, NotFound
 from convenor.models import Role
 from convenor.spreadsheet import download_response
 from convenor.web import redirect, render, require_staff, settings_of
-from plans import lead_contacts, register, register_export, reviews
+from plans import lead_contacts, register, register_export, register_staff, reviews
 from plans.measure_chart import format_value
 from plans.review_pdf import review_pdf
 
@@ -127,6 +127,72 @@ async def take_review(request: Request) -> Response:
     return _back(request, "review")
 
 
+def _update_data(form) -> register.UpdateData:
+    return register.UpdateData(
+        status=str(form.get("status", ""))[:20],
+        status_reason=str(form.get("status_reason", ""))[:5000],
+        progress=str(form.get("progress", ""))[:10],
+        text=str(form.get("text", ""))[:20000],
+        evidence_url=str(form.get("evidence_url", ""))[:2000],
+    )
+
+
+def _reading_data(form) -> register.ReadingData:
+    return register.ReadingData(
+        value=str(form.get("value", ""))[:40],
+        unit=str(form.get("unit", ""))[:100],
+        taken_on=str(form.get("taken_on", ""))[:20],
+        source=str(form.get("source", ""))[:1000],
+    )
+
+
+async def _staff_action_page(request: Request, *, errors=None, values=None, status=200):
+    user = require_staff(request, ORGANISERS)
+    action_id = request.path_params["action_id"]
+    page = await register_staff.staff_action(user, _plan_id(request), action_id)
+    message = LEAD_DONE.get(request.query_params.get("done", ""), "") if status == 200 else ""
+    context = {
+        "page": page,
+        "plan": page.plan,
+        "item": page.item,
+        "errors": errors or {},
+        "values": values or {},
+        "error_action": action_id if errors else None,
+        "message": message,
+        "labels": register.STATUS_LABELS,
+        "format_value": format_value,
+    }
+    return render(request, "plans/staff_register_action.html", context, status)
+
+
+async def staff_action(request: Request) -> Response:
+    return await _staff_action_page(request)
+
+
+async def staff_action_update(request: Request) -> Response:
+    user = require_staff(request, ORGANISERS)
+    action_id = request.path_params["action_id"]
+    data = _update_data(await request.form())
+    try:
+        await register_staff.staff_update(user, _plan_id(request), action_id, data)
+    except Invalid as exc:
+        values = {**data.__dict__, "form": "update"}
+        return await _staff_action_page(request, errors=exc.fields, values=values, status=400)
+    return redirect(f"/staff/plans/{_plan_id(request)}/register/actions/{action_id}?done=updated")
+
+
+async def staff_action_reading(request: Request) -> Response:
+    user = require_staff(request, ORGANISERS)
+    action_id = request.path_params["action_id"]
+    data = _reading_data(await request.form())
+    try:
+        await register_staff.staff_reading(user, _plan_id(request), action_id, data)
+    except Invalid as exc:
+        values = {**data.__dict__, "form": "reading"}
+        return await _staff_action_page(request, errors=exc.fields, values=values, status=400)
+    return redirect(f"/staff/plans/{_plan_id(request)}/register/actions/{action_id}?done=reading")
+
+
 # The public register -----------------------------------------------------------------
 
 
@@ -229,14 +295,7 @@ async def lead_home(request: Request) -> Response:
 
 async def lead_update(request: Request) -> Response:
     token, action_id = _token(request), request.path_params["action_id"]
-    form = await request.form()
-    data = register.UpdateData(
-        status=str(form.get("status", ""))[:20],
-        status_reason=str(form.get("status_reason", ""))[:5000],
-        progress=str(form.get("progress", ""))[:10],
-        text=str(form.get("text", ""))[:20000],
-        evidence_url=str(form.get("evidence_url", ""))[:2000],
-    )
+    data = _update_data(await request.form())
     try:
         await lead_contacts.lead_update(token, action_id, data)
     except Invalid as exc:
@@ -249,13 +308,7 @@ async def lead_update(request: Request) -> Response:
 
 async def lead_reading(request: Request) -> Response:
     token, action_id = _token(request), request.path_params["action_id"]
-    form = await request.form()
-    data = register.ReadingData(
-        value=str(form.get("value", ""))[:40],
-        unit=str(form.get("unit", ""))[:100],
-        taken_on=str(form.get("taken_on", ""))[:20],
-        source=str(form.get("source", ""))[:1000],
-    )
+    data = _reading_data(await request.form())
     try:
         await lead_contacts.lead_reading(token, action_id, data)
     except Invalid as exc:

@@ -146,7 +146,14 @@ async def test_register_journey(page, live_server, settings, smtp_server, organi
     overdue = await page.locator("ul.overdue").inner_text()
     assert PROBATION in overdue and POLICE not in overdue
 
-    # The public register and its feed show the update.
+    # The organiser updates an action all partners lead (no lead agency's link covers it).
+    await page.get_by_role("link", name=actions["1.2"].text).click()
+    await page.wait_for_load_state()
+    await page.get_by_label("Status", exact=True).select_option("at_risk")
+    await page.get_by_label("What has happened").fill("The referral route waits for funding.")
+    await submit(page, page.get_by_role("button", name="Save the update"))
+
+    # The public register and its feed show the updates.
     await visit(page, f"/plans/{plan.uuid}/register")
     public = page.locator(f"#action-{actions['1.1'].ref}")
     assert "Joint patrols began in Bevois Valley." in await public.inner_text()
@@ -154,10 +161,12 @@ async def test_register_journey(page, live_server, settings, smtp_server, organi
     await page.get_by_label("Status").select_option("on_track")
     await submit(page, page.get_by_role("button", name="Filter"), check=False)
     assert "Showing 1 of 8 actions" in await page.locator("#register-count").inner_text()
+    assert await page.locator(f"#action-{actions['1.1'].ref}").count() == 1
     feed = await page.request.get(f"/plans/{plan.uuid}/register/feed.atom")
     entries = etree.fromstring(await feed.body()).findall("{http://www.w3.org/2005/Atom}entry")
-    assert len(entries) == 1
-    assert "Joint patrols began" in etree.tostring(entries[0], encoding="unicode")
+    assert len(entries) == 2
+    assert "referral route waits" in etree.tostring(entries[0], encoding="unicode")
+    assert "Joint patrols began" in etree.tostring(entries[1], encoding="unicode")
 
     # A second review, compared with the baseline.
     await page.goto(staff)
@@ -169,6 +178,7 @@ async def test_register_journey(page, live_server, settings, smtp_server, organi
     await assert_accessible(page)
     changed = await page.locator("h2#changed-status + ul").inner_text()
     assert "1.1 Target knife crime hot spots with joint patrols: Not started to On track" in changed
+    assert "1.2 Support victims of domestic abuse" in changed
     assert "1.1" in await page.locator("h2#new-readings + ul").inner_text()
     pdf = await page.request.get(page.url + ".pdf")
     assert pdf.headers["content-type"] == "application/pdf"
