@@ -23,17 +23,76 @@ from starlette.routing import Route
 
 from plans import analysis_routes as ar
 from plans import consultation_routes as cr
+from plans import plan_import_routes as ir
+from plans import public_routes as pu
 from plans import register_routes as rr
 from plans import report_routes as rp
+from plans import staff_routes as sr
 from plans import workshop_routes as wr
 
 # Each block below is the table of one module, in the order Starlette tries them.
 
 # -- staff_routes: organisers' plans (list, draft editor, import, events, versions) --
-drafts: list = []
+STAFF_PLAN = "/staff/plans/{plan_id:int}"
+drafts: list = [
+    Route("/staff/plans", sr.plan_list, methods=["GET"]),
+    Route("/staff/plans", sr.create_plan, methods=["POST"]),
+    Route(STAFF_PLAN, sr.editor, methods=["GET"]),
+    Route(STAFF_PLAN, sr.save_plan, methods=["POST"]),
+    Route(f"{STAFF_PLAN}/priorities", sr.add_priority, methods=["POST"]),
+    Route(f"{STAFF_PLAN}/priorities/{{priority_id:int}}", sr.priority, methods=["GET"]),
+    Route(f"{STAFF_PLAN}/priorities/{{priority_id:int}}", sr.save_priority, methods=["POST"]),
+    Route(
+        f"{STAFF_PLAN}/priorities/{{priority_id:int}}/remove", sr.remove_priority, methods=["POST"]
+    ),
+    Route(f"{STAFF_PLAN}/priorities/{{priority_id:int}}/move", sr.move_priority, methods=["POST"]),
+    Route(
+        f"{STAFF_PLAN}/priorities/{{priority_id:int}}/evidence", sr.add_evidence, methods=["POST"]
+    ),
+    Route(
+        f"{STAFF_PLAN}/priorities/{{priority_id:int}}/evidence/{{evidence_id:int}}",
+        sr.evidence,
+        methods=["GET"],
+    ),
+    Route(
+        f"{STAFF_PLAN}/priorities/{{priority_id:int}}/evidence/{{evidence_id:int}}",
+        sr.save_evidence,
+        methods=["POST"],
+    ),
+    Route(
+        f"{STAFF_PLAN}/priorities/{{priority_id:int}}/evidence/{{evidence_id:int}}/remove",
+        sr.remove_evidence,
+        methods=["POST"],
+    ),
+    Route(
+        f"{STAFF_PLAN}/priorities/{{priority_id:int}}/evidence/{{evidence_id:int}}/move",
+        sr.move_evidence,
+        methods=["POST"],
+    ),
+    Route(
+        f"{STAFF_PLAN}/priorities/{{priority_id:int}}/actions/new", sr.new_action, methods=["GET"]
+    ),
+    Route(f"{STAFF_PLAN}/priorities/{{priority_id:int}}/actions", sr.add_action, methods=["POST"]),
+    Route(f"{STAFF_PLAN}/actions/{{action_id:int}}", sr.action, methods=["GET"]),
+    Route(f"{STAFF_PLAN}/actions/{{action_id:int}}", sr.save_action, methods=["POST"]),
+    Route(f"{STAFF_PLAN}/actions/{{action_id:int}}/remove", sr.remove_action, methods=["POST"]),
+    Route(f"{STAFF_PLAN}/actions/{{action_id:int}}/move", sr.move_action, methods=["POST"]),
+    Route(f"{STAFF_PLAN}/events", sr.link_event, methods=["POST"]),
+    Route(f"{STAFF_PLAN}/events/{{event_id:int}}/unlink", sr.unlink_event, methods=["POST"]),
+    Route(f"{STAFF_PLAN}/import", ir.import_form, methods=["GET"]),
+    Route(f"{STAFF_PLAN}/import", ir.import_preview, methods=["POST"]),
+    Route(f"{STAFF_PLAN}/import/confirm", ir.import_confirm, methods=["POST"]),
+    Route(f"{STAFF_PLAN}/versions", sr.versions_list, methods=["GET"]),
+    Route(f"{STAFF_PLAN}/versions", sr.publish, methods=["POST"]),
+    Route(f"{STAFF_PLAN}/versions/{{number:int}}", sr.staff_version, methods=["GET"]),
+]
 
 # -- public_routes: the public plan page, versions, comparisons --
-public: list = []
+public: list = [
+    Route("/plans/{plan_uuid}", pu.plan_page, methods=["GET"]),
+    Route("/plans/{plan_uuid}/versions/{n:int}", pu.version_page, methods=["GET"]),
+    Route("/plans/{plan_uuid}/compare", pu.compare_page, methods=["GET"]),
+]
 
 # -- consultation_routes: settings, responding (delegates, partners, public) --
 consultation: list = [
