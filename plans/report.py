@@ -101,6 +101,11 @@ class ActionSaid:
     quotes: list[str] = field(default_factory=list)
     points: int = 0  # workshop table points recorded against it
 
+    @property
+    def scale(self) -> dict[int, int]:
+        """The support counts by value (5 strongly support .. 1 strongly oppose)."""
+        return {value: row.count for value, row in zip(SUPPORT_LABELS, self.support, strict=False)}
+
 
 @dataclass
 class PrioritySaid:

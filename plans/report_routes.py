@@ -16,6 +16,7 @@ from convenor.errors import Conflict, Invalid
 from convenor.models import Role, User
 from convenor.web import redirect, render, require_staff
 from plans import adoption, replies
+from plans.charts import support_chart
 from plans.report import published_report, report_preview
 from plans.report_pdf import report_pdf
 
@@ -159,13 +160,21 @@ async def preview(request: Request) -> Response:
     """The report as it will be published, for organisers."""
     user, plan_id = _organiser(request)
     report = await report_preview(user, plan_id)
-    return render(request, "plans/report.html", {"plan": report.plan, "report": report})
+    return render(
+        request,
+        "plans/report.html",
+        {"plan": report.plan, "report": report, "chart": support_chart},
+    )
 
 
 async def report_page(request: Request) -> Response:
     """The public response report (404 until published)."""
     report = await published_report(request.path_params["plan_uuid"])
-    return render(request, "plans/report.html", {"plan": report.plan, "report": report})
+    return render(
+        request,
+        "plans/report.html",
+        {"plan": report.plan, "report": report, "chart": support_chart},
+    )
 
 
 async def report_pdf_download(request: Request) -> Response:

@@ -250,3 +250,20 @@ async def test_report_preview_is_for_organisers_only(app, client):
     assert (await client.get(url)).status_code == 303
     await sign_in(client, await make_staff(Role.MODERATOR))
     assert (await client.get(url)).status_code == 404
+
+
+async def test_report_draws_each_actions_support_beside_its_table(app, client, organiser):
+    plan = await closed_plan()
+    action = (await plan_actions(plan))[0]
+    for support in (5, 5, 2):
+        person = await make_respondent(plan, "delegate", "partner_agency")
+        await make_answer(person, action, support=support)
+    await adopt(organiser, plan.id, "")
+    await publish_report(organiser, plan.id)
+
+    page = await client.get(f"/plans/{plan.uuid}/report")
+
+    assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in page.text
+    assert f'aria-labelledby="chart-{action.ref}-title chart-{action.ref}-desc"' in page.text
+    assert f'<title id="chart-{action.ref}-title">Support for action 1.1</title>' in page.text
+    assert '<th scope="row">Strongly support</th><td class="number">2</td>' in page.text
