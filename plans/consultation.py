@@ -3,8 +3,8 @@
 The close rule (``is_open``): a response is accepted iff the plan is in consultation,
 ``opens_at <= now < closes_at`` and it has not been closed (``closed_at``). Saving a
 response checks it inside the saving transaction against the plan's row as the
-database holds it then (``locked_plan``: ``FOR SHARE`` on PostgreSQL, so the close job
-and an organiser's change of times wait for saves under way and saves wait for them;
+database holds it then (``plans.respondents``: ``FOR SHARE`` on PostgreSQL, so the close
+job and an organiser's change of times wait for saves under way and saves wait for them;
 SQLite runs one writing transaction at a time), with the time taken after the lock, so
 no save lands after the close and none is lost.
 
@@ -73,7 +73,8 @@ def refusal(plan: Plan, at: datetime) -> str:
     return "This consultation has closed, so your answers could not be saved."
 
 
-def _on_postgres() -> bool:
+def on_postgres() -> bool:
+    """Whether the database is PostgreSQL (row locks; SQLite has one writer)."""
     return Tortoise.get_connection("default").capabilities.dialect != "sqlite"
 
 
@@ -84,22 +85,13 @@ def _plan_sql() -> str:
 
 async def locked_plan(plan_id: int) -> Plan:
     """The plan's row as committed now, share-locked until the transaction ends
-    (PostgreSQL); call inside the saving transaction. NotFound if it is gone."""
-    sql = _plan_sql() + (" FOR SHARE" if _on_postgres() else "")
+    (PostgreSQL); call inside a transaction that must not outlive the close (workshop
+    table points use it). NotFound if it is gone."""
+    sql = _plan_sql() + (" FOR SHARE" if on_postgres() else "")
     rows = await plainsql.select(sql, [plan_id])
     if not rows:
         raise NotFound("No such plan.")
     return plainsql.model_from(Plan, rows[0])
-
-
-async def check_open(plan_id: int) -> tuple[Plan, datetime]:
-    """Inside the saving transaction: the plan and the save's time, or Conflict with
-    the reason when the close rule refuses it. Side effect: the plan's share lock."""
-    plan = await locked_plan(plan_id)
-    stamp = now()
-    if not is_open(plan, stamp):
-        raise Conflict(refusal(plan, stamp))
-    return plan, stamp
 
 
 # -- The organiser's side -------------------------------------------------------------

@@ -9,13 +9,54 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from convenor.cleaning import name_problem, text_problem
 from convenor.templating import DEFAULT_TZ
 from events.forms import local_input, parse_local
 from plans.consultation import ConsultationSettings
 from plans.models import Capacity, Plan
-from plans.respondents import AnswerData, ResponseData
+
+SUPPORT_LABELS = {
+    5: "Strongly support",
+    4: "Support",
+    3: "Neither support nor oppose",
+    2: "Oppose",
+    1: "Strongly oppose",
+}
+CAPACITY_LABELS = {
+    Capacity.RESIDENT: "Resident",
+    Capacity.COMMUNITY_GROUP: "Community group",
+    Capacity.PARTNER_AGENCY: "Partner agency",
+    Capacity.BUSINESS: "Business",
+    Capacity.OTHER: "Other",
+}
+
+
+@dataclass(frozen=True)
+class AnswerData:
+    """One priority's or action's answer: support 1-5 or None ("no view"), texts."""
+
+    support: int | None = None
+    comment: str = ""
+    missing: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return self.support is None and not self.comment and not self.missing
+
+
+@dataclass
+class ResponseData:
+    """A response as typed: about the respondent, and answers by target
+    (``priority:<ref>`` or ``action:<ref>``)."""
+
+    capacity: Capacity | None = None
+    organisation: str = ""
+    may_quote: bool = False
+    name: str = ""
+    answers: dict[str, AnswerData] = field(default_factory=dict)
+
 
 MAX_COMMENT = 5000
 MAX_NAME = 200

@@ -20,24 +20,30 @@ waits again.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
 from convenor import plainsql
 from convenor.auth import now, unrevoked_link
-from convenor.errors import Forbidden, Gone, Invalid, NotFound
+from convenor.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from convenor.spreadsheet import Sheet
 from directory.service import add_pending_entry
 from events.access import invitation_for_link
 from events.models import Registration, RegistrationStatus
 from plans.consultation import (
     RESPOND_LINK,
-    check_open,
     is_open,
     link_lifetime_over,
+    on_postgres,
     refusal,
+)
+from plans.consultation_forms import (
+    CAPACITY_LABELS,
+    SUPPORT_LABELS,
+    AnswerData,
+    ResponseData,
 )
 from plans.models import (
     Action,
@@ -51,47 +57,7 @@ from plans.models import (
     Respondent,
     RespondentKind,
 )
-from plans.tree import PlanTree, load_tree, plan_by_id, plan_by_uuid
-
-SUPPORT_LABELS = {
-    5: "Strongly support",
-    4: "Support",
-    3: "Neither support nor oppose",
-    2: "Oppose",
-    1: "Strongly oppose",
-}
-CAPACITY_LABELS = {
-    Capacity.RESIDENT: "Resident",
-    Capacity.COMMUNITY_GROUP: "Community group",
-    Capacity.PARTNER_AGENCY: "Partner agency",
-    Capacity.BUSINESS: "Business",
-    Capacity.OTHER: "Other",
-}
-
-
-@dataclass(frozen=True)
-class AnswerData:
-    """One priority's or action's answer: support 1-5 or None ("no view"), texts."""
-
-    support: int | None = None
-    comment: str = ""
-    missing: str = ""
-
-    @property
-    def empty(self) -> bool:
-        return self.support is None and not self.comment and not self.missing
-
-
-@dataclass
-class ResponseData:
-    """A response as typed: about the respondent, and answers by target
-    (``priority:<ref>`` or ``action:<ref>``)."""
-
-    capacity: Capacity | None = None
-    organisation: str = ""
-    may_quote: bool = False
-    name: str = ""
-    answers: dict[str, AnswerData] = field(default_factory=dict)
+from plans.tree import PlanTree, load_tree, plan_by_uuid
 
 
 @dataclass(frozen=True)
@@ -143,6 +109,15 @@ async def delegate_respondent(token: str, plan_uuid: str) -> Who:
     )
 
 
+@functools.cache
+def _respondent_sql() -> str:
+    return (
+        f"SELECT {plainsql.columns(Respondent, 'r')}, {plainsql.columns(Plan, 'p')} "  # noqa: S608
+        f"FROM {plainsql.table(Respondent)} r JOIN {plainsql.table(Plan)} p "
+        "ON p.id = r.plan_id WHERE r.id = ?"
+    )
+
+
 async def link_respondent(token: str) -> Who:
     """A partner's or a member of the public's own response, from their emailed link.
     NotFound for a dead link; Gone long after the close; Forbidden when their group may
@@ -151,21 +126,19 @@ async def link_respondent(token: str) -> Who:
     prefix, _, number = (link.subject if link else "").partition(":")
     if prefix != "respondent" or not number.isdigit():
         raise NotFound()
-    respondent = await Respondent.get_or_none(id=int(number))
-    if respondent is None:
+    # Plain SQL, one statement: the first query of every save from a link.
+    rows = await plainsql.select(_respondent_sql(), [int(number)])
+    if not rows:
         raise NotFound()
-    plan = await plan_by_id(respondent.plan_id)  # type: ignore[attr-defined]
+    respondent = plainsql.model_from(Respondent, rows[0], "r")
+    plan = plainsql.model_from(Plan, rows[0], "p")
     if plan.status == PlanStatus.DRAFT:
         raise NotFound()
     if link_lifetime_over(plan, now()) or respondent.reduced_at is not None:
         raise Gone("This link has expired: the consultation closed some time ago.")
-    check_allowed(plan, RespondentKind(respondent.kind))
-    return Who(
-        plan=plan,
-        kind=RespondentKind(respondent.kind),
-        identity=respondent.identity,
-        respondent_id=respondent.id,
-    )
+    kind = RespondentKind(respondent.kind)
+    check_allowed(plan, kind)
+    return Who(plan=plan, kind=kind, identity=respondent.identity, respondent_id=respondent.id)
 
 
 def check_allowed(plan: Plan, kind: RespondentKind) -> None:
@@ -214,22 +187,24 @@ async def response_form(who: Who) -> ResponseForm:
 
 
 @functools.cache
-def _targets_sql() -> tuple[str, str]:
+def _targets_sql() -> str:
     live = "WHERE plan_id = ? AND removed_at IS NULL"
-    priorities = f"SELECT id, ref FROM {plainsql.table(Priority)} {live}"  # noqa: S608
-    actions = f"SELECT id, ref, priority_id FROM {plainsql.table(Action)} {live}"  # noqa: S608
-    return priorities, actions
+    return (
+        f"SELECT id, ref, NULL AS priority_id FROM {plainsql.table(Priority)} {live} "  # noqa: S608
+        f"UNION ALL SELECT id, ref, priority_id FROM {plainsql.table(Action)} {live}"
+    )
 
 
 async def answer_targets(plan_id: int) -> dict[str, tuple[int, int | None]]:
     """Every target a respondent may answer: ``priority:<ref>`` and ``action:<ref>`` of
-    the plan's current priorities and actions, with (priority id, action id)."""
-    priorities_sql, actions_sql = _targets_sql()
+    the plan's current priorities and actions, with (priority id, action id). One
+    statement (plain SQL: it runs in every save)."""
     targets: dict[str, tuple[int, int | None]] = {}
-    for row in await plainsql.select(priorities_sql, [plan_id]):
-        targets[f"priority:{row['ref']}"] = (row["id"], None)
-    for row in await plainsql.select(actions_sql, [plan_id]):
-        targets[f"action:{row['ref']}"] = (row["priority_id"], row["id"])
+    for row in await plainsql.select(_targets_sql(), [plan_id, plan_id]):
+        if row["priority_id"] is None:
+            targets[f"priority:{row['ref']}"] = (row["id"], None)
+        else:
+            targets[f"action:{row['ref']}"] = (row["priority_id"], row["id"])
     return targets
 
 
@@ -238,33 +213,49 @@ def _check_rules(data: ResponseData, submit: bool) -> None:
         raise Invalid(fields={"capacity": "Choose in what capacity you are responding"})
 
 
-async def _respondent(who: Who, stamp: datetime) -> Respondent:
-    """The respondent's row, locked (PostgreSQL); a delegate's first save makes it. Two
-    first saves at once make one row: the second insert is ignored, both read it."""
+@functools.cache
+def _locked_sql(by: str) -> str:
+    return (
+        f"SELECT {plainsql.columns(Plan, 'p')}, {plainsql.columns(Respondent, 'r')} "  # noqa: S608
+        f"FROM {plainsql.table(Plan)} p JOIN {plainsql.table(Respondent)} r "
+        f"ON r.plan_id = p.id WHERE p.id = ? AND r.{by} = ?"
+    )
+
+
+async def _locked(who: Who) -> tuple[Plan, Respondent, datetime]:
+    """Inside the saving transaction: the plan's row as committed now, share-locked, and
+    the respondent's, locked (PostgreSQL; SQLite runs one writing transaction at a
+    time), in one statement; a delegate's first save makes their row first (two first
+    saves at once make one: the second insert is ignored and both read it). Then the
+    close rule, at the time taken after the lock: Conflict with the reason if it says no.
+    """
+    stamp = now()
     if who.respondent_id is None:
         registration = who.registration
         await Respondent.bulk_create(
             [
                 Respondent(
-                    plan_id=who.plan.id,
-                    kind=who.kind,
-                    identity=who.identity,
+                    plan_id=who.plan.id, kind=who.kind, identity=who.identity,
                     registration_id=registration.id if registration else None,
-                    event_id=who.event_id,
-                    name=registration.name if registration else "",
-                    created_at=stamp,
-                    updated_at=stamp,
+                    event_id=who.event_id, name=registration.name if registration else "",
+                    created_at=stamp, updated_at=stamp,
                 )
             ],
             ignore_conflicts=True,
-        )
-        query = Respondent.filter(plan_id=who.plan.id, identity=who.identity)
+        )  # fmt: skip
+        by, key = "identity", who.identity
     else:
-        query = Respondent.filter(id=who.respondent_id)
-    found = await query.select_for_update().first()
-    if found is None:
+        by, key = "id", who.respondent_id
+    sql = _locked_sql(by) + (" FOR SHARE OF p FOR UPDATE OF r" if on_postgres() else "")
+    rows = await plainsql.select(sql, [who.plan.id, key])
+    if not rows:
         raise NotFound()
-    return found
+    plan = plainsql.model_from(Plan, rows[0], "p")
+    respondent = plainsql.model_from(Respondent, rows[0], "r")
+    stamp = now()
+    if not is_open(plan, stamp):
+        raise Conflict(refusal(plan, stamp))
+    return plan, respondent, stamp
 
 
 def _moderation(kind: RespondentKind, answer: AnswerData) -> Moderation:
@@ -336,9 +327,8 @@ async def save_response(who: Who, data: ResponseData, *, submit: bool) -> Respon
     """
     _check_rules(data, submit)
     async with in_transaction():
-        plan, stamp = await check_open(who.plan.id)
+        plan, respondent, stamp = await _locked(who)
         check_allowed(plan, who.kind)
-        respondent = await _respondent(who, stamp)
         await _write_answers(respondent, who.kind, data, stamp)
         if data.organisation != respondent.organisation or (
             data.organisation and respondent.organisation_entry_id is None  # type: ignore[attr-defined]
@@ -358,7 +348,12 @@ async def save_response(who: Who, data: ResponseData, *, submit: bool) -> Respon
         if submit or respondent.submitted_at is not None:
             respondent.submitted_at = stamp
         respondent.updated_at = stamp
-        await respondent.save()
+        await respondent.save(
+            update_fields=[
+                "organisation", "organisation_entry_id", "capacity", "may_quote", "name",
+                "email_confirmed_at", "submitted_at", "updated_at",
+            ]
+        )  # fmt: skip
     return respondent
 
 
