@@ -144,3 +144,28 @@ async def test_grid_programme_whose_sessions_were_all_cancelled_says_so(
     assert places(response.text) == {}
     # Control: before the cancellation the session was in the grid.
     assert list(places(first.text)) == [only.id]
+
+
+async def test_grid_page_links_to_the_screen_and_the_embed(client, event, wall):
+    response = await client.get(f"/events/{event.id}/programme")
+
+    html = response.text
+    assert f'<a href="/events/{event.id}/programme/now">Now and next</a>' in html
+    assert f'<a href="/events/{event.id}/programme/embed">' in html
+    snippet = (
+        f"&lt;iframe src=&#34;http://testserver/events/{event.id}/programme/embed&#34; "
+        "title=&#34;Programme&#34; width=&#34;100%&#34; height=&#34;600&#34;&gt;&lt;/iframe&gt;"
+    )
+    assert snippet in html
+
+
+async def test_grid_delegate_page_links_to_their_screen_not_the_embed(
+    client, event, programme, organiser, settings
+):
+    await publish_programme(organiser, event.id, settings)
+    _, token = await registered(organiser, event, 1, settings)
+
+    response = await client.get(f"/i/{token}/programme")
+
+    assert f'<a href="/i/{token}/programme/now">Now and next</a>' in response.text
+    assert "/embed" not in response.text
