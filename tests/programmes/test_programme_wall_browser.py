@@ -116,6 +116,24 @@ async def test_now_screen_at_a_frozen_time_on_a_venue_display(
     await assert_accessible(page)
 
 
+async def test_now_screen_refreshes_itself(page, event, wall, monkeypatch):
+    monkeypatch.setattr(grid, "clock", lambda: at(2.25))
+    await page.clock.install()  # the page's timers run when the test says
+    await page.goto(f"/events/{event.id}/programme/now")
+    row = page.get_by_role("row", name="Main Hall")
+    assert "Workshop: partners' data" in await row.inner_text()
+
+    monkeypatch.setattr(grid, "clock", lambda: at(3.5))  # 1pm: the workshops are over
+    await page.clock.run_for("00:29")
+    unchanged = await page.locator("#now-clock time").inner_text()
+    await page.clock.run_for("00:02")  # past 30 seconds: the script fetches the screen
+
+    await page.locator("#now-clock time", has_text="1:00pm").wait_for()
+    assert unchanged == "11:45am"
+    assert await page.get_by_role("row", name="Main Hall").count() == 0
+    assert "Lunch\n1:30pm" in await page.get_by_role("row", name="Elsewhere").inner_text()
+
+
 async def test_embed_framed_by_another_site_and_the_page_itself_refused(
     page,
     event,
