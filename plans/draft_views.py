@@ -14,7 +14,7 @@ from events.models import Event
 from plans.drafts import evidence_in, priority_in
 from plans.models import Evidence, Plan, PlanEvent
 from plans.tree import ActionView, PlanTree, PriorityView, load_tree, plan_by_id
-from plans.versions import VersionSummary, check_may_edit, version_summaries
+from plans.versions import VersionSummary, check_may_edit, has_versions, version_summaries
 
 
 async def plan_tree(user: User, plan_id: int) -> PlanTree:
@@ -72,6 +72,7 @@ class PriorityPage:
     plan: Plan
     priority: PriorityView
     evidence: list[Evidence]
+    kept: bool  # removing keeps the rows (marked removed): a version exists
 
 
 async def priority_view(user: User, plan_id: int, priority_id: int) -> PriorityPage:
@@ -82,7 +83,7 @@ async def priority_view(user: User, plan_id: int, priority_id: int) -> PriorityP
     if priority is None:
         raise NotFound("No such priority in this plan.")
     rows = await Evidence.filter(priority_id=priority.id).order_by("position", "id")
-    return PriorityPage(tree.plan, priority, list(rows))
+    return PriorityPage(tree.plan, priority, list(rows), await has_versions(tree.plan.id))
 
 
 @dataclass

@@ -178,7 +178,13 @@ async def add_priority(request: Request) -> Response:
 
 
 async def remove_priority(request: Request) -> Response:
+    """Remove a priority; one with key actions is removed only once confirmed."""
     plan_id, priority_id = path_id(request), path_id(request, "priority_id")
+    if (await request.form()).get("confirm") != "yes":
+        view = await draft_views.priority_view(organiser(request), plan_id, priority_id)
+        if view.priority.actions:
+            context = {"plan": view.plan, "priority": view.priority, "kept": view.kept}
+            return render(request, "plans/staff_plan_remove.html", context)
     return await button(
         request,
         lambda user: drafts.remove_priority(user, plan_id, priority_id),

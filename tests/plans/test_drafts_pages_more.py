@@ -124,3 +124,24 @@ async def test_publish_versions_page_and_refusals(staff_client):
     assert shown.status_code == 200
     assert "For consultation" in shown.text
     assert "Target knife crime hot spots with joint patrols" in shown.text
+
+
+async def test_removing_a_priority_with_actions_asks_first(staff_client):
+    plan = await make_plan(priorities=2, actions=(2, 0))
+    tree = await load_tree(plan.id)
+    full, empty = tree.priorities
+    token = form_token(await staff_client.get(f"/staff/plans/{plan.id}"))
+    url = f"/staff/plans/{plan.id}/priorities"
+
+    asked = await staff_client.post(f"{url}/{full.id}/remove", data={"csrf_token": token})
+    assert asked.status_code == 200
+    assert "Its 2 key actions will be removed with it" in asked.text
+    assert len((await load_tree(plan.id)).priorities) == 2
+
+    confirmed = await staff_client.post(
+        f"{url}/{full.id}/remove", data={"csrf_token": token, "confirm": "yes"}
+    )
+    at_once = await staff_client.post(f"{url}/{empty.id}/remove", data={"csrf_token": token})
+
+    assert (confirmed.status_code, at_once.status_code) == (303, 303)
+    assert (await load_tree(plan.id)).priorities == []

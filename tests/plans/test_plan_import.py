@@ -7,6 +7,7 @@ import csv
 import html
 import io
 import time
+from datetime import date
 
 import pytest
 from openpyxl import Workbook
@@ -23,9 +24,9 @@ HEADINGS = ["Priority", "Why it matters", "Key action", "Lead agency", "Measure 
             "Supporting partners", "Target date"]  # fmt: skip
 ROWS = [
     ["Keeping people safe from harm", "Violent crime is up", "Joint patrols in hot spots",
-     "Hampshire Constabulary", "Fewer knife incidents", "", "2027-03-31"],
+     "Hampshire Constabulary", "Fewer knife incidents", "", date(2027, 3, 31)],
     ["Keeping people safe from harm", "", "One referral route for domestic abuse", "All",
-     "More referrals", "", ""],
+     "More referrals", "", "31/03/2028"],
     ["Preventing and reducing offending", "", "Mentor young people leaving custody",
      "Probation Services; Southampton Mentors CIC", "Reduced reoffending rates for young people",
      "Youth Offending Service", ""],
@@ -70,7 +71,8 @@ async def test_xlsx_preview_then_import_with_new_pending_lead(app, organiser):
     assert [p.name for p in mentor.leads] == ["Probation Services", "Southampton Mentors CIC"]
     assert [p.name for p in mentor.supports] == ["Youth Offending Service"]
     assert tree.priorities[0].actions[2].all_partners
-    assert tree.priorities[0].actions[1].target_date.isoformat() == "2027-03-31"
+    assert tree.priorities[0].actions[1].target_date == date(2027, 3, 31)  # a date cell
+    assert tree.priorities[0].actions[2].target_date == date(2028, 3, 31)  # typed 31/03/2028
     assert (await Entry.get(name="Southampton Mentors CIC")).status == Status.PENDING
 
 
