@@ -7,9 +7,11 @@ per table (name, email, table label); each facilitator is emailed a personal lin
 where they record the table's points against an action, or a priority as a whole.
 
 The recording window: from ``EARLY`` (30 minutes) before the session starts until the
-consultation closes (the same close rule as every response: the plan is in
-consultation, ``closed_at`` unset and ``now < closes_at``, checked inside the saving
-transaction against the plan's row). Thirty minutes lets a facilitator open the page
+consultation closes (the end of the close rule every response follows: the plan is
+in consultation, ``closed_at`` unset and ``now < closes_at``, checked inside the saving
+transaction against the plan's row, the time taken after the lock); a workshop held
+before the public opening still counts, as the summit is part of the consultation.
+Thirty minutes lets a facilitator open the page
 and set up their table; keeping it open after the session lets them type up the
 flip-chart before the close, when every other response stops too. Editing and deleting
 one's own points follow the same window.
@@ -22,11 +24,14 @@ their links.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
+from convenor import plainsql
 from convenor.auth import issue_link, normalise_email, now, resolve_link, revoke_links
 from convenor.errors import Conflict, Invalid, NotFound
 from convenor.mail.outbox import queue_email
@@ -316,6 +321,25 @@ class _Context:
     priorities: list[PriorityView]
 
 
+@functools.cache
+def _plan_sql(postgres: bool) -> str:
+    sql = f"SELECT {plainsql.columns(Plan)} FROM {plainsql.table(Plan)} WHERE id = ?"  # noqa: S608
+    return sql + (" FOR SHARE" if postgres else "")
+
+
+async def _shared_plan(plan_id: int) -> Plan:
+    """The plan's row as committed now, share-locked to the end of the saving transaction
+    on PostgreSQL (as responses' saves lock it), so the close job waits for a save under
+    way and a save for the job, while saves do not queue behind each other; SQLite has
+    one writer at a time. Plain SQL for the lock clause the ORM does not offer (FOR
+    SHARE). NotFound if gone."""
+    postgres = Tortoise.get_connection("default").capabilities.dialect != "sqlite"
+    rows = await plainsql.select(_plan_sql(postgres), [plan_id])
+    if not rows:
+        raise NotFound("No such plan.")
+    return plainsql.model_from(Plan, rows[0])
+
+
 async def _context(token: str, *, lock: bool = False) -> _Context:
     """What a live facilitator link is for; NotFound for a dead, revoked or odd link."""
     subject = await resolve_link(token, FACILITATOR_LINK)
@@ -325,10 +349,8 @@ async def _context(token: str, *, lock: bool = False) -> _Context:
     person = await Facilitator.get_or_none(id=int(number), removed_at=None)
     if person is None:
         raise NotFound()
-    query = Plan.filter(id=person.plan_id)  # type: ignore[attr-defined]
-    plan = await (query.select_for_update() if lock else query).first()
-    if plan is None:
-        raise NotFound()
+    plan_id = person.plan_id  # type: ignore[attr-defined]
+    plan = await (_shared_plan(plan_id) if lock else plan_by_id(plan_id))
     session = await _workshop_session(plan.id, person.session_id)  # type: ignore[attr-defined]
     tree = await load_tree(plan)
     linked = set(
