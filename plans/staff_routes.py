@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
+from convenor.convertors import DATABASE_INT_MAX
 from convenor.errors import Conflict, Invalid
 from convenor.models import Role, User
 from convenor.web import redirect, render, require_staff
@@ -206,7 +207,7 @@ async def link_event(request: Request) -> Response:
     plan_id = path_id(request)
     form = await request.form()
     text = str(form.get("event_id", ""))[:12]
-    if not text.isdigit():
+    if not text.isdigit() or int(text) > DATABASE_INT_MAX:
         return await editor_page(
             request, errors={"event_id": "Choose an event from the list"}, status=400
         )

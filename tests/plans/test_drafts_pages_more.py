@@ -55,6 +55,10 @@ async def test_link_and_unlink_an_event(staff_client, organiser):
     assert event.title in page.text
 
     bad = await staff_client.post(f"{url}/events", data={"csrf_token": token, "event_id": "x"})
+    huge = await staff_client.post(
+        f"{url}/events", data={"csrf_token": token, "event_id": "99999999999"}
+    )
+    assert huge.status_code == 400
     linked = await staff_client.post(
         f"{url}/events", data={"csrf_token": token, "event_id": str(event.id)}
     )
