@@ -6,7 +6,10 @@ Public at ``/plans/<uuid>/report`` (and as a PDF) once the organiser has publish
 respondents are counted by kind and by capacity, never named, and their organisations
 are not shown (a respondent's organisation could point to them). Comments are quoted
 only when their author agreed (``may_quote``), a moderator approved them (or they never
-needed moderation), and then in their redacted form if one was made.
+needed moderation), and then in their redacted form if one was made; up to
+``QUOTES_PER_ITEM`` per action (and per priority's comments and "what is missing"), the
+first saved, so the page stays readable with thousands of comments. Those are the
+"published quotes" ``plans.retention`` keeps (``published_quotes``).
 
 What counts is what the organisers' analysis counts (``plans.analysis``): responses
 sent (``submitted_at`` set), never drafts; support whatever became of the comment's
@@ -75,6 +78,8 @@ SUPPORT_LABELS = {
     1: "Strongly oppose",
 }
 QUOTABLE = VISIBLE  # moderation approved the words, or they never needed it
+# Quotes shown per action (and per priority's comments and "what is missing")
+QUOTES_PER_ITEM = 5
 
 
 @dataclass(frozen=True)
@@ -190,28 +195,54 @@ async def _support(plan: Plan) -> tuple[dict[int, Counter], dict[int, int]]:
 Quotes = dict[int, list[str]]
 
 
-async def _quotes(plan: Plan) -> tuple[Quotes, Quotes, Quotes]:
-    """Quotable comments: by action id, on priorities by priority id, and what is missing."""
+@dataclass
+class PublishedQuotes:
+    """The quotes the report publishes, and which answers' words they are."""
+
+    by_action: Quotes = field(default_factory=dict)  # action id -> texts
+    on_priority: Quotes = field(default_factory=dict)  # priority id -> comments on it
+    missing: Quotes = field(default_factory=dict)  # priority id -> "what is missing"
+    comment_ids: set[int] = field(default_factory=set)  # answers whose comment is quoted
+    missing_ids: set[int] = field(default_factory=set)  # answers whose "missing" is
+
+
+def _add(quotes: Quotes, key: int, text: str) -> bool:
+    shown = quotes.setdefault(key, [])
+    if len(shown) >= QUOTES_PER_ITEM:
+        return False
+    shown.append(text)
+    return True
+
+
+async def published_quotes(plan_id: int) -> PublishedQuotes:
+    """The quotes the report publishes: for each action (and each priority's comments and
+    "what is missing"), the first ``QUOTES_PER_ITEM`` quotable ones in the order they were
+    first saved. Reads only."""
     rows = (
-        await quotable_answers(plan.id)
+        await quotable_answers(plan_id)
         .filter(Q(comment__not="") | Q(missing__not=""))
         .order_by("id")
         .values_list(
-            "action_id", "priority_id", "comment", "redacted_comment", "missing", "redacted_missing"
+            "id",
+            "action_id",
+            "priority_id",
+            "comment",
+            "redacted_comment",
+            "missing",
+            "redacted_missing",
         )
     )
-    by_action: Quotes = {}
-    on_priority: Quotes = {}
-    missing: Quotes = {}
-    for action_id, priority_id, comment, red_comment, gap, red_gap in rows:
+    found = PublishedQuotes()
+    for answer_id, action_id, priority_id, comment, red_comment, gap, red_gap in rows:
         said = quote_text(comment, red_comment)
         if said:
-            target = by_action.setdefault(action_id, []) if action_id else None
-            (target if target is not None else on_priority.setdefault(priority_id, [])).append(said)
+            target = found.by_action if action_id else found.on_priority
+            if _add(target, action_id or priority_id, said):
+                found.comment_ids.add(answer_id)
         lacking = quote_text(gap, red_gap)
-        if lacking:
-            missing.setdefault(priority_id, []).append(lacking)
-    return by_action, on_priority, missing
+        if lacking and _add(found.missing, priority_id, lacking):
+            found.missing_ids.add(answer_id)
+    return found
 
 
 async def _points(plan: Plan) -> tuple[int, int, Counter, Counter]:
@@ -229,10 +260,10 @@ def _said(
     priority_ids: dict[str, int],
     support: dict[int, Counter],
     answered: dict[int, int],
-    quotes: tuple[dict, dict, dict],
+    quotes: PublishedQuotes,
     points: tuple[Counter, Counter],
 ) -> list[PrioritySaid]:
-    by_action, on_priority, missing = quotes
+    by_action, on_priority, missing = quotes.by_action, quotes.on_priority, quotes.missing
     said = []
     for p in document["priorities"]:
         pid = priority_ids.get(p["ref"], 0)
@@ -326,7 +357,7 @@ async def build_report(plan: Plan, *, published: bool) -> Report:
             priority_refs,
             support,
             answered,
-            await _quotes(plan),
+            await published_quotes(plan.id),
             (by_action, on_priority),
         ),
         replies=await reply_views(plan, labels),

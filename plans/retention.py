@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from convenor.auth import now
 from convenor.models import PersonalLink
 from convenor.settings import Settings
+from plans.analysis import shown_text
 from plans.consultation import RESPOND_LINK
 from plans.models import (
     Answer,
@@ -33,7 +35,7 @@ from plans.models import (
     RespondentKind,
     VersionKind,
 )
-from plans.report import quotable_answers
+from plans.report import published_quotes
 
 
 async def adopted_at(plan_id: int) -> datetime | None:
@@ -60,22 +62,30 @@ async def _reduce(plan: Plan, moment: datetime) -> int:
     public = Respondent.filter(plan_id=plan.id, kind=RespondentKind.PUBLIC)
     respondent_ids = list(await public.values_list("id", flat=True))
     if respondent_ids:
-        quoted = await quotable_answers(plan.id).filter(respondent_id__in=respondent_ids)
-        kept = []
-        for answer in quoted:
-            # The published text stays; the original (before redaction) goes.
-            if answer.redacted_comment is not None:
-                answer.comment = answer.redacted_comment
-            if answer.redacted_missing is not None:
-                answer.missing = answer.redacted_missing
-            kept.append(answer.id)
-        if quoted:
-            await Answer.bulk_update(quoted, fields=["comment", "missing"], batch_size=500)
-        await (
-            Answer.filter(respondent_id__in=respondent_ids)
-            .exclude(id__in=kept or [0])
-            .update(comment="", missing="", redacted_comment=None, redacted_missing=None)
+        published = await published_quotes(plan.id)
+        worded = await Answer.filter(respondent_id__in=respondent_ids).filter(
+            Q(comment__not="")
+            | Q(missing__not="")
+            | Q(redacted_comment__isnull=False)
+            | Q(redacted_missing__isnull=False)
         )
+        for answer in worded:
+            # A published quote keeps its published (redacted) words, the original goes;
+            # every other comment goes altogether.
+            if answer.id in published.comment_ids:
+                answer.comment = shown_text(answer.comment, answer.redacted_comment)
+            else:
+                answer.comment, answer.redacted_comment = "", None
+            if answer.id in published.missing_ids:
+                answer.missing = shown_text(answer.missing, answer.redacted_missing)
+            else:
+                answer.missing, answer.redacted_missing = "", None
+        if worded:
+            await Answer.bulk_update(
+                worded,
+                fields=["comment", "redacted_comment", "missing", "redacted_missing"],
+                batch_size=500,
+            )
         rows = list(await public.filter(reduced_at__isnull=True))
         for row in rows:
             row.identity = f"reduced:{row.id}"  # was derived from the email address

@@ -15,7 +15,7 @@ from plans.adoption import adopt, publish_report
 from plans.analysis import analyse, quotable_comments
 from plans.models import Action, Priority
 from plans.replies import add_reply, reply_data
-from plans.report import published_report, report_preview
+from plans.report import QUOTES_PER_ITEM, published_report, report_preview
 from plans.report_pdf import change_lines, report_pdf
 from tests.plans.factories import (
     closed_plan,
@@ -228,9 +228,12 @@ async def test_report_figures_match_the_analysis_for_actions_still_in_the_plan(a
         expected = [found.support[v] for v in (5, 4, 3, 2, 1)] + [found.no_view]
         assert [c.count for c in said.support] == expected
         assert (said.answered, said.points) == (found.answers, found.points)
-        assert said.quotes == [
-            q.comment for q in quotes if q.action_id == found.action.id and q.comment
-        ]
+        assert (
+            said.quotes
+            == [q.comment for q in quotes if q.action_id == found.action.id and q.comment][
+                :QUOTES_PER_ITEM
+            ]
+        )
     assert report.respondents == analysis.respondents == 5
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from convenor.auth import issue_link, resolve_link
-from plans.adoption import publish_report
+from plans.adoption import adopt, publish_report
 from plans.consultation import RESPOND_LINK
 from plans.models import Answer, Plan, Respondent
-from plans.report import build_report
+from plans.report import QUOTES_PER_ITEM, build_report
 from plans.retention import adopted_at, reduce_due, reduce_job
+from tests.plans.factories import closed_plan, make_answer, make_respondent, plan_actions
 from tests.plans.test_report import consulted
 
 
@@ -107,3 +108,22 @@ async def test_reduction_job_reports_what_it_did(app, organiser, settings):
 
     assert line == f"public responses reduced for 1 plan(s): #{plan.id} (3)"
     assert await reduce_job(settings) is None
+
+
+async def test_only_the_published_quotes_survive_and_the_report_stays_the_same(app, organiser):
+    plan = await closed_plan()
+    action = (await plan_actions(plan))[0]
+    said = [f"Comment number {n}" for n in range(QUOTES_PER_ITEM + 2)]
+    for text in said:
+        person = await make_respondent(plan, "public", "resident", may_quote=True)
+        await make_answer(person, action, support=4, comment=text, moderation="approved")
+    await adopt(organiser, plan.id, "")
+    before = (await build_report(await Plan.get(id=plan.id), published=True)).priorities[0]
+
+    await reduce_due(await adopted_at(plan.id) + timedelta(days=plan.keep_public_days))
+
+    after = (await build_report(await Plan.get(id=plan.id), published=True)).priorities[0]
+    assert before.actions[0].quotes == after.actions[0].quotes == said[:QUOTES_PER_ITEM]
+    kept = await Answer.filter(action_id=action.id).order_by("id").values_list("comment", flat=True)
+    assert kept == [*said[:QUOTES_PER_ITEM], "", ""]
+    assert [c.count for c in after.actions[0].support] == [0, 7, 0, 0, 0, 0]
