@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from convenor.demo import DEV_PASSWORD
 from convenor.demo import load_demo as load_all_demo
 from convenor.mail.models import OutboxMessage
+from convenor.models import User
 from events.models import Event
 from plans.demo import load_demo
 from plans.models import (
@@ -30,6 +32,7 @@ from plans.models import (
 from plans.tree import load_tree
 from plans.versions import compare
 from programmes.models import Session
+from tests.conftest import sign_in
 
 LEADS = [
     "Hampshire & Isle of Wight Constabulary",
@@ -49,7 +52,9 @@ async def _plans() -> tuple[Plan, Plan]:
     return draft, adopted
 
 
-async def test_demo_draft_is_consulted_at_the_summit_with_responses_in_every_state(app, settings):
+async def test_demo_draft_is_consulted_at_the_summit_with_responses_in_every_state(
+    app, client, settings
+):
     await load_all_demo(settings)
     draft, _ = await _plans()
     tree = await load_tree(draft)
@@ -110,6 +115,10 @@ async def test_demo_draft_is_consulted_at_the_summit_with_responses_in_every_sta
     assert await ThemeTag.filter(theme__plan_id=draft.id, answer_id__isnull=False).count() == 4
     assert await ThemeTag.filter(theme__plan_id=draft.id, point_id__isnull=False).count() == 3
     assert await Reply.filter(plan_id=draft.id).count() == 2
+    await sign_in(client, await User.get(email="organiser@example.org"), DEV_PASSWORD)
+    page = await client.get(f"/staff/plans/{draft.id}/workshops")
+    assert page.status_code == 200
+    assert ("Table points (3)" in page.text, "Table points (1)" in page.text) == (True, True)
 
 
 async def test_demo_adopted_plan_has_a_register_in_every_state_and_loads_once(app, settings):
