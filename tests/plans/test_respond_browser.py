@@ -4,12 +4,19 @@ through the real SMTP server. axe-core on every page."""
 
 from __future__ import annotations
 
-from plans.models import Answer, Moderation, PlanStatus, Respondent, RespondentKind
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from plans.models import Answer, Moderation, Respondent, RespondentKind
 from tests.browser import assert_accessible
-from tests.plans.factories import link_event, make_plan, open_plan
+from tests.conftest import STAFF_PASSWORD
+from tests.plans.factories import link_event, make_plan
 from tests.plans.test_consultation_service import summit
 from tests.programmes.conftest import registered
 from tests.test_summit_day_browser import Mailbox, counts, link_in, submit, visit
+
+LONDON = ZoneInfo("Europe/London")
+LOCAL = "%Y-%m-%dT%H:%M"
 
 
 async def press(page, button) -> None:
@@ -19,15 +26,47 @@ async def press(page, button) -> None:
         await button.click()
 
 
+async def organiser_opens_the_consultation(browser, live_server, organiser, plan) -> None:
+    """Sign in, publish the draft for consultation open to the public, invite a partner."""
+    context = await browser.new_context(base_url=live_server)
+    context.set_default_timeout(10_000)
+    staff = await context.new_page()
+    await visit(staff, "/login")
+    await staff.get_by_label("Email address").fill(organiser.email)
+    await staff.get_by_label("Password").fill(STAFF_PASSWORD)
+    await press(staff, staff.get_by_role("button", name="Sign in"))
+    await visit(staff, f"/staff/plans/{plan.id}/consultation")
+    now = datetime.now(LONDON)
+    await staff.get_by_label("Opens (London time)").fill(
+        (now - timedelta(minutes=5)).strftime(LOCAL)
+    )
+    await staff.get_by_label("Closes (London time)").fill(
+        (now + timedelta(days=84)).strftime(LOCAL)
+    )
+    await staff.get_by_label("The public may respond").check()
+    await submit(staff, staff.get_by_role("button", name="Publish for consultation"))
+    assert (
+        "published for consultation (version 1)" in await staff.get_by_role("status").inner_text()
+    )
+    await staff.get_by_label("Email addresses to invite").fill("ann@police.example.org")
+    await submit(staff, staff.get_by_role("button", name="Send invitations"))
+    assert "Invitations sent: 1." in await staff.get_by_role("status").first.inner_text()
+    await context.close()
+
+
 async def test_delegate_and_public_respond(
     page, browser, live_server, organiser, settings, smtp_server
 ):
     mail = Mailbox(settings, smtp_server)
-    plan = await open_plan(await make_plan(PlanStatus.CONSULTATION), public=True)
+    plan = await make_plan()
     event = await summit(organiser)
     await link_event(plan, event)
     _, token = await registered(organiser, event, 1, settings)
-    await mail.step()  # the registration's confirmation
+    await organiser_opens_the_consultation(browser, live_server, organiser, plan)
+    sent = await mail.step()  # the registration's confirmation, the partner's invitation
+    invitation = sent["ann@police.example.org"][0]
+    assert invitation["Subject"] == f"Have your say: {plan.title}"
+    assert link_in(invitation, r"(http://\S+/plans/respond/\S+)").startswith(live_server)
 
     # A delegate goes from their home to the plan, saves a draft, then sends it.
     await visit(page, f"/i/{token}")
