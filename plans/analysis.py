@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from tortoise.expressions import Q
 from tortoise.functions import Count
 
+from plans import analysis_sql
 from plans.models import (
     Answer,
     Capacity,
@@ -212,19 +213,11 @@ class Analysis:
     priorities: list[PriorityFigures]
     drafts: int  # responses saved but never sent: not counted anywhere
     waiting: int  # public answers with words awaiting moderation
+    listed: int = 0  # answers the comment list shows under the filters (before theme, words)
 
     @property
     def actions(self) -> list[ActionFigures]:
         return [a for p in self.priorities for a in p.actions]
-
-
-def _answers(plan_id: int, filters: Filters):
-    query = Answer.filter(plan_id=plan_id, **respondent_conditions(filters, "respondent__"))
-    if filters.priority_id is not None:
-        query = query.filter(priority_id=filters.priority_id)
-    if filters.action_id is not None:
-        query = query.filter(action_id=filters.action_id)
-    return query
 
 
 def _points(plan_id: int, filters: Filters):
@@ -255,36 +248,28 @@ async def analyse(plan_id: int, filters: Filters | None = None) -> Analysis:
     by_capacity: dict[str, int] = {}
     by_kind: dict[str, int] = {}
     respondents = 0
+    listed = waiting = 0
     if filters.source != "workshop":
-        answers = _answers(plan_id, filters)
-        on_actions = answers.filter(action_id__isnull=False)
-        for action_id, support, capacity, n in await _grouped(
-            on_actions, "action_id", "support", "respondent__capacity"
-        ):
-            found = figures.get(action_id)
+        for row in await analysis_sql.support(plan_id, filters):
+            found = figures.get(row.action_id)
             if found is None:  # a removed action
                 continue
-            if support in found.support:
-                found.support[support] += n
+            if row.support in found.support:
+                found.support[row.support] += sum(row.by_capacity.values())
             else:
-                found.no_view += n
-            key = capacity or ""
-            found.by_capacity[key] = found.by_capacity.get(key, 0) + n
-        shown = on_actions.filter(moderation__in=VISIBLE).filter(has_shown_comment())
-        for action_id, n in await _grouped(shown, "action_id"):
-            if action_id in figures:
-                figures[action_id].comments = n
-        on_priorities = answers.filter(action_id__isnull=True, moderation__in=VISIBLE)
-        for priority_id, n in await _grouped(
-            on_priorities.filter(has_shown_missing()), "priority_id"
-        ):
-            if priority_id in priorities:
-                priorities[priority_id].missing = n
-        for priority_id, n in await _grouped(
-            on_priorities.filter(has_shown_comment()), "priority_id"
-        ):
-            if priority_id in priorities:
-                priorities[priority_id].comments = n
+                found.no_view += sum(row.by_capacity.values())
+            for key, n in row.by_capacity.items():
+                if n:
+                    found.by_capacity[key] = found.by_capacity.get(key, 0) + n
+        for row in await analysis_sql.words(plan_id, filters):
+            listed += row.listed
+            waiting += row.waiting
+            if row.action_id is not None:
+                if row.action_id in figures:
+                    figures[row.action_id].comments += row.comments
+            elif row.priority_id in priorities:
+                priorities[row.priority_id].missing += row.missing
+                priorities[row.priority_id].comments += row.comments
         people = Respondent.filter(plan_id=plan_id, **respondent_conditions(filters))
         for capacity, n in await _grouped(people, "capacity"):
             by_capacity[capacity or ""] = n
@@ -305,8 +290,11 @@ async def analyse(plan_id: int, filters: Filters | None = None) -> Analysis:
         for p in chosen:
             p.actions = [a for a in p.actions if a.action.id == filters.action_id]
     drafts = await Respondent.filter(plan_id=plan_id, submitted_at__isnull=True).count()
-    waiting = await waiting_count(plan_id)
-    return Analysis(plan, tree, filters, respondents, by_capacity, by_kind, chosen, drafts, waiting)
+    if filters != Filters(q=filters.q, theme_id=filters.theme_id, page=filters.page):
+        waiting = await waiting_count(plan_id)  # the queue's count, whatever the filters
+    return Analysis(
+        plan, tree, filters, respondents, by_capacity, by_kind, chosen, drafts, waiting, listed
+    )
 
 
 async def waiting_count(plan_id: int) -> int:

@@ -140,16 +140,24 @@ async def _searched(answers, points, words: list[str]) -> tuple[list[Key], int, 
     return found, n_answers, n_points
 
 
-async def comment_page(plan_id: int, filters: Filters) -> CommentPage:
+async def comment_page(
+    plan_id: int, filters: Filters, answers_total: int | None = None
+) -> CommentPage:
     """The page of comments the filters, search words and page number ask for, with
-    exact totals. Reads only."""
+    exact totals (``answers_total``: the answers listed under these filters, when the
+    caller has counted them already: ``Analysis.listed``). Reads only."""
     answers = answer_query(plan_id, filters)
     points = point_query(plan_id, filters)
     words = [w for w in fold(filters.q).split() if w]
     if words:
         keys, n_answers, n_points = await _searched(answers, points, words)
     else:
-        n_answers = await answers.count() if answers is not None else 0
+        if answers is None:
+            n_answers = 0
+        elif answers_total is not None and filters.theme_id is None:
+            n_answers = answers_total
+        else:
+            n_answers = await answers.count()
         n_points = await points.count() if points is not None else 0
         keys = []
     total = n_answers + n_points
@@ -292,7 +300,7 @@ async def analysis_page(plan_id: int, filters: Filters) -> AnalysisPage:
     analysis = await analyse(plan_id, filters)
     return AnalysisPage(
         analysis=analysis,
-        comments=await comment_page(plan_id, filters),
+        comments=await comment_page(plan_id, filters, analysis.listed),
         themes=await themes(plan_id),
         organisations=await _organisations(plan_id),
         events=await _events(plan_id),
