@@ -239,9 +239,15 @@ async def import_draft(
         entries = await _directory(list(_names(preview)))
         made = 0
         for key, name in _names(preview).items():
-            if key not in entries:
-                entries[key] = await _pending(plan, name)
-                made += 1
+            if key in entries:
+                continue
+            if not add_missing:  # archived or merged since the preview
+                raise Invalid(
+                    f"Nothing was imported: \u201c{name}\u201d is no longer in the directory.",
+                    {"file": "Preview the file again"},
+                )
+            entries[key] = await _pending(plan, name)
+            made += 1
         priorities = await _priorities(plan.id)
         new_priorities, actions = await _write_rows(plan, preview.rows, priorities, entries)
     return ImportResult(new_priorities, actions, made)

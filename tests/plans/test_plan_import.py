@@ -197,3 +197,31 @@ async def test_import_page_refuses_an_image(staff_client):
 
     assert response.status_code == 400
     assert "This looks like a PNG image" in response.text
+
+
+async def test_largest_import_of_500_actions_is_one_transaction(app, organiser):
+    await _leads()
+    plan = await make_plan(priorities=0, actions=())
+    leads = ["Hampshire Constabulary", "Probation Services", "Youth Offending Service"]
+    rows = [HEADINGS] + [
+        [
+            f"Priority {i % 5}",
+            "",
+            f"Action {i}",
+            leads[i % 3],
+            f"Measure {i}",
+            leads[(i + 1) % 3],
+            "",
+        ]
+        for i in range(MAX_ACTIONS)
+    ]
+    table = read_table(xlsx(rows), "big.xlsx")
+    started = time.perf_counter()
+
+    result = await import_draft(organiser, plan.id, table, add_missing=False)
+
+    elapsed = time.perf_counter() - started
+    assert (result.priorities, result.actions, result.new_entries) == (5, 500, 0)
+    assert await Action.filter(plan=plan).count() == 500
+    assert elapsed < 30, elapsed
+    print(f"500-action import: {elapsed:.2f} s")
