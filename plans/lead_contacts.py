@@ -44,6 +44,7 @@ from plans.register import (
 )
 from plans.reviews import reviews_of
 from plans.tree import ActionView, PlanTree, load_tree, plan_by_id
+from plans.versions import check_may_edit
 
 LEAD_LINK = "plan-lead"
 MIN_DAYS, MAX_DAYS = 7, 731
@@ -132,6 +133,7 @@ class StaffRegister:
 
 async def staff_register(user: User, plan_id: int) -> StaffRegister:
     """Everything on the organiser's register page. Reads only."""
+    check_may_edit(user)
     plan = await plan_by_id(plan_id)
     organisations = await lead_organisations(plan)
     actions = await register_actions(await load_tree(plan), charts=False)
@@ -140,6 +142,7 @@ async def staff_register(user: User, plan_id: int) -> StaffRegister:
 
 async def set_schedule(user: User, plan_id: int, every_days: str) -> Plan:
     """Set how often lead agencies are asked for updates (blank: never). Side effects: plan."""
+    check_may_edit(user)
     text = every_days.strip()
     days = None
     if text:
@@ -160,6 +163,7 @@ async def add_contact(
 ) -> LeadContact:
     """Name a contact for one of the plan's lead organisations (not yet emailed).
     Side effects: contact row (a removed contact with the same address comes back)."""
+    check_may_edit(user)
     errors: dict[str, str] = {}
     clean_name = one_line(name, 200)
     if not clean_name:
@@ -222,6 +226,7 @@ async def invite_contact(
 ) -> LeadContact:
     """Email a contact their personal link (again, if asked). Side effects: link issued,
     invited_at, outbox row (one transaction)."""
+    check_may_edit(user)
     async with in_transaction():
         plan = await plan_by_id(plan_id)
         if plan.status != PlanStatus.ADOPTED:
@@ -235,6 +240,7 @@ async def invite_contact(
 
 async def remove_contact(user: User, plan_id: int, contact_id: int) -> None:
     """Stop a contact updating: their links revoked. Side effects: revoked_at, links."""
+    check_may_edit(user)
     async with in_transaction():
         contact = await _contact_of(plan_id, contact_id)
         await revoke_links(LEAD_LINK, link_subject(contact.id))

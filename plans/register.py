@@ -39,6 +39,7 @@ from plans.models import (
     MeasureReading,
     Plan,
     PlanStatus,
+    Review,
 )
 from plans.tree import ActionView, PlanTree, PriorityView, load_tree, plan_by_uuid
 
@@ -264,6 +265,7 @@ class RegisterView:
     tree: PlanTree
     actions: list[RegisterAction]  # every action, in plan order
     filters: Filters = field(default_factory=Filters)
+    reviews: list[Review] = field(default_factory=list)  # newest date first
 
     def matches(self, action: RegisterAction, *, skip: str = "") -> bool:
         f = self.filters
@@ -371,18 +373,23 @@ async def public_register(plan_uuid: str, filters: Filters | None = None) -> Reg
     """The public register of an adopted (or archived) plan, filtered. Reads only."""
     plan = await public_plan(plan_uuid)
     tree = await load_tree(plan)
-    return RegisterView(plan, tree, await register_actions(tree), filters or Filters())
+    reviews = list(await Review.filter(plan_id=plan.id).order_by("-as_of", "-id"))
+    return RegisterView(plan, tree, await register_actions(tree), filters or Filters(), reviews)
 
 
-async def recent_updates(plan: Plan, limit: int = 50) -> list[tuple[ActionUpdate, ActionView]]:
-    """The plan's latest updates (newest first) with their actions, for the feed."""
+async def recent_updates(
+    plan_uuid: str, limit: int = 50
+) -> tuple[Plan, list[tuple[ActionUpdate, ActionView]]]:
+    """A public register's plan and its latest updates (newest first) with their actions,
+    for the feed. Reads only."""
+    plan = await public_plan(plan_uuid)
     tree = await load_tree(plan)
     views = {a.id: a for a in tree.actions}
     if not views:
-        return []
+        return plan, []
     rows = (
         await ActionUpdate.filter(action_id__in=list(views))
         .order_by("-posted_at", "-id")
         .limit(limit)
     )
-    return [(row, views[row.action_id]) for row in rows]  # type: ignore[attr-defined]
+    return plan, [(row, views[row.action_id]) for row in rows]  # type: ignore[attr-defined]

@@ -203,12 +203,11 @@ def _filters(request: Request) -> register.Filters:
 
 async def register_page(request: Request) -> Response:
     view = await register.public_register(request.path_params["plan_uuid"], _filters(request))
-    found = await reviews.reviews_of(view.plan.id)
     context = {
         "view": view,
         "plan": view.plan,
         "labels": register.STATUS_LABELS,
-        "reviews": found,
+        "reviews": view.reviews,
         "format_value": format_value,
     }
     return render(request, "plans/register.html", context)
@@ -226,8 +225,7 @@ async def register_download(request: Request) -> Response:
 
 
 async def register_feed(request: Request) -> Response:
-    plan = await register.public_plan(request.path_params["plan_uuid"])
-    updates = await register.recent_updates(plan)
+    plan, updates = await register.recent_updates(request.path_params["plan_uuid"])
     body = register_export.updates_feed(plan, updates, settings_of(request).base_url)
     headers = {"Cache-Control": "public, max-age=300"}
     return Response(body, media_type="application/atom+xml", headers=headers)

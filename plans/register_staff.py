@@ -23,6 +23,7 @@ from plans.register import (
     register_actions,
 )
 from plans.tree import load_tree, plan_by_id
+from plans.versions import check_may_edit
 
 
 @dataclass
@@ -33,6 +34,7 @@ class StaffAction:
 
 async def staff_action(user: User, plan_id: int, action_id: int) -> StaffAction:
     """One live action of the plan with its timeline and readings. Reads only."""
+    check_may_edit(user)
     plan = await plan_by_id(plan_id)
     tree = await load_tree(plan)
     view = tree.action_by_id(action_id)
@@ -44,6 +46,7 @@ async def staff_action(user: User, plan_id: int, action_id: int) -> StaffAction:
 
 async def staff_update(user: User, plan_id: int, action_id: int, data: UpdateData) -> None:
     """An organiser's update to an action. Side effects: see ``record_update``."""
+    check_may_edit(user)
     plan = await plan_by_id(plan_id)
     await record_update(
         plan,
@@ -57,4 +60,5 @@ async def staff_update(user: User, plan_id: int, action_id: int, data: UpdateDat
 
 async def staff_reading(user: User, plan_id: int, action_id: int, data: ReadingData) -> None:
     """An organiser's reading of an action's measure. Side effects: reading row."""
+    check_may_edit(user)
     await add_reading(await plan_by_id(plan_id), action_id, data)

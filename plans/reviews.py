@@ -30,6 +30,7 @@ from events.data import one_line
 from plans.models import ActionStatus, ActionUpdate, MeasureReading, Plan, Review
 from plans.register import REGISTER_STATUSES, STATUS_LABELS, public_plan
 from plans.tree import load_tree, plan_by_id
+from plans.versions import check_may_edit
 
 TIME_ZONE = "Europe/London"
 
@@ -102,6 +103,7 @@ async def register_snapshot(plan: Plan, as_of: date) -> dict[str, Any]:
 
 async def take_review(user: User | None, plan_id: int, title: str, as_of: str) -> Review:
     """Freeze the register at a date as a review. Side effects: review row."""
+    check_may_edit(user)
     errors = {}
     clean_title = one_line(title, 200)
     if not clean_title:

@@ -9,11 +9,13 @@ from datetime import UTC, date, datetime
 import pytest
 from pypdf import PdfReader
 
-from convenor.errors import Invalid, NotFound
+from convenor.errors import Forbidden, Invalid, NotFound
+from convenor.models import Role
 from plans.models import Action, ActionStatus, MeasureReading, PlanStatus, Review
 from plans.register import UpdateData, record_update
 from plans.review_pdf import review_pdf
 from plans.reviews import compare, end_of_day, public_review, register_snapshot, take_review
+from tests.conftest import make_staff
 from tests.plans.factories import make_plan
 from tests.plans.register_support import actions_by_number, adopted_plan
 
@@ -138,20 +140,20 @@ def test_compare_with_no_previous_review_lists_no_changes():
     assert (result.status_changes, result.added, result.removed) == ([], [], [])
 
 
-async def test_take_review_refuses_bad_input_and_unadopted_plans(app):
+async def test_take_review_refuses_bad_input_and_unadopted_plans(app, organiser):
     plan = await adopted_plan()
     draft = await make_plan(PlanStatus.CONSULTATION)
 
     with pytest.raises(Invalid) as caught:
-        await take_review(None, plan.id, " ", "31/03/2026")
+        await take_review(organiser, plan.id, " ", "31/03/2026")
     assert set(caught.value.fields) == {"title", "as_of"}
     with pytest.raises(Invalid):
-        await take_review(None, plan.id, "Annual review", "2999-01-01")
+        await take_review(organiser, plan.id, "Annual review", "2999-01-01")
     with pytest.raises(Invalid):
-        await take_review(None, draft.id, "Annual review", "2026-03-31")
+        await take_review(organiser, draft.id, "Annual review", "2026-03-31")
     assert await Review.all().count() == 0
 
-    review = await take_review(None, plan.id, "Annual review 2026", "2026-03-31")
+    review = await take_review(organiser, plan.id, "Annual review 2026", "2026-03-31")
     assert (review.title, review.as_of, len(review.snapshot["actions"])) == (
         "Annual review 2026",
         date(2026, 3, 31),
@@ -159,12 +161,12 @@ async def test_take_review_refuses_bad_input_and_unadopted_plans(app):
     )
 
 
-async def test_public_review_is_compared_with_the_previous_one(app, client):
+async def test_public_review_is_compared_with_the_previous_one(app, client, organiser):
     plan = await adopted_plan()
     a = await actions_by_number(plan)
-    first = await take_review(None, plan.id, "Review 2025", "2025-03-31")
+    first = await take_review(organiser, plan.id, "Review 2025", "2025-03-31")
     await _update(plan, a["1.1"], "on_track", datetime(2026, 1, 1, tzinfo=UTC))
-    second = await take_review(None, plan.id, "Review 2026", "2026-03-31")
+    second = await take_review(organiser, plan.id, "Review 2026", "2026-03-31")
 
     page = await public_review(plan.uuid, second.id)
     html = await client.get(f"/plans/{plan.uuid}/reviews/{second.id}")
@@ -181,9 +183,9 @@ async def test_public_review_is_compared_with_the_previous_one(app, client):
     assert "Changed status" not in first_page.text
 
 
-async def test_review_of_another_plan_or_an_unadopted_plan_is_404(app, client):
+async def test_review_of_another_plan_or_an_unadopted_plan_is_404(app, client, organiser):
     plan, other = await adopted_plan(), await adopted_plan()
-    review = await take_review(None, plan.id, "Review", "2026-03-31")
+    review = await take_review(organiser, plan.id, "Review", "2026-03-31")
     assert (await client.get(f"/plans/{plan.uuid}/reviews/{review.id}")).status_code == 200
 
     assert (await client.get(f"/plans/{other.uuid}/reviews/{review.id}")).status_code == 404
@@ -195,13 +197,13 @@ async def test_review_of_another_plan_or_an_unadopted_plan_is_404(app, client):
         await public_review(plan.uuid, review.id)
 
 
-async def test_review_pdf_has_the_counts_changes_and_actions(app, client):
+async def test_review_pdf_has_the_counts_changes_and_actions(app, client, organiser):
     plan = await adopted_plan()
     a = await actions_by_number(plan)
-    await take_review(None, plan.id, "Review 2025", "2025-03-31")
+    await take_review(organiser, plan.id, "Review 2025", "2025-03-31")
     await _update(plan, a["1.1"], "on_track", datetime(2026, 1, 1, tzinfo=UTC))
     await _reading(a["3.2"], 52, date(2026, 2, 1))
-    second = await take_review(None, plan.id, "Review 2026 \u2013 Łódź", "2026-03-31")
+    second = await take_review(organiser, plan.id, "Review 2026 \u2013 Łódź", "2026-03-31")
 
     response = await client.get(f"/plans/{plan.uuid}/reviews/{second.id}.pdf")
 
@@ -259,3 +261,14 @@ def test_review_pdf_sets_chinese_text_with_the_fallback_font():
     assert "年度审查" in squeezed
     assert "社区<b>行动</b>" in squeezed
     assert "Progress" in text
+
+
+async def test_take_review_needs_an_organiser(app):
+    plan = await adopted_plan()
+    moderator = await make_staff(Role.MODERATOR)
+
+    for user in (None, moderator):
+        with pytest.raises(Forbidden):
+            await take_review(user, plan.id, "Review", "2026-03-31")
+
+    assert await Review.all().count() == 0
