@@ -13,12 +13,13 @@ partnership's earlier plan, adopted, with its actions register.
   reviews. A plan has one status, so the adopted plan is the earlier one.
 
 Runs after the events and programmes demos; does nothing without the demo organiser or
-when the plans exist. The plans, versions, linked events, themes, moderation, the
-register and facilitators go through their services. Responses and table points are
-written straight into the tables: the summit is weeks away, so no response or point
-could be saved through the services today. Lead agencies are the directory demo's
-entries; "Youth Offending Service" is not in it and becomes a pending entry named in
-the plan. People are invented; addresses use example.org.
+when the plans exist. The plans, versions, linked events, opening the consultation,
+themes and tags, moderation, replies, adoption, the register and facilitators go
+through their services. Responses and table points are written straight into the
+tables: the summit is weeks away (no point could be recorded through the service
+today) and a respondent's personal link is only ever in their email. Lead agencies are
+the directory demo's entries; "Youth Offending Service" is not in it and becomes a
+pending entry named in the plan. People are invented; addresses use example.org.
 """
 
 from __future__ import annotations
@@ -30,7 +31,17 @@ from convenor.auth import now
 from convenor.models import User
 from convenor.settings import Settings
 from events.models import Event, Registration, RegistrationStatus
-from plans import comments, drafts, lead_contacts, register, reviews, workshops
+from plans import (
+    adoption,
+    comments,
+    consultation,
+    drafts,
+    lead_contacts,
+    register,
+    replies,
+    reviews,
+    workshops,
+)
 from plans.draft_forms import ActionData, EvidenceData, PartnerChoice, PlanData, PriorityData
 from plans.models import (
     Action,
@@ -41,7 +52,6 @@ from plans.models import (
     Plan,
     PlanStatus,
     PlanVersion,
-    Reply,
     Respondent,
     RespondentKind,
     TablePoint,
@@ -210,14 +220,11 @@ async def _draft_plan(organiser: User, settings: Settings) -> None:
     if summit is not None:
         await drafts.link_event(organiser, plan.id, summit.id)
     stamp = now()
-    await Plan.filter(id=plan.id).update(
-        status=PlanStatus.CONSULTATION,
-        opens_at=stamp - timedelta(days=14),
-        closes_at=stamp + timedelta(days=70),
-        public_may_respond=True,
+    opened = stamp - timedelta(days=14)  # twelve weeks, two of them gone
+    await consultation.open_consultation(
+        organiser, plan.id, opened, opened + timedelta(weeks=12), public_may_respond=True
     )
-    await publish_version(organiser, plan.id, VersionKind.CONSULTATION, "Draft for consultation")
-    await PlanVersion.filter(plan_id=plan.id).update(published_at=stamp - timedelta(days=14))
+    await PlanVersion.filter(plan_id=plan.id).update(published_at=opened)
     tree = await load_tree(plan.id)
     targets = {
         a.number: (p.id, a.id, f"action:{a.ref}") for p in tree.priorities for a in p.actions
@@ -226,7 +233,7 @@ async def _draft_plan(organiser: User, settings: Settings) -> None:
     answers = await _responses(organiser, plan, summit, targets)
     points = await _workshops(organiser, plan, summit, tree, targets, settings)
     await _themes(organiser, plan, answers, points)
-    await _replies(plan, tree)
+    await _replies(organiser, plan, tree)
 
 
 async def _responses(organiser, plan, summit, targets) -> list[Answer]:
@@ -353,30 +360,18 @@ async def _themes(organiser, plan, answers: list[Answer], points: list[TablePoin
             await comments.tag(organiser, plan.id, youth.id, "point", point.id)
 
 
-async def _replies(plan: Plan, tree) -> None:
-    stamp = now()
+async def _replies(organiser: User, plan: Plan, tree) -> None:
     youth = await plan.themes.filter(name="Youth work and safe spaces").first()
-    patrols = tree.action_by_ref(tree.priorities[0].actions[0].ref)
+    patrols = tree.priorities[0].actions[0]
     rows = [
-        (youth, None, "Youth work must not stop when the grants end.",
-         "We will add a measure for youth work still running a year after each grant.",
-         Outcome.CHANGED),
-        (None, patrols.id if patrols else None,
-         "Patrols should include youth workers, not replace them.",
-         "Hot-spot patrols will be planned with the Youth Offending Service.", Outcome.CHANGED),
+        (youth.id if youth else None, None, "Youth work must not stop when the grants end.",
+         "We will add a measure for youth work still running a year after each grant."),
+        (None, patrols.id, "Patrols should include youth workers, not replace them.",
+         "Hot-spot patrols will be planned with the Youth Offending Service."),
     ]  # fmt: skip
-    for position, (theme, action_id, said, did, outcome) in enumerate(rows):
-        await Reply.create(
-            plan=plan,
-            theme=theme,
-            action_id=action_id,
-            you_said=said,
-            we_did=did,
-            outcome=outcome,
-            position=position,
-            created_at=stamp,
-            updated_at=stamp,
-        )
+    for theme_id, action_id, said, did in rows:
+        data = replies.ReplyData(said, did, Outcome.CHANGED, theme_id, action_id)
+        await replies.add_reply(organiser, plan.id, data)
 
 
 async def _adopted_plan(organiser: User, settings: Settings) -> None:
@@ -402,8 +397,7 @@ async def _adopted_plan(organiser: User, settings: Settings) -> None:
         item[1], "", item[2], target_date=date(2022, 3, 31),
     )  # fmt: skip
     await drafts.update_action(organiser, plan.id, first.id, reworded)
-    await Plan.filter(id=plan.id).update(status=PlanStatus.ADOPTED)
-    await publish_version(organiser, plan.id, VersionKind.ADOPTED, "Adopted by the board")
+    await adoption.adopt(organiser, plan.id, "Adopted by the board")
     for number, published in ((1, _at(2019, 1, 7)), (2, _at(2019, 4, 25))):
         await PlanVersion.filter(plan_id=plan.id, number=number).update(published_at=published)
     plan = await Plan.get(id=plan.id)
