@@ -168,6 +168,13 @@ async def test_register_journey(page, live_server, settings, smtp_server, organi
     assert "referral route waits" in etree.tostring(entries[0], encoding="unicode")
     assert "Joint patrols began" in etree.tostring(entries[1], encoding="unicode")
 
+    # The police's directory entry lists the actions it leads, linked to the register.
+    await page.get_by_role("link", name=POLICE).first.click()
+    await page.wait_for_load_state()
+    await assert_accessible(page)
+    led = await page.locator("#plan-actions").inner_text()
+    assert "1.1 Target knife crime hot spots with joint patrols: On track, 40% complete" in led
+
     # A second review, compared with the baseline.
     await page.goto(staff)
     await page.get_by_label("Review title").fill("First quarter")
