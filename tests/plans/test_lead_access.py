@@ -123,3 +123,24 @@ async def test_bad_update_shows_the_form_again_with_what_was_typed(app, client):
     assert f'href="#status_reason-{own.id}"' in response.text
     assert "We stopped &lt;b&gt;it&lt;/b&gt;." in response.text
     assert await ActionUpdate.filter(action_id=own.id).count() == 0
+
+
+async def test_archived_plan_is_shown_to_the_lead_but_not_updated(app, client):
+    plan = await adopted_plan()
+    _, token = await _police_link(plan)
+    own = (await actions_by_number(plan))["1.1"]
+    page = await client.get(f"/lead/{token}")
+    plan.status = PlanStatus.ARCHIVED
+    await plan.save()
+
+    shown = await client.get(f"/lead/{token}")
+    refused = await client.post(
+        f"/lead/{token}/actions/{own.id}", data={**UPDATE, "csrf_token": form_token(page)}
+    )
+
+    assert shown.status_code == 200
+    assert "This plan is archived" in shown.text
+    assert f"/lead/{token}/actions/{own.id}" not in shown.text
+    assert refused.status_code == 409
+    assert await ActionUpdate.filter(action_id=own.id).count() == 0
+    assert (await client.get(f"/plans/{plan.uuid}/register")).status_code == 200

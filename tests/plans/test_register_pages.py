@@ -8,6 +8,7 @@ import re
 
 from convenor.models import Role
 from directory.models import Entry, Status
+from plans.lead_contacts import add_contact, remove_contact
 from plans.models import Action, ActionStatus, LeadContact, Plan, PlanStatus
 from tests.conftest import form_token, make_staff, sign_in
 from tests.plans.factories import lead_entry, make_plan
@@ -238,3 +239,19 @@ async def test_hostile_contact_name_stays_one_line_in_the_email(app, staff_clien
     assert "\n" not in contact.name and "=?" not in contact.name
     assert [a.addr_spec for a in message["To"].addresses] == ["ann@police.example.org"]
     assert message["Bcc"] is None
+
+
+async def test_removed_contact_added_again_comes_back_uninvited(app, organiser):
+    plan = await adopted_plan()
+    police = await lead_entry(POLICE)
+    first = await add_contact(organiser, plan.id, police.id, "Ann Lee", "ann@police.example.org")
+    await LeadContact.filter(id=first.id).update(invited_at=plan.created_at)
+    await remove_contact(organiser, plan.id, first.id)
+
+    again = await add_contact(
+        organiser, plan.id, police.id, "Ann Lee-Smith", "ann@police.example.org"
+    )
+
+    assert again.id == first.id
+    assert (again.name, again.revoked_at, again.invited_at) == ("Ann Lee-Smith", None, None)
+    assert await LeadContact.filter(plan_id=plan.id).count() == 1
