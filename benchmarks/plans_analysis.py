@@ -168,9 +168,11 @@ async def load(respondents: int, seed: int = 21) -> dict:
     await load_points(plan, actions, rng)
     if not sqlite:
         await conn.execute_script(
-            "SELECT setval('plan_respondent_id_seq', (SELECT max(id) FROM plan_respondent)); "
-            "ANALYZE"
+            "SELECT setval('plan_respondent_id_seq', (SELECT max(id) FROM plan_respondent))"
         )
+        # What autovacuum does after a bulk load: statistics and the visibility map (so
+        # the support count can read its index alone).
+        await conn.execute_script("VACUUM ANALYZE plan_answer; VACUUM ANALYZE plan_respondent")
     else:
         await conn.execute_script("ANALYZE")
     return {"plan": plan, "actions": actions, "support": support, "comments": comments,

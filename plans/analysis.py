@@ -31,7 +31,6 @@ from plans.models import (
     Capacity,
     Moderation,
     Plan,
-    Respondent,
     RespondentKind,
     TablePoint,
     ThemeTag,
@@ -270,11 +269,12 @@ async def analyse(plan_id: int, filters: Filters | None = None) -> Analysis:
             elif row.priority_id in priorities:
                 priorities[row.priority_id].missing += row.missing
                 priorities[row.priority_id].comments += row.comments
-        people = Respondent.filter(plan_id=plan_id, **respondent_conditions(filters))
-        for capacity, n in await _grouped(people, "capacity"):
-            by_capacity[capacity or ""] = n
+    sent, drafts = await analysis_sql.people(plan_id, filters)
+    if filters.source != "workshop":
+        for (capacity, kind), n in sent.items():
+            by_capacity[capacity] = by_capacity.get(capacity, 0) + n
+            by_kind[kind] = by_kind.get(kind, 0) + n
             respondents += n
-        by_kind = {kind: n for kind, n in await _grouped(people, "kind")}
     if not filters.about_respondents:
         points = _points(plan_id, filters).filter(action_id__isnull=False)
         for action_id, n in await _grouped(points, "action_id"):
@@ -289,7 +289,6 @@ async def analyse(plan_id: int, filters: Filters | None = None) -> Analysis:
     if filters.action_id is not None:
         for p in chosen:
             p.actions = [a for a in p.actions if a.action.id == filters.action_id]
-    drafts = await Respondent.filter(plan_id=plan_id, submitted_at__isnull=True).count()
     if filters != Filters(q=filters.q, theme_id=filters.theme_id, page=filters.page):
         waiting = await waiting_count(plan_id)  # the queue's count, whatever the filters
     return Analysis(

@@ -46,8 +46,9 @@ class _Bound:
         return f"${len(self.values)}" if self.postgres else "?"
 
 
-def _conditions(bind: _Bound, filters) -> str:
-    """The filters as SQL on the answer ``a`` and its respondent ``r``."""
+def _conditions(bind: _Bound, filters, *, answers: bool = True) -> str:
+    """The filters as SQL on the answer ``a`` (unless not ``answers``) and its
+    respondent ``r``."""
     found = ["r.submitted_at IS NOT NULL"]
     if filters.capacity:
         found.append(f"r.capacity = {bind(filters.capacity)}")
@@ -60,9 +61,9 @@ def _conditions(bind: _Bound, filters) -> str:
         found.append(f"r.event_id = {bind(filters.event_id)}")
     if filters.source in ("public", "delegate", "partner"):
         found.append(f"r.kind = {bind(filters.source)}")
-    if filters.priority_id is not None:
+    if answers and filters.priority_id is not None:
         found.append(f"a.priority_id = {bind(filters.priority_id)}")
-    if filters.action_id is not None:
+    if answers and filters.action_id is not None:
         found.append(f"a.action_id = {bind(filters.action_id)}")
     return " AND ".join(found)
 
@@ -137,3 +138,26 @@ async def words(plan_id: int, filters) -> list[WordsRow]:
         )
         for r in rows
     ]
+
+
+async def people(plan_id: int, filters) -> tuple[dict[tuple[str, str], int], int]:
+    """Sent responses under the respondent filters by (capacity, kind), and every draft
+    (the filters aside). Reads only."""
+    conn = connections.get("default")
+    bind = _Bound(conn.capabilities.dialect != "sqlite")
+    plan = bind(plan_id)
+    statement = (
+        "SELECT r.capacity AS capacity, r.kind AS kind, "
+        "CASE WHEN r.submitted_at IS NULL THEN 1 ELSE 0 END AS draft, COUNT(*) AS n "
+        f"FROM plan_respondent r WHERE r.plan_id = {plan} AND (r.submitted_at IS NULL OR "
+        f"({_conditions(bind, filters, answers=False)})) "
+        "GROUP BY r.capacity, r.kind, CASE WHEN r.submitted_at IS NULL THEN 1 ELSE 0 END"
+    )
+    sent: dict[tuple[str, str], int] = {}
+    drafts = 0
+    for row in await conn.execute_query_dict(statement, bind.values):
+        if row["draft"]:
+            drafts += int(row["n"])
+        else:
+            sent[(row["capacity"] or "", row["kind"])] = int(row["n"])
+    return sent, drafts
