@@ -3,15 +3,18 @@ open and close, drafts, changes and sending, capacity, organisations, quoting.""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from convenor.errors import Conflict, Forbidden, Gone, Invalid, NotFound
+from convenor.jobs import domain_jobs
 from directory.models import Entry, Provenance, Status
 from events.registration import cancel_registration
 from events.service import create_event, publish_event
 from plans import consultation, respondents
+from plans.jobs import close_consultations
 from plans.models import (
     Answer,
     Capacity,
@@ -354,8 +357,6 @@ async def test_organisation_in_the_directory_is_found_not_added(delegate_setup):
 
 
 async def test_one_response_per_person_when_first_saves_arrive_at_once(delegate_setup):
-    import asyncio
-
     plan, _, _, token = delegate_setup
     data = await answers_for(plan)
     saved = await asyncio.gather(
@@ -375,3 +376,22 @@ async def test_my_response_sheet_has_what_they_said(delegate_setup):
     assert rows[0][3:] == ["About the priority", "Youth workers"]
     assert rows[1][2:4] == ["Strongly support", "Good idea"]
     assert ["Responding as", "Resident", "", "", ""] in rows
+
+
+async def test_the_worker_runs_the_close_job(settings):
+    assert "close consultations" in [job.name for job in domain_jobs(settings)]
+    due = await open_plan(await make_plan(PlanStatus.CONSULTATION))
+    due.closes_at = datetime.now(UTC) - timedelta(seconds=1)
+    await due.save()
+    assert await close_consultations(settings) == "closed 1 consultation(s)"
+    assert await close_consultations(settings) is None
+
+
+async def test_public_name_that_could_forge_a_header_is_refused(settings):
+    plan = await open_plan(await make_plan(PlanStatus.CONSULTATION), public=True)
+    with pytest.raises(Invalid) as refused:
+        await consultation.start_public_response(
+            plan.uuid, "cat@example.org", "Cat =?utf-8?q?x?=", settings, "1.1.1.1"
+        )
+    assert list(refused.value.fields) == ["name"]
+    assert await Respondent.all().count() == 0

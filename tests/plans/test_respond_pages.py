@@ -13,6 +13,7 @@ from convenor.mail.models import OutboxMessage
 from directory.models import PublicAttempt
 from plans.models import Answer, Plan, PlanStatus, PlanVersion, Respondent
 from tests.conftest import csrf_token, form_token
+from tests.events.conftest import invite, link_for
 from tests.plans.factories import link_event, make_plan, open_plan, respondent_link
 from tests.plans.test_consultation_service import summit
 from tests.programmes.conftest import registered
@@ -313,3 +314,27 @@ async def test_staff_page_needs_an_organiser(client, app):
     plan = await make_plan()
     answer = await client.get(f"/staff/plans/{plan.id}/consultation")
     assert answer.status_code in (302, 303) and "/login" in answer.headers["location"]
+
+
+async def test_nul_in_a_comment_is_refused_next_to_the_field(client, delegate):
+    _, _, url = delegate
+    actions, _ = refs((await client.get(url)).text)
+    form = {"capacity": "resident", f"{actions[0]}-comment": "bad\x00byte", "action": "submit"}
+    refused = await post(client, url, form)
+    assert refused.status_code == 400
+    assert f'id="{actions[0]}-comment-error"' in refused.text
+    assert await Respondent.all().count() == 0
+
+
+async def test_home_has_no_plan_section_for_a_draft_or_an_unregistered_delegate(
+    client, app, organiser, settings
+):
+    plan = await make_plan()
+    event = await summit(organiser)
+    await link_event(plan, event)
+    _, token = await registered(organiser, event, 1, settings)
+    assert "Have your say on the plan" not in (await client.get(f"/i/{token}")).text
+    invited = await link_for(await invite(organiser, event, 2))
+    await open_plan(plan)
+    assert "Have your say on the plan" not in (await client.get(f"/i/{invited}")).text
+    assert "Have your say on the plan" in (await client.get(f"/i/{token}")).text  # control
