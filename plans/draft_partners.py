@@ -5,11 +5,14 @@ A partner is chosen by entry id or typed by name; a name is matched by its name 
 published and pending entries, a published one first. A name not in the directory is
 refused (``UnknownPartners`` lists them) until the organiser confirms, and then becomes
 a pending entry through ``directory.service.add_pending_entry`` with the source
-"Named in <plan title>".
+"Named in <plan title>", its name cleaned first (``clean_name``: format characters such
+as bidi overrides dropped, spaces squeezed; names with control characters never get
+here, ``plans.draft_forms`` refuses them).
 """
 
 from __future__ import annotations
 
+from convenor.cleaning import clean_name
 from convenor.errors import Invalid
 from directory.models import Entry, How, Status
 from directory.search.text import name_key
@@ -56,10 +59,12 @@ async def resolve_partners(plan: Plan, data: ActionData) -> tuple[list[Entry], l
                 raise Invalid(fields={name: f"No organisation {choice.entry_id} in the directory"})
             if entry is None and data.add_missing:
                 entry = await add_pending_entry(
-                    choice.name, provenance=How.NOMINATED, source=f"Named in {plan.title}"[:300]
+                    clean_name(choice.name),
+                    provenance=How.NOMINATED,
+                    source=f"Named in {plan.title}"[:300],
                 )
             if entry is None:
-                missing.setdefault(name, []).append(choice.name)
+                missing.setdefault(name, []).append(clean_name(choice.name))
             elif entry.id not in {e.id for e in chosen[name]}:
                 chosen[name].append(entry)
     if missing:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from tortoise.transactions import in_transaction
 
 from convenor.auth import now
+from convenor.cleaning import clean_name
 from convenor.errors import Invalid
 from convenor.models import User
 from convenor.tables import Columns, Table, match_columns
@@ -173,7 +174,7 @@ def read_draft(table: Table) -> DraftPreview:
 def _names(preview: DraftPreview) -> dict[str, str]:
     """Every organisation named in good rows, by name key."""
     return {
-        name_key(choice.name): choice.name
+        name_key(choice.name): clean_name(choice.name)
         for row in preview.rows
         for choice in (*row.action.leads, *row.action.supports)
         if name_key(choice.name)

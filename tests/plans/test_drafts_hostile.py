@@ -126,3 +126,19 @@ async def test_hostile_titles_escaped_on_the_editor(staff_client, organiser):
     assert "<script>alert(1)</script>" not in page.text
     assert "<img src=x" not in page.text
     assert "&lt;img src=x onerror=alert(1)&gt;" in page.text
+
+
+async def test_new_partner_name_cleaned_of_format_characters(app, organiser):
+    plan = await make_plan(priorities=1, actions=(0,))
+    priority = (await load_tree(plan.id)).priorities[0]
+    typed = "Street\u202e  Pastors\u200b Soton"
+
+    await drafts.add_action(
+        organiser,
+        plan.id,
+        priority.id,
+        ActionData("Night patrols", leads=[PartnerChoice(typed)], add_missing=True),
+    )
+
+    [lead] = (await load_tree(plan.id)).actions[0].leads
+    assert lead.name == "Street Pastors Soton"
