@@ -161,3 +161,52 @@ async def test_api_publish_and_list_versions(client, token):
     assert again.status_code == 409
     assert [v["number"] for v in listed.json()["items"]] == [1]
     assert await PlanVersion.filter(plan=plan).count() == 1
+
+
+async def test_api_update_plan_and_priority_evidence(client, token):
+    plan = await make_plan(priorities=1, actions=(1,))
+    priority = await Priority.get(plan=plan)
+    h = bearer(token)
+
+    updated = await client.put(
+        f"/api/v1/plans/{plan.id}", json={**PLAN, "period": "2023-2028"}, headers=h
+    )
+    with_evidence = await client.put(
+        f"/api/v1/plans/{plan.id}/priorities/{priority.id}",
+        json={"title": "Keeping people safe", "evidence": [{"value": "52%", "label": "Feel safe"}]},
+        headers=h,
+    )
+    bad_evidence = await client.put(
+        f"/api/v1/plans/{plan.id}/priorities/{priority.id}",
+        json={"title": "Changed", "evidence": [{"value": "", "label": "Nothing"}]},
+        headers=h,
+    )
+
+    assert updated.status_code == 200
+    assert updated.json()["period"] == "2023-2028"
+    assert with_evidence.status_code == 200
+    assert with_evidence.json()["evidence"] == [
+        {"value": "52%", "label": "Feel safe", "period": "", "source": ""}
+    ]
+    assert bad_evidence.status_code == 422
+    assert bad_evidence.json()["error"]["fields"] == {
+        "evidence.0.value": "Enter the figure (such as 11,079)"
+    }
+    assert (await Priority.get(id=priority.id)).title == "Keeping people safe"
+
+
+async def test_api_delete_after_a_version_keeps_the_action(client, token):
+    plan = await make_plan(priorities=1, actions=(2,))
+    h = bearer(token)
+    assert (
+        await client.post(f"/api/v1/plans/{plan.id}/versions", json={}, headers=h)
+    ).status_code == 201
+    action = await Action.filter(plan=plan).first()
+
+    response = await client.delete(f"/api/v1/plans/{plan.id}/actions/{action.id}", headers=h)
+
+    assert response.status_code == 204
+    kept = await Action.get(id=action.id)
+    assert kept.removed_at is not None
+    body = (await client.get(f"/api/v1/plans/{plan.id}", headers=h)).json()
+    assert len(body["priorities"][0]["actions"]) == 1
