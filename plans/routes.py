@@ -32,7 +32,7 @@ from plans import workshop_routes as wr
 
 # Each block below is the table of one module, in the order Starlette tries them.
 
-# -- staff_routes: organisers' plans (list, draft editor, import, events, versions) --
+# -- staff_routes (and plan_import_routes): organisers' plans: list, editor, import, versions --
 STAFF_PLAN = "/staff/plans/{plan_id:int}"
 drafts: list = [
     Route("/staff/plans", sr.plan_list, methods=["GET"]),
