@@ -248,29 +248,33 @@ async def analyse(plan_id: int, filters: Filters | None = None) -> Analysis:
     by_kind: dict[str, int] = {}
     respondents = 0
     listed = waiting = 0
-    if filters.source != "workshop":
-        for row in await analysis_sql.support(plan_id, filters):
-            found = figures.get(row.action_id)
-            if found is None:  # a removed action
-                continue
-            if row.support in found.support:
-                found.support[row.support] += sum(row.by_capacity.values())
-            else:
-                found.no_view += sum(row.by_capacity.values())
-            for key, n in row.by_capacity.items():
-                if n:
-                    found.by_capacity[key] = found.by_capacity.get(key, 0) + n
-        for row in await analysis_sql.words(plan_id, filters):
-            listed += row.listed
-            waiting += row.waiting
-            if row.action_id is not None:
-                if row.action_id in figures:
-                    figures[row.action_id].comments += row.comments
-            elif row.priority_id in priorities:
-                priorities[row.priority_id].missing += row.missing
-                priorities[row.priority_id].comments += row.comments
-    sent, drafts = await analysis_sql.people(plan_id, filters)
-    if filters.source != "workshop":
+    counted = filters.source != "workshop"
+    support_rows, word_rows, (sent, drafts) = await analysis_sql.together(
+        analysis_sql.support(plan_id, filters) if counted else None,
+        analysis_sql.words(plan_id, filters) if counted else None,
+        analysis_sql.people(plan_id, filters),
+    )
+    for row in support_rows or []:
+        found = figures.get(row.action_id)
+        if found is None:  # a removed action
+            continue
+        if row.support in found.support:
+            found.support[row.support] += sum(row.by_capacity.values())
+        else:
+            found.no_view += sum(row.by_capacity.values())
+        for key, n in row.by_capacity.items():
+            if n:
+                found.by_capacity[key] = found.by_capacity.get(key, 0) + n
+    for row in word_rows or []:
+        listed += row.listed
+        waiting += row.waiting
+        if row.action_id is not None:
+            if row.action_id in figures:
+                figures[row.action_id].comments += row.comments
+        elif row.priority_id in priorities:
+            priorities[row.priority_id].missing += row.missing
+            priorities[row.priority_id].comments += row.comments
+    if counted:
         for (capacity, kind), n in sent.items():
             by_capacity[capacity] = by_capacity.get(capacity, 0) + n
             by_kind[kind] = by_kind.get(kind, 0) + n

@@ -22,9 +22,12 @@ moderation states, column names) are written into the statements.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass
 
 from tortoise import connections
+from tortoise.backends.base.client import TransactionalDBClient
 
 from plans.models import Capacity
 
@@ -66,6 +69,20 @@ def _conditions(bind: _Bound, filters, *, answers: bool = True) -> str:
     if answers and filters.action_id is not None:
         found.append(f"a.action_id = {bind(filters.action_id)}")
     return " AND ".join(found)
+
+
+async def together(*statements: Awaitable | None) -> list:
+    """The statements' results in order (None for None). On PostgreSQL outside a
+    transaction they run at once on the pool's connections (the page waits for the
+    slowest, not the sum); in a transaction, or on SQLite's one connection, in turn."""
+    conn = connections.get("default")
+    if conn.capabilities.dialect == "sqlite" or isinstance(conn, TransactionalDBClient):
+        return [await s if s is not None else None for s in statements]
+    return list(await asyncio.gather(*(s if s is not None else _none() for s in statements)))
+
+
+async def _none() -> None:
+    return None
 
 
 @dataclass(frozen=True)
