@@ -13,16 +13,17 @@ first saved, so the page stays readable with thousands of comments. Those are th
 
 What counts is what the organisers' analysis counts (``plans.analysis``): responses
 sent (``submitted_at`` set), never drafts; support whatever became of the comment's
-moderation; a comment as shown (its redacted copy if any). Who responded comes from
-``plans.analysis.analyse``. Support and quotes per action are grouped here by the
-actions of the consulted version, since ``analyse`` and ``quotable_comments`` follow the
-plan as it stands now and leave out actions removed since, which the report must still
-show (what people said of an action that was then dropped); for every action still in
-the plan they are the same figures (tested). Every count reads only what
-``plans.retention`` keeps when it reduces public responses (kind, capacity, support,
-consent, the quoted text), so the report reads the same after the reduction. Workshop
-tables count each facilitator who recorded at least one point; their points are
-counted, not quoted.
+moderation; a comment as shown (its redacted copy if any). Who responded is counted by
+the analysis's definition (``plans.analysis.respondent_conditions``: ``analyse`` gives
+the same figures but works out every action's too). Support and quotes per action are
+grouped here by the actions of the consulted version, since ``analyse`` and
+``quotable_comments`` follow the plan as it stands now and leave out actions removed
+since, which the report must still show (what people said of an action that was then
+dropped); for every action still in the plan they are the same figures (tested).
+Every count reads only what ``plans.retention`` keeps when it reduces public responses
+(kind, capacity, support, consent, the quoted text), so the report reads the same after
+the reduction. Workshop tables count each facilitator who recorded at least one point;
+their points are counted, not quoted.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from convenor.models import User
 from convenor.templating import DEFAULT_TZ
 from events.models import Event
 from plans.adoption import adopted_version, consulted_version
-from plans.analysis import VISIBLE, analyse, shown_text
+from plans.analysis import VISIBLE, Filters, respondent_conditions, shown_text
 from plans.models import (
     Action,
     Answer,
@@ -49,6 +50,7 @@ from plans.models import (
     PlanEvent,
     PlanVersion,
     Priority,
+    Respondent,
     RespondentKind,
     SessionPriority,
     TablePoint,
@@ -163,16 +165,23 @@ def quotable_answers(plan_id: int):
 
 
 async def _who(plan: Plan) -> tuple[int, list[Tally], list[Tally]]:
-    analysis = await analyse(plan.id)
-    by_kind = [
-        Tally(label, analysis.by_kind.get(kind.value, 0)) for kind, label in KIND_LABELS.items()
-    ]
-    by_capacity = [
-        Tally(label, analysis.by_capacity.get(capacity.value, 0))
-        for capacity, label in CAPACITY_LABELS.items()
-    ]
-    by_capacity.append(Tally(NOT_SAID, analysis.by_capacity.get("", 0)))
-    return analysis.respondents, by_kind, by_capacity
+    # The analysis's own definition of a counted respondent (analyse counts the same way,
+    # but works out every action's figures too: 0.6 s at 5,000 responses, here 10 ms).
+    people = Respondent.filter(plan_id=plan.id, **respondent_conditions(Filters()))
+    rows = (
+        await people.annotate(n=Count("id"))
+        .group_by("kind", "capacity")
+        .values_list("kind", "capacity", "n")
+    )
+    kinds: Counter = Counter()
+    capacities: Counter = Counter()
+    for kind, capacity, n in rows:
+        kinds[RespondentKind(kind)] += n
+        capacities[Capacity(capacity) if capacity else None] += n
+    by_kind = [Tally(label, kinds[kind]) for kind, label in KIND_LABELS.items()]
+    by_capacity = [Tally(label, capacities[c]) for c, label in CAPACITY_LABELS.items()]
+    by_capacity.append(Tally(NOT_SAID, capacities[None]))
+    return sum(kinds.values()), by_kind, by_capacity
 
 
 async def _support(plan: Plan) -> tuple[dict[int, Counter], dict[int, int]]:
