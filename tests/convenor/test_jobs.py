@@ -75,8 +75,11 @@ async def test_a_failing_job_is_logged_retried_sooner_and_does_not_stop_others(s
     ] * 2
 
 
-def test_domain_jobs_include_the_events_purge_and_reminders(settings):
+def test_domain_jobs_include_the_events_and_plans_jobs(settings):
     assert [job.name for job in domain_jobs(settings)] == [
         "purge sensitive answers",
         "remind delegates",
+        "close consultations",
+        "remind lead agencies",
+        "reduce public responses",
     ]
