@@ -29,6 +29,7 @@ from plans.analysis import (
     respondent_conditions,
     shown_text,
 )
+from plans.analysis_sql import together
 from plans.comments import ThemeCount, themes
 from plans.models import Answer, PlanEvent, Respondent, TablePoint, ThemeTag
 from plans.tree import ActionView, PriorityView
@@ -297,13 +298,15 @@ async def _events(plan_id: int) -> list[tuple[int, str]]:
 async def analysis_page(plan_id: int, filters: Filters) -> AnalysisPage:
     """The analysis page of a plan under ``filters`` (NotFound for no such plan). Reads
     only."""
-    analysis = await analyse(plan_id, filters)
+    analysis, theme_counts, organisations, events = await together(
+        analyse(plan_id, filters), themes(plan_id), _organisations(plan_id), _events(plan_id)
+    )
     return AnalysisPage(
         analysis=analysis,
         comments=await comment_page(plan_id, filters, analysis.listed),
-        themes=await themes(plan_id),
-        organisations=await _organisations(plan_id),
-        events=await _events(plan_id),
+        themes=theme_counts,
+        organisations=organisations,
+        events=events,
         actions={a.id: a for a in analysis.tree.actions},
         priorities={p.id: p for p in analysis.tree.priorities},
     )

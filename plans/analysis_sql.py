@@ -77,7 +77,15 @@ async def together(*statements: Awaitable | None) -> list:
     slowest, not the sum); in a transaction, or on SQLite's one connection, in turn."""
     conn = connections.get("default")
     if conn.capabilities.dialect == "sqlite" or isinstance(conn, TransactionalDBClient):
-        return [await s if s is not None else None for s in statements]
+        results = []
+        try:
+            for statement in statements:
+                results.append(await statement if statement is not None else None)
+        finally:  # after an error, the ones never started are closed, not left pending
+            for statement in statements[len(results) + 1 :]:
+                if asyncio.iscoroutine(statement):
+                    statement.close()
+        return results
     return list(await asyncio.gather(*(s if s is not None else _none() for s in statements)))
 
 
