@@ -24,14 +24,11 @@ their links.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
-from convenor import plainsql
 from convenor.auth import issue_link, normalise_email, now, resolve_link, revoke_links
 from convenor.errors import Conflict, Invalid, NotFound
 from convenor.mail.outbox import queue_email
@@ -40,6 +37,7 @@ from convenor.settings import Settings
 from events.access import check_may_organise, link_expiry
 from events.data import multi_line, one_line
 from events.models import Event
+from plans.consultation import locked_plan
 from plans.models import (
     Facilitator,
     Plan,
@@ -321,25 +319,6 @@ class _Context:
     priorities: list[PriorityView]
 
 
-@functools.cache
-def _plan_sql(postgres: bool) -> str:
-    sql = f"SELECT {plainsql.columns(Plan)} FROM {plainsql.table(Plan)} WHERE id = ?"  # noqa: S608
-    return sql + (" FOR SHARE" if postgres else "")
-
-
-async def _shared_plan(plan_id: int) -> Plan:
-    """The plan's row as committed now, share-locked to the end of the saving transaction
-    on PostgreSQL (as responses' saves lock it), so the close job waits for a save under
-    way and a save for the job, while saves do not queue behind each other; SQLite has
-    one writer at a time. Plain SQL for the lock clause the ORM does not offer (FOR
-    SHARE). NotFound if gone."""
-    postgres = Tortoise.get_connection("default").capabilities.dialect != "sqlite"
-    rows = await plainsql.select(_plan_sql(postgres), [plan_id])
-    if not rows:
-        raise NotFound("No such plan.")
-    return plainsql.model_from(Plan, rows[0])
-
-
 async def _context(token: str, *, lock: bool = False) -> _Context:
     """What a live facilitator link is for; NotFound for a dead, revoked or odd link."""
     subject = await resolve_link(token, FACILITATOR_LINK)
@@ -350,7 +329,9 @@ async def _context(token: str, *, lock: bool = False) -> _Context:
     if person is None:
         raise NotFound()
     plan_id = person.plan_id  # type: ignore[attr-defined]
-    plan = await (_shared_plan(plan_id) if lock else plan_by_id(plan_id))
+    # Saving reads the plan's row as committed, share-locked like responses' saves, so
+    # the close job and a save under way wait for each other (plans.consultation).
+    plan = await (locked_plan(plan_id) if lock else plan_by_id(plan_id))
     session = await _workshop_session(plan.id, person.session_id)  # type: ignore[attr-defined]
     tree = await load_tree(plan)
     linked = set(
