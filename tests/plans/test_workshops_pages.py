@@ -3,6 +3,9 @@ facilitators, seeing every table's points."""
 
 from __future__ import annotations
 
+import email
+import email.policy
+
 from convenor.models import Role
 from plans import workshops
 from plans.models import Facilitator, Priority, SessionPriority
@@ -181,3 +184,34 @@ async def test_the_page_shows_every_tables_points(staff_client, organiser, setti
     assert "Lighting on the underpass" in response.text
     assert "Youth club &lt;script&gt;" in response.text
     assert "Action 1.1: Target knife crime hot spots with joint patrols" in response.text
+
+
+async def test_a_plan_without_linked_events_says_how_to_link_one(staff_client, organiser):
+    setup = await workshop_plan(organiser)
+    await setup.plan.event_links.all().delete()
+
+    response = await staff_client.get(_path(setup))
+
+    assert response.status_code == 200
+    assert "No event is linked to this plan yet." in response.text
+    assert "Workshop: the draft plan" not in response.text
+
+
+async def test_a_hostile_facilitator_name_stays_text_in_the_email(organiser, settings):
+    setup = await workshop_plan(organiser)
+
+    await workshops.add_facilitator(
+        organiser,
+        setup.plan.id,
+        setup.workshop.id,
+        FacilitatorData("<b>Femi</b>\r\nBcc: x@evil.example", "femi@example.org", "<i>T3</i>"),
+        settings,
+    )
+
+    (sent,) = await outbox("plan-facilitator")
+    assert "<b>Femi</b>" not in sent.html_body
+    assert "&lt;b&gt;Femi&lt;/b&gt;" in sent.html_body
+    assert "&lt;i&gt;T3&lt;/i&gt;" in sent.html_body
+    message = email.message_from_string(sent.raw_message, policy=email.policy.default)
+    assert message["Bcc"] is None
+    assert [a.addr_spec for a in message["To"].addresses] == ["femi@example.org"]
