@@ -117,6 +117,11 @@ def _consultation(pdf: _Report, report: Report) -> None:
     if plan.opens_at and plan.closes_at:
         until = format_datetime(plan.closed_at or plan.closes_at, tz)
         _text(pdf, f"Open from {format_datetime(plan.opens_at, tz)} to {until}.")
+    groups = ["delegates of the events below"] if report.events else []
+    groups += ["partner organisations' staff"] if plan.partners_may_respond else []
+    groups += ["members of the public"] if plan.public_may_respond else []
+    if groups:
+        _text(pdf, "Who could respond: " + ", ".join(groups) + ".")
     if report.consulted:
         when = format_datetime(report.consulted.published_at, tz, "short")
         _text(pdf, f"We consulted on version {report.consulted.number}, published {when}.")

@@ -180,6 +180,10 @@ async def test_report_escapes_hostile_text_and_names_nobody(app, client, organis
     for private in ("Zed Privateperson", "zed@private.example", "Zed&#39;s Garage", "Zed's"):
         assert private not in page.text
     assert '<th scope="row">Members of the public</th><td>1</td>' in page.text
+    assert (
+        '<p id="who-could-respond">Who could respond: partner organisations&#39; staff.</p>'
+        in page.text
+    )
 
 
 async def test_staff_preview_before_publishing(app, staff_client, organiser):
