@@ -121,13 +121,15 @@ def may_record(plan: Plan, session: Session, at: datetime) -> bool:
 
 
 def _label(tree: PlanTree, priority_id: int, action_id: int | None) -> tuple[str, str]:
+    """The point's form value and what it is about, as numbered now."""
     if action_id is not None:
         action = tree.action_by_id(action_id)
-        if action is not None:
-            return f"a{action_id}", f"Action {action.number}: {action.text}"
+        label = f"Action {action.number}: {action.text}" if action else "Removed from the plan"
+        return f"a{action_id}", label
     priority = tree.priority_by_id(priority_id)
-    title = f"Priority {priority.number} as a whole: {priority.title}" if priority else "Priority"
-    return f"p{priority_id}", title
+    if priority is None:
+        return f"p{priority_id}", "Removed from the plan"
+    return f"p{priority_id}", f"Priority {priority.number} as a whole: {priority.title}"
 
 
 def _point_view(tree: PlanTree, point: TablePoint, facilitator: Facilitator) -> PointView:
@@ -166,7 +168,7 @@ async def workshops_page(user: User, plan_id: int) -> WorkshopsPage:
     """The plan's workshop sessions, their priorities, facilitators and points. Reads only."""
     check_may_organise(user)
     plan = await plan_by_id(plan_id)
-    tree = await load_tree(plan, include_removed=True)
+    tree = await load_tree(plan)  # numbers as everyone sees them; removed items left out
     event_ids = await _linked_event_ids(plan.id)
     events = {e.id: e for e in await Event.filter(id__in=event_ids).order_by("starts_at", "id")}
     sessions = await Session.filter(event_id__in=event_ids, kind=SessionType.WORKSHOP).order_by(

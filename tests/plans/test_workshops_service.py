@@ -9,8 +9,9 @@ import pytest
 
 from convenor.auth import issue_link, resolve_link
 from convenor.errors import Conflict, Invalid, NotFound
-from plans import workshops
-from plans.models import Facilitator, Priority, SessionPriority, TablePoint
+from plans import drafts, workshops
+from plans.models import Facilitator, Priority, SessionPriority, TablePoint, VersionKind
+from plans.versions import publish_version
 from plans.workshops import EARLY, FacilitatorData
 from tests.events.conftest import outbox
 from tests.plans.factories import facilitator_token, make_plan, plan_actions, workshop_plan
@@ -340,3 +341,23 @@ async def test_an_odd_or_other_purpose_token_is_not_found(app, organiser, settin
         with pytest.raises(NotFound):
             await workshops.facilitator_page(bad)
     assert (await workshops.facilitator_page(token)).facilitator.id == person.id
+
+
+async def test_a_point_about_a_removed_action_says_so(app, organiser, settings):
+    setup = await workshop_plan(organiser)
+    await publish_version(organiser, setup.plan.id, VersionKind.CONSULTATION)
+    _, token = await _facilitator(organiser, setup, settings)
+    first, second = (await plan_actions(setup.plan))[:2]
+    await workshops.record_point(token, f"a{first.id}", "About the first")
+    await workshops.record_point(token, f"a{second.id}", "About the second")
+
+    await drafts.remove_action(organiser, setup.plan.id, first.id)
+
+    page = await workshops.workshops_page(organiser, setup.plan.id)
+    assert [(p.label, p.text) for p in page.sessions[0].points] == [
+        ("Removed from the plan", "About the first"),
+        (
+            "Action 1.1: Support victims of domestic abuse through one referral route",
+            "About the second",
+        ),
+    ]
