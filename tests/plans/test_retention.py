@@ -4,6 +4,7 @@ exactly the same."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from convenor.auth import issue_link, resolve_link
@@ -127,3 +128,13 @@ async def test_only_the_published_quotes_survive_and_the_report_stays_the_same(a
     kept = await Answer.filter(action_id=action.id).order_by("id").values_list("comment", flat=True)
     assert kept == [*said[:QUOTES_PER_ITEM], "", ""]
     assert [c.count for c in after.actions[0].support] == [0, 7, 0, 0, 0, 0]
+
+
+async def test_two_workers_reducing_at_once_reduce_each_plan_once(app, organiser):
+    plan, _, _ = await consulted(organiser)
+    due = await adopted_at(plan.id) + timedelta(days=plan.keep_public_days)
+
+    results = await asyncio.gather(*(reduce_due(due) for _ in range(3)))
+
+    assert sorted(results, key=len) == [{}, {}, {plan.id: 3}]
+    assert await Respondent.filter(plan=plan, reduced_at=due).count() == 3
