@@ -5,12 +5,15 @@ not-for-publication and cancelled sessions stay out of the public grid."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
 from events.models import Event
+from events.service import create_event, publish_event
 from programmes.drafts import add_session, cancel_session
 from programmes.publishing import publish_programme
+from tests.events.conftest import SUMMER_ENDS, event_data
 
 from .conftest import registered, session_data
 
@@ -169,3 +172,23 @@ async def test_grid_delegate_page_links_to_their_screen_not_the_embed(
 
     assert f'<a href="/i/{token}/programme/now">Now and next</a>' in response.text
     assert "/embed" not in response.text
+
+
+async def test_grid_two_day_event_has_a_grid_per_day(client, organiser, settings):
+    made = await create_event(
+        organiser,
+        event_data(visibility="public", ends_at=SUMMER_ENDS + timedelta(days=1)),
+    )
+    await publish_event(organiser, made.id)
+    first = await add_session(organiser, made.id, session_data("Day one", 0, 1))
+    second = await add_session(organiser, made.id, session_data("Day two", 24.5, 25))
+    await publish_programme(organiser, made.id, settings)
+
+    response = await client.get(f"/events/{made.id}/programme")
+
+    html = response.text
+    days = re.findall(r'<h3 id="grid-day-(\d)" class="grid-date">([^<]*)</h3>', html)
+    assert days == [("1", "Wednesday 9 June 2027"), ("2", "Thursday 10 June 2027")]
+    # Each day's grid starts at its own first session: both in row 2 of their grid.
+    assert places(html) == {first.id: "gc-2 gw-1 gr-2 gh-12", second.id: "gc-2 gw-1 gr-2 gh-6"}
+    assert html.index("Day one") < html.index("grid-day-2") < html.index("Day two")
