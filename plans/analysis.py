@@ -249,10 +249,13 @@ async def analyse(plan_id: int, filters: Filters | None = None) -> Analysis:
     respondents = 0
     listed = waiting = 0
     counted = filters.source != "workshop"
-    support_rows, word_rows, (sent, drafts) = await analysis_sql.together(
+    # The queue's count is the words statement's unless filters narrow it.
+    narrowed = filters != Filters(q=filters.q, theme_id=filters.theme_id, page=filters.page)
+    support_rows, word_rows, (sent, drafts), queued = await analysis_sql.together(
         analysis_sql.support(plan_id, filters) if counted else None,
         analysis_sql.words(plan_id, filters) if counted else None,
         analysis_sql.people(plan_id, filters),
+        analysis_sql.waiting(plan_id) if narrowed or not counted else None,
     )
     for row in support_rows or []:
         found = figures.get(row.action_id)
@@ -293,8 +296,8 @@ async def analyse(plan_id: int, filters: Filters | None = None) -> Analysis:
     if filters.action_id is not None:
         for p in chosen:
             p.actions = [a for a in p.actions if a.action.id == filters.action_id]
-    if filters != Filters(q=filters.q, theme_id=filters.theme_id, page=filters.page):
-        waiting = await waiting_count(plan_id)  # the queue's count, whatever the filters
+    if queued is not None:
+        waiting = queued
     return Analysis(
         plan, tree, filters, respondents, by_capacity, by_kind, chosen, drafts, waiting, listed
     )
@@ -302,13 +305,7 @@ async def analyse(plan_id: int, filters: Filters | None = None) -> Analysis:
 
 async def waiting_count(plan_id: int) -> int:
     """Submitted answers with words that wait for a moderator. Reads only."""
-    return (
-        await Answer.filter(
-            plan_id=plan_id, moderation=Moderation.WAITING, respondent__submitted_at__isnull=False
-        )
-        .filter(Q(comment__not="") | Q(missing__not=""))
-        .count()
-    )
+    return await analysis_sql.waiting(plan_id)
 
 
 @dataclass(frozen=True)

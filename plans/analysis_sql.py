@@ -186,3 +186,18 @@ async def people(plan_id: int, filters) -> tuple[dict[tuple[str, str], int], int
         else:
             sent[(row["capacity"] or "", row["kind"])] = int(row["n"])
     return sent, drafts
+
+
+async def waiting(plan_id: int) -> int:
+    """Answers with words of sent responses waiting for a moderator: the queue's count,
+    read in table order (not through the plan index, row by row). Reads only."""
+    conn = connections.get("default")
+    bind = _Bound(conn.capabilities.dialect != "sqlite")
+    statement = (
+        "SELECT COUNT(*) AS n FROM plan_answer a JOIN plan_respondent r "
+        f"ON r.id = a.respondent_id WHERE +a.plan_id = {bind(plan_id)} "
+        "AND a.moderation = 'waiting' AND (a.comment <> '' OR a.missing <> '') "
+        "AND r.submitted_at IS NOT NULL"
+    )
+    rows = await conn.execute_query_dict(statement, bind.values)
+    return int(rows[0]["n"])

@@ -273,3 +273,14 @@ async def test_quotable_comments_only_agreed_shown_and_redacted(app):
     # the positive control: approving the waiting one makes it quotable
     await Answer.filter(comment="Waiting words").update(moderation=Moderation.APPROVED)
     assert len(await quotable_comments(plan.id)) == 2
+
+
+async def test_analysis_waiting_count_is_the_queues_whatever_the_filters(app):
+    plan = await make_plan(PlanStatus.CONSULTATION)
+    action = (await plan_actions(plan))[0]
+    who = await analysis_respondent(plan, "public", capacity="business")
+    await analysis_answer(who, action, support=3, comment="Words", moderation="waiting")
+    silent = await analysis_respondent(plan, "public", capacity="business")
+    await analysis_answer(silent, action, support=3, moderation="waiting")  # no words
+    for f in (Filters(), Filters(capacity="resident"), Filters(source="workshop")):
+        assert (await analyse(plan.id, f)).waiting == 1, f
