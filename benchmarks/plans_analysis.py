@@ -172,7 +172,8 @@ async def load(respondents: int, seed: int = 21) -> dict:
         )
         # What autovacuum does after a bulk load: statistics and the visibility map (so
         # the support count can read its index alone).
-        await conn.execute_script("VACUUM ANALYZE plan_answer; VACUUM ANALYZE plan_respondent")
+        for table in ("plan_answer", "plan_respondent"):
+            await conn.execute_script(f"VACUUM ANALYZE {table}")
     else:
         await conn.execute_script("ANALYZE")
     return {"plan": plan, "actions": actions, "support": support, "comments": comments,
