@@ -10,7 +10,8 @@ table points merged. Without search words, each source is counted in SQL and onl
 first ``offset + PAGE_SIZE`` keys of each are read to merge the page. Search folds case
 and accents in Python (``directory.search.text.fold``: "Lodz" finds "Łódź"), so it is the
 same on SQLite and PostgreSQL: the filtered candidates' texts are read and every word of
-the query must occur in the comment's shown text. Totals and pages are exact either way.
+the query (a run of letters and digits) must occur in the comment's shown text (the
+redacted copy, never the original). Totals and pages are exact either way.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from directory.search.text import fold
+from directory.search.text import words as query_words
 from events.models import Event
 from plans.analysis import (
     VISIBLE,
@@ -149,7 +151,7 @@ async def comment_page(
     caller has counted them already: ``Analysis.listed``). Reads only."""
     answers = answer_query(plan_id, filters)
     points = point_query(plan_id, filters)
-    words = [w for w in fold(filters.q).split() if w]
+    words = query_words(filters.q)
     if words:
         keys, n_answers, n_points = await _searched(answers, points, words)
     else:
