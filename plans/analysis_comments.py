@@ -31,7 +31,7 @@ from plans.analysis import (
     respondent_conditions,
     shown_text,
 )
-from plans.analysis_sql import together
+from plans.analysis_sql import listed_texts, together
 from plans.comments import ThemeCount, themes
 from plans.models import Answer, PlanEvent, Respondent, TablePoint, ThemeTag
 from plans.tree import ActionView, PriorityView
@@ -124,15 +124,12 @@ async def _keys(query, source: str, limit: int | None) -> list[Key]:
     return [(at, source, i) for i, at in await ordered.values_list("id", "updated_at")]
 
 
-async def _searched(answers, points, words: list[str]) -> tuple[list[Key], int, int]:
+async def _searched(plan_id: int, filters: Filters, points, words: list[str]):
     found: list[Key] = []
     n_answers = n_points = 0
-    if answers is not None:
-        rows = await answers.values_list(
-            "id", "updated_at", "comment", "redacted_comment", "missing", "redacted_missing"
-        )
-        for i, at, comment, r_comment, missing, r_missing in rows:
-            if matches(words, shown_text(comment, r_comment), shown_text(missing, r_missing)):
+    if filters.source != "workshop":
+        for i, at, comment, missing in await listed_texts(plan_id, filters):
+            if matches(words, comment, missing):
                 found.append((at, ANSWER, i))
                 n_answers += 1
     if points is not None:
@@ -153,7 +150,7 @@ async def comment_page(
     points = point_query(plan_id, filters)
     words = query_words(filters.q)
     if words:
-        keys, n_answers, n_points = await _searched(answers, points, words)
+        keys, n_answers, n_points = await _searched(plan_id, filters, points, words)
     else:
         if answers is None:
             n_answers = 0

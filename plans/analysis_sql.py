@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from tortoise import connections
 from tortoise.backends.base.client import TransactionalDBClient
@@ -35,6 +36,9 @@ CAPACITIES = [c.value for c in Capacity]
 SHOWN = "a.moderation IN ('not_needed', 'approved')"
 COMMENT = "COALESCE(a.redacted_comment, a.comment) <> ''"
 MISSING = "COALESCE(a.redacted_missing, a.missing) <> ''"
+WORDS = (
+    "(a.comment <> '' OR a.missing <> '' OR a.redacted_comment <> '' OR a.redacted_missing <> '')"
+)
 
 
 class _Bound:
@@ -147,8 +151,7 @@ async def words(plan_id: int, filters) -> list[WordsRow]:
         f"SUM(CASE WHEN {SHOWN} AND ({COMMENT} OR {MISSING}) THEN 1 ELSE 0 END) AS listed, "
         "SUM(CASE WHEN a.moderation = 'waiting' THEN 1 ELSE 0 END) AS waiting "
         "FROM plan_answer a JOIN plan_respondent r ON r.id = a.respondent_id "
-        f"WHERE +a.plan_id = {plan} AND (a.comment <> '' OR a.missing <> '') "
-        f"AND {_conditions(bind, filters)} "
+        f"WHERE +a.plan_id = {plan} AND {WORDS} AND {_conditions(bind, filters)} "
         "GROUP BY a.action_id, a.priority_id"
     )
     rows = await conn.execute_query_dict(statement, bind.values)
@@ -201,3 +204,35 @@ async def waiting(plan_id: int) -> int:
     )
     rows = await conn.execute_query_dict(statement, bind.values)
     return int(rows[0]["n"])
+
+
+async def listed_texts(plan_id: int, filters) -> list[tuple[int, datetime, str, str]]:
+    """The answers the comment list shows under ``filters`` (the theme too): id, when
+    last saved, the shown comment and "what is missing", for search in Python (read in
+    table order, plain rows: a third of the ORM's time for 30,000 comments). Reads only."""
+    conn = connections.get("default")
+    bind = _Bound(conn.capabilities.dialect != "sqlite")
+    plan = bind(plan_id)
+    theme = ""
+    if filters.theme_id is not None:
+        theme = (
+            " AND EXISTS (SELECT 1 FROM plan_theme_tag t WHERE t.answer_id = a.id "
+            f"AND t.theme_id = {bind(filters.theme_id)})"
+        )
+    statement = (
+        "SELECT a.id AS id, a.updated_at AS at, COALESCE(a.redacted_comment, a.comment) AS c, "
+        "COALESCE(a.redacted_missing, a.missing) AS m "
+        "FROM plan_answer a JOIN plan_respondent r ON r.id = a.respondent_id "
+        f"WHERE +a.plan_id = {plan} AND {SHOWN} AND ({COMMENT} OR {MISSING}) "
+        f"AND {_conditions(bind, filters)}{theme}"
+    )
+    rows = await conn.execute_query_dict(statement, bind.values)
+    return [(r["id"], _moment(r["at"]), r["c"], r["m"]) for r in rows]
+
+
+def _moment(value: datetime | str) -> datetime:
+    """A stored time as an aware datetime (SQLite gives back its ISO text)."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

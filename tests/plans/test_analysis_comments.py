@@ -153,3 +153,6 @@ async def test_theme_filter_lists_tagged_answers_and_points(app, organiser):
     ]
     assert all(c.themes == [(theme.id, "Street lighting")] for c in page.comments)
     assert (await comment_page(plan.id, Filters())).total == 3
+    assert (await comment_page(plan.id, Filters(theme_id=theme.id, q="LIGHTING"))).total == 2
+    searched = await comment_page(plan.id, Filters(theme_id=theme.id, q="common"))
+    assert [(c.source, c.id) for c in searched.comments] == [("answer", tagged.id)]
