@@ -57,7 +57,7 @@ from plans.models import (
     Respondent,
     RespondentKind,
 )
-from plans.tree import PlanTree, load_tree, plan_by_uuid
+from plans.tree import PlanTree, load_tree, plan_by_id, plan_by_uuid
 
 
 @dataclass(frozen=True)
@@ -109,15 +109,6 @@ async def delegate_respondent(token: str, plan_uuid: str) -> Who:
     )
 
 
-@functools.cache
-def _respondent_sql() -> str:
-    return (
-        f"SELECT {plainsql.columns(Respondent, 'r')}, {plainsql.columns(Plan, 'p')} "  # noqa: S608
-        f"FROM {plainsql.table(Respondent)} r JOIN {plainsql.table(Plan)} p "
-        "ON p.id = r.plan_id WHERE r.id = ?"
-    )
-
-
 async def link_respondent(token: str) -> Who:
     """A partner's or a member of the public's own response, from their emailed link.
     NotFound for a dead link; Gone long after the close; Forbidden when their group may
@@ -126,12 +117,10 @@ async def link_respondent(token: str) -> Who:
     prefix, _, number = (link.subject if link else "").partition(":")
     if prefix != "respondent" or not number.isdigit():
         raise NotFound()
-    # Plain SQL, one statement: the first query of every save from a link.
-    rows = await plainsql.select(_respondent_sql(), [int(number)])
-    if not rows:
+    respondent = await Respondent.get_or_none(id=int(number))
+    if respondent is None:
         raise NotFound()
-    respondent = plainsql.model_from(Respondent, rows[0], "r")
-    plan = plainsql.model_from(Plan, rows[0], "p")
+    plan = await plan_by_id(respondent.plan_id)  # type: ignore[attr-defined]
     if plan.status == PlanStatus.DRAFT:
         raise NotFound()
     if link_lifetime_over(plan, now()) or respondent.reduced_at is not None:
@@ -186,25 +175,17 @@ async def response_form(who: Who) -> ResponseForm:
 # -- Saving ----------------------------------------------------------------------------
 
 
-@functools.cache
-def _targets_sql() -> str:
-    live = "WHERE plan_id = ? AND removed_at IS NULL"
-    return (
-        f"SELECT id, ref, NULL AS priority_id FROM {plainsql.table(Priority)} {live} "  # noqa: S608
-        f"UNION ALL SELECT id, ref, priority_id FROM {plainsql.table(Action)} {live}"
-    )
-
-
 async def answer_targets(plan_id: int) -> dict[str, tuple[int, int | None]]:
     """Every target a respondent may answer: ``priority:<ref>`` and ``action:<ref>`` of
-    the plan's current priorities and actions, with (priority id, action id). One
-    statement (plain SQL: it runs in every save)."""
+    the plan's current priorities and actions, with (priority id, action id)."""
     targets: dict[str, tuple[int, int | None]] = {}
-    for row in await plainsql.select(_targets_sql(), [plan_id, plan_id]):
-        if row["priority_id"] is None:
-            targets[f"priority:{row['ref']}"] = (row["id"], None)
-        else:
-            targets[f"action:{row['ref']}"] = (row["priority_id"], row["id"])
+    live = {"plan_id": plan_id, "removed_at__isnull": True}
+    for priority_id, ref in await Priority.filter(**live).values_list("id", "ref"):
+        targets[f"priority:{ref}"] = (priority_id, None)
+    for action_id, ref, priority_id in await Action.filter(**live).values_list(
+        "id", "ref", "priority_id"
+    ):
+        targets[f"action:{ref}"] = (priority_id, action_id)
     return targets
 
 
@@ -228,6 +209,8 @@ async def _locked(who: Who) -> tuple[Plan, Respondent, datetime]:
     time), in one statement; a delegate's first save makes their row first (two first
     saves at once make one: the second insert is ignored and both read it). Then the
     close rule, at the time taken after the lock: Conflict with the reason if it says no.
+    Plain SQL for the locks' sake (the ORM cannot share-lock one table and update-lock
+    another in one statement), not for speed.
     """
     stamp = now()
     if who.respondent_id is None:
