@@ -99,18 +99,14 @@ async def create_theme(user: User, plan_id: int, name: str) -> CommentTheme:
         raise Invalid(fields={"theme_name": "Enter a name for the theme."})
     if len(name) > MAX_THEME:
         raise Invalid(fields={"theme_name": f"Use at most {MAX_THEME} characters."})
-    async with in_transaction():
-        names = await CommentTheme.filter(plan_id=plan_id).values_list("name", flat=True)
-        if fold(name) in {fold(n) for n in names}:
-            raise Invalid(
-                fields={"theme_name": f"There is already a theme called {name}."}
-            ) from None
-        try:
-            return await CommentTheme.create(plan_id=plan_id, name=name)
-        except IntegrityError:
-            raise Invalid(
-                fields={"theme_name": f"There is already a theme called {name}."}
-            ) from None
+    taken = Invalid(fields={"theme_name": f"There is already a theme called {name}."})
+    names = await CommentTheme.filter(plan_id=plan_id).values_list("name", flat=True)
+    if fold(name) in {fold(n) for n in names}:
+        raise taken
+    try:  # one statement: a theme made at the same moment is refused by the unique key
+        return await CommentTheme.create(plan_id=plan_id, name=name)
+    except IntegrityError:
+        raise taken from None
 
 
 async def delete_theme(user: User, plan_id: int, theme_id: int) -> None:
@@ -141,13 +137,12 @@ async def tag(user: User, plan_id: int, theme_id: int, source: str, comment_id: 
     if not await CommentTheme.exists(id=theme_id, plan_id=plan_id):
         raise NotFound()
     owner = await _comment(plan_id, source, comment_id)
-    async with in_transaction():
-        if await ThemeTag.exists(theme_id=theme_id, **owner):
-            return False
-        try:
-            await ThemeTag.create(theme_id=theme_id, **owner)
-        except IntegrityError:  # tagged at the same moment by someone else
-            return False
+    if await ThemeTag.exists(theme_id=theme_id, **owner):
+        return False
+    try:  # one statement, outside any transaction, so a clash leaves nothing aborted
+        await ThemeTag.create(theme_id=theme_id, **owner)
+    except IntegrityError:  # tagged at the same moment by someone else
+        return False
     return True
 
 

@@ -4,6 +4,8 @@ themes and their counts."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from convenor.errors import Forbidden, Invalid, NotFound
@@ -229,3 +231,19 @@ async def test_approve_without_csrf_or_for_another_plan_is_refused(staff_client)
     )
     assert done.status_code == 303  # the positive control
     assert (await Answer.get(id=foreign.id)).moderation == Moderation.APPROVED
+
+
+async def test_tagging_and_naming_at_once_make_one_each(app, organiser):
+    plan, answer = await public_comment(moderation="approved")
+    theme = await create_theme(organiser, plan.id, "Lighting")
+    added = await asyncio.gather(
+        *(tag(organiser, plan.id, theme.id, "answer", answer.id) for _ in range(10))
+    )
+    assert sum(added) == 1
+    assert await ThemeTag.filter(theme=theme).count() == 1
+    made = await asyncio.gather(
+        *(create_theme(organiser, plan.id, "Buses") for _ in range(8)), return_exceptions=True
+    )
+    assert sum(isinstance(m, CommentTheme) for m in made) == 1
+    assert all(isinstance(m, CommentTheme | Invalid) for m in made)
+    assert await CommentTheme.filter(plan_id=plan.id, name="Buses").count() == 1
