@@ -17,7 +17,6 @@ from plans import analysis_export, comments
 from plans.analysis import CAPACITY_LABELS, SOURCES, SUPPORT_LABELS, SUPPORT_SCALE, parse_filters
 from plans.analysis_comments import analysis_page
 from plans.charts import support_chart
-from plans.models import Capacity
 
 ORGANISERS = [Role.ORGANISER]  # and admins
 MODERATORS = [Role.ORGANISER, Role.MODERATOR]
@@ -52,7 +51,7 @@ async def _analysis(request: Request, user: User, errors=None, values=None, stat
         "scale": SUPPORT_SCALE,
         "support_labels": SUPPORT_LABELS,
         "capacity_labels": CAPACITY_LABELS,
-        "capacities": [c.value for c in Capacity],
+        "capacities": [c for c in CAPACITY_LABELS if c],  # "" (not given) comes last
         "sources": SOURCES,
         "may_export_personal": analysis_export.may_export_personal(user),
         "errors": errors or {},
