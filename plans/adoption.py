@@ -26,12 +26,8 @@ from convenor.models import User
 from convenor.templating import format_datetime
 from plans.models import Plan, PlanStatus, PlanVersion, VersionKind
 from plans.replies import RepliesPage, replies_page
+from plans.timing import has_closed as consultation_closed
 from plans.versions import check_may_edit, publish_version
-
-
-def consultation_closed(plan: Plan, at: datetime) -> bool:
-    """Whether the plan's consultation has closed at ``at``. Pure."""
-    return plan.closed_at is not None or (plan.closes_at is not None and plan.closes_at <= at)
 
 
 async def consulted_version(plan_id: int) -> PlanVersion | None:

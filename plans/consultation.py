@@ -43,23 +43,13 @@ from plans.models import (
     RespondentKind,
     VersionKind,
 )
+from plans.timing import is_open
 from plans.tree import plan_by_id, plan_by_uuid
 from plans.versions import check_may_edit, publish_version
 
 # Personal links of partner staff and the public keep working (to read and download
 # what they said) this long after the close; saving is refused from the close on.
 LINK_DAYS_AFTER_CLOSE = 90
-
-
-def is_open(plan: Plan, at: datetime) -> bool:
-    """The close rule: in consultation, opened, not yet closed (see the module docstring)."""
-    return (
-        plan.status == PlanStatus.CONSULTATION
-        and plan.closed_at is None
-        and plan.opens_at is not None
-        and plan.closes_at is not None
-        and plan.opens_at <= at < plan.closes_at
-    )
 
 
 def refusal(plan: Plan, at: datetime) -> str:

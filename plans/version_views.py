@@ -7,7 +7,6 @@ versions and comparisons. Reads only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from convenor.auth import now
@@ -15,6 +14,7 @@ from convenor.errors import NotFound
 from convenor.models import User
 from directory.models import Entry, Status
 from plans.models import Plan, PlanStatus, PlanVersion
+from plans.timing import is_open
 from plans.tree import load_tree, plan_by_id, plan_by_uuid, snapshot
 from plans.versions import (
     PlanComparison,
@@ -112,18 +112,6 @@ async def staff_version(user: User, plan_id: int, number: int) -> VersionPage:
     return await _page(await plan_by_id(plan_id), number)
 
 
-def consultation_open(plan: Plan, at: datetime) -> bool:
-    """The close rule (as plans.consultation states it): open between the times, in
-    consultation, and not closed."""
-    return (
-        plan.status == PlanStatus.CONSULTATION
-        and plan.opens_at is not None
-        and plan.closes_at is not None
-        and plan.opens_at <= at < plan.closes_at
-        and plan.closed_at is None
-    )
-
-
 @dataclass
 class PublicPage:
     page: VersionPage
@@ -139,7 +127,7 @@ async def public_page(plan_uuid: str, number: int | None = None) -> PublicPage:
     page = await _page(plan, number)
     return PublicPage(
         page,
-        open=consultation_open(plan, now()),
+        open=is_open(plan, now()),
         report=plan.report_published_at is not None,
         register=plan.status == PlanStatus.ADOPTED,
     )
