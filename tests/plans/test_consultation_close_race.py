@@ -58,15 +58,13 @@ async def seconds_per_save(data_plan: Plan) -> float:
     return (time.perf_counter() - start) / len(whos)
 
 
-async def test_300_at_once_at_the_close_are_each_saved_before_it_or_refused():
-    warm = await open_plan(await make_plan(PlanStatus.CONSULTATION, title="Warm-up"))
-    per_save = await seconds_per_save(warm)
+async def burst_at_the_close(seconds_to_close: float) -> tuple[int, int]:
+    """300 saves at once with the close ``seconds_to_close`` away; checks every rule and
+    returns how many were saved and how many refused."""
     plan = await open_plan(await make_plan(PlanStatus.CONSULTATION))
     whos = await respondents_of(plan, PEOPLE, "p")
     data = await response(plan)
-    # The close falls inside the burst: about a third land before it (a third, so a
-    # burst quicker than the warm-up's measure still has some land after it).
-    closes_at = datetime.now(UTC) + timedelta(seconds=max(per_save * PEOPLE / 3, 0.05))
+    closes_at = datetime.now(UTC) + timedelta(seconds=seconds_to_close)
     await Plan.filter(id=plan.id).update(closes_at=closes_at)
 
     async def close_job():
@@ -84,9 +82,8 @@ async def test_300_at_once_at_the_close_are_each_saved_before_it_or_refused():
     saved = [r for r in outcomes if isinstance(r, Respondent)]
     refused = [r for r in outcomes if isinstance(r, Conflict)]
     assert len(saved) + len(refused) == PEOPLE
-    assert saved and refused, (len(saved), per_save)  # the close fell inside the burst
     assert closed in (0, 1)  # the job closed it (or found it closed... by nobody else)
-    assert {str(r) for r in refused} == {
+    assert {str(r) for r in refused} <= {
         "This consultation has closed, so your answers could not be saved."
     }
 
@@ -102,3 +99,21 @@ async def test_300_at_once_at_the_close_are_each_saved_before_it_or_refused():
     assert await Answer.filter(plan_id=plan.id).count() == len(saved) * per_person
     assert await Answer.filter(respondent_id__in=[r.id for r in untouched]).count() == 0
     assert (await Plan.get(id=plan.id)).closed_at is not None
+    return len(saved), len(refused)
+
+
+async def test_300_at_once_at_the_close_are_each_saved_before_it_or_refused():
+    warm = await open_plan(await make_plan(PlanStatus.CONSULTATION, title="Warm-up"))
+    per_save = await seconds_per_save(warm)
+    # The close should fall inside the burst, about a third of the way in. How fast the
+    # burst runs depends on the machine's load, so a burst that ended wholly before the
+    # close (or after it) is run again with the close moved; every run checks every rule.
+    seconds_to_close = max(per_save * PEOPLE / 3, 0.05)
+    tries = []
+    for _ in range(5):
+        saved, refused = await burst_at_the_close(seconds_to_close)
+        tries.append((round(seconds_to_close, 3), saved, refused))
+        if saved and refused:
+            break
+        seconds_to_close = seconds_to_close / 4 if not refused else seconds_to_close * 3
+    assert saved and refused, tries  # the close fell inside a burst
