@@ -139,13 +139,18 @@ async def _empty_tables_after(request) -> AsyncIterator[None]:
 async def empty_all_tables() -> None:
     conn = Tortoise.get_connection("default")
     if on_postgres():
-        rows = await conn.execute_query_dict(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-            "AND tablename <> 'alembic_version'"
-        )
-        names = ", ".join(f'"{r["tablename"]}"' for r in rows)
-        if names:
-            await conn.execute_script(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        # TRUNCATE of every table costs 60-100 ms a test; deleting the rows of the few
+        # tables a test wrote (foreign keys and triggers off for the statement, as the
+        # superuser the tests run as) and restarting the used sequences costs ~3 ms.
+        used = await conn.execute_query_dict(await _postgres_used_tables_sql(conn))
+        script = [
+            "SET session_replication_role = replica;",
+            *(f'DELETE FROM "{r["name"]}";' for r in used),
+            "SET session_replication_role = DEFAULT;",
+            "SELECT setval(format('%I', sequencename)::regclass, 1, false) FROM pg_sequences "
+            "WHERE schemaname = 'public' AND last_value IS NOT NULL;",
+        ]
+        await conn.execute_script("\n".join(script))
         return
     rows = await conn.execute_query_dict(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
@@ -157,6 +162,25 @@ async def empty_all_tables() -> None:
     script.append("DELETE FROM sqlite_sequence;" if await _has_sequence(conn) else "")
     script.append("PRAGMA foreign_keys=ON;")
     await conn.execute_script("\n".join(script))
+
+
+_USED_TABLES_SQL: list[str] = []
+
+
+async def _postgres_used_tables_sql(conn) -> str:
+    """One statement naming the tables that hold rows (the table list read once)."""
+    if not _USED_TABLES_SQL:
+        rows = await conn.execute_query_dict(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'alembic_version' ORDER BY tablename"
+        )
+        names = [r["tablename"] for r in rows]
+        _USED_TABLES_SQL.append(
+            " UNION ALL ".join(
+                f"SELECT '{n}' AS name WHERE EXISTS (SELECT 1 FROM \"{n}\")" for n in names
+            )
+        )
+    return _USED_TABLES_SQL[0]
 
 
 async def _has_sequence(conn) -> bool:
