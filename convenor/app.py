@@ -29,6 +29,7 @@ from convenor.domains import domain_attr
 from convenor.errors import DATABASE_ERRORS, DomainError, database_unavailable
 from convenor.mail import pages as outbox_pages
 from convenor.mail.worker import background_worker
+from convenor.route_groups import group_routes
 from convenor.security import CsrfMiddleware, RequestIdMiddleware, SecurityHeadersMiddleware
 from convenor.settings import Settings
 from convenor.templating import make_templates
@@ -70,8 +71,19 @@ class ConvenorApp(Starlette):
     otherwise go out without a request id or security headers.
     """
 
-    def __init__(self, *, settings: Settings, routes: list[BaseRoute], lifespan, **kwargs) -> None:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        routes: list[BaseRoute],
+        lifespan,
+        page_table: list[BaseRoute] | None = None,
+        **kwargs,
+    ) -> None:
         self._settings = settings
+        # Every page route in the order the domains' tables give them (served grouped
+        # by path segment: convenor.route_groups), for tests and tools to read.
+        self.page_table = page_table or []
         super().__init__(routes=routes, lifespan=lifespan, **kwargs)
 
     def build_middleware_stack(self) -> ASGIApp:
@@ -149,7 +161,7 @@ def create_app(settings: Settings, *, run_worker: bool = True) -> Starlette:
     all_routes: list[BaseRoute] = [
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
         Mount("/api/v1", app=api_app, name="api"),
-        *page_routes,
+        *group_routes(page_routes),
     ]
     background: list[BackgroundTask] = [background_worker] if run_worker else []
 
@@ -164,6 +176,7 @@ def create_app(settings: Settings, *, run_worker: bool = True) -> Starlette:
     app = ConvenorApp(
         settings=settings,
         routes=all_routes,
+        page_table=page_routes,
         middleware=[
             Middleware(CsrfMiddleware, settings=settings, render_error=render_error),
             Middleware(StaffSessionMiddleware, settings=settings),

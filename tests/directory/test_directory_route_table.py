@@ -71,7 +71,7 @@ def test_no_route_hides_a_later_one():
 
 
 def test_the_app_serves_the_table_in_order_and_nothing_earlier_hides_it(settings):
-    app_routes = create_app(settings, run_worker=False).routes
+    app_routes = create_app(settings, run_worker=False).page_table
     start = app_routes.index(routes[0])
     assert app_routes[start : start + len(routes)] == routes
     ours = {r.path for r in routes}

@@ -19,7 +19,7 @@ def test_report_block_lists_every_handler_by_its_public_name():
 
 
 def test_no_route_of_the_app_hides_a_report_route(settings):
-    table = [r for r in create_app(settings, run_worker=False).routes if isinstance(r, Route)]
+    table = [r for r in create_app(settings, run_worker=False).page_table if isinstance(r, Route)]
     ours = {r.path for r in report}
     assert ours <= {r.path for r in table}
     assert [h for h in hidden(table) if h[1] in ours] == []

@@ -1,0 +1,94 @@
+"""Serving the pages' one flat table through Starlette's own ``Mount``s, by path segment.
+
+Starlette's router tries routes in order, so with ~280 page routes a request for a
+programme page was matched against ~160 patterns first (about 70 us of a ~185 us
+request; benchmarks/RESULTS.md, "Route groups"). ``group_routes`` puts routes that share
+a first path segment ("/staff", then "/staff/events", ...) under one ``Mount`` each,
+recursively, so a request passes a handful of prefixes at each level instead.
+
+Which route answers a request does not change. A Mount takes every request under its
+prefix, so only literal segments are grouped, and only among the routes after the last
+one at that level that could answer such a request too (a route whose segment is a
+parameter, ``/{token:str}/...``, or has a ``:path`` parameter, or another app's Mount):
+those routes, and everything before them, keep their places. After it, a route moves up
+into its segment's group only past routes of other literal segments, which cannot match
+its paths; a route that ends at this level (``/staff``) matches one segment only.
+``tests/convenor/test_route_groups.py`` checks, for every route of the app and each of
+its methods, that the grouped app sends a sample path to the same handler as the flat
+table does.
+
+Only public Starlette API: ``Route(path, endpoint, methods=, name=, include_in_schema=)``
+and ``Mount(path, routes=)``.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Mount, Route
+
+MIN_GROUP = 3  # fewer routes than this sharing a segment are not worth a Mount
+
+
+class RouteGroup(Mount):
+    """A Mount made by ``group_routes`` (so tools can tell it from the app's own)."""
+
+
+def _split(path: str) -> tuple[str, str] | None:
+    """("/seg", "/rest") for a path of two or more segments, else None."""
+    if not path.startswith("/"):
+        return None
+    head, sep, rest = path[1:].partition("/")
+    if not sep or not head:
+        return None
+    return "/" + head, "/" + rest
+
+
+def _is_parameter(segment: str) -> bool:
+    return "{" in segment
+
+
+def _relative(route: Route, rest: str) -> Route:
+    return Route(
+        rest,
+        route.endpoint,
+        methods=sorted(route.methods) if route.methods else None,
+        name=route.name,
+        include_in_schema=route.include_in_schema,
+    )
+
+
+def _barrier(route: BaseRoute) -> bool:
+    """Whether ``route`` could answer paths under another segment's Mount: a route whose
+    first segment is a parameter, one with a ``:path`` parameter, or an app's Mount."""
+    if not isinstance(route, Route):
+        return True
+    split = _split(route.path)
+    if split is None:
+        return ":path}" in route.path
+    return _is_parameter(split[0]) or ":path}" in route.path
+
+
+def group_routes(routes: list[BaseRoute]) -> list[BaseRoute]:
+    """The same routes, those sharing leading literal segments under nested Mounts."""
+    last_barrier = max((i for i, r in enumerate(routes) if _barrier(r)), default=-1)
+    grouped: list[BaseRoute] = list(routes[: last_barrier + 1])
+    items: list[list] = []  # [segment, [(route, rest), ...]] or [None, route]
+    groups: dict[str, list] = {}
+    for route in routes[last_barrier + 1 :]:
+        split = _split(route.path) if isinstance(route, Route) else None
+        if split is None:
+            items.append([None, route])
+            continue
+        segment, rest = split
+        if segment not in groups:
+            groups[segment] = [segment, []]
+            items.append(groups[segment])
+        groups[segment][1].append((route, rest))
+    for segment, members in items:
+        if segment is None:
+            grouped.append(members)
+        elif len(members) < MIN_GROUP:
+            grouped.extend(route for route, _ in members)
+        else:
+            children = group_routes([_relative(route, rest) for route, rest in members])
+            grouped.append(RouteGroup(segment, routes=children))
+    return grouped
