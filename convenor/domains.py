@@ -39,7 +39,17 @@ CORE_MODEL_MODULES = ("convenor.models", "convenor.mail.models")
 
 
 def optional_module(name: str) -> ModuleType | None:
-    """Import ``name`` if it exists; errors inside an existing module still raise."""
+    """Import ``name`` if it exists; errors inside an existing module still raise.
+
+    The package itself (the domain) must exist: a domain named in the settings that
+    cannot be imported (a stale install) would otherwise vanish from the app silently.
+    """
+    package = name.partition(".")[0]
+    if importlib.util.find_spec(package) is None:
+        raise ModuleNotFoundError(
+            f"No package {package!r}, a domain named in the settings: is Convenor "
+            "installed from this checkout (make install)?"
+        )
     try:
         spec = importlib.util.find_spec(name)
     except ModuleNotFoundError:
