@@ -26,6 +26,7 @@ from tortoise.expressions import Q
 from tortoise.functions import Count
 
 from plans import analysis_sql
+from plans.models import CAPACITY_LABELS as CAPACITY_NAMES
 from plans.models import (
     Answer,
     Capacity,
@@ -39,21 +40,7 @@ from plans.tree import ActionView, PlanTree, PriorityView, load_tree
 
 VISIBLE = (Moderation.NOT_NEEDED, Moderation.APPROVED)
 SUPPORT_SCALE = (5, 4, 3, 2, 1)  # strongly support .. strongly oppose
-SUPPORT_LABELS = {
-    5: "Strongly support",
-    4: "Support",
-    3: "Neither support nor oppose",
-    2: "Oppose",
-    1: "Strongly oppose",
-}
-CAPACITY_LABELS = {
-    "resident": "Resident",
-    "community_group": "Community group",
-    "partner_agency": "Partner agency",
-    "business": "Business",
-    "other": "Other",
-    "": "Not given",
-}
+CAPACITY_LABELS = {**CAPACITY_NAMES, "": "Not given"}  # "" : no capacity given
 SOURCES = {
     "public": "Public",
     "delegate": "Delegates",

@@ -24,8 +24,8 @@ from convenor.models import Role, User
 from convenor.spreadsheet import Cell, Sheet
 from convenor.templating import localtime
 from events.models import Event
-from plans.analysis import CAPACITY_LABELS, SUPPORT_LABELS, VISIBLE, shown_text
-from plans.models import Answer, CommentExport, TablePoint, ThemeTag
+from plans.analysis import CAPACITY_LABELS, VISIBLE, shown_text
+from plans.models import SUPPORT_LABELS, Answer, CommentExport, TablePoint, ThemeTag
 from plans.tree import load_tree
 
 TIME_ZONE = "Europe/London"

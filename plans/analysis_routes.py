@@ -14,9 +14,10 @@ from convenor.models import Role, User
 from convenor.spreadsheet import FORMATS, threaded_download
 from convenor.web import redirect, render, require_staff
 from plans import analysis_export, comments
-from plans.analysis import CAPACITY_LABELS, SOURCES, SUPPORT_LABELS, SUPPORT_SCALE, parse_filters
+from plans.analysis import CAPACITY_LABELS, SOURCES, SUPPORT_SCALE, parse_filters
 from plans.analysis_comments import analysis_page
 from plans.charts import support_chart
+from plans.models import SUPPORT_LABELS
 
 ORGANISERS = [Role.ORGANISER]  # and admins
 MODERATORS = [Role.ORGANISER, Role.MODERATOR]

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from plans.analysis import SUPPORT_LABELS, SUPPORT_SCALE
+from plans.analysis import SUPPORT_SCALE
+from plans.models import SUPPORT_LABELS
 
 # Strongly support .. strongly oppose: greens to reds through grey, each at least 3:1
 # against white (tests/plans/test_charts.py checks the ratios).

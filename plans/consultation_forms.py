@@ -17,21 +17,6 @@ from events.forms import local_input, parse_local
 from plans.consultation import ConsultationSettings
 from plans.models import Capacity, Plan
 
-SUPPORT_LABELS = {
-    5: "Strongly support",
-    4: "Support",
-    3: "Neither support nor oppose",
-    2: "Oppose",
-    1: "Strongly oppose",
-}
-CAPACITY_LABELS = {
-    Capacity.RESIDENT: "Resident",
-    Capacity.COMMUNITY_GROUP: "Community group",
-    Capacity.PARTNER_AGENCY: "Partner agency",
-    Capacity.BUSINESS: "Business",
-    Capacity.OTHER: "Other",
-}
-
 
 @dataclass(frozen=True)
 class AnswerData:

@@ -52,6 +52,24 @@ class Capacity(StrEnum):
     OTHER = "other"
 
 
+# The words respondents and organisers see (the consultation form, the analysis, the
+# exports and the report all use these).
+CAPACITY_LABELS = {
+    Capacity.RESIDENT: "Resident",
+    Capacity.COMMUNITY_GROUP: "Community group",
+    Capacity.PARTNER_AGENCY: "Partner agency",
+    Capacity.BUSINESS: "Business",
+    Capacity.OTHER: "Other",
+}
+SUPPORT_LABELS = {  # Answer.support: 5 strongly support .. 1 strongly oppose
+    5: "Strongly support",
+    4: "Support",
+    3: "Neither support nor oppose",
+    2: "Oppose",
+    1: "Strongly oppose",
+}
+
+
 class Moderation(StrEnum):
     NOT_NEEDED = "not_needed"  # delegates' and partners' comments
     WAITING = "waiting"  # the public's, until a moderator decides

@@ -43,6 +43,8 @@ from events.models import Event
 from plans.adoption import adopted_version, consulted_version
 from plans.analysis import VISIBLE, Filters, respondent_conditions, shown_text
 from plans.models import (
+    CAPACITY_LABELS,
+    SUPPORT_LABELS,
     Action,
     Answer,
     Capacity,
@@ -64,21 +66,7 @@ KIND_LABELS = {
     RespondentKind.PARTNER: "Partner organisations' staff",
     RespondentKind.PUBLIC: "Members of the public",
 }
-CAPACITY_LABELS = {
-    Capacity.RESIDENT: "Resident",
-    Capacity.COMMUNITY_GROUP: "Community group",
-    Capacity.PARTNER_AGENCY: "Partner agency",
-    Capacity.BUSINESS: "Business",
-    Capacity.OTHER: "Other",
-}
 NOT_SAID = "Did not say"
-SUPPORT_LABELS = {
-    5: "Strongly support",
-    4: "Support",
-    3: "Neither support nor oppose",
-    2: "Oppose",
-    1: "Strongly oppose",
-}
 QUOTABLE = VISIBLE  # moderation approved the words, or they never needed it
 # Quotes shown per action (and per priority's comments and "what is missing")
 QUOTES_PER_ITEM = 5

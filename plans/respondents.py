@@ -39,13 +39,10 @@ from plans.consultation import (
     on_postgres,
     refusal,
 )
-from plans.consultation_forms import (
+from plans.consultation_forms import AnswerData, ResponseData
+from plans.models import (
     CAPACITY_LABELS,
     SUPPORT_LABELS,
-    AnswerData,
-    ResponseData,
-)
-from plans.models import (
     Action,
     Answer,
     Capacity,

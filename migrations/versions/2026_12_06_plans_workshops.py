@@ -1,7 +1,7 @@
 """plans_workshops: a removed facilitator is kept (with the points their table made)
 
 Revision ID: 2026_12_06_plans_workshops
-Revises: 2026_12_06_plans_consultation
+Revises: 2026_12_06_plans
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 from migrations.columns import timestamp
 
 revision = "2026_12_06_plans_workshops"
-down_revision = "2026_12_06_plans_consultation"
+down_revision = "2026_12_06_plans"
 branch_labels = None
 depends_on = None
 
