@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test workers (pytest-xdist): 2 for the 2-core machine; .ci/run gives each database one.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test lint install clean
 
@@ -28,7 +30,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
