@@ -4,7 +4,8 @@ Tortoise builds every QuerySet's SQL afresh through pypika: ~0.15 to 0.7 ms of C
 statement on the project's machine, more than the round trip itself. The statements
 on the busiest paths (a delegate's registration from a personal link) are written
 here once, with ``?`` placeholders, and their rows become models through the ORM's
-own ``_init_from_db`` (field conversions included), as the directory search does.
+own ``_init_from_db`` (field conversions included). Plans' consultation uses it for the
+one statement that takes a response's locks (the plan shared, the respondent updated).
 
 This module is the one place Convenor reads Tortoise's private names (``_meta``,
 ``_init_from_db``; each marked ``noqa: SLF001``): the ORM's QuerySets instead cost a
