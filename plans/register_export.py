@@ -9,11 +9,11 @@ first. Times in the spreadsheet are the plan's wall-clock time (Europe/London).
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from convenor import atom
 from convenor.spreadsheet import Sheet
 from convenor.templating import localtime
 from plans.models import ActionUpdate, Plan
@@ -21,8 +21,6 @@ from plans.register import STATUS_LABELS, RegisterView
 from plans.tree import ActionView
 
 TIME_ZONE = "Europe/London"
-ATOM = "http://www.w3.org/2005/Atom"
-NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 HEADER = (
     "Priority number",
     "Priority",
@@ -147,41 +145,29 @@ def _action_json(item) -> dict[str, Any]:
     }
 
 
-def _xml_text(text: str) -> str:
-    return NOT_XML.sub("", text)
-
-
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: _xml_text(v) for k, v in attrs.items()})
-    if text is not None:
-        element.text = _xml_text(text)
-    return element
-
-
 def updates_feed(
     plan: Plan, updates: list[tuple[ActionUpdate, ActionView]], base_url: str
 ) -> bytes:
     """The plan's latest updates as an Atom 1.0 feed (newest first)."""
     register = f"{base_url}/plans/{plan.uuid}/register"
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed")
-    _sub(feed, "id", f"urn:uuid:{plan.uuid}")
-    _sub(feed, "title", f"{plan.title}: actions register updates")
-    _sub(feed, "updated", (updates[0][0].posted_at if updates else plan.updated_at).isoformat())
-    author = _sub(feed, "author")
-    _sub(author, "name", plan.partnership or plan.title)
-    _sub(feed, "link", rel="alternate", type="text/html", href=register)
-    _sub(feed, "link", rel="self", type="application/atom+xml", href=f"{register}/feed.atom")
+    feed = atom.feed()
+    atom.add(feed, "id", f"urn:uuid:{plan.uuid}")
+    atom.add(feed, "title", f"{plan.title}: actions register updates")
+    atom.add(feed, "updated", (updates[0][0].posted_at if updates else plan.updated_at).isoformat())
+    author = atom.add(feed, "author")
+    atom.add(author, "name", plan.partnership or plan.title)
+    atom.add(feed, "link", rel="alternate", type="text/html", href=register)
+    atom.add(feed, "link", rel="self", type="application/atom+xml", href=f"{register}/feed.atom")
     for update, action in updates:
-        entry = _sub(feed, "entry")
-        _sub(entry, "id", f"{register}#update-{update.id}")
+        entry = atom.add(feed, "entry")
+        atom.add(entry, "id", f"{register}#update-{update.id}")
         status = STATUS_LABELS[update.status]
-        _sub(entry, "title", f"Action {action.number}: {status}")
-        _sub(entry, "updated", update.posted_at.isoformat())
-        _sub(entry, "published", update.posted_at.isoformat())
-        who = _sub(entry, "author")
-        _sub(who, "name", update.author_organisation or update.author_name)
-        _sub(
+        atom.add(entry, "title", f"Action {action.number}: {status}")
+        atom.add(entry, "updated", update.posted_at.isoformat())
+        atom.add(entry, "published", update.posted_at.isoformat())
+        who = atom.add(entry, "author")
+        atom.add(who, "name", update.author_organisation or update.author_name)
+        atom.add(
             entry, "link", rel="alternate", type="text/html", href=f"{register}#action-{action.ref}"
         )
         lines = [action.text, "", f"Status: {status}"]
@@ -192,5 +178,5 @@ def updates_feed(
         lines += ["", update.text]
         if update.evidence_url:
             lines.append(f"Evidence: {update.evidence_url}")
-        _sub(entry, "content", "\n".join(lines), type="text")
+        atom.add(entry, "content", "\n".join(lines), type="text")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -22,14 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from convenor import atom
 from convenor.templating import format_datetime
 from programmes import service
 from programmes import snapshot as snap
-from programmes.exports import xml_text
 from programmes.models import ProgrammeVersion
 from programmes.view import ProgrammeView
 
-ATOM = "http://www.w3.org/2005/Atom"
 PUBLIC = "public"
 DELEGATES = "delegates"
 
@@ -174,15 +173,6 @@ def _guid(view: ProgrammeView, *parts: object) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
-def _add(parent: ET.Element, tag: str, text: str = "", **attributes: str) -> ET.Element:
-    element = ET.SubElement(
-        parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attributes.items()}
-    )
-    if text:
-        element.text = xml_text(text)
-    return element
-
-
 def entry_text(version: VersionChanges) -> str:
     """The plain text of one version's entry: its sentences, one a line."""
     if version.first:
@@ -202,30 +192,29 @@ def atom_feed(
     found = view.outputs.get(key)
     if found is not None:
         return found
-    ET.register_namespace("", ATOM)
-    root = ET.Element(f"{{{ATOM}}}feed")
-    _add(root, "id", _guid(view, changelog.audience))
-    _add(root, "title", f"Programme changes: {view.title}")
-    _add(root, "updated", _stamp(changelog.updated))
-    _add(root, "link", rel="self", type="application/atom+xml", href=feed_url)
-    _add(root, "link", rel="alternate", type="text/html", href=page_url)
-    author = _add(root, "author")
-    _add(author, "name", view.event["organising_body"] or view.title)
-    _add(root, "generator", "Convenor")
+    root = atom.feed()
+    atom.add(root, "id", _guid(view, changelog.audience))
+    atom.add(root, "title", f"Programme changes: {view.title}")
+    atom.add(root, "updated", _stamp(changelog.updated))
+    atom.add(root, "link", rel="self", type="application/atom+xml", href=feed_url)
+    atom.add(root, "link", rel="alternate", type="text/html", href=page_url)
+    author = atom.add(root, "author")
+    atom.add(author, "name", view.event["organising_body"] or view.title)
+    atom.add(root, "generator", "Convenor")
     for version in changelog.versions:
-        entry = _add(root, "entry")
-        _add(entry, "id", _guid(view, changelog.audience, "version", version.number))
-        _add(entry, "title", f"{version.title} ({when(version.published_at)})")
-        _add(entry, "updated", _stamp(version.published_at))
-        _add(entry, "published", _stamp(version.published_at))
-        _add(
+        entry = atom.add(root, "entry")
+        atom.add(entry, "id", _guid(view, changelog.audience, "version", version.number))
+        atom.add(entry, "title", f"{version.title} ({when(version.published_at)})")
+        atom.add(entry, "updated", _stamp(version.published_at))
+        atom.add(entry, "published", _stamp(version.published_at))
+        atom.add(
             entry,
             "link",
             rel="alternate",
             type="text/html",
             href=f"{page_url}#version-{version.number}",
         )
-        _add(entry, "content", entry_text(version), type="text")
+        atom.add(entry, "content", entry_text(version), type="text")
     ET.indent(root)
     found = view.outputs[key] = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return found

@@ -22,6 +22,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 
+from convenor.atom import xml_text
 from convenor.templating import localtime
 from programmes.emails import plain_text, session_url
 from programmes.view import ProgrammeView, SessionEntry
@@ -54,14 +55,7 @@ TRACK_COLOURS = (
     "#6f72af",
     "#b52b5e",
 )
-# Characters XML 1.0 cannot hold (kept out of the XML; JSON escapes them).
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 SLUG = re.compile(r"[a-z][a-z0-9-]*[a-z0-9]")
-
-
-def xml_text(text: str) -> str:
-    """``text`` without the characters XML 1.0 cannot hold (control characters)."""
-    return NOT_XML.sub("", text)
 
 
 def track_colour(name: str) -> str:
