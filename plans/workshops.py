@@ -46,6 +46,7 @@ from plans.models import (
     SessionPriority,
     TablePoint,
 )
+from plans.timing import has_closed
 from plans.tree import PlanTree, PriorityView, load_tree, plan_by_id
 from plans.workshop_emails import facilitator_invitation, facilitator_link
 from programmes.models import Session, SessionType
@@ -113,10 +114,10 @@ def may_record(plan: Plan, session: Session, at: datetime) -> bool:
     """Whether a table point is accepted at ``at`` (see the module docstring)."""
     return (
         plan.status == PlanStatus.CONSULTATION
-        and plan.closed_at is None
         and plan.closes_at is not None
+        and not has_closed(plan, at)
         and session.cancelled_at is None
-        and recording_opens(session) <= at < plan.closes_at
+        and recording_opens(session) <= at
     )
 
 
