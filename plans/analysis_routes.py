@@ -55,6 +55,9 @@ async def _analysis(request: Request, user: User, errors=None, values=None, stat
         "capacities": [c for c in CAPACITY_LABELS if c],  # "" (not given) comes last
         "sources": SOURCES,
         "may_export_personal": analysis_export.may_export_personal(user),
+        "export_log": await analysis_export.export_log(user, plan_id)
+        if analysis_export.may_export_personal(user)
+        else [],
         "errors": errors or {},
         "values": values or {},
     }

@@ -155,6 +155,31 @@ async def test_personal_export_over_http_only_for_admins_and_logged(client, app)
     assert [(e.what, e.row_count) for e in await CommentExport.all()] == [("responses.csv", 4)]
 
 
+async def test_the_analysis_page_shows_admins_the_log_of_personal_exports(client, app):
+    plan = await consultation()
+    admin = await make_staff(Role.ADMIN, email="analyst-admin@example.org")
+    await sign_in(client, admin)
+    page = f"/staff/plans/{plan.id}/analysis"
+    before = await client.get(page)
+    assert "Exports with personal details so far" in before.text
+    assert "analyst-admin@example.org" not in before.text
+    token = await csrf_token(client, page)
+    await client.post(f"{page}/workshop-notes.xlsx", data={"csrf_token": token})
+
+    after = await client.get(page)
+
+    row = after.text.split('class="export-log"')[1].split("</table>")[0]
+    assert "analyst-admin@example.org" in row and "workshop-notes.xlsx" in row
+    assert "<td>1</td>" in row
+
+
+async def test_an_organiser_does_not_see_the_log_of_personal_exports(staff_client):
+    plan = await consultation()
+    page = await staff_client.get(f"/staff/plans/{plan.id}/analysis")
+    assert page.status_code == 200
+    assert "Exports with personal details so far" not in page.text
+
+
 async def test_export_of_an_unknown_format_is_404(staff_client):
     plan = await consultation()
     response = await staff_client.get(f"/staff/plans/{plan.id}/analysis/responses.pdf")
