@@ -23,13 +23,30 @@ and ``Mount(path, routes=)``.
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Match, Mount, Route
+from starlette.types import Scope
 
 MIN_GROUP = 3  # fewer routes than this sharing a segment are not worth a Mount
 
 
 class RouteGroup(Mount):
-    """A Mount made by ``group_routes`` (so tools can tell it from the app's own)."""
+    """A Mount made by ``group_routes`` (so tools can tell it from the app's own).
+
+    It leaves the prefix with a trailing slash ("/staff/") alone unless one of its
+    routes answers it: the router above then redirects it to the route for the prefix
+    itself ("/staff"), as the flat table did.
+    """
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        path, root = scope["path"], scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :]
+        match, child = super().matches(scope)
+        if match is Match.FULL and path == self.path + "/":
+            inner = {**scope, **child}
+            if not any(route.matches(inner)[0] is not Match.NONE for route in self.routes):
+                return Match.NONE, {}
+        return match, child
 
 
 def _split(path: str) -> tuple[str, str] | None:

@@ -3,6 +3,8 @@ request still reaches the handler the flat table in the domains' order gives it.
 
 from __future__ import annotations
 
+import httpx
+from starlette.applications import Starlette
 from starlette.routing import Match, Mount, Route
 
 from convenor.app import create_app
@@ -101,3 +103,26 @@ def test_the_check_sees_a_route_moved_past_one_that_hid_it():
 
     assert flat_answer(flat, "/a/x/one", "GET") is other
     assert grouped_answer(wrong, scope_of("/a/x/one", "GET")) is page
+
+
+async def test_a_trailing_slash_is_redirected_as_the_flat_table_does(settings):
+    app = create_app(settings, run_worker=False)
+    flat = Starlette(routes=app.page_table)
+    paths = sorted(
+        {r.path + "/" for r in app.page_table if isinstance(r, Route) and "{" not in r.path}
+        - {"//"}
+    )
+    answers = {}
+    for label, asgi in (("grouped", app), ("flat", flat)):
+        transport = httpx.ASGITransport(app=asgi)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            for path in paths:
+                response = await client.get(path)
+                answers.setdefault(path, {})[label] = (
+                    response.status_code,
+                    response.headers.get("location"),
+                )
+
+    assert len(paths) > 20
+    assert answers["/staff/"]["flat"] == (307, "http://t/staff")
+    assert {p: a for p, a in answers.items() if a["grouped"] != a["flat"]} == {}
