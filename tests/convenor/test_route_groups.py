@@ -126,3 +126,17 @@ async def test_a_trailing_slash_is_redirected_as_the_flat_table_does(settings):
     assert len(paths) > 20
     assert answers["/staff/"]["flat"] == (307, "http://t/staff")
     assert {p: a for p, a in answers.items() if a["grouped"] != a["flat"]} == {}
+
+
+async def test_a_method_no_route_takes_is_refused_alike(settings):
+    app = create_app(settings, run_worker=False)
+    statuses = {}
+    for label, routes in (("grouped", app.routes), ("flat", app.page_table)):
+        transport = httpx.ASGITransport(app=Starlette(routes=routes))
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            for path, _ in requests_of(app.page_table):
+                response = await client.request("DELETE", path)
+                statuses.setdefault(path, {})[label] = response.status_code
+
+    assert statuses["/staff/events"] == {"grouped": 405, "flat": 405}
+    assert {p: s for p, s in statuses.items() if s["grouped"] != s["flat"]} == {}
