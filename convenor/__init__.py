@@ -1,6 +1,6 @@
 """Convenor's core: settings, database, staff accounts, security, mail and calendars.
 
-Nothing in this package imports a domain (directory, events, programmes); the app
+Nothing in this package imports a domain (directory, events, programmes, plans); the app
 finds the domains by name at start-up (see ``convenor.domains``).
 """
 

@@ -1,4 +1,8 @@
-"""XML-safe text and Atom 1.0 (RFC 4287) elements, for every domain's feeds and exports.
+"""XML-safe text and Atom 1.0 (RFC 4287) elements, for every feed and XML export.
+
+Used by the programme's changelog feed (``programmes.changelog``), its frab XML
+(``programmes.exports``) and the actions register's updates feed
+(``plans.register_export``).
 
 ElementTree escapes every text and attribute; what it cannot do is drop the characters
 XML 1.0 cannot hold at all (most control characters, lone surrogates), which hostile

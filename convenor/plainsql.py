@@ -2,10 +2,15 @@
 
 Tortoise builds every QuerySet's SQL afresh through pypika: ~0.15 to 0.7 ms of CPU a
 statement on the project's machine, more than the round trip itself. The statements
-on the busiest paths (a delegate's registration from a personal link) are written
-here once, with ``?`` placeholders, and their rows become models through the ORM's
-own ``_init_from_db`` (field conversions included). Plans' consultation uses it for the
-one statement that takes a response's locks (the plan shared, the respondent updated).
+on the busiest paths are written here once, with ``?`` placeholders, and their rows
+become models through the ORM's own ``_init_from_db`` (field conversions included):
+a personal link's lookup (``convenor.auth``), the sign-in throttle
+(``convenor.throttle``), a delegate's registration from their link (``events.access``,
+``events.questions``, ``events.registration``) and the organisation they type there
+(``directory.service``), the public programme's latest version (``programmes.view``),
+and the statements that take a consultation's locks: the plan shared and the
+respondent updated (``plans.respondents``), the plan shared for a workshop table point
+(``plans.consultation.locked_plan``).
 
 This module is the one place Convenor reads Tortoise's private names (``_meta``,
 ``_init_from_db``; each marked ``noqa: SLF001``): the ORM's QuerySets instead cost a

@@ -2,8 +2,9 @@
 that decides what could run as a formula.
 
 Every export (the delegate list with or without catering and access answers, workshop
-lists, the invite list, the directory) builds a ``Sheet`` (a header row and rows) and
-writes it with ``csv_bytes`` or ``xlsx_bytes``; ``download_response`` (or
+lists, the invite list, the directory, a consultation's answers and workshop notes, a
+respondent's own answers, the actions register) builds a ``Sheet`` (a header row and
+rows) and writes it with ``csv_bytes`` or ``xlsx_bytes``; ``download_response`` (or
 ``threaded_download``, for exports that can be large) serves either with
 a Content-Disposition that any browser reads (an ASCII ``filename`` and the real name in
 ``filename*=UTF-8''``).
