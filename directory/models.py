@@ -1,7 +1,9 @@
 """Directory tables: entries (organisations and networks), their services, the taxonomy
-of themes and areas, provenance records, proposed edits and anti-spam attempts.
+of themes and areas, import batches, provenance records, proposed edits and anti-spam
+attempts.
 
-Fields only; the rules live in ``directory.service``. The search index's two tables
+Fields only; the rules live in ``directory.service``, ``directory.moderation`` and
+``directory.importer``. The search index's two tables
 (``directory_search_word``, ``directory_search_text``) are created by the migration and
 written by ``directory.search.index``, not declared here (PostgreSQL's ``COLLATE "C"``
 and a key without an id are beyond what a model declares).

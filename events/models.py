@@ -1,5 +1,6 @@
 """Event tables: events and their organisers, invitations, registrations, custom
-questions and nominations of community groups.
+questions, nominations of community groups, the log of reads of sensitive answers
+(``DelegateExport``) and what each person's calendar was sent (``CalendarInvite``).
 
 Fields and trivial properties only; the rules live in ``events.service`` and its
 sibling modules. Times are aware UTC. Personal-link tokens are never stored here:

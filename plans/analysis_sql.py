@@ -1,9 +1,10 @@
-"""The analysis's two counting statements, in plain SQL (a speed device, see below).
+"""The analysis's statements, in plain SQL (a speed device, see below).
 
 What it buys (benchmarks/plans_analysis.py, 5,000 responses x 40 actions = 200,000
 answers, SQLite): the ORM's four ``GROUP BY``s (support and capacity per action,
 comments per action, and per priority "what is missing" and comments) each sorted every
-answer row, 2.4 s on a loaded machine; these two statements take about a tenth of that:
+answer row, 2.4 s on a loaded machine; the first two statements here take about a
+tenth of that:
 
 - ``support``: per action and support value, the respondents of each capacity as
   conditional sums, grouped in the order of the index (plan, action, support,
@@ -13,8 +14,14 @@ answer row, 2.4 s on a loaded machine; these two statements take about a tenth o
   (``+a.plan_id`` keeps SQLite from walking the plan index row by row instead of reading
   the table in order).
 
-No staleness: both run on every request. Exact on both databases: only counts, no
-text comparison beyond ``<> ''``. Values are bound; only constants (capacities,
+Beside them: ``people`` (sent responses by capacity and kind, and the drafts, in one
+statement), ``waiting`` (the moderation queue's count) and ``listed_texts`` (the shown
+words of the answers the comment list shows, for the search in Python), the last two
+read in table order. ``together`` runs several at once on PostgreSQL outside a
+transaction, in turn on SQLite or inside one.
+
+No staleness: they run on every request. Exact on both databases: counts, and no text
+comparison in SQL beyond ``<> ''``. Values are bound; only constants (capacities,
 moderation states, column names) are written into the statements.
 """
 

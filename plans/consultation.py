@@ -1,6 +1,6 @@
 """The consultation on a plan: when it is open, who may respond, and closing it.
 
-The close rule (``is_open``): a response is accepted iff the plan is in consultation,
+The close rule (``plans.timing.is_open``): a response is accepted iff the plan is in consultation,
 ``opens_at <= now < closes_at`` and it has not been closed (``closed_at``). Saving a
 response checks it inside the saving transaction against the plan's row as the
 database holds it then (``plans.respondents``: ``FOR SHARE`` on PostgreSQL, so the close

@@ -3,8 +3,8 @@
 Pure functions over a ``plans.register.RegisterView`` (the filters apply to the
 spreadsheet and JSON as to the page). Spreadsheet cells go through
 ``convenor.spreadsheet`` (formula cells neutralised). The Atom feed (RFC 4287) is built
-with ElementTree, which escapes every text; characters XML 1.0 cannot hold are dropped
-first. Times in the spreadsheet are the plan's wall-clock time (Europe/London).
+with ``convenor.atom``: ElementTree escapes every text, and characters XML 1.0 cannot
+hold are dropped first. Times in the spreadsheet are the plan's wall-clock time (Europe/London).
 """
 
 from __future__ import annotations

@@ -4,8 +4,10 @@ Order matters: Starlette takes the first route whose path and method match. Hand
 live in modules by audience and step; each one parses the request, calls one service
 function and renders. The JSON API has its own table in ``plans.api``.
 
-- ``staff_routes``: organisers' plans: the list, the draft editor, importing a draft,
-  linked events, versions and comparing them;
+- ``staff_routes``: organisers' plans: the list, the draft editor, linked events,
+  versions and comparing them;
+- ``plan_import_routes``: importing a draft from a spreadsheet (upload, preview,
+  confirm);
 - ``public_routes``: a plan's public page, its versions and comparisons;
 - ``consultation_routes``: the consultation's settings (staff) and responding to it
   (delegates from their personal link, partner staff, the confirmed public);

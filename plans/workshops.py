@@ -7,9 +7,10 @@ per table (name, email, table label); each facilitator is emailed a personal lin
 where they record the table's points against an action, or a priority as a whole.
 
 The recording window: from ``EARLY`` (30 minutes) before the session starts until the
-consultation closes (the end of the close rule every response follows: the plan is
-in consultation, ``closed_at`` unset and ``now < closes_at``, checked inside the saving
-transaction against the plan's row, the time taken after the lock); a workshop held
+consultation closes (the end of the close rule every response follows, from
+``plans.timing``: the plan is in consultation, ``closed_at`` unset and ``now <
+closes_at``, checked inside the saving transaction against the plan's row, the time
+taken after the lock); a cancelled session takes no points; a workshop held
 before the public opening still counts, as the summit is part of the consultation.
 Thirty minutes lets a facilitator open the page
 and set up their table; keeping it open after the session lets them type up the

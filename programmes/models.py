@@ -1,5 +1,6 @@
 """Programme tables: rooms, sessions (the organisers' draft), speakers and their sessions,
-published versions with their snapshot and changelog, and delegates' agenda picks.
+published versions with their snapshot and changelog, delegates' agenda picks and
+their agenda feeds' salts.
 
 Fields and trivial properties only; the rules live in the service modules. Times are
 aware UTC. A published ``ProgrammeVersion`` holds the whole programme as it was

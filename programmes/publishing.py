@@ -1,4 +1,4 @@
-"""Publishing the draft as a numbered version, and telling registered delegates.
+"""Publishing the draft as a numbered version, and telling delegates and speakers.
 
 Publishing freezes the draft into a snapshot (``programmes.snapshot``) with a changelog
 against the previous version, raises the SEQUENCE of each session that changed (and
@@ -6,7 +6,10 @@ of each one cancelled), and in the same transaction queues one email to every
 registered delegate summarising what changed, with calendar updates for the changed
 sessions in their agenda (see ``programmes.emails`` for the one-VCALENDAR rule).
 The first version sends a plain "the programme is out" email; a later version whose
-sessions did not change (only, say, a speaker's bio) sends none.
+sessions did not change (only, say, a speaker's bio) sends none. Each speaker whose
+sessions changed (or who was taken off one) is emailed too, with calendar parts; those
+outbox rows are what ``programmes.event_cancelled`` later reads. Photo files only the
+previous version showed, and no speaker uses, are removed.
 """
 
 from __future__ import annotations
