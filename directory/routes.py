@@ -7,8 +7,9 @@ Handlers live in modules by audience:
 
 - this module: the public pages (search, an entry, its download, list your group,
   confirming a listing, a named contact's answer, editing by emailed link);
-- ``taxonomy_routes``: the moderators' themes, kinds and areas;
-- ``staff_routes``: the moderation queue, bulk decisions, entries and proposed changes;
+- ``taxonomy_routes``: the moderators' themes and areas;
+- ``staff_routes``: the moderation queue, bulk decisions, entries (adding one too),
+  proposed changes and the entries due for review;
 - ``batch_routes``: spreadsheet imports as batches (upload, check, undo);
 - ``hsds``: the Open Referral HSDS export, which lives outside /api/v1.
 

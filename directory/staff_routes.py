@@ -1,7 +1,8 @@
 """Staff directory pages: the moderation queue (paged, filtered by how entries arrived,
-by import batch and by name), bulk decisions with one confirmation, an entry's staff
-view, editing, approve / reject / review / status / merge, and proposed changes from
-groups (with conflicts the moderator settles field by field).
+by import batch and by name), bulk decisions with one confirmation, adding an entry, an
+entry's staff view, editing, approve / reject / review / status / merge, the entries due
+for review, and proposed changes from groups (with conflicts the moderator settles field
+by field).
 
 Moderators (and admins) only; other staff get a 404 so the pages are not revealed.
 """

@@ -1,7 +1,9 @@
 """Changes to who may see an event, counted per event by the process that made them.
 
 The services that change an event's status or visibility (and ``programmes`` when it
-publishes a new version) call ``event_changed`` once the change is committed. Caches
+publishes a new version) run their transaction inside ``changing``, which counts the
+change (``event_changed``) when the block ends, committed or not (a count too many
+only costs a fresh read). Caches
 of what the public sees in later layers (``programmes.public_cache``) keep the count
 they read with each answer and drop the answer when the count has moved, so a change
 made in this process shows at once. Other processes' changes are not counted here:

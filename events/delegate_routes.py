@@ -1,6 +1,8 @@
-"""The delegate's pages, reached only through their personal link (/i/<token>): the
-invitation, registering or declining, the confirmation with a check-in QR code,
-managing the registration, their data, the calendar file and nominations.
+"""The delegate's pages, reached only through their personal link (/i/<token>): their
+home (the invitation, or once registered the manage page, each with the sections of
+``events.home``), registering, declining or naming a substitute, the confirmation with a
+check-in QR code, changing answers, cancelling (after ``confirm_routes``' page), their
+data, the calendar file, the shared delegate list and nominations.
 
 A dead, revoked or unknown link is 404, like a page that does not exist.
 """

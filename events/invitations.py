@@ -1,5 +1,7 @@
-"""Invitations: adding invitees (one by one or from CSV), sending, reminding, resending,
-revoking, and what an invitee can do from their link (decline, name a substitute).
+"""Invitations: adding invitees (one by one, or a list all or nothing: the API and the
+demo; pages import spreadsheets through ``events.invitee_import``), sending, reminding,
+resending, revoking, and what an invitee can do from their link (decline, name a
+substitute).
 
 Every public function runs in its own transaction; emails are queued in it.
 """

@@ -1,7 +1,9 @@
 """What organisers watch: the dashboard counts, the delegate list, catering and access.
 
-Only organisers of the event (and admins) reach these; dietary and access answers
-appear nowhere else.
+Only organisers of the event (and admins) reach these. ``needs_summary`` reads dietary
+and access answers for the catering and access page, which ``events.privacy.needs_page``
+builds and logs; the exports with needs (``events.export``) and the API's registrations
+list are the only other reads of them, each logged too.
 """
 
 from __future__ import annotations
