@@ -12,9 +12,12 @@ What counts:
   points and are left out whenever a filter about respondents (capacity, organisation,
   public/delegate/partner) is set.
 
-Counts are SQL ``GROUP BY``s (one per figure), never rows loaded and counted in Python,
-and exact on SQLite and PostgreSQL. ``analyse`` and ``quotable_comments`` are what the
-response report (``plans.report``) builds on; neither returns a name or an email.
+Counts are SQL ``GROUP BY``s (``plans.analysis_sql``: support, words, people and the
+queue, run at once on PostgreSQL; table points through the ORM), never rows loaded and
+counted in Python, and exact on SQLite and PostgreSQL. The response report
+(``plans.report``) counts with the same definitions (``respondent_conditions``,
+``VISIBLE``, ``shown_text``) and is tested against ``analyse`` and
+``quotable_comments``; neither returns a name or an email.
 """
 
 from __future__ import annotations

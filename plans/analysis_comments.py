@@ -9,7 +9,8 @@ The list is newest first (the time the words were last saved, then the id), answ
 table points merged. Without search words, each source is counted in SQL and only the
 first ``offset + PAGE_SIZE`` keys of each are read to merge the page. Search folds case
 and accents in Python (``directory.search.text.fold``: "Lodz" finds "Łódź"), so it is the
-same on SQLite and PostgreSQL: the filtered candidates' texts are read and every word of
+same on SQLite and PostgreSQL: the filtered candidates' texts are read (the answers' in
+one plain-SQL statement, ``plans.analysis_sql.listed_texts``) and every word of
 the query (a run of letters and digits) must occur in the comment's shown text (the
 redacted copy, never the original). Totals and pages are exact either way.
 """

@@ -1,6 +1,7 @@
 """Organiser pages for a plan's analysis: figures per action with charts, the comment
-list with filters, search and themes, the exports for analysts, and the moderation
-queue of public comments (organisers and moderators)."""
+list with filters, search and themes, the exports for analysts (with personal details:
+admins, who also see the log of such exports), and the moderation queue of public
+comments (organisers and moderators)."""
 
 from __future__ import annotations
 

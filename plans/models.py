@@ -1,6 +1,7 @@
 """Plans: a partnership's delivery plan, its consultation, the response and the register.
 
-Fields only; the rules live in the services (``plans.drafts``, ``plans.consultation``,
+Fields only, and the words the enums are shown with (``CAPACITY_LABELS``,
+``SUPPORT_LABELS``); the rules live in the services (``plans.drafts``, ``plans.consultation``,
 ``plans.analysis``, ``plans.register``). Personal links (delegates', facilitators',
 public respondents', lead agencies') are ``convenor.models.PersonalLink`` rows bound to
 the row's id, never a token stored here.

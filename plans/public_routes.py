@@ -1,6 +1,6 @@
 """A plan's public pages: the latest published version, any earlier version, and what
 changed between two. Only published versions are read (a plan with none is 404): edits
-to the draft never show here. Handlers call one function of ``plans.versions``.
+to the draft never show here. Handlers call one function of ``plans.version_views``.
 """
 
 from __future__ import annotations

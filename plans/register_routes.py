@@ -1,8 +1,11 @@
-"""The actions register's pages: the organiser's register, the public register with its
-downloads and feed, annual reviews, and a lead agency contact's update page.
+"""The actions register's pages: the organiser's register (schedule, lead contacts, one
+action's page with its update and reading forms), the public register with its
+downloads and feed, annual reviews with their PDF and comparison, and a lead agency
+contact's update page.
 
 Each handler reads the request, calls one service (``plans.register``,
-``plans.lead_contacts``, ``plans.reviews``) and renders or redirects (303 after POST).
+``plans.register_staff``, ``plans.lead_contacts``, ``plans.reviews``) and renders or
+redirects (303 after POST).
 A dead link, another organisation's action or another plan's is 404.
 """
 

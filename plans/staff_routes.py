@@ -1,9 +1,11 @@
 """The organiser's plans under /staff/plans: the list, the draft editor and its sub-forms
-(plan, priorities, evidence, key actions and partners, linked events), importing a
-draft from a spreadsheet (``plan_import_routes``), and publishing and comparing versions.
+(plan, priorities, evidence, key actions and partners, linked events), and publishing
+and comparing versions. Importing a draft from a spreadsheet is in
+``plans.plan_import_routes``.
 
 Each handler reads the request, calls one service function (``plans.drafts``,
-``plans.plan_import``, ``plans.versions``) and renders or redirects (303). A refused
+``plans.draft_views``, ``plans.versions``, ``plans.version_views``) and renders or
+redirects (303). A refused
 form is the same page again with the message next to the field and everything typed.
 Pages holding more than one form prefix the lower forms' fields (``priority_``,
 ``evidence_``) so ids stay unique. Moderators get 404, as for a page that does not exist.

@@ -5,7 +5,9 @@ every version is kept. Version 1 is usually the draft consulted on (published by
 consultation's opening), the adopted plan a later one (published by adoption); an
 organiser may publish a revision in between. Versions are compared by the stable
 ``ref`` of each priority and action, so an action reworded or moved to another priority
-is the same action, and what was added, removed or reworded is said per action.
+is the same action, and what was added, removed or reworded is said per action
+(``plans.version_compare``, whose names are re-exported here). Who may edit plans is
+decided here too (``check_may_edit``: organisers and admins).
 """
 
 from __future__ import annotations
