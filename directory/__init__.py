@@ -1,4 +1,4 @@
 """The community directory: organisations and networks, self-listing, moderation, search.
 
-Knows nothing of events; events link to it.
+Knows nothing of events or plans; they link to it.
 """

@@ -1,6 +1,8 @@
-"""Directory rules: creating and changing entries, self-listing, edit links, provenance.
+"""Directory rules: creating and changing entries, self-listing, edit links, provenance,
+and groups other domains name (``add_pending_entry``).
 
-Every public function runs in its own transaction and raises the core's domain errors.
+Every public function runs in its own transaction (``add_pending_entry`` in its
+caller's, when there is one) and raises the core's domain errors.
 Emails go to the outbox inside the same transaction as the change that causes them.
 Moderation (approve, reject, merge, review, duplicates) is in ``directory.moderation``.
 """
@@ -161,7 +163,7 @@ async def add_pending_entry(
     contact_email: str = "",
     settings: Settings | None = None,
 ) -> Entry:
-    """For other features (events): record a group someone named, or find it.
+    """For other features (events, plans): record a group someone named, or find it.
 
     The group is found by its name key (``name_key``: case, accents, spacing and
     punctuation aside) among live entries (not archived, not merged); if there is none,
