@@ -1,1 +1,2 @@
-"""Invite-only events: invitations, registrations, waitlist, calendar invites, check-in."""
+"""Events, invite-only by default (or unlisted, or public with requests for a place):
+invitations, registrations, waitlist, calendar invites, reminders, check-in."""
