@@ -6,12 +6,12 @@ import pytest
 
 from convenor import auth
 from convenor.models import Role
-from events.models import Event, Invitation
+from events.models import Event, Invitation, Registration
 from events.registration import register
-from events.service import create_event
+from events.service import create_event, publish_event
 from tests.conftest import make_staff
 
-from .conftest import answers, event_data, invite, link_for, outbox
+from .factories import answers, event_data, invite, link_for, outbox, registered
 
 NEW_EVENT = {
     "title": "Serious Violence Delivery Plan Conference",
@@ -39,12 +39,6 @@ async def other_token(app) -> str:
     return await auth.create_api_token(other.email)
 
 
-async def registered(organiser, event, settings, number=1):
-    invitation = await invite(organiser, event, number)
-    result = await register(await link_for(invitation), answers(f"Delegate {number}"), settings)
-    return result.registration
-
-
 async def test_api_create_event_stores_utc_and_returns_201(client, token, organiser):
     response = await client.post("/api/v1/events", json=NEW_EVENT, headers=bearer(token))
 
@@ -64,6 +58,9 @@ async def test_api_create_event_naive_time_is_422(client, token):
     assert response.status_code == 422
     assert "starts_at" in response.json()["error"]["fields"]
     assert await Event.all().count() == 0
+    control = await client.post("/api/v1/events", json=NEW_EVENT, headers=bearer(token))
+    assert control.status_code == 201
+    assert await Event.all().count() == 1
 
 
 async def test_api_create_event_service_errors_are_per_field(client, token):
@@ -73,22 +70,32 @@ async def test_api_create_event_service_errors_are_per_field(client, token):
 
     assert response.status_code == 422
     assert set(response.json()["error"]["fields"]) == {"contact_email", "venue_postcode"}
+    assert await Event.all().count() == 0
+    control = await client.post("/api/v1/events", json=NEW_EVENT, headers=bearer(token))
+    assert control.status_code == 201
+    assert await Event.all().count() == 1
 
 
-async def test_api_create_event_without_token_is_401(client):
+async def test_api_create_event_without_token_is_401(client, token):
     response = await client.post("/api/v1/events", json=NEW_EVENT)
 
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthorised"
+    assert await Event.all().count() == 0
+    control = await client.post("/api/v1/events", json=NEW_EVENT, headers=bearer(token))
+    assert control.status_code == 201
 
 
-async def test_api_create_event_moderator_token_is_403(client):
+async def test_api_create_event_moderator_token_is_403(client, token):
     moderator = await make_staff(Role.MODERATOR)
-    token = await auth.create_api_token(moderator.email)
+    moderator_token = await auth.create_api_token(moderator.email)
 
-    response = await client.post("/api/v1/events", json=NEW_EVENT, headers=bearer(token))
+    response = await client.post("/api/v1/events", json=NEW_EVENT, headers=bearer(moderator_token))
 
     assert response.status_code == 403
+    assert await Event.all().count() == 0
+    control = await client.post("/api/v1/events", json=NEW_EVENT, headers=bearer(token))
+    assert control.status_code == 201
 
 
 async def test_api_list_events_shows_only_mine(client, token, other_token, event):
@@ -106,10 +113,12 @@ async def test_api_read_event(client, token, event):
     assert response.json()["uuid"] == event.uuid
 
 
-async def test_api_read_other_organisers_event_is_404(client, other_token, event):
+async def test_api_read_other_organisers_event_is_404(client, token, other_token, event):
     response = await client.get(f"/api/v1/events/{event.id}", headers=bearer(other_token))
 
     assert response.status_code == 404
+    control = await client.get(f"/api/v1/events/{event.id}", headers=bearer(token))
+    assert control.status_code == 200
 
 
 async def test_api_bulk_invitations_created_and_sent(client, token, event):
@@ -151,23 +160,31 @@ async def test_api_bulk_invitations_with_a_bad_row_saves_nothing(client, token, 
     assert response.status_code == 422
     assert list(response.json()["error"]["fields"]) == ["row_2"]
     assert await Invitation.all().count() == 0
-
-
-async def test_api_bulk_invitations_other_organiser_is_404(client, other_token, event):
-    body = {"invitees": [{"name": "Ann Lee", "email": "ann@police.example.org"}]}
-
-    response = await client.post(
-        f"/api/v1/events/{event.id}/invitations", json=body, headers=bearer(other_token)
+    control = await client.post(
+        f"/api/v1/events/{event.id}/invitations",
+        json={"invitees": body["invitees"][:1]},
+        headers=bearer(token),
     )
+    assert control.status_code == 201
+    assert await Invitation.all().count() == 1
+
+
+async def test_api_bulk_invitations_other_organiser_is_404(client, token, other_token, event):
+    body = {"invitees": [{"name": "Ann Lee", "email": "ann@police.example.org"}]}
+    path = f"/api/v1/events/{event.id}/invitations"
+
+    response = await client.post(path, json=body, headers=bearer(other_token))
 
     assert response.status_code == 404
     assert await Invitation.all().count() == 0
+    assert (await client.post(path, json=body, headers=bearer(token))).status_code == 201
+    assert await Invitation.all().count() == 1
 
 
 async def test_api_registrations_include_needs_for_organiser(
     client, token, organiser, event, settings
 ):
-    registration = await registered(organiser, event, settings)
+    registration, _ = await registered(organiser, event, settings)
 
     response = await client.get(f"/api/v1/events/{event.id}/registrations", headers=bearer(token))
 
@@ -180,7 +197,7 @@ async def test_api_registrations_include_needs_for_organiser(
 
 
 async def test_api_registrations_other_organiser_is_404(
-    client, other_token, organiser, event, settings
+    client, token, other_token, organiser, event, settings
 ):
     await registered(organiser, event, settings)
 
@@ -189,18 +206,22 @@ async def test_api_registrations_other_organiser_is_404(
     )
 
     assert response.status_code == 404
+    control = await client.get(f"/api/v1/events/{event.id}/registrations", headers=bearer(token))
+    assert control.status_code == 200
 
 
-async def test_api_registrations_without_token_is_401(client, organiser, event, settings):
+async def test_api_registrations_without_token_is_401(client, token, organiser, event, settings):
     await registered(organiser, event, settings)
 
     response = await client.get(f"/api/v1/events/{event.id}/registrations")
 
     assert response.status_code == 401
+    control = await client.get(f"/api/v1/events/{event.id}/registrations", headers=bearer(token))
+    assert control.status_code == 200
 
 
 async def test_api_registrations_with_delegate_link_as_token_is_401(
-    client, organiser, event, settings
+    client, token, organiser, event, settings
 ):
     invitation = await invite(organiser, event)
     link = await link_for(invitation)
@@ -209,10 +230,12 @@ async def test_api_registrations_with_delegate_link_as_token_is_401(
     response = await client.get(f"/api/v1/events/{event.id}/registrations", headers=bearer(link))
 
     assert response.status_code == 401
+    control = await client.get(f"/api/v1/events/{event.id}/registrations", headers=bearer(token))
+    assert control.status_code == 200
 
 
 async def test_api_check_in_by_code_then_repeat(client, token, organiser, event, settings):
-    registration = await registered(organiser, event, settings)
+    registration, _ = await registered(organiser, event, settings)
     path = f"/api/v1/events/{event.id}/check-in"
 
     first = await client.post(
@@ -228,20 +251,31 @@ async def test_api_check_in_by_code_then_repeat(client, token, organiser, event,
     assert second.json()["first_time"] is False
 
 
-async def test_api_check_in_unknown_code_is_404(client, token, event):
-    response = await client.post(
-        f"/api/v1/events/{event.id}/check-in", json={"code": "ZZZZZZ"}, headers=bearer(token)
-    )
+async def test_api_check_in_unknown_code_is_404(client, token, organiser, event, settings):
+    registration, _ = await registered(organiser, event, settings)
+    path = f"/api/v1/events/{event.id}/check-in"
+
+    response = await client.post(path, json={"code": "ZZZZZZ"}, headers=bearer(token))
 
     assert response.status_code == 404
+    assert (await Registration.get(id=registration.id)).checked_in_at is None
+    code = registration.check_in_code
+    control = await client.post(path, json={"code": code}, headers=bearer(token))
+    assert control.status_code == 200
 
 
-async def test_api_check_in_without_code_is_422(client, token, event):
-    response = await client.post(
-        f"/api/v1/events/{event.id}/check-in", json={}, headers=bearer(token)
-    )
+async def test_api_check_in_without_code_is_422(client, token, organiser, event, settings):
+    registration, _ = await registered(organiser, event, settings)
+    path = f"/api/v1/events/{event.id}/check-in"
+
+    response = await client.post(path, json={}, headers=bearer(token))
 
     assert response.status_code == 422
+    assert (await Registration.get(id=registration.id)).checked_in_at is None
+    control = await client.post(
+        path, json={"registration_id": registration.id}, headers=bearer(token)
+    )
+    assert control.status_code == 200
 
 
 async def test_api_events_routes_in_openapi(client):
@@ -267,3 +301,10 @@ async def test_api_bulk_invitations_send_on_draft_is_409_and_saves_nothing(
 
     assert response.status_code == 409
     assert await Invitation.all().count() == 0
+    assert await outbox() == []
+    await publish_event(organiser, draft.id)
+    control = await client.post(
+        f"/api/v1/events/{draft.id}/invitations", json=body, headers=bearer(token)
+    )
+    assert control.status_code == 201
+    assert await Invitation.all().count() == 1

@@ -18,12 +18,11 @@ from zoneinfo import ZoneInfo
 import vobject
 
 from convenor.mail.worker import deliver_due
-from events import service as events_service
 from events.models import Event, Visibility
 from tests.browser import assert_accessible
 from tests.conftest import STAFF_PASSWORD
 
-from .conftest import event_data
+from .factories import published_event
 
 LONDON = ZoneInfo("Europe/London")
 INVITEES = (
@@ -76,12 +75,6 @@ async def create_event(page) -> int:
     await page.get_by_role("button", name="Publish the event").click()
     await page.wait_for_url("**?done=published")
     return event_id
-
-
-async def create_public_event(organiser) -> Event:
-    data = event_data(visibility=Visibility.PUBLIC.value)
-    made = await events_service.create_event(organiser, data)
-    return await events_service.publish_event(organiser, made.id)
 
 
 async def import_and_send(page, event_id: int) -> None:
@@ -170,7 +163,7 @@ async def test_check_in_desk_works_in_a_browser(page, organiser, settings):
 async def test_asking_for_a_place_at_a_public_event_journey(
     page, live_server, organiser, settings, smtp_server
 ):
-    made = await create_public_event(organiser)
+    made = await published_event(organiser, visibility=Visibility.PUBLIC.value)
 
     await page.goto("/events")
     await assert_accessible(page)

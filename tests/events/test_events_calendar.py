@@ -12,18 +12,17 @@ from datetime import UTC, datetime, timedelta
 from events.data import InviteeData
 from events.invitations import import_invitees, send_invitations
 from events.models import Event
-from events.registration import cancel_registration, register
+from events.registration import cancel_registration
 from events.service import cancel_event, update_event
 from tests.convenor.calendar_samples import LONDON, lines, parse
 
-from .conftest import SUMMER_ENDS, SUMMER_STARTS, answers, event_data, invite, link_for, outbox
-
-
-async def registered(organiser, event, settings, name="Ann Lee"):
-    invitation = await invite(organiser, event)
-    token = await link_for(invitation)
-    await register(token, answers(name), settings)
-    return invitation, token
+from .factories import (
+    SUMMER_ENDS,
+    SUMMER_STARTS,
+    event_data,
+    outbox,
+    registered,
+)
 
 
 def calendar_of(mail):
@@ -46,7 +45,7 @@ async def test_confirmation_invite_reads_back_in_london_time(organiser, event, s
 async def test_confirmation_invite_has_method_uid_sequence_attendee_organizer(
     organiser, event, settings
 ):
-    await registered(organiser, event, settings)
+    await registered(organiser, event, settings, name="Ann Lee")
 
     [mail] = await outbox("event-registration-confirmed")
     calendar = calendar_of(mail)

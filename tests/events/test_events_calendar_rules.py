@@ -14,17 +14,10 @@ from convenor.mail.worker import deliver_due
 from events.invitations import revoke_invitation
 from events.models import CalendarInvite
 from events.registration import cancel_registration, register
-from events.service import cancel_event, create_event, publish_event, update_event
+from events.service import cancel_event, update_event
 from tests.convenor.calendar_samples import lines, parse
 
-from .conftest import answers, event_data, invite, link_for, outbox
-
-
-async def registered(organiser, event, settings, number=1, name="Ann Lee"):
-    invitation = await invite(organiser, event, number)
-    token = await link_for(invitation)
-    await register(token, answers(name), settings)
-    return invitation, token
+from .factories import answers, event_data, outbox, published_event, registered
 
 
 def vevent_of(mail):
@@ -79,9 +72,9 @@ async def test_registering_again_after_cancelling_requests_above_the_cancel(
 
 
 async def test_revoked_delegate_cancel_has_a_higher_sequence(organiser, event, settings):
-    invitation, _ = await registered(organiser, event, settings)
+    registration, _ = await registered(organiser, event, settings)
 
-    await revoke_invitation(organiser, event.id, invitation.id, settings)
+    await revoke_invitation(organiser, event.id, registration.invitation_id, settings)
 
     [withdrawn] = await outbox("event-place-withdrawn")
     assert parse(withdrawn.calendar_ics.encode()).method.value == "CANCEL"
@@ -161,11 +154,11 @@ async def test_new_contact_email_is_the_organizer_for_new_registrations(organise
 
 
 async def test_sent_invite_is_recorded_with_its_sequence_and_organizer(organiser, event, settings):
-    invitation, token = await registered(organiser, event, settings)
+    registration, token = await registered(organiser, event, settings)
 
     await cancel_registration(token, settings)
 
-    [record] = await CalendarInvite.filter(invitation_id=invitation.id)
+    [record] = await CalendarInvite.filter(invitation_id=registration.invitation_id)
     assert (record.uid, record.kind, record.sequence, record.status) == (
         event.calendar_uid,
         "event",
@@ -178,8 +171,7 @@ async def test_sent_invite_is_recorded_with_its_sequence_and_organizer(organiser
 async def test_event_in_the_repeated_october_hour_reads_back_in_order(app, organiser, settings):
     start = datetime(2027, 10, 31, 0, 45, tzinfo=UTC)  # 01:45 BST
     end = datetime(2027, 10, 31, 1, 15, tzinfo=UTC)  # 01:15 GMT
-    made = await create_event(organiser, event_data(starts_at=start, ends_at=end))
-    event = await publish_event(organiser, made.id)
+    event = await published_event(organiser, starts_at=start, ends_at=end)
 
     await registered(organiser, event, settings)
 

@@ -7,18 +7,17 @@ import asyncio
 from events.invitations import remind_invitees, send_invitations
 from events.models import Event, InvitationStatus, Registration, RegistrationStatus
 from events.registration import cancel_registration, register
-from events.service import create_event, publish_event, update_event
+from events.service import update_event
 
-from .conftest import answers, event_data, invite, link_for, outbox
+from .factories import answers, event_data, invited, outbox, published_event
 
 
 async def full_event(organiser, settings, seats: int, delegates: int):
-    event = await create_event(organiser, event_data(capacity=seats))
-    event = await publish_event(organiser, event.id)
+    event = await published_event(organiser, capacity=seats)
     tokens = {}  # invitation id -> the token in that delegate's email
     for number in range(delegates):
-        invitation = await invite(organiser, event, number)
-        tokens[invitation.id] = await link_for(invitation)
+        invitation, token = await invited(organiser, event, number)
+        tokens[invitation.id] = token
     return event, tokens
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from events.changes import changes_to
 from events.models import Event
 from events.service import cancel_event, create_event, publish_event, update_event
-from tests.events.conftest import event_data
+from tests.events.factories import event_data
 
 
 async def test_publish_event_counts_one_change(organiser):

@@ -9,7 +9,7 @@ from events import registration
 from events.models import Event, Registration
 from events.registration import CODE_ALPHABET, CODE_LENGTH, register
 
-from .conftest import answers, invite, link_for, outbox
+from .factories import answers, invite, link_for, outbox
 
 
 def test_new_check_in_code_uses_the_unambiguous_alphabet():

@@ -9,15 +9,10 @@ import pytest
 from convenor.errors import Conflict, NotFound
 from convenor.models import Role
 from events.checkin import check_in, check_in_by_code, find_delegates, undo_check_in
-from events.registration import cancel_registration, register
+from events.registration import cancel_registration
 from tests.conftest import make_staff
 
-from .conftest import answers, invite, link_for
-
-
-async def registered(organiser, event, settings, number=1, name="Ann Lee"):
-    token = await link_for(await invite(organiser, event, number))
-    return (await register(token, answers(name), settings)).registration, token
+from .factories import registered
 
 
 async def test_check_in_by_code_records_the_time(organiser, event, settings):

@@ -16,11 +16,10 @@ from events.models import (
     Registration,
     RegistrationStatus,
 )
-from events.registration import register
-from events.service import cancel_event, create_event, publish_event
+from events.service import cancel_event
 from tests.conftest import csrf_token
 
-from .conftest import answers, event_data, invite, link_for
+from .factories import invite, published_event, registered
 
 
 async def staff_post(client, path: str, data: dict):
@@ -31,13 +30,6 @@ async def staff_post(client, path: str, data: dict):
 async def delegate_post(client, token: str, path: str, data: dict):
     form_token = await csrf_token(client, f"/i/{token}")
     return await client.post(f"/i/{token}{path}", data={**data, "csrf_token": form_token})
-
-
-async def registered(organiser, event, settings, number: int):
-    invitation = await invite(organiser, event, number)
-    token = await link_for(invitation)
-    await register(token, answers(f"Delegate {number}"), settings)
-    return invitation, token
 
 
 async def three_to_tell(organiser, event, settings):
@@ -99,14 +91,14 @@ async def test_dashboard_cancel_button_leads_to_the_confirmation(staff_client, e
 async def test_revoke_unconfirmed_lists_the_ticked_and_changes_nothing(
     staff_client, organiser, event, settings
 ):
-    first, _ = await registered(organiser, event, settings, 1)
+    first = (await registered(organiser, event, settings, 1)).registration.invitation_id
     second = await invite(organiser, event, 2)
     before = await OutboxMessage.all().count()
 
     response = await staff_post(
         staff_client,
         f"/staff/events/{event.id}/invitees/action",
-        {"action": "revoke", "invitation": [str(first.id), str(second.id)]},
+        {"action": "revoke", "invitation": [str(first), str(second.id)]},
     )
 
     assert response.status_code == 200
@@ -114,24 +106,24 @@ async def test_revoke_unconfirmed_lists_the_ticked_and_changes_nothing(
     assert "This emails 1 person." in response.text
     assert "<td>Delegate 1</td>" in response.text and "<td>Delegate 2</td>" in response.text
     assert f'<input type="hidden" name="invitation" value="{second.id}">' in response.text
-    assert (await Invitation.get(id=first.id)).status == InvitationStatus.REGISTERED
+    assert (await Invitation.get(id=first)).status == InvitationStatus.REGISTERED
     assert (await Invitation.get(id=second.id)).status == InvitationStatus.INVITED
     assert await OutboxMessage.all().count() == before
 
 
 async def test_revoke_confirmed_revokes_the_ticked(staff_client, organiser, event, settings):
-    first, _ = await registered(organiser, event, settings, 1)
+    first = (await registered(organiser, event, settings, 1)).registration.invitation_id
     second = await invite(organiser, event, 2)
 
     response = await staff_post(
         staff_client,
         f"/staff/events/{event.id}/invitees/action",
-        {"action": "revoke", "invitation": [str(first.id), str(second.id)], "confirm": "yes"},
+        {"action": "revoke", "invitation": [str(first), str(second.id)], "confirm": "yes"},
     )
 
     assert response.status_code == 303
     assert response.headers["location"].endswith("invitees?done=revoked&count=2")
-    assert (await Invitation.get(id=first.id)).status == InvitationStatus.REVOKED
+    assert (await Invitation.get(id=first)).status == InvitationStatus.REVOKED
     assert (await Invitation.get(id=second.id)).status == InvitationStatus.REVOKED
     assert await OutboxMessage.filter(category="event-place-withdrawn").count() == 1
 
@@ -139,7 +131,7 @@ async def test_revoke_confirmed_revokes_the_ticked(staff_client, organiser, even
 async def test_delegate_cancel_unconfirmed_asks_and_changes_nothing(
     client, organiser, event, settings
 ):
-    invitation, token = await registered(organiser, event, settings, 1)
+    registration, token = await registered(organiser, event, settings, 1)
     before = await OutboxMessage.all().count()
 
     response = await delegate_post(client, token, "/cancel", {})
@@ -147,7 +139,7 @@ async def test_delegate_cancel_unconfirmed_asks_and_changes_nothing(
     assert response.status_code == 200
     assert "<h1>Cancel your place?</h1>" in response.text
     assert "Yes, cancel my place" in response.text
-    registration = await Registration.get(invitation_id=invitation.id)
+    registration = await Registration.get(id=registration.id)
     assert registration.status == RegistrationStatus.REGISTERED
     assert (await Event.get(id=event.id)).seats_taken == 1
     assert await OutboxMessage.all().count() == before
@@ -164,21 +156,20 @@ async def test_delegate_cancel_page_is_reachable_by_get(client, organiser, event
 
 
 async def test_delegate_cancel_confirmed_cancels(client, organiser, event, settings):
-    invitation, token = await registered(organiser, event, settings, 1)
+    registration, token = await registered(organiser, event, settings, 1)
 
     response = await delegate_post(client, token, "/cancel", {"confirm": "yes"})
 
     assert response.status_code == 303
-    registration = await Registration.get(invitation_id=invitation.id)
+    registration = await Registration.get(id=registration.id)
     assert registration.status == RegistrationStatus.CANCELLED
 
 
 async def test_waitlisted_home_of_a_cancelled_event_says_so(app, client, organiser, settings):
-    made = await create_event(organiser, event_data(capacity=1))
-    event = await publish_event(organiser, made.id)
+    event = await published_event(organiser, capacity=1)
     await registered(organiser, event, settings, 1)
-    invitation, token = await registered(organiser, event, settings, 2)
-    assert (await Registration.get(invitation_id=invitation.id)).status == "waitlisted"
+    registration, token = await registered(organiser, event, settings, 2)
+    assert (await Registration.get(id=registration.id)).status == "waitlisted"
     waiting = await client.get(f"/i/{token}")
     assert "You are on the waitlist" in waiting.text  # positive control
 

@@ -8,11 +8,11 @@ import re
 from convenor.mail.models import OutboxMessage
 from events.invitations import send_invitations
 from events.models import Registration
-from events.registration import cancel_registration, register
+from events.registration import cancel_registration
 from events.reminders import send_due_reminders
-from events.service import cancel_event, create_event, publish_event, update_event
+from events.service import cancel_event, update_event
 
-from .conftest import answers, event_data, invite, link_for, outbox
+from .factories import event_data, invite, outbox, published_event, registered
 
 LINK = re.compile(r"http://testserver/i/[A-Za-z0-9_-]+(?:#[a-z-]+)?")
 
@@ -34,13 +34,6 @@ async def home_at(client, link: str):
 async def one(category: str) -> OutboxMessage:
     [message] = await outbox(category)
     return message
-
-
-async def registered(organiser, event, settings, number: int = 1) -> str:
-    invitation = await invite(organiser, event, number)
-    token = await link_for(invitation)
-    await register(token, answers(f"Delegate {number}"), settings)
-    return token
 
 
 async def test_invitation_email_links_to_home(client, organiser, event, settings):
@@ -68,9 +61,8 @@ async def test_confirmation_links_to_home_and_its_programme_part(
 
 
 async def test_waitlisted_and_promoted_emails_link_to_home(client, organiser, settings):
-    made = await create_event(organiser, event_data(capacity=1))
-    event = await publish_event(organiser, made.id)
-    first = await registered(organiser, event, settings, 1)
+    event = await published_event(organiser, capacity=1)
+    _, first = await registered(organiser, event, settings, 1)
     await registered(organiser, event, settings, 2)
     [waitlisted] = links(await one("event-waitlisted"))
     before = await home_at(client, waitlisted)
@@ -97,7 +89,7 @@ async def test_event_update_email_links_to_home(client, organiser, event, settin
 
 
 async def test_reminder_email_links_to_home(client, organiser, event, settings):
-    token = await registered(organiser, event, settings)
+    _, token = await registered(organiser, event, settings)
     code = (await Registration.get(event_id=event.id)).check_in_code
 
     await send_due_reminders(settings, event.starts_at.replace(hour=0))

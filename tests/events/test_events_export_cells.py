@@ -11,10 +11,9 @@ import pytest
 
 from events.data import QuestionData
 from events.questions import add_question
-from events.registration import register
 from tests.conftest import csrf_token
 
-from .conftest import answers, invite, link_for
+from .factories import registered
 
 FULL_WIDTH = {"equals": "\uff1d", "plus": "\uff0b", "minus": "\uff0d", "at": "\uff20"}
 NEEDS = slice(9, 11)  # the dietary and access columns, when included
@@ -29,11 +28,6 @@ async def delegate_rows(client, event, *, with_needs: bool = False) -> list[list
         response = await client.get(path)
     assert response.status_code == 200
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-
-
-async def registered(organiser, event, settings, **typed) -> None:
-    token = await link_for(await invite(organiser, event))
-    await register(token, answers(**typed), settings)
 
 
 @pytest.mark.parametrize("sign", FULL_WIDTH.values(), ids=FULL_WIDTH.keys())

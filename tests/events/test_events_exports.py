@@ -16,11 +16,10 @@ from events.data import QuestionData
 from events.invitations import decline
 from events.models import DelegateExport, ReadVia, Registration
 from events.questions import add_question
-from events.registration import register
 from tests.conftest import csrf_token, make_staff, sign_in
 from tests.spreadsheets import XLSX_TYPE, quote_prefixed, read_csv, read_export, xlsx_sheet
 
-from .conftest import answers, invite, link_for
+from .factories import invite, link_for, registered
 
 FORMATS = ["csv", "xlsx"]
 NAME, EMAIL, JOB, ORGANISATION, STATUS, CODE, REGISTERED_AT = range(7)
@@ -32,12 +31,6 @@ FORMULAS = {
     "dietary": "\uff0b1+1",
     "access_needs": "-1+1",
 }
-
-
-async def registered(organiser, event, settings, number=1, **typed) -> Registration:
-    invitation = await invite(organiser, event, number)
-    result = await register(await link_for(invitation), answers(**typed), settings)
-    return result.registration
 
 
 async def download(client, event, fmt: str, *, with_needs: bool = False, query: str = ""):
@@ -61,7 +54,7 @@ def expected_cell(value: str, fmt: str) -> str:
 async def test_delegate_export_values_equal_what_was_stored(
     staff_client, organiser, event, settings, fmt
 ):
-    stored = await registered(
+    stored, _ = await registered(
         organiser,
         event,
         settings,
@@ -106,7 +99,7 @@ async def test_delegate_csv_starts_with_bom_and_uses_crlf(staff_client, organise
 async def test_delegate_xlsx_registered_at_is_a_date_in_the_event_zone(
     staff_client, organiser, event, settings
 ):
-    stored = await registered(organiser, event, settings)
+    stored, _ = await registered(organiser, event, settings)
 
     response = await download(staff_client, event, "xlsx")
 
@@ -202,7 +195,7 @@ async def test_needs_page_names_excel_download_in_its_log(staff_client, organise
 
 async def test_delegate_export_filters_by_status(staff_client, organiser, event, settings):
     await registered(organiser, event, settings, 1, name="Kept")
-    cancelled = await registered(organiser, event, settings, 2, name="Gone")
+    cancelled, _ = await registered(organiser, event, settings, 2, name="Gone")
     await Registration.filter(id=cancelled.id).update(status="cancelled")
 
     response = await download(staff_client, event, "xlsx", query="?status=registered")

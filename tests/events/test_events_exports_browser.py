@@ -12,7 +12,7 @@ from events.registration import register
 from tests.browser import assert_accessible
 from tests.spreadsheets import read_xlsx
 
-from .conftest import answers, invite, link_for
+from .factories import answers, invite, link_for
 from .test_events_browser import sign_in
 
 

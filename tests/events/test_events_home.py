@@ -8,30 +8,14 @@ import re
 
 from events import checkin
 from events.invitations import decline
-from events.models import Invitation, Registration, RegistrationStatus
-from events.registration import cancel_registration, register
-from events.service import cancel_event, create_event, publish_event
+from events.models import Registration, RegistrationStatus
+from events.registration import cancel_registration
+from events.service import cancel_event
 from tests.conftest import csrf_token, sign_in
 
-from .conftest import answers, event_data, invite, link_for
+from .factories import invited, published_event, registered
 
 CHECK_IN = "Show this code or the QR code at the door."
-
-
-async def invited(organiser, event, number: int = 1) -> tuple[Invitation, str]:
-    invitation = await invite(organiser, event, number)
-    return invitation, await link_for(invitation)
-
-
-async def registered(organiser, event, settings, number: int = 1) -> tuple[Registration, str]:
-    invitation, token = await invited(organiser, event, number)
-    await register(token, answers(f"Delegate {number}"), settings)
-    return await Registration.get(invitation_id=invitation.id), token
-
-
-async def small_event(organiser, seats: int):
-    made = await create_event(organiser, event_data(capacity=seats))
-    return await publish_event(organiser, made.id)
 
 
 def status_of(html: str) -> str:
@@ -73,7 +57,7 @@ async def test_home_registered_shows_check_in_code_calendar_data_and_cancel(
 
 
 async def test_home_waitlisted_shows_waitlist_and_no_check_in_code(client, organiser, settings):
-    event = await small_event(organiser, 1)
+    event = await published_event(organiser, capacity=1)
     await registered(organiser, event, settings, 1)
     registration, token = await registered(organiser, event, settings, 2)
 
@@ -202,7 +186,7 @@ async def test_answers_form_default_button_saves(client, organiser, event, setti
 
 
 async def test_invitation_page_warns_of_waitlist_when_no_seat_is_left(client, organiser, settings):
-    event = await small_event(organiser, 3)
+    event = await published_event(organiser, capacity=3)
     for number in (1, 2, 3):
         await registered(organiser, event, settings, number)
     _, fourth = await invited(organiser, event, 4)
@@ -217,7 +201,7 @@ async def test_invitation_page_warns_of_waitlist_when_no_seat_is_left(client, or
 async def test_invitation_page_no_waitlist_warning_while_a_seat_is_left(
     client, organiser, settings
 ):
-    event = await small_event(organiser, 3)
+    event = await published_event(organiser, capacity=3)
     for number in (1, 2):
         await registered(organiser, event, settings, number)
     invitation, third = await invited(organiser, event, 3)
@@ -237,7 +221,7 @@ async def test_invitation_page_no_waitlist_warning_while_a_seat_is_left(
 
 
 async def test_warned_fourth_delegate_joins_the_waitlist_on_submit(client, organiser, settings):
-    event = await small_event(organiser, 3)
+    event = await published_event(organiser, capacity=3)
     for number in (1, 2, 3):
         await registered(organiser, event, settings, number)
     invitation, fourth = await invited(organiser, event, 4)

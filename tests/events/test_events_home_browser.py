@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from events.models import Registration, RegistrationStatus
 from events.registration import register
-from events.service import create_event, publish_event
 from tests.browser import assert_accessible
 
-from .conftest import answers, event_data, invite, link_for
+from .factories import answers, invite, link_for, published_event
 
 
 async def test_enter_in_a_field_registers(page, organiser, event):
@@ -67,8 +66,7 @@ async def test_home_of_a_registered_delegate_is_accessible(page, organiser, even
 async def test_full_events_invitation_with_waitlist_warning_is_accessible(
     page, organiser, settings
 ):
-    made = await create_event(organiser, event_data(capacity=1))
-    event = await publish_event(organiser, made.id)
+    event = await published_event(organiser, capacity=1)
     first = await invite(organiser, event, 1)
     await register(await link_for(first), answers("Ann Lee"), settings)
     token = await link_for(await invite(organiser, event, 2))

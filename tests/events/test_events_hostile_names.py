@@ -15,10 +15,9 @@ from convenor import auth
 from convenor.mail.models import OutboxMessage
 from convenor.models import Role
 from events.models import Event, Invitation, Visibility
-from events.service import create_event, publish_event
 from tests.conftest import csrf_token, make_staff
 
-from .conftest import event_data, invite
+from .factories import invite, published_event
 
 # Passes every entry check (one line, no controls, no '=?'); Python 3.11's folding
 # wrote it unquoted, which read back as a second To address.
@@ -47,8 +46,7 @@ def recipients(row: OutboxMessage) -> tuple[list[str], list[str]]:
 
 @pytest.fixture
 async def open_event(organiser) -> Event:
-    made = await create_event(organiser, event_data(visibility=Visibility.PUBLIC.value))
-    return await publish_event(organiser, made.id)
+    return await published_event(organiser, visibility=Visibility.PUBLIC.value)
 
 
 async def ask(client, event: Event, name: str):

@@ -25,10 +25,10 @@ from events.invitations import (
 from events.invitee_csv import ALREADY_INVITED, BAD_EMAIL, MISSING_NAME
 from events.models import Event, Invitation, InvitationStatus
 from events.registration import register
-from events.service import create_event, publish_event
+from events.service import create_event
 from tests.conftest import make_staff
 
-from .conftest import answers, event_data, invite, link_for, outbox
+from .factories import answers, event_data, invite, link_for, outbox, published_event
 
 CSV = """name,email,organisation,job title
 Ann Lee,ann@police.example.org,Hampshire Constabulary,Inspector
@@ -296,8 +296,7 @@ async def test_approved_substitute_is_emailed(organiser, event, settings):
 
 
 async def test_substitute_at_the_same_domain_is_let_in_when_the_event_allows(organiser, settings):
-    event = await create_event(organiser, event_data(substitutes_need_approval=False))
-    await publish_event(organiser, event.id)
+    event = await published_event(organiser, substitutes_need_approval=False)
     original = await invite(organiser, event)
     token = await link_for(original)
 
@@ -310,8 +309,7 @@ async def test_substitute_at_the_same_domain_is_let_in_when_the_event_allows(org
 
 
 async def test_substitute_at_another_domain_needs_approval_even_when_allowed(organiser, settings):
-    event = await create_event(organiser, event_data(substitutes_need_approval=False))
-    await publish_event(organiser, event.id)
+    event = await published_event(organiser, substitutes_need_approval=False)
     token = await link_for(await invite(organiser, event))
 
     stranger = await name_substitute(

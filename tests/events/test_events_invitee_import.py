@@ -15,7 +15,7 @@ from events.models import Invitation, InvitationStatus
 from tests.conftest import csrf_token
 from tests.tables_corpus import UNREADABLE, saved_as, xlsx
 
-from .conftest import invite
+from .factories import invite
 
 ROWS = [
     ["Full name", "E-mail address", "Organization", "Role"],

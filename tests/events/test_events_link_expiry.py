@@ -9,21 +9,11 @@ from zoneinfo import ZoneInfo
 from convenor.models import PersonalLink
 from events.models import Event, Registration, RegistrationStatus
 from events.notices import fresh_link
-from events.registration import register
 from tests.conftest import csrf_token
 
-from .conftest import answers, invite, link_for
+from .factories import ended_days_ago, invite, registered
 
 CONTACT = "events@safercity.example.org"
-
-
-async def ended_days_ago(event: Event, days: float, purge_after_days: int = 30) -> Event:
-    """Move the event so that it ended ``days`` ago (it lasted seven hours)."""
-    ends = datetime.now(UTC) - timedelta(days=days)
-    await Event.filter(id=event.id).update(
-        starts_at=ends - timedelta(hours=7), ends_at=ends, purge_after_days=purge_after_days
-    )
-    return await Event.get(id=event.id)
 
 
 def day_text(moment: datetime) -> str:
@@ -32,14 +22,8 @@ def day_text(moment: datetime) -> str:
     return f"{local:%A} {local.day} {local:%B %Y}"
 
 
-async def registered_link(organiser, event, settings) -> str:
-    token = await link_for(await invite(organiser, event))
-    await register(token, answers(), settings)
-    return token
-
-
 async def test_delegate_link_works_29_days_after_the_event(client, organiser, event, settings):
-    token = await registered_link(organiser, event, settings)
+    _, token = await registered(organiser, event, settings)
     await ended_days_ago(event, 29)
 
     response = await client.get(f"/i/{token}")
@@ -49,7 +33,7 @@ async def test_delegate_link_works_29_days_after_the_event(client, organiser, ev
 
 
 async def test_delegate_link_is_gone_31_days_after_the_event(client, organiser, event, settings):
-    token = await registered_link(organiser, event, settings)
+    _, token = await registered(organiser, event, settings)
     moved = await ended_days_ago(event, 31)
 
     response = await client.get(f"/i/{token}")
@@ -64,7 +48,7 @@ async def test_delegate_link_is_gone_31_days_after_the_event(client, organiser, 
 async def test_delegate_data_download_is_gone_31_days_after_the_event(
     client, organiser, event, settings
 ):
-    token = await registered_link(organiser, event, settings)
+    _, token = await registered(organiser, event, settings)
     await ended_days_ago(event, 31)
 
     response = await client.get(f"/i/{token}/my-data.json")
@@ -76,7 +60,7 @@ async def test_delegate_data_download_is_gone_31_days_after_the_event(
 async def test_delegate_data_download_works_29_days_after_the_event(
     client, organiser, event, settings
 ):
-    token = await registered_link(organiser, event, settings)
+    _, token = await registered(organiser, event, settings, name="Ann Lee")
     await ended_days_ago(event, 29)
 
     response = await client.get(f"/i/{token}/my-data.json")
@@ -86,7 +70,7 @@ async def test_delegate_data_download_works_29_days_after_the_event(
 
 
 async def test_expired_delegate_link_cannot_cancel(client, organiser, event, settings):
-    token = await registered_link(organiser, event, settings)
+    _, token = await registered(organiser, event, settings)
     csrf = await csrf_token(client, f"/i/{token}")  # while the link works
     await ended_days_ago(event, 31)
 
@@ -98,7 +82,7 @@ async def test_expired_delegate_link_cannot_cancel(client, organiser, event, set
 
 
 async def test_delegate_link_follows_the_events_own_purge_days(client, organiser, event, settings):
-    token = await registered_link(organiser, event, settings)
+    _, token = await registered(organiser, event, settings)
     await ended_days_ago(event, 8, purge_after_days=7)
 
     response = await client.get(f"/i/{token}")
@@ -109,7 +93,7 @@ async def test_delegate_link_follows_the_events_own_purge_days(client, organiser
 async def test_expired_page_says_answers_were_deleted_once_purged(
     client, organiser, event, settings
 ):
-    token = await registered_link(organiser, event, settings)
+    _, token = await registered(organiser, event, settings)
     await ended_days_ago(event, 31)
     await Event.filter(id=event.id).update(sensitive_purged_at=datetime.now(UTC))
 

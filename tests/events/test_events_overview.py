@@ -20,7 +20,7 @@ from events.overview import (
 from events.registration import register
 from tests.conftest import make_staff
 
-from .conftest import answers, invite, link_for
+from .factories import answers, invite, link_for
 
 
 async def test_dashboard_counts_by_status_and_organisation(organiser, event, settings):

@@ -21,13 +21,14 @@ from events.models import (
     Invitation,
     InvitationStatus,
     Question,
+    Registration,
 )
 from events.questions import add_question
 from events.registration import register
 from events.service import create_event, publish_event
 from tests.conftest import csrf_token, make_staff, sign_in
 
-from .conftest import answers, event_data, invite, link_for, outbox
+from .factories import answers, event_data, invite, link_for, outbox, registered
 
 FORM = {
     "title": "Serious Violence Delivery Plan Conference",
@@ -52,13 +53,6 @@ FORM = {
 async def post(client, path: str, data: dict, page: str = "/staff/events"):
     token = await csrf_token(client, page)
     return await client.post(path, data={**data, "csrf_token": token})
-
-
-async def registered(organiser, event, settings, number=1, **kwargs):
-    invitation = await invite(organiser, event, number)
-    token = await link_for(invitation)
-    result = await register(token, answers(f"Delegate {number}", **kwargs), settings)
-    return result.registration
 
 
 # Events
@@ -108,6 +102,9 @@ async def test_create_event_bad_input_is_400_with_errors_and_typed_values(staff_
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
     assert "<script>alert(1)" not in response.text
     assert await Event.all().count() == 0
+    control = await post(staff_client, "/staff/events/new", FORM)
+    assert control.status_code == 303
+    assert await Event.all().count() == 1
 
 
 async def test_create_event_unreadable_optional_time_saves_nothing(staff_client):
@@ -118,6 +115,11 @@ async def test_create_event_unreadable_optional_time_saves_nothing(staff_client)
     assert response.status_code == 400
     assert 'id="registration_closes_at-error"' in response.text
     assert await Event.all().count() == 0
+    control = await post(
+        staff_client, "/staff/events/new", {**FORM, "registration_closes_at": "2027-06-01T17:00"}
+    )
+    assert control.status_code == 303
+    assert await Event.all().count() == 1
 
 
 async def test_edit_form_shows_times_in_event_zone(staff_client, event):
@@ -151,6 +153,11 @@ async def test_edit_event_bad_input_is_400_and_changes_nothing(staff_client, eve
     assert response.status_code == 400
     assert "The end must be after the start" in response.text
     assert (await Event.get(id=event.id)).ends_at == event.ends_at
+    control = await post(
+        staff_client, f"/staff/events/{event.id}/edit", {**FORM, "ends_at": "2027-06-09T17:00"}
+    )
+    assert control.status_code == 303
+    assert (await Event.get(id=event.id)).ends_at == datetime(2027, 6, 9, 16, 0, tzinfo=UTC)
 
 
 async def test_publish_button_publishes_draft(staff_client, organiser):
@@ -191,31 +198,39 @@ EVENT_PAGES += ["/check-in", "/counts.json"]
 
 
 @pytest.mark.parametrize("suffix", EVENT_PAGES)
-async def test_event_pages_other_events_organiser_gets_404(client, event, suffix):
+async def test_event_pages_other_events_organiser_gets_404(
+    client, second_client, organiser, event, suffix
+):
     await sign_in(client, await make_staff(Role.ORGANISER))
 
     response = await client.get(f"/staff/events/{event.id}{suffix}")
 
     assert response.status_code == 404
+    await sign_in(second_client, organiser)
+    assert (await second_client.get(f"/staff/events/{event.id}{suffix}")).status_code == 200
 
 
 @pytest.mark.parametrize("suffix", EVENT_PAGES)
-async def test_event_pages_anonymous_gets_404(client, event, suffix):
+async def test_event_pages_anonymous_gets_404(client, second_client, organiser, event, suffix):
     response = await client.get(f"/staff/events/{event.id}{suffix}")
 
     assert response.status_code == 404
+    await sign_in(second_client, organiser)
+    assert (await second_client.get(f"/staff/events/{event.id}{suffix}")).status_code == 200
 
 
-async def test_event_pages_moderator_gets_404(client, event):
+async def test_event_pages_moderator_gets_404(client, second_client, organiser, event):
     await sign_in(client, await make_staff(Role.MODERATOR))
 
     response = await client.get(f"/staff/events/{event.id}/delegates")
 
     assert response.status_code == 404
+    await sign_in(second_client, organiser)
+    assert (await second_client.get(f"/staff/events/{event.id}/delegates")).status_code == 200
 
 
 async def test_sensitive_export_other_events_organiser_gets_404_and_nothing_logged(
-    client, organiser, event, settings
+    client, second_client, organiser, event, settings
 ):
     await registered(organiser, event, settings)
     await sign_in(client, await make_staff(Role.ORGANISER))
@@ -224,6 +239,10 @@ async def test_sensitive_export_other_events_organiser_gets_404_and_nothing_logg
 
     assert response.status_code == 404
     assert await DelegateExport.all().count() == 0
+    await sign_in(second_client, organiser)
+    control = await post(second_client, f"/staff/events/{event.id}/delegates.csv", {})
+    assert control.status_code == 200
+    assert await DelegateExport.all().count() == 1
 
 
 async def test_admin_sees_any_event_dashboard(client, event):
@@ -256,6 +275,13 @@ async def test_add_invitee_bad_email_is_400_and_keeps_values(staff_client, event
     assert 'id="email-error"' in response.text
     assert 'value="ann.police"' in response.text
     assert await Invitation.all().count() == 0
+    control = await post(
+        staff_client,
+        f"/staff/events/{event.id}/invitees",
+        {**form, "email": "ann@police.example.org"},
+    )
+    assert control.status_code == 303
+    assert await Invitation.all().count() == 1
 
 
 CSV_TEXT = (
@@ -314,6 +340,11 @@ async def test_import_confirm_with_a_bad_row_saves_nothing(staff_client, event):
     assert response.status_code == 400
     assert "Nothing was imported" in response.text
     assert await Invitation.all().count() == 0
+    control = await post(
+        staff_client, f"/staff/events/{event.id}/import/confirm", {"text": CSV_TEXT}
+    )
+    assert control.status_code == 303
+    assert await Invitation.all().count() == 2
 
 
 async def test_send_invitations_button_queues_one_email_each(staff_client, organiser, event):
@@ -348,6 +379,7 @@ async def test_remind_selected_reminds_only_them(staff_client, organiser, event,
 async def test_revoke_selected_stops_the_link(staff_client, client, organiser, event):
     invitation = await invite(organiser, event, 1)
     token = await link_for(invitation)
+    assert (await client.get(f"/i/{token}")).status_code == 200  # the link worked before
 
     response = await post(
         staff_client,
@@ -464,7 +496,7 @@ async def test_needs_page_lists_answers_and_export_log(staff_client, organiser, 
 async def test_check_in_by_code_confirms_then_warns_second_time(
     staff_client, organiser, event, settings
 ):
-    registration = await registered(organiser, event, settings)
+    registration, _ = await registered(organiser, event, settings)
     code = registration.check_in_code.lower()
 
     first = await post(staff_client, f"/staff/events/{event.id}/check-in", {"code": f" {code} "})
@@ -486,7 +518,7 @@ async def test_check_in_unknown_code_says_so(staff_client, event):
 
 
 async def test_check_in_find_by_name_and_button(staff_client, organiser, event, settings):
-    registration = await registered(organiser, event, settings)
+    registration, _ = await registered(organiser, event, settings)
 
     found = await staff_client.get(f"/staff/events/{event.id}/check-in?q=delegate")
     response = await post(
@@ -500,19 +532,30 @@ async def test_check_in_find_by_name_and_button(staff_client, organiser, event, 
     assert "first=1" in response.headers["location"]
 
 
-async def test_check_in_other_events_registration_is_404(staff_client, organiser, settings):
+async def test_check_in_other_events_registration_is_404(
+    staff_client, second_client, organiser, settings
+):
     mine = await publish_event(organiser, (await create_event(organiser, event_data())).id)
     other_organiser = await make_staff(Role.ORGANISER)
     theirs = await publish_event(
         other_organiser, (await create_event(other_organiser, event_data())).id
     )
-    registration = await registered(other_organiser, theirs, settings)
+    registration, _ = await registered(other_organiser, theirs, settings)
 
     response = await post(
         staff_client, f"/staff/events/{mine.id}/check-in", {"registration_id": str(registration.id)}
     )
 
     assert response.status_code == 404
+    assert (await Registration.get(id=registration.id)).checked_in_at is None
+    await sign_in(second_client, other_organiser)
+    control = await post(
+        second_client,
+        f"/staff/events/{theirs.id}/check-in",
+        {"registration_id": str(registration.id)},
+    )
+    assert control.status_code == 303
+    assert (await Registration.get(id=registration.id)).checked_in_at is not None
 
 
 async def test_counts_json_reports_live_numbers(staff_client, organiser, event, settings):
@@ -569,9 +612,14 @@ async def test_add_question_with_one_choice_is_400_and_keeps_values(staff_client
     assert "Enter at least two choices, one per line" in response.text
     assert ">Only one</textarea>" in response.text
     assert await Question.all().count() == 0
+    control = await post(
+        staff_client, f"/staff/events/{event.id}/questions", {**form, "choices": "Only one\nOther"}
+    )
+    assert control.status_code == 303
+    assert await Question.all().count() == 1
 
 
-async def test_remove_question_of_another_event_is_404(client, organiser, event):
+async def test_remove_question_of_another_event_is_404(client, second_client, organiser, event):
     question = await add_question(organiser, event.id, QuestionData("short_text", "Diet?"))
     await sign_in(client, await make_staff(Role.ORGANISER))
 
@@ -579,6 +627,10 @@ async def test_remove_question_of_another_event_is_404(client, organiser, event)
 
     assert response.status_code == 404
     assert await Question.all().count() == 1
+    await sign_in(second_client, organiser)
+    path = f"/staff/events/{event.id}/questions/{question.id}/remove"
+    assert (await post(second_client, path, {})).status_code == 303
+    assert await Question.all().count() == 0
 
 
 async def test_registration_form_shows_custom_questions(client, organiser, event):
@@ -639,6 +691,13 @@ async def test_add_organiser_unknown_email_is_400_next_to_the_field(staff_client
     assert response.status_code == 400
     assert 'id="email-error"' in response.text
     assert 'value="nobody@example.org"' in response.text
+    assert await (await Event.get(id=event.id)).organisers.all().count() == 1
+    colleague = await make_staff(Role.ORGANISER)
+    control = await post(
+        staff_client, f"/staff/events/{event.id}/organisers", {"email": colleague.email}
+    )
+    assert control.status_code == 303
+    assert await (await Event.get(id=event.id)).organisers.all().count() == 2
 
 
 async def test_remove_the_last_organiser_is_refused(staff_client, organiser, event):
@@ -649,3 +708,11 @@ async def test_remove_the_last_organiser_is_refused(staff_client, organiser, eve
     assert response.status_code == 409
     assert "An event needs at least one organiser." in response.text
     assert await (await Event.get(id=event.id)).organisers.all().count() == 1
+    # With a second organiser, the same removal is allowed.
+    colleague = await make_staff(Role.ORGANISER)
+    await post(staff_client, f"/staff/events/{event.id}/organisers", {"email": colleague.email})
+    control = await post(
+        staff_client, f"/staff/events/{event.id}/organisers/{organiser.id}/remove", {}
+    )
+    assert control.status_code == 303
+    assert [o.id for o in await (await Event.get(id=event.id)).organisers.all()] == [colleague.id]

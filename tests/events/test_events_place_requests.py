@@ -15,10 +15,10 @@ from events.invitations import revoke_invitation, send_invitations
 from events.models import Event, Invitation, InvitationStatus, Registration, Visibility
 from events.place_requests import ask_for_a_place, public_events
 from events.registration import register
-from events.service import create_event, publish_event
+from events.service import create_event
 from tests.conftest import csrf_token
 
-from .conftest import answers, event_data, invite, outbox
+from .factories import answers, event_data, invite, outbox, published_event
 
 ASKER = InviteeData(
     name="Priya Shah",
@@ -29,11 +29,6 @@ ASKER = InviteeData(
 LINK = re.compile(r"http://testserver/i/(\S+)")
 
 
-async def open_event(organiser, visibility: Visibility = Visibility.PUBLIC, **overrides) -> Event:
-    made = await create_event(organiser, event_data(visibility=visibility.value, **overrides))
-    return await publish_event(organiser, made.id)
-
-
 async def ask(event: Event, settings, data: InviteeData = ASKER, address="192.0.2.1", **kw):
     return await ask_for_a_place(str(event.uuid), data, settings, address, **kw)
 
@@ -42,7 +37,7 @@ async def ask(event: Event, settings, data: InviteeData = ASKER, address="192.0.
 
 
 async def test_asking_for_a_place_makes_a_requested_invitation(organiser, settings):
-    event = await open_event(organiser)
+    event = await published_event(organiser, visibility=Visibility.PUBLIC.value)
 
     await ask(event, settings)
 
@@ -58,7 +53,7 @@ async def test_asking_for_a_place_makes_a_requested_invitation(organiser, settin
 
 
 async def test_asking_for_a_place_emails_a_link_that_registers(organiser, settings):
-    event = await open_event(organiser, Visibility.UNLISTED)
+    event = await published_event(organiser, visibility=Visibility.UNLISTED.value)
 
     await ask(event, settings)
     [message] = await outbox("event-place-link")
@@ -74,7 +69,7 @@ async def test_asking_for_a_place_emails_a_link_that_registers(organiser, settin
 
 
 async def test_asking_for_a_place_at_an_invite_only_event_is_not_found(organiser, settings):
-    event = await open_event(organiser, Visibility.INVITE_ONLY)
+    event = await published_event(organiser, visibility=Visibility.INVITE_ONLY.value)
 
     with pytest.raises(NotFound):
         await ask(event, settings)
@@ -91,7 +86,9 @@ async def test_asking_for_a_place_at_a_draft_event_is_not_found(organiser, setti
 
 async def test_asking_for_a_place_after_registration_closed_saves_nothing(organiser, settings):
     closed = datetime.now(UTC) - timedelta(hours=1)
-    event = await open_event(organiser, registration_closes_at=closed)
+    event = await published_event(
+        organiser, visibility=Visibility.PUBLIC.value, registration_closes_at=closed
+    )
 
     with pytest.raises(Conflict):
         await ask(event, settings)
@@ -100,7 +97,7 @@ async def test_asking_for_a_place_after_registration_closed_saves_nothing(organi
 
 
 async def test_asking_for_a_place_with_bad_fields_says_which_and_saves_nothing(organiser, settings):
-    event = await open_event(organiser)
+    event = await published_event(organiser, visibility=Visibility.PUBLIC.value)
 
     with pytest.raises(Invalid) as raised:
         await ask(event, settings, InviteeData(name=" ", email="priya@", organisation="X"))
@@ -115,7 +112,7 @@ async def test_asking_for_a_place_with_bad_fields_says_which_and_saves_nothing(o
 async def test_asking_for_a_place_already_invited_sends_the_link_without_a_second_invitation(
     organiser, settings
 ):
-    event = await open_event(organiser)
+    event = await published_event(organiser, visibility=Visibility.PUBLIC.value)
     invited = await invite(organiser, event, email="priya.shah@youthclub.example.org")
 
     await ask(event, settings)
@@ -130,7 +127,7 @@ async def test_asking_for_a_place_already_invited_sends_the_link_without_a_secon
 
 
 async def test_asking_for_a_place_when_revoked_sends_nothing(organiser, settings):
-    event = await open_event(organiser)
+    event = await published_event(organiser, visibility=Visibility.PUBLIC.value)
     invited = await invite(organiser, event, email="priya.shah@youthclub.example.org")
     await revoke_invitation(organiser, event.id, invited.id, settings)
     emails_before = len(await outbox())
@@ -143,7 +140,7 @@ async def test_asking_for_a_place_when_revoked_sends_nothing(organiser, settings
 
 
 async def test_asking_twice_within_a_minute_sends_one_email(organiser, settings):
-    event = await open_event(organiser)
+    event = await published_event(organiser, visibility=Visibility.PUBLIC.value)
 
     await ask(event, settings)
     await ask(event, settings)
@@ -152,7 +149,7 @@ async def test_asking_twice_within_a_minute_sends_one_email(organiser, settings)
 
 
 async def test_asking_again_later_sends_a_fresh_link(organiser, settings):
-    event = await open_event(organiser)
+    event = await published_event(organiser, visibility=Visibility.PUBLIC.value)
     await ask(event, settings)
     an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
     await Invitation.filter(event=event).update(sent_at=an_hour_ago)
@@ -165,7 +162,7 @@ async def test_asking_again_later_sends_a_fresh_link(organiser, settings):
 
 
 async def test_five_requests_at_once_make_one_invitation_and_one_email(organiser, settings):
-    event = await open_event(organiser)
+    event = await published_event(organiser, visibility=Visibility.PUBLIC.value)
 
     results = await asyncio.gather(
         *(ask(event, settings, address=f"192.0.2.{n}") for n in range(5)),
@@ -178,7 +175,7 @@ async def test_five_requests_at_once_make_one_invitation_and_one_email(organiser
 
 
 async def test_filled_honeypot_saves_nothing_and_sends_nothing(organiser, settings):
-    event = await open_event(organiser)
+    event = await published_event(organiser, visibility=Visibility.PUBLIC.value)
 
     await ask(event, settings, honeypot="Bot McBotface")
 
@@ -186,7 +183,7 @@ async def test_filled_honeypot_saves_nothing_and_sends_nothing(organiser, settin
 
 
 async def test_sixth_request_in_an_hour_from_one_address_is_refused(organiser, settings):
-    event = await open_event(organiser)
+    event = await published_event(organiser, visibility=Visibility.PUBLIC.value)
     for n in range(5):
         await ask(event, settings, InviteeData(name=f"P {n}", email=f"p{n}@example.org"))
 
@@ -198,15 +195,19 @@ async def test_sixth_request_in_an_hour_from_one_address_is_refused(organiser, s
 
 
 async def test_public_events_lists_only_published_public_events_to_come(organiser):
-    later = await open_event(organiser, title="Later")
+    later = await published_event(organiser, visibility=Visibility.PUBLIC.value, title="Later")
     sooner_start = event_data().starts_at - timedelta(days=30)
-    sooner = await open_event(
-        organiser, title="Sooner", starts_at=sooner_start, ends_at=sooner_start + timedelta(hours=6)
+    sooner = await published_event(
+        organiser,
+        visibility=Visibility.PUBLIC.value,
+        title="Sooner",
+        starts_at=sooner_start,
+        ends_at=sooner_start + timedelta(hours=6),
     )
-    await open_event(organiser, Visibility.UNLISTED, title="Unlisted")
-    await open_event(organiser, Visibility.INVITE_ONLY, title="Invite-only")
+    await published_event(organiser, visibility=Visibility.UNLISTED.value, title="Unlisted")
+    await published_event(organiser, visibility=Visibility.INVITE_ONLY.value, title="Invite-only")
     await create_event(organiser, event_data(title="Draft", visibility=Visibility.PUBLIC.value))
-    past = await open_event(organiser, title="Past")
+    past = await published_event(organiser, visibility=Visibility.PUBLIC.value, title="Past")
     await Event.filter(id=past.id).update(
         starts_at=datetime(2020, 1, 1, 9, tzinfo=UTC), ends_at=datetime(2020, 1, 1, 17, tzinfo=UTC)
     )
@@ -228,7 +229,7 @@ FORM = {"name": "Priya Shah", "email": "priya@youthclub.example.org", "organisat
 
 
 async def test_public_event_page_offers_a_place(client, organiser):
-    event = await open_event(organiser)
+    event = await published_event(organiser, visibility=Visibility.PUBLIC.value)
 
     page = await client.get(f"/events/{event.uuid}")
 
@@ -239,7 +240,9 @@ async def test_public_event_page_offers_a_place(client, organiser):
 
 async def test_event_page_with_registration_closed_says_so_without_a_form(client, organiser):
     closed = datetime.now(UTC) - timedelta(hours=1)
-    event = await open_event(organiser, registration_closes_at=closed)
+    event = await published_event(
+        organiser, visibility=Visibility.PUBLIC.value, registration_closes_at=closed
+    )
 
     page = await client.get(f"/events/{event.uuid}")
 
@@ -250,7 +253,7 @@ async def test_event_page_with_registration_closed_says_so_without_a_form(client
 async def test_invite_only_event_page_offers_no_place_even_to_its_organiser(
     staff_client, organiser
 ):
-    event = await open_event(organiser, Visibility.INVITE_ONLY)
+    event = await published_event(organiser, visibility=Visibility.INVITE_ONLY.value)
 
     page = await staff_client.get(f"/events/{event.uuid}")
 
@@ -259,7 +262,7 @@ async def test_invite_only_event_page_offers_no_place_even_to_its_organiser(
 
 
 async def test_asking_from_the_page_redirects_to_check_your_email(client, organiser):
-    event = await open_event(organiser)
+    event = await published_event(organiser, visibility=Visibility.PUBLIC.value)
 
     response = await post_ask(client, event, FORM)
     shown = await client.get(response.headers["location"])
@@ -271,7 +274,7 @@ async def test_asking_from_the_page_redirects_to_check_your_email(client, organi
 
 
 async def test_asking_from_the_page_with_a_bad_email_keeps_what_was_typed(client, organiser):
-    event = await open_event(organiser)
+    event = await published_event(organiser, visibility=Visibility.PUBLIC.value)
 
     response = await post_ask(client, event, {**FORM, "email": "priya@@example"})
 
@@ -284,7 +287,7 @@ async def test_asking_from_the_page_with_a_bad_email_keeps_what_was_typed(client
 
 
 async def test_asking_at_an_invite_only_event_page_is_404(client, organiser):
-    event = await open_event(organiser, Visibility.INVITE_ONLY)
+    event = await published_event(organiser, visibility=Visibility.INVITE_ONLY.value)
     token = await csrf_token(client)
 
     response = await client.post(f"/events/{event.uuid}/ask", data={**FORM, "csrf_token": token})
@@ -294,7 +297,7 @@ async def test_asking_at_an_invite_only_event_page_is_404(client, organiser):
 
 
 async def test_asking_after_registration_closed_shows_the_page_with_409(client, organiser):
-    event = await open_event(organiser)
+    event = await published_event(organiser, visibility=Visibility.PUBLIC.value)
     token = await csrf_token(client, f"/events/{event.uuid}")
     closed = datetime.now(UTC) - timedelta(minutes=5)
     await Event.filter(id=event.id).update(registration_closes_at=closed)
@@ -307,8 +310,10 @@ async def test_asking_after_registration_closed_shows_the_page_with_409(client, 
 
 
 async def test_public_event_list_page_links_public_events(client, organiser):
-    event = await open_event(organiser)
-    await open_event(organiser, Visibility.UNLISTED, title="Quiet unlisted meeting")
+    event = await published_event(organiser, visibility=Visibility.PUBLIC.value)
+    await published_event(
+        organiser, visibility=Visibility.UNLISTED.value, title="Quiet unlisted meeting"
+    )
 
     page = await client.get("/events")
 
@@ -318,7 +323,7 @@ async def test_public_event_list_page_links_public_events(client, organiser):
 
 
 async def test_invitation_page_after_asking_thanks_instead_of_inviting(client, organiser, settings):
-    event = await open_event(organiser)
+    event = await published_event(organiser, visibility=Visibility.PUBLIC.value)
     await ask(event, settings)
     [message] = await outbox("event-place-link")
 
@@ -331,8 +336,8 @@ async def test_invitation_page_after_asking_thanks_instead_of_inviting(client, o
 async def test_invitation_email_says_not_open_to_the_public_only_when_invite_only(
     organiser, settings
 ):
-    closed_event = await open_event(organiser, Visibility.INVITE_ONLY)
-    public_event = await open_event(organiser, Visibility.PUBLIC)
+    closed_event = await published_event(organiser, visibility=Visibility.INVITE_ONLY.value)
+    public_event = await published_event(organiser, visibility=Visibility.PUBLIC.value)
     await invite(organiser, closed_event, 1)
     await invite(organiser, public_event, 2)
 
@@ -345,7 +350,7 @@ async def test_invitation_email_says_not_open_to_the_public_only_when_invite_onl
 
 
 async def test_organiser_sees_who_asked_for_a_place(staff_client, organiser, settings):
-    event = await open_event(organiser)
+    event = await published_event(organiser, visibility=Visibility.PUBLIC.value)
     await ask(event, settings)
     await invite(organiser, event, 1)
 

@@ -13,18 +13,24 @@ from convenor.mail.worker import run_worker
 from events.models import Event, Registration
 from events.overview import needs_summary
 from events.privacy import purge_sensitive_answers
-from events.registration import register
 
-from .conftest import SUMMER_ENDS, answers, invite, link_for
+from .factories import SUMMER_ENDS, registered
 
 CONVENOR = str(Path(sys.executable).parent / "convenor")
 
 
 async def register_with_needs(organiser, event, settings):
-    tokens = [await link_for(await invite(organiser, event, n)) for n in range(3)]
-    await register(tokens[0], answers(dietary="Vegan", access_needs="Hearing loop"), settings)
-    await register(tokens[1], answers(dietary="Halal", access_needs=""), settings)
-    await register(tokens[2], answers(dietary="", access_needs=""), settings)
+    needs = [("Vegan", "Hearing loop"), ("Halal", ""), ("", "")]
+    for number, (dietary, access_needs) in enumerate(needs):
+        await registered(
+            organiser,
+            event,
+            settings,
+            number,
+            "Ann Lee",
+            dietary=dietary,
+            access_needs=access_needs,
+        )
 
 
 async def test_purge_before_the_day_changes_nothing(organiser, event, settings):

@@ -16,7 +16,7 @@ from events.questions import add_question
 from events.registration import cancel_registration, register
 from events.service import cancel_event, create_event, publish_event, update_event
 
-from .conftest import answers, event_data, invite, link_for, outbox
+from .factories import answers, event_data, invite, link_for, outbox, published_event
 
 
 async def test_register_takes_a_seat_and_queues_one_confirmation(organiser, event, settings):
@@ -184,11 +184,6 @@ async def test_choice_answer_outside_the_options_is_invalid(organiser, event, se
     assert caught.value.fields == {f"question_{workshop.id}": "Choose one of the options"}
 
 
-async def one_seat_event(organiser):
-    draft = await create_event(organiser, event_data(capacity=1))
-    return await publish_event(organiser, draft.id)
-
-
 async def test_register_after_registration_closes_is_refused(organiser, settings):
     closed = await create_event(
         organiser,
@@ -202,7 +197,7 @@ async def test_register_after_registration_closes_is_refused(organiser, settings
 
 
 async def test_raising_capacity_promotes_the_waitlist_in_order(organiser, settings):
-    event = await one_seat_event(organiser)
+    event = await published_event(organiser, capacity=1)
     for number in range(3):
         await register(await link_for(await invite(organiser, event, number)), answers(), settings)
 
@@ -229,7 +224,7 @@ async def test_lowering_capacity_below_registrations_is_invalid(organiser, event
 
 
 async def test_waitlisted_delegate_cancelling_frees_no_seat(organiser, settings):
-    event = await one_seat_event(organiser)
+    event = await published_event(organiser, capacity=1)
     await register(await link_for(await invite(organiser, event, 1)), answers(), settings)
     token = await link_for(await invite(organiser, event, 2))
     await register(token, answers(), settings)
@@ -245,7 +240,7 @@ async def test_waitlisted_delegate_cancelling_frees_no_seat(organiser, settings)
 async def test_waitlisted_delegate_gets_a_plain_email_when_the_event_is_cancelled(
     organiser, settings
 ):
-    event = await one_seat_event(organiser)
+    event = await published_event(organiser, capacity=1)
     await register(await link_for(await invite(organiser, event, 1)), answers(), settings)
     await register(await link_for(await invite(organiser, event, 2)), answers(), settings)
 

@@ -14,20 +14,13 @@ from convenor.jobs import domain_jobs
 from events.data import EventData
 from events.forms import event_form_values, event_from_form
 from events.models import Event, Registration
-from events.registration import cancel_registration, register
+from events.registration import cancel_registration
 from events.reminders import send_due_reminders
-from events.service import cancel_event, create_event, publish_event, update_event
+from events.service import cancel_event, update_event
 
-from .conftest import answers, event_data, invite, link_for, outbox
+from .factories import event_data, outbox, published_event, registered
 
 CATEGORY = "event-delegate-reminder"
-
-
-async def registered(organiser, event, settings, number: int = 1) -> tuple[Registration, str]:
-    invitation = await invite(organiser, event, number)
-    token = await link_for(invitation)
-    await register(token, answers(f"Delegate {number}"), settings)
-    return await Registration.get(invitation_id=invitation.id), token
 
 
 def due(event: Event, hours: float = 47):
@@ -124,8 +117,7 @@ async def test_reminder_not_sent_to_cancelled_registration(client, organiser, ev
 
 
 async def test_reminder_not_sent_to_waitlisted_delegate(client, organiser, settings):
-    made = await create_event(organiser, event_data(capacity=1))
-    event = await publish_event(organiser, made.id)
+    event = await published_event(organiser, capacity=1)
     await registered(organiser, event, settings, 1)
     await registered(organiser, event, settings, 2)  # waitlisted
 
@@ -146,10 +138,8 @@ async def test_reminder_not_sent_for_cancelled_event(client, organiser, event, s
 
 
 async def test_reminder_off_for_the_event_sends_nothing(client, organiser, settings):
-    made = await create_event(organiser, event_data(reminders_enabled=False))
-    off = await publish_event(organiser, made.id)
-    made = await create_event(organiser, event_data(title="Second summit"))
-    on = await publish_event(organiser, made.id)
+    off = await published_event(organiser, reminders_enabled=False)
+    on = await published_event(organiser, title="Second summit")
     await registered(organiser, off, settings, 1)
     await registered(organiser, on, settings, 2)
 
@@ -160,8 +150,7 @@ async def test_reminder_off_for_the_event_sends_nothing(client, organiser, setti
 
 
 async def test_reminder_hours_before_is_the_events_own(client, organiser, settings):
-    made = await create_event(organiser, event_data(reminder_hours_before=6))
-    event = await publish_event(organiser, made.id)
+    event = await published_event(organiser, reminder_hours_before=6)
     await registered(organiser, event, settings)
 
     at_seven = await send_due_reminders(settings, due(event, 7))

@@ -17,7 +17,7 @@ from events.questions import add_question
 from events.registration import register
 from tests.conftest import make_staff, sign_in
 
-from .conftest import SUMMER_ENDS, answers, invite, link_for
+from .factories import SUMMER_ENDS, answers, invite, link_for
 from .test_events_api import bearer
 from .test_events_pages import post, read_csv
 

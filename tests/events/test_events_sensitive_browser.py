@@ -7,8 +7,8 @@ from __future__ import annotations
 from events.models import Question
 from tests.browser import assert_accessible
 
+from .factories import ended_days_ago, registered
 from .test_events_browser import sign_in
-from .test_events_link_expiry import ended_days_ago, registered_link
 
 
 async def test_organiser_adds_a_sensitive_question(page, organiser, event):
@@ -29,7 +29,7 @@ async def test_organiser_adds_a_sensitive_question(page, organiser, event):
 
 
 async def test_needs_page_with_its_read_log_is_accessible(page, organiser, event, settings):
-    await registered_link(organiser, event, settings)
+    await registered(organiser, event, settings)
     await sign_in(page, organiser)
 
     await page.goto(f"/staff/events/{event.id}/needs")
@@ -40,7 +40,7 @@ async def test_needs_page_with_its_read_log_is_accessible(page, organiser, event
 
 
 async def test_expired_link_page_is_accessible(page, organiser, event, settings):
-    token = await registered_link(organiser, event, settings)
+    _, token = await registered(organiser, event, settings)
     await ended_days_ago(event, 31)
 
     response = await page.goto(f"/i/{token}")

@@ -20,7 +20,7 @@ from events.service import (
 )
 from tests.conftest import make_staff
 
-from .conftest import SUMMER_ENDS, SUMMER_STARTS, event_data
+from .factories import SUMMER_ENDS, SUMMER_STARTS, event_data
 
 
 async def test_create_event_is_a_draft_with_the_creator_as_organiser(organiser):

@@ -22,7 +22,7 @@ from directory.taxonomy import ensure_taxonomy
 from events.models import Nomination, Registration
 from tests.conftest import csrf_token, form_token
 
-from .conftest import invite, link_for
+from .factories import invite, link_for
 
 ANSWERS = {
     "name": "Ann Lee",

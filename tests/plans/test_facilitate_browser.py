@@ -7,7 +7,7 @@ from __future__ import annotations
 from plans.models import Priority, TablePoint
 from tests.browser import assert_accessible
 from tests.conftest import STAFF_PASSWORD
-from tests.events.conftest import outbox
+from tests.events.factories import outbox
 from tests.plans.factories import plan_actions, workshop_plan
 
 PHONE = {"width": 375, "height": 740}

@@ -13,7 +13,7 @@ from events.models import Event
 from events.service import create_event, publish_event
 from programmes.drafts import add_session, cancel_session
 from programmes.publishing import publish_programme
-from tests.events.conftest import SUMMER_ENDS, event_data
+from tests.events.factories import SUMMER_ENDS, event_data
 
 from .conftest import registered, session_data
 
