@@ -1,8 +1,7 @@
 """Browser fixtures: the app served by uvicorn on a free port, and Debian's Chromium.
 
 Chromium is driven by Playwright's Python package (never its own browser download).
-Without Chromium the browser tests skip with a reason; with
-``CONVENOR_REQUIRE_BROWSER=1`` (as in CI) they fail instead.
+Tests never skip: without Chromium every browser test fails, saying how to install it.
 """
 
 from __future__ import annotations
@@ -24,6 +23,11 @@ from convenor.app import create_app
 from tests.mailserver import free_port
 
 CHROMIUM = Path(os.environ.get("CONVENOR_CHROMIUM", "/usr/bin/chromium"))
+MISSING_CHROMIUM = (
+    "The browser tests need Chromium, and it is not at {path}. Install it with "
+    "`apt-get install chromium` (Debian, Ubuntu), or point CONVENOR_CHROMIUM at a "
+    "Chromium or Chrome binary. Tests never skip, so the suite fails without it."
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -68,10 +72,7 @@ async def live_server(app, settings) -> AsyncIterator[str]:
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
     if not CHROMIUM.exists():
-        reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("CONVENOR_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        pytest.fail(MISSING_CHROMIUM.format(path=CHROMIUM), pytrace=False)
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS

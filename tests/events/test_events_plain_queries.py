@@ -18,7 +18,6 @@ from events.models import Event, Invitation, Question, Registration
 from events.questions import add_question, questions_for
 from events.registration import _registration_of, register
 from tests.conftest import on_postgres
-
 from tests.events.factories import answers, invite, link_for
 
 
