@@ -9,6 +9,7 @@ import pytest
 from convenor.errors import Conflict, NotFound
 from convenor.models import Role
 from events.checkin import check_in, check_in_by_code, find_delegates, undo_check_in
+from events.models import Registration
 from events.registration import cancel_registration
 from tests.conftest import make_staff
 
@@ -56,9 +57,13 @@ async def test_two_desks_checking_in_at_once_see_one_first_time(organiser, event
     assert sorted(r.first_time for r in results) == [False, True]
 
 
-async def test_unknown_code_is_not_found(organiser, event):
+async def test_unknown_code_is_not_found(organiser, event, settings):
+    registration, _ = await registered(organiser, event, settings)
     with pytest.raises(NotFound):
         await check_in_by_code(organiser, event.id, "ZZZZZZ")
+    assert (await Registration.get(id=registration.id)).checked_in_at is None
+    control = await check_in_by_code(organiser, event.id, registration.check_in_code)
+    assert control.registration.id == registration.id
 
 
 async def test_cancelled_delegate_cannot_check_in(organiser, event, settings):
@@ -67,6 +72,9 @@ async def test_cancelled_delegate_cannot_check_in(organiser, event, settings):
 
     with pytest.raises(Conflict):
         await check_in(organiser, event.id, registration.id)
+    assert (await Registration.get(id=registration.id)).checked_in_at is None
+    still_coming, _ = await registered(organiser, event, settings, 2)
+    assert (await check_in(organiser, event.id, still_coming.id)).first_time is True
 
 
 async def test_find_delegates_by_part_of_a_name(organiser, event, settings):
@@ -95,6 +103,11 @@ async def test_check_in_at_another_organisers_event_is_not_found(organiser, even
         await check_in(stranger, event.id, registration.id)
     with pytest.raises(NotFound):
         await find_delegates(stranger, event.id, "Ann")
+    assert (await Registration.get(id=registration.id)).checked_in_at is None
+    assert (await check_in(organiser, event.id, registration.id)).first_time is True
+    assert [r.id for r in await find_delegates(organiser, event.id, "Delegate")] == [
+        registration.id
+    ]
 
 
 async def test_undo_check_in_clears_the_time(organiser, event, settings):

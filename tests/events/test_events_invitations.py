@@ -23,9 +23,15 @@ from events.invitations import (
     send_invitations,
 )
 from events.invitee_csv import ALREADY_INVITED, BAD_EMAIL, MISSING_NAME
-from events.models import Event, Invitation, InvitationStatus
+from events.models import (
+    Event,
+    Invitation,
+    InvitationStatus,
+    Registration,
+    RegistrationStatus,
+)
 from events.registration import register
-from events.service import create_event
+from events.service import create_event, publish_event
 from tests.conftest import make_staff
 
 from .factories import answers, event_data, invite, link_for, outbox, published_event
@@ -55,13 +61,21 @@ async def test_add_invitee_twice_is_invalid(organiser, event):
         await invite(organiser, event, name="Again")
 
     assert caught.value.fields == {"email": ALREADY_INVITED}
+    assert await Invitation.all().count() == 1
+    again = await invite(organiser, event, name="Again", email="again@partner.example.org")
+    assert again.name == "Again"
+    assert await Invitation.all().count() == 2
 
 
 async def test_add_invitee_to_another_organisers_event_is_not_found(organiser):
-    theirs = await create_event(await make_staff(Role.ORGANISER), event_data())
+    owner = await make_staff(Role.ORGANISER)
+    theirs = await create_event(owner, event_data())
 
     with pytest.raises(NotFound):
         await add_invitee(organiser, theirs.id, InviteeData("Ann", "ann@example.org"))
+    assert await Invitation.all().count() == 0
+    added = await add_invitee(owner, theirs.id, InviteeData("Ann", "ann@example.org"))
+    assert added.event_id == theirs.id
 
 
 async def test_preview_reads_headings_and_saves_nothing(organiser, event):
@@ -150,6 +164,8 @@ async def test_import_with_one_bad_row_saves_nothing(organiser, event):
 
     assert caught.value.fields == {"row_2": MISSING_NAME}
     assert await Invitation.all().count() == 0
+    assert len(await import_invitees(organiser, event.id, rows[:1])) == 1
+    assert await Invitation.all().count() == 1
 
 
 async def test_send_invitations_emails_each_unsent_invitee_once(organiser, event, settings):
@@ -185,6 +201,9 @@ async def test_send_invitations_for_a_draft_is_refused(organiser, settings):
         await send_invitations(organiser, draft.id, settings)
 
     assert await outbox() == []
+    await publish_event(organiser, draft.id)
+    await send_invitations(organiser, draft.id, settings)
+    assert [m.category for m in await outbox()] == ["event-invitation"]
 
 
 async def test_resend_issues_a_new_link_and_the_old_one_still_works(organiser, event, settings):
@@ -225,6 +244,7 @@ async def test_revoke_kills_every_link(organiser, event, settings):
     invitation = await invite(organiser, event)
     token = await link_for(invitation)
 
+    assert (await invitation_for_link(token)).id == invitation.id  # live before revoking
     await revoke_invitation(organiser, event.id, invitation.id, settings)
 
     assert (await Invitation.get(id=invitation.id)).status == InvitationStatus.REVOKED
@@ -261,6 +281,9 @@ async def test_decline_after_registering_is_refused(organiser, event, settings):
 
     with pytest.raises(Conflict):
         await decline(token)
+    assert (await Registration.get()).status == RegistrationStatus.REGISTERED
+    unregistered = await link_for(await invite(organiser, event, 2))
+    assert (await decline(unregistered)).status == InvitationStatus.DECLINED
 
 
 async def test_substitute_waits_for_approval_and_gets_no_email(organiser, event, settings):

@@ -34,6 +34,8 @@ async def test_delegate_link_works_29_days_after_the_event(client, organiser, ev
 
 async def test_delegate_link_is_gone_31_days_after_the_event(client, organiser, event, settings):
     _, token = await registered(organiser, event, settings)
+    await ended_days_ago(event, 29)
+    assert (await client.get(f"/i/{token}")).status_code == 200  # control: still open at 29
     moved = await ended_days_ago(event, 31)
 
     response = await client.get(f"/i/{token}")
@@ -83,6 +85,8 @@ async def test_expired_delegate_link_cannot_cancel(client, organiser, event, set
 
 async def test_delegate_link_follows_the_events_own_purge_days(client, organiser, event, settings):
     _, token = await registered(organiser, event, settings)
+    await ended_days_ago(event, 6, purge_after_days=7)
+    assert (await client.get(f"/i/{token}")).status_code == 200  # control: within its 7 days
     await ended_days_ago(event, 8, purge_after_days=7)
 
     response = await client.get(f"/i/{token}")

@@ -37,9 +37,12 @@ async def test_register_takes_a_seat_and_queues_one_confirmation(organiser, even
     assert result.registration.check_in_code in mail.text_body
 
 
-async def test_register_with_a_dead_link_is_not_found(event, settings):
+async def test_register_with_a_dead_link_is_not_found(organiser, event, settings):
     with pytest.raises(NotFound):
         await register("not-a-real-token", answers(), settings)
+    assert await Registration.all().count() == 0
+    live = await link_for(await invite(organiser, event))
+    assert (await register(live, answers(), settings)).outcome == "registered"
 
 
 async def test_register_after_revocation_is_not_found(organiser, event, settings):
@@ -49,6 +52,9 @@ async def test_register_after_revocation_is_not_found(organiser, event, settings
 
     with pytest.raises(NotFound):
         await register(token, answers(), settings)
+    assert await Registration.all().count() == 0
+    kept = await link_for(await invite(organiser, event, 2))  # an invitation not revoked
+    assert (await register(kept, answers(), settings)).outcome == "registered"
 
 
 async def test_register_on_a_draft_event_is_refused(organiser, settings):
@@ -57,6 +63,9 @@ async def test_register_on_a_draft_event_is_refused(organiser, settings):
 
     with pytest.raises(Conflict):
         await register(token, answers(), settings)
+    assert await Registration.all().count() == 0
+    await publish_event(organiser, draft.id)
+    assert (await register(token, answers(), settings)).outcome == "registered"
 
 
 async def test_register_without_a_name_is_invalid_and_saves_nothing(organiser, event, settings):
@@ -69,6 +78,7 @@ async def test_register_without_a_name_is_invalid_and_saves_nothing(organiser, e
     assert await Registration.all().count() == 0
     assert (await Event.get(id=event.id)).seats_taken == 0
     assert await outbox() == []
+    assert (await register(token, answers(), settings)).outcome == "registered"
 
 
 async def test_register_twice_gives_one_registration_and_one_email(organiser, event, settings):
@@ -152,6 +162,9 @@ async def test_required_question_must_be_answered(organiser, event, settings):
         await register(token, answers(), settings)
 
     assert caught.value.fields == {f"question_{question.id}": "Answer this question"}
+    assert await Registration.all().count() == 0
+    answered = answers(answers={str(question.id): "yes"})
+    assert (await register(token, answered, settings)).outcome == "registered"
 
 
 async def test_answers_are_kept_by_question_id(organiser, event, settings):
@@ -182,6 +195,9 @@ async def test_choice_answer_outside_the_options_is_invalid(organiser, event, se
         await register(token, replace(answers(), answers={str(workshop.id): "C"}), settings)
 
     assert caught.value.fields == {f"question_{workshop.id}": "Choose one of the options"}
+    assert await Registration.all().count() == 0
+    chosen = replace(answers(), answers={str(workshop.id): "B"})
+    assert (await register(token, chosen, settings)).outcome == "registered"
 
 
 async def test_register_after_registration_closes_is_refused(organiser, settings):
@@ -194,6 +210,10 @@ async def test_register_after_registration_closes_is_refused(organiser, settings
 
     with pytest.raises(Conflict):
         await register(token, answers(), settings)
+    assert await Registration.all().count() == 0
+    reopened = datetime.now(UTC) + timedelta(days=1)
+    await Event.filter(id=closed.id).update(registration_closes_at=reopened)
+    assert (await register(token, answers(), settings)).outcome == "registered"
 
 
 async def test_raising_capacity_promotes_the_waitlist_in_order(organiser, settings):
@@ -221,6 +241,9 @@ async def test_lowering_capacity_below_registrations_is_invalid(organiser, event
     assert caught.value.fields == {
         "capacity": "2 delegates are registered already; the capacity cannot be lower"
     }
+    assert (await Event.get(id=event.id)).capacity == 50
+    await update_event(organiser, event.id, event_data(capacity=2), settings)
+    assert (await Event.get(id=event.id)).capacity == 2
 
 
 async def test_waitlisted_delegate_cancelling_frees_no_seat(organiser, settings):

@@ -236,7 +236,9 @@ async def test_existing_question_can_be_marked_sensitive(staff_client, event, qu
     assert "Mark “Which workshop?” not sensitive" in page.text
 
 
-async def test_other_organiser_cannot_mark_a_question_sensitive(client, event, questions):
+async def test_other_organiser_cannot_mark_a_question_sensitive(
+    client, second_client, organiser, event, questions
+):
     await sign_in(client, await make_staff(Role.ORGANISER))
     path = f"/staff/events/{event.id}/questions/{questions[1].id}/sensitive"
 
@@ -244,6 +246,10 @@ async def test_other_organiser_cannot_mark_a_question_sensitive(client, event, q
 
     assert response.status_code == 404
     assert (await Question.get(id=questions[1].id)).sensitive is False
+    await sign_in(second_client, organiser)
+    control = await post(second_client, path, {"sensitive": "yes"})
+    assert control.status_code == 303
+    assert (await Question.get(id=questions[1].id)).sensitive is True
 
 
 # Every read of sensitive answers is logged

@@ -9,7 +9,7 @@ import pytest
 from convenor.errors import Conflict, Forbidden, Invalid, NotFound
 from convenor.models import Role
 from events.access import events_for, get_event_for
-from events.models import EventStatus, Visibility
+from events.models import Event, EventStatus, Visibility
 from events.service import (
     add_organiser,
     cancel_event,
@@ -67,11 +67,16 @@ async def test_create_event_reports_every_wrong_field(organiser):
         "visibility",
         "venue_postcode",
     }
+    assert await Event.all().count() == 0
+    assert (await create_event(organiser, event_data())).status == EventStatus.DRAFT
 
 
 async def test_create_event_refuses_a_naive_time(organiser):
     with pytest.raises(ValueError, match="naive"):
         await create_event(organiser, event_data(starts_at=datetime(2027, 6, 9, 9, 30)))
+    assert await Event.all().count() == 0
+    aware = datetime(2027, 6, 9, 9, 30, tzinfo=UTC)
+    assert (await create_event(organiser, event_data(starts_at=aware))).starts_at == aware
 
 
 async def test_create_event_refuses_registration_closing_before_it_opens(organiser):
@@ -86,13 +91,21 @@ async def test_create_event_refuses_registration_closing_before_it_opens(organis
     assert caught.value.fields == {
         "registration_closes_at": "Registration must close after it opens"
     }
+    assert await Event.all().count() == 0
+    swapped = event_data(
+        registration_opens_at=datetime(2027, 4, 1, tzinfo=UTC),
+        registration_closes_at=datetime(2027, 5, 1, tzinfo=UTC),
+    )
+    assert (await create_event(organiser, swapped)).status == EventStatus.DRAFT
 
 
-async def test_create_event_is_forbidden_to_a_moderator(app):
+async def test_create_event_is_forbidden_to_a_moderator(organiser):
     moderator = await make_staff(Role.MODERATOR)
 
     with pytest.raises(Forbidden):
         await create_event(moderator, event_data())
+    assert await Event.all().count() == 0
+    assert (await create_event(organiser, event_data())).status == EventStatus.DRAFT
 
 
 async def test_events_for_lists_only_the_organisers_own_events(organiser):
@@ -117,13 +130,17 @@ async def test_get_event_for_another_organisers_event_is_not_found(organiser):
 
     with pytest.raises(NotFound):
         await get_event_for(organiser, theirs.id)
+    assert (await get_event_for(other, theirs.id)).id == theirs.id
 
 
 async def test_update_event_of_another_organiser_is_not_found(organiser, settings):
-    theirs = await create_event(await make_staff(Role.ORGANISER), event_data())
-
+    owner = await make_staff(Role.ORGANISER)
+    theirs = await create_event(owner, event_data())
     with pytest.raises(NotFound):
         await update_event(organiser, theirs.id, event_data(title="Hijacked"), settings)
+    assert (await Event.get(id=theirs.id)).title == theirs.title
+    await update_event(owner, theirs.id, event_data(title="Renamed"), settings)
+    assert (await Event.get(id=theirs.id)).title == "Renamed"
 
 
 async def test_moderator_sees_no_events(organiser):
@@ -147,6 +164,11 @@ async def test_remove_organiser_keeps_the_last_one(organiser):
 
     with pytest.raises(Conflict):
         await remove_organiser(organiser, event.id, organiser.id)
+    assert [o.id for o in await event.organisers.all()] == [organiser.id]
+    colleague = await make_staff(Role.ORGANISER)
+    await add_organiser(organiser, event.id, colleague.email)
+    await remove_organiser(organiser, event.id, organiser.id)
+    assert [o.id for o in await event.organisers.all()] == [colleague.id]
 
 
 async def test_update_event_of_a_draft_changes_fields_without_raising_sequence(organiser, settings):
@@ -171,7 +193,8 @@ async def test_publish_event_sets_status_and_time(organiser):
 
 async def test_cancelled_event_cannot_be_updated(organiser, settings):
     event = await create_event(organiser, event_data())
+    await update_event(organiser, event.id, event_data(title="Before cancelling"), settings)
     await cancel_event(organiser, event.id, settings)
-
     with pytest.raises(Conflict):
         await update_event(organiser, event.id, event_data(), settings)
+    assert (await Event.get(id=event.id)).title == "Before cancelling"
