@@ -467,3 +467,100 @@ async def respondent_link(plan: Plan, email: str, kind: str = "partner"):
         created_at=stamp, updated_at=stamp,
     )  # fmt: skip
     return respondent, await issue_link(RESPOND_LINK, f"respondent:{respondent.id}")
+
+
+# -- Plan edits, readings, themes and facilitators made straight in the tables -------
+
+from plans.models import CommentTheme, MeasureReading  # noqa: E402
+from plans.workshops import FacilitatorData, add_facilitator  # noqa: E402
+
+
+async def lead_entries(*names: str) -> list[Entry]:
+    """Published directory entries for these lead agencies (found by name if made)."""
+    return [await lead_entry(name) for name in names]
+
+
+async def add_priority(plan: Plan, title: str, *, ref: str | None = None, position: int = 7):
+    """A priority added to ``plan`` outside the drafting service (an edit to compare)."""
+    return await Priority.create(plan=plan, ref=ref or new_ref(), position=position, title=title)
+
+
+async def add_action(
+    plan: Plan, priority: Priority, text: str, *, ref: str | None = None, position: int = 9,
+    measure: str = "",
+) -> Action:  # fmt: skip
+    """An action added under ``priority`` outside the drafting service."""
+    return await Action.create(
+        plan=plan, priority=priority, ref=ref or new_ref(), position=position, text=text,
+        measure=measure,
+    )  # fmt: skip
+
+
+async def add_lead(action: Action | int, entry: Entry) -> ActionPartner:
+    """``entry`` made a lead agency of the action."""
+    action_id = action if isinstance(action, int) else action.id
+    return await ActionPartner.create(action_id=action_id, entry=entry, role=PartnerRole.LEAD)
+
+
+async def measure_reading(
+    action: Action, value: float, taken_on, *, unit: str = "%", source: str = "City Survey"
+) -> MeasureReading:
+    """A reading of the action's measure taken on ``taken_on``."""
+    return await MeasureReading.create(
+        action=action,
+        value=value,
+        unit=unit,
+        taken_on=taken_on,
+        source=source,
+        created_at=datetime.now(UTC),
+    )
+
+
+async def comment_theme(plan: Plan, name: str) -> CommentTheme:
+    """A theme the plan's organisers tag comments with."""
+    return await CommentTheme.create(plan=plan, name=name)
+
+
+async def table_facilitator(
+    plan: Plan, session, *, name: str = "Fay Facilitator", email: str | None = None,
+    table: str = "Table 1",
+) -> Facilitator:  # fmt: skip
+    """A facilitator of a table at ``session`` (a row, with no email sent)."""
+    return await Facilitator.create(
+        plan=plan,
+        session_id=session if isinstance(session, int) else session.id,
+        name=name,
+        email=email or f"fay-{secrets.token_hex(3)}@example.org",
+        table_label=table,
+        created_at=datetime.now(UTC),
+    )
+
+
+async def workshop_facilitator(
+    organiser, setup: WorkshopSetup, settings, *, name: str = "Femi Bakare", session=None,
+    table: str = "",
+):  # fmt: skip
+    """A facilitator added by the organiser through the workshops service (their email is
+    sent) to ``session`` (the setup's workshop unless given); returns (person, link)."""
+    data = FacilitatorData(name, f"{name.split()[0].lower()}@example.org", table)
+    session = session or setup.workshop
+    person = await add_facilitator(organiser, setup.plan.id, session.id, data, settings)
+    return person, await facilitator_token(person)
+
+
+async def partner_respondents(plan: Plan, count: int, prefix: str) -> list[Respondent]:
+    """``count`` partners who have started responding to ``plan`` (identities
+    ``prefix:0``...), made in one insert; returned in order."""
+    stamp = datetime.now(UTC)
+    await Respondent.bulk_create(
+        [
+            Respondent(
+                plan_id=plan.id, kind=RespondentKind.PARTNER, identity=f"{prefix}:{n}",
+                email=f"{prefix}{n}@example.org", created_at=stamp, updated_at=stamp,
+            )
+            for n in range(count)
+        ]
+    )  # fmt: skip
+    return list(
+        await Respondent.filter(plan_id=plan.id, identity__startswith=f"{prefix}:").order_by("id")
+    )

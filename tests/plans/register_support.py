@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from convenor.auth import issue_link
 from convenor.mail.models import OutboxMessage
 from plans.lead_contacts import LEAD_LINK, link_subject
-from plans.models import Action, LeadContact, Plan, PlanStatus
+from plans.models import Action, ActionStatus, LeadContact, Plan, PlanStatus
 from tests.plans.factories import lead_entry, make_plan, plan_actions
 
 POLICE = "Hampshire Constabulary"
@@ -53,6 +53,27 @@ async def make_contact(
 async def lead_token(contact: LeadContact) -> str:
     """A personal link for the contact, as the invitation issues it."""
     return await issue_link(LEAD_LINK, link_subject(contact.id))
+
+
+async def contact_link(plan: Plan, organisation: str = POLICE, **contact):
+    """A contact for ``organisation``'s actions in ``plan`` and their personal link."""
+    made = await make_contact(plan, organisation, **contact)
+    return made, await lead_token(made)
+
+
+async def plan_with_contact(invited_at: datetime, *, every_days: int = 91, **contact):
+    """An adopted plan asking for updates every ``every_days`` days, and a lead contact
+    invited at ``invited_at``."""
+    plan = await adopted_plan(update_every_days=every_days)
+    return plan, await make_contact(plan, invited_at=invited_at, **contact)
+
+
+async def set_statuses(plan: Plan, statuses: dict[str, ActionStatus]) -> dict[str, Action]:
+    """Give the actions numbered in ``statuses`` those statuses; returns all by number."""
+    actions = await actions_by_number(plan)
+    for number, status in statuses.items():
+        await Action.filter(id=actions[number].id).update(status=status)
+    return actions
 
 
 async def outbox(category: str) -> list[OutboxMessage]:

@@ -19,26 +19,14 @@ from plans import consultation
 from plans.models import Answer, Capacity, Plan, PlanStatus, Respondent, RespondentKind
 from plans.respondents import AnswerData, ResponseData, Who, save_response
 from plans.tree import load_tree
-from tests.plans.factories import make_plan, open_plan
+from tests.plans.factories import make_plan, open_plan, partner_respondents
 
 PEOPLE = 300
 pytestmark = pytest.mark.usefixtures("app")
 
 
 async def respondents_of(plan: Plan, count: int, prefix: str) -> list[Who]:
-    stamp = datetime.now(UTC)
-    await Respondent.bulk_create(
-        [
-            Respondent(
-                plan_id=plan.id, kind=RespondentKind.PARTNER, identity=f"{prefix}:{n}",
-                email=f"{prefix}{n}@example.org", created_at=stamp, updated_at=stamp,
-            )
-            for n in range(count)
-        ]
-    )  # fmt: skip
-    rows = await Respondent.filter(plan_id=plan.id, identity__startswith=f"{prefix}:").order_by(
-        "id"
-    )
+    rows = await partner_respondents(plan, count, prefix)
     return [Who(plan, RespondentKind.PARTNER, r.identity, respondent_id=r.id) for r in rows]
 
 

@@ -16,6 +16,7 @@ from tests.plans.register_support import (
     adopted_plan,
     make_contact,
     outbox,
+    plan_with_contact,
 )
 
 T0 = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
@@ -40,13 +41,8 @@ def test_reminder_never_due_without_schedule_or_invitation():
     assert not reminder_due(T0 + 10 * PERIOD, 91, None, None, None)
 
 
-async def _plan_with_contact(**contact):
-    plan = await adopted_plan(update_every_days=91)
-    return plan, await make_contact(plan, invited_at=T0, **contact)
-
-
 async def test_send_reminds_at_the_period_not_before(app, settings):
-    _, contact = await _plan_with_contact()
+    _, contact = await plan_with_contact(T0)
 
     assert await send_due_reminders(settings, T0 + PERIOD - SECOND) == 0
     assert await send_due_reminders(settings, T0 + PERIOD) == 1
@@ -58,7 +54,7 @@ async def test_send_reminds_at_the_period_not_before(app, settings):
 
 
 async def test_send_does_not_remind_again_within_the_period(app, settings):
-    await _plan_with_contact()
+    await plan_with_contact(T0)
     await send_due_reminders(settings, T0 + PERIOD)
 
     assert await send_due_reminders(settings, T0 + 2 * PERIOD - SECOND) == 0
@@ -67,7 +63,7 @@ async def test_send_does_not_remind_again_within_the_period(app, settings):
 
 
 async def test_send_skips_an_organisation_updated_within_the_period(app, settings):
-    plan, _ = await _plan_with_contact()
+    plan, _ = await plan_with_contact(T0)
     action = (await actions_by_number(plan))["2.3"]  # led by the police too
     await Action.filter(id=action.id).update(last_update_at=T0 + timedelta(days=50))
 
@@ -76,7 +72,7 @@ async def test_send_skips_an_organisation_updated_within_the_period(app, setting
 
 
 async def test_send_ignores_another_organisations_update(app, settings):
-    plan, _ = await _plan_with_contact()
+    plan, _ = await plan_with_contact(T0)
     probation = (await actions_by_number(plan))["2.1"]
     await Action.filter(id=probation.id).update(last_update_at=T0 + timedelta(days=50))
 
@@ -100,7 +96,7 @@ async def test_send_skips_uninvited_removed_and_unscheduled(app, settings):
 
 
 async def test_send_at_once_from_many_workers_reminds_once(app, settings):
-    await _plan_with_contact()
+    await plan_with_contact(T0)
 
     sent = await asyncio.gather(*(send_due_reminders(settings, T0 + PERIOD) for _ in range(6)))
 
@@ -109,7 +105,7 @@ async def test_send_at_once_from_many_workers_reminds_once(app, settings):
 
 
 async def test_overdue_organisations_on_the_same_rule(app):
-    plan, _ = await _plan_with_contact()
+    plan, _ = await plan_with_contact(T0)
     await make_contact(plan, PROBATION, email="pat@probation.example.org", invited_at=T0)
     probation = (await actions_by_number(plan))["2.1"]
     await Action.filter(id=probation.id).update(last_update_at=T0 + timedelta(days=50))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from lxml import etree
 
 from plans.measure_chart import describe, format_value, measure_svg
-from plans.models import MeasureReading
+from tests.plans.factories import measure_reading
 from tests.plans.register_support import actions_by_number, adopted_plan
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -74,14 +74,7 @@ async def test_register_page_shows_the_chart_beside_a_table(app, client):
     plan = await adopted_plan()
     action = (await actions_by_number(plan))["3.2"]
     for value, day in ((52, date(2021, 3, 31)), (55, date(2022, 3, 31))):
-        await MeasureReading.create(
-            action=action,
-            value=value,
-            unit="%",
-            taken_on=day,
-            source="Survey",
-            created_at=datetime.now(UTC),
-        )
+        await measure_reading(action, value, day, source="Survey")
 
     page = await client.get(f"/plans/{plan.uuid}/register")
 

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 from lxml import etree
 from openpyxl import load_workbook
 
-from plans.models import ActionUpdate, MeasureReading, PlanStatus
+from plans.models import ActionUpdate, PlanStatus
 from plans.register import UpdateData, record_update
-from tests.plans.factories import make_plan
+from tests.plans.factories import make_plan, measure_reading
 from tests.plans.register_support import POLICE, actions_by_number, adopted_plan
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -38,14 +38,7 @@ async def _plan_with_updates():
         author_organisation=POLICE,
         at=datetime(2026, 6, 1, 10, tzinfo=UTC),
     )
-    await MeasureReading.create(
-        action=actions["1.1"],
-        value=72,
-        unit="%",
-        taken_on=datetime(2026, 3, 31).date(),
-        source="+City Survey",
-        created_at=datetime.now(UTC),
-    )
+    await measure_reading(actions["1.1"], 72, datetime(2026, 3, 31).date(), source="+City Survey")
     return plan, actions
 
 

@@ -11,8 +11,13 @@ from datetime import UTC, datetime, timedelta
 from convenor.errors import Conflict
 from plans import workshops
 from plans.consultation import close_due
-from plans.models import Facilitator, Plan, TablePoint
-from tests.plans.factories import facilitator_token, plan_actions, workshop_plan
+from plans.models import Plan, TablePoint
+from tests.plans.factories import (
+    facilitator_token,
+    plan_actions,
+    table_facilitator,
+    workshop_plan,
+)
 
 TABLES = 6
 POINTS_EACH = 10
@@ -23,13 +28,12 @@ async def test_points_at_the_close_are_each_saved_before_it_or_refused(app, orga
     action = (await plan_actions(setup.plan))[0]
     tokens = []
     for table in range(TABLES):
-        person = await Facilitator.create(
-            plan=setup.plan,
-            session_id=setup.workshop.id,
+        person = await table_facilitator(
+            setup.plan,
+            setup.workshop,
             name=f"Facilitator {table}",
             email=f"table{table}@example.org",
-            table_label=f"Table {table}",
-            created_at=datetime.now(UTC),
+            table=f"Table {table}",
         )
         tokens.append(await facilitator_token(person))
     start = time.perf_counter()
