@@ -7,20 +7,8 @@ from datetime import timedelta
 
 from plans import workshops
 from plans.models import TablePoint
-from plans.workshops import FacilitatorData
 from tests.conftest import csrf_token
-from tests.plans.factories import facilitator_token, plan_actions, workshop_plan
-
-
-async def _facilitator(organiser, setup, settings, name="Femi Bakare", session=None):
-    person = await workshops.add_facilitator(
-        organiser,
-        setup.plan.id,
-        (session or setup.workshop).id,
-        FacilitatorData(name, f"{name.split()[0].lower()}@example.org", "Table 3"),
-        settings,
-    )
-    return person, await facilitator_token(person)
+from tests.plans.factories import plan_actions, workshop_facilitator, workshop_plan
 
 
 async def _post(client, link: str, path: str, data: dict):
@@ -30,7 +18,7 @@ async def _post(client, link: str, path: str, data: dict):
 
 async def test_the_page_shows_the_session_and_its_actions(client, organiser, settings):
     setup = await workshop_plan(organiser)
-    _, link = await _facilitator(organiser, setup, settings)
+    _, link = await workshop_facilitator(organiser, setup, settings, table="Table 3")
 
     response = await client.get(f"/facilitate/{link}")
 
@@ -42,7 +30,7 @@ async def test_the_page_shows_the_session_and_its_actions(client, organiser, set
 
 async def test_recording_a_point(client, organiser, settings):
     setup = await workshop_plan(organiser)
-    _, link = await _facilitator(organiser, setup, settings)
+    _, link = await workshop_facilitator(organiser, setup, settings, table="Table 3")
     action = (await plan_actions(setup.plan))[1]
 
     response = await _post(
@@ -61,7 +49,7 @@ async def test_recording_a_point(client, organiser, settings):
 
 async def test_a_point_without_a_target_keeps_the_text(client, organiser, settings):
     setup = await workshop_plan(organiser)
-    _, link = await _facilitator(organiser, setup, settings)
+    _, link = await workshop_facilitator(organiser, setup, settings, table="Table 3")
 
     response = await _post(client, link, "/points", {"against": "", "text": "Keep <this> text"})
 
@@ -69,11 +57,15 @@ async def test_a_point_without_a_target_keeps_the_text(client, organiser, settin
     assert "Choose the action (or priority) the point is about" in response.text
     assert "Keep &lt;this&gt; text</textarea>" in response.text
     assert await TablePoint.all().count() == 0
+    action = (await plan_actions(setup.plan))[0]  # control: with a target it is recorded
+    done = await _post(client, link, "/points", {"against": f"a{action.id}", "text": "Keep"})
+    assert done.status_code == 303
+    assert await TablePoint.all().values_list("text", flat=True) == ["Keep"]
 
 
 async def test_a_point_after_the_close_is_refused_and_keeps_the_text(client, organiser, settings):
     setup = await workshop_plan(organiser)
-    _, link = await _facilitator(organiser, setup, settings)
+    _, link = await workshop_facilitator(organiser, setup, settings, table="Table 3")
     action = (await plan_actions(setup.plan))[0]
     token = await csrf_token(client, f"/facilitate/{link}")
     setup.plan.closes_at = setup.plan.opens_at + timedelta(minutes=1)  # closed already
@@ -88,11 +80,19 @@ async def test_a_point_after_the_close_is_refused_and_keeps_the_text(client, org
     assert "The consultation has closed: no more points can be recorded." in response.text
     assert "Too late</textarea>" in response.text
     assert await TablePoint.all().count() == 0
+    setup.plan.closes_at = setup.plan.opens_at + timedelta(days=2)  # control: open again
+    await setup.plan.save()
+    done = await client.post(
+        f"/facilitate/{link}/points",
+        data={"csrf_token": token, "against": f"a{action.id}", "text": "Too late"},
+    )
+    assert done.status_code == 303
+    assert await TablePoint.all().values_list("text", flat=True) == ["Too late"]
 
 
 async def test_recording_without_the_csrf_token_changes_nothing(client, organiser, settings):
     setup = await workshop_plan(organiser)
-    _, link = await _facilitator(organiser, setup, settings)
+    _, link = await workshop_facilitator(organiser, setup, settings, table="Table 3")
     action = (await plan_actions(setup.plan))[0]
     await client.get(f"/facilitate/{link}")
 
@@ -102,11 +102,14 @@ async def test_recording_without_the_csrf_token_changes_nothing(client, organise
 
     assert response.status_code == 403
     assert await TablePoint.all().count() == 0
+    done = await _post(client, link, "/points", {"against": f"a{action.id}", "text": "Token"})
+    assert done.status_code == 303  # control: the same with the token is recorded
+    assert await TablePoint.all().values_list("text", flat=True) == ["Token"]
 
 
 async def test_changing_and_deleting_ones_own_point(client, organiser, settings):
     setup = await workshop_plan(organiser)
-    _, link = await _facilitator(organiser, setup, settings)
+    _, link = await workshop_facilitator(organiser, setup, settings, table="Table 3")
     first, second = (await plan_actions(setup.plan))[:2]
     point = await workshops.record_point(link, f"a{first.id}", "First go")
 
@@ -127,8 +130,12 @@ async def test_changing_and_deleting_ones_own_point(client, organiser, settings)
 
 async def test_another_facilitators_point_is_not_found(client, organiser, settings):
     setup = await workshop_plan(organiser)
-    _, mine = await _facilitator(organiser, setup, settings, "Femi Bakare")
-    _, theirs = await _facilitator(organiser, setup, settings, "Grace Okafor")
+    _, mine = await workshop_facilitator(
+        organiser, setup, settings, name="Femi Bakare", table="Table 3"
+    )
+    _, theirs = await workshop_facilitator(
+        organiser, setup, settings, name="Grace Okafor", table="Table 3"
+    )
     action = (await plan_actions(setup.plan))[0]
     point = await workshops.record_point(theirs, f"a{action.id}", "Theirs")
 
@@ -149,8 +156,12 @@ async def test_another_plans_facilitator_cannot_reach_this_plans_points(
 ):
     here = await workshop_plan(organiser)
     there = await workshop_plan(organiser)
-    _, ours = await _facilitator(organiser, here, settings, "Femi Bakare")
-    _, other = await _facilitator(organiser, there, settings, "Grace Okafor")
+    _, ours = await workshop_facilitator(
+        organiser, here, settings, name="Femi Bakare", table="Table 3"
+    )
+    _, other = await workshop_facilitator(
+        organiser, there, settings, name="Grace Okafor", table="Table 3"
+    )
     action = (await plan_actions(here.plan))[0]
     point = await workshops.record_point(ours, f"a{action.id}", "Ours")
 
@@ -162,13 +173,22 @@ async def test_another_plans_facilitator_cannot_reach_this_plans_points(
     assert shown.status_code == 404
     assert recorded.status_code == 400  # the other plan's action is not one of theirs
     assert await TablePoint.all().values_list("text", flat=True) == ["Ours"]
+    # Control: this plan's facilitator sees the point and records the same.
+    assert (await client.get(f"/facilitate/{ours}/points/{point.id}")).status_code == 200
+    done = await _post(client, ours, "/points", {"against": f"a{action.id}", "text": "Cross-plan"})
+    assert done.status_code == 303
+    assert await TablePoint.all().order_by("id").values_list("text", flat=True) == [
+        "Ours",
+        "Cross-plan",
+    ]
 
 
 async def test_a_removed_facilitators_link_is_not_found(client, organiser, settings):
     setup = await workshop_plan(organiser)
-    person, link = await _facilitator(organiser, setup, settings)
+    person, link = await workshop_facilitator(organiser, setup, settings, table="Table 3")
     action = (await plan_actions(setup.plan))[0]
     point = await workshops.record_point(link, f"a{action.id}", "Before removal")
+    assert (await client.get(f"/facilitate/{link}")).status_code == 200  # control
     token = await csrf_token(client, f"/facilitate/{link}")
 
     await workshops.remove_facilitator(organiser, setup.plan.id, person.id)
@@ -181,5 +201,8 @@ async def test_a_removed_facilitators_link_is_not_found(client, organiser, setti
     assert await TablePoint.all().count() == 1
 
 
-async def test_an_unknown_link_is_not_found(client):
+async def test_an_unknown_link_is_not_found(client, organiser, settings):
     assert (await client.get("/facilitate/not-a-real-token")).status_code == 404
+    setup = await workshop_plan(organiser)
+    _, link = await workshop_facilitator(organiser, setup, settings)
+    assert (await client.get(f"/facilitate/{link}")).status_code == 200  # control

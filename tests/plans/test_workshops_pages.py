@@ -11,8 +11,8 @@ from plans import workshops
 from plans.models import Facilitator, Priority, SessionPriority
 from plans.workshops import FacilitatorData
 from tests.conftest import csrf_token, make_staff, sign_in
-from tests.events.conftest import outbox
-from tests.plans.factories import facilitator_token, plan_actions, workshop_plan
+from tests.events.factories import outbox
+from tests.plans.factories import plan_actions, workshop_facilitator, workshop_plan
 
 
 def _path(setup, rest: str = "") -> str:
@@ -41,6 +41,8 @@ async def test_workshops_page_needs_an_organiser(client, organiser):
     assert anonymous.status_code == 303
     assert anonymous.headers["location"].startswith("/login")
     assert moderator.status_code == 404
+    await sign_in(client, organiser)  # control
+    assert (await client.get(_path(setup))).status_code == 200
 
 
 async def test_workshops_page_of_an_unknown_plan_is_not_found(staff_client, organiser):
@@ -79,6 +81,13 @@ async def test_linking_without_the_csrf_token_changes_nothing(staff_client, orga
 
     assert response.status_code == 403
     assert await SessionPriority.all().count() == 0
+    token = await csrf_token(staff_client, _path(setup))  # control: with the token it is saved
+    linked = await staff_client.post(
+        _path(setup, f"/sessions/{setup.workshop.id}/priorities"),
+        data={"priority": str(first.id), "csrf_token": token},
+    )
+    assert linked.status_code == 303
+    assert await SessionPriority.all().values_list("priority_id", flat=True) == [first.id]
 
 
 async def test_linking_a_workshop_of_an_unlinked_event_is_not_found(staff_client, organiser):
@@ -93,6 +102,12 @@ async def test_linking_a_workshop_of_an_unlinked_event_is_not_found(staff_client
 
     assert response.status_code == 404
     assert await SessionPriority.all().count() == 0
+    linked = await staff_client.post(  # control: the linked event's workshop
+        _path(setup, f"/sessions/{setup.workshop.id}/priorities"),
+        data={"csrf_token": token, "priority": str(first.id)},
+    )
+    assert linked.status_code == 303
+    assert await SessionPriority.all().values_list("session_id", flat=True) == [setup.workshop.id]
 
 
 async def test_adding_a_facilitator_from_the_page_emails_them(staff_client, organiser):
@@ -139,20 +154,19 @@ async def test_adding_a_facilitator_with_bad_input_keeps_what_was_typed(staff_cl
     assert 'value="Femi &lt;b&gt;Bakare&lt;/b&gt;"' in response.text
     assert await Facilitator.all().count() == 0
     assert await outbox("plan-facilitator") == []
+    added = await staff_client.post(  # control: a real address is added and emailed
+        _path(setup, f"/sessions/{setup.workshop.id}/facilitators"),
+        data={"csrf_token": token, "name": "Femi", "email": "femi@example.org"},
+    )
+    assert added.status_code == 303
+    assert [m.to_address for m in await outbox("plan-facilitator")] == ["femi@example.org"]
 
 
 async def test_removing_a_facilitator_from_the_page_ends_their_link(
     staff_client, client, organiser, settings
 ):
     setup = await workshop_plan(organiser)
-    person = await workshops.add_facilitator(
-        organiser,
-        setup.plan.id,
-        setup.workshop.id,
-        FacilitatorData("Femi", "femi@example.org"),
-        settings,
-    )
-    link = await facilitator_token(person)
+    person, link = await workshop_facilitator(organiser, setup, settings, name="Femi")
     before = await staff_client.get(f"/facilitate/{link}")
     token = await csrf_token(staff_client, _path(setup))
 
@@ -169,14 +183,10 @@ async def test_the_page_shows_every_tables_points(staff_client, organiser, setti
     setup = await workshop_plan(organiser)
     action = (await plan_actions(setup.plan))[0]
     for name, text in (("Femi", "Lighting on the underpass"), ("Grace", "Youth club <script>")):
-        person = await workshops.add_facilitator(
-            organiser,
-            setup.plan.id,
-            setup.workshop.id,
-            FacilitatorData(name, f"{name.lower()}@example.org", f"Table {name}"),
-            settings,
+        _, link = await workshop_facilitator(
+            organiser, setup, settings, name=name, table=f"Table {name}"
         )
-        await workshops.record_point(await facilitator_token(person), f"a{action.id}", text)
+        await workshops.record_point(link, f"a{action.id}", text)
 
     response = await staff_client.get(_path(setup))
 
@@ -188,6 +198,7 @@ async def test_the_page_shows_every_tables_points(staff_client, organiser, setti
 
 async def test_a_plan_without_linked_events_says_how_to_link_one(staff_client, organiser):
     setup = await workshop_plan(organiser)
+    assert "Workshop: the draft plan" in (await staff_client.get(_path(setup))).text  # control
     await setup.plan.event_links.all().delete()
 
     response = await staff_client.get(_path(setup))

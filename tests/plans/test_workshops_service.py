@@ -13,19 +13,17 @@ from plans import drafts, workshops
 from plans.models import Facilitator, Priority, SessionPriority, TablePoint, VersionKind
 from plans.versions import publish_version
 from plans.workshops import EARLY, FacilitatorData
-from tests.events.conftest import outbox
-from tests.plans.factories import facilitator_token, make_plan, plan_actions, workshop_plan
+from tests.events.factories import outbox
+from tests.plans.factories import (
+    make_plan,
+    plan_actions,
+    workshop_facilitator,
+    workshop_plan,
+)
 
 
 async def _priorities(plan) -> list[Priority]:
     return list(await Priority.filter(plan=plan).order_by("position"))
-
-
-async def _facilitator(organiser, setup, settings, session=None, name="Femi Bakare"):
-    data = FacilitatorData(name=name, email=f"{name.split()[0].lower()}@example.org")
-    session = session or setup.workshop
-    person = await workshops.add_facilitator(organiser, setup.plan.id, session.id, data, settings)
-    return person, await facilitator_token(person)
 
 
 async def test_linking_a_workshop_of_a_linked_event_to_priorities(app, organiser):
@@ -66,6 +64,8 @@ async def test_linking_a_session_that_is_not_a_workshop_is_not_found(app, organi
         )
 
     assert await SessionPriority.all().count() == 0
+    await workshops.set_session_priorities(organiser, setup.plan.id, setup.workshop.id, [first.id])
+    assert await SessionPriority.all().values_list("session_id", flat=True) == [setup.workshop.id]
 
 
 async def test_linking_a_workshop_of_an_unlinked_event_is_not_found(app, organiser):
@@ -78,6 +78,8 @@ async def test_linking_a_workshop_of_an_unlinked_event_is_not_found(app, organis
         )
 
     assert await SessionPriority.all().count() == 0
+    await workshops.set_session_priorities(organiser, setup.plan.id, setup.workshop.id, [first.id])
+    assert await SessionPriority.all().values_list("session_id", flat=True) == [setup.workshop.id]
 
 
 async def test_linking_another_plans_priority_is_refused(app, organiser):
@@ -94,6 +96,8 @@ async def test_linking_another_plans_priority_is_refused(app, organiser):
         f"priorities-{setup.workshop.id}": "Choose priorities of this plan"
     }
     assert await SessionPriority.all().count() == 0
+    await workshops.set_session_priorities(organiser, setup.plan.id, setup.workshop.id, [ours.id])
+    assert await SessionPriority.all().values_list("priority_id", flat=True) == [ours.id]
 
 
 async def test_workshops_page_lists_only_workshops_of_linked_events(app, organiser):
@@ -145,11 +149,21 @@ async def test_adding_a_facilitator_without_name_or_email_saves_nothing(app, org
     assert set(refused.value.fields) == {"name", "email"}
     assert await Facilitator.all().count() == 0
     assert await outbox("plan-facilitator") == []
+    await workshops.add_facilitator(  # control: with a name and an email it is saved and sent
+        organiser,
+        setup.plan.id,
+        setup.workshop.id,
+        FacilitatorData("Femi Bakare", "femi@example.org"),
+        settings,
+    )
+    assert await Facilitator.all().values_list("name", flat=True) == ["Femi Bakare"]
+    assert [m.to_address for m in await outbox("plan-facilitator")] == ["femi@example.org"]
 
 
 async def test_resending_a_link_ends_the_old_one(app, organiser, settings):
     setup = await workshop_plan(organiser)
-    person, old = await _facilitator(organiser, setup, settings)
+    person, old = await workshop_facilitator(organiser, setup, settings)
+    assert await resolve_link(old, "plan-facilitator") == f"facilitator:{person.id}"
 
     await workshops.resend_facilitator_link(organiser, setup.plan.id, person.id, settings)
 
@@ -161,9 +175,10 @@ async def test_resending_a_link_ends_the_old_one(app, organiser, settings):
 
 async def test_removing_a_facilitator_keeps_points_and_ends_the_link(app, organiser, settings):
     setup = await workshop_plan(organiser)
-    person, token = await _facilitator(organiser, setup, settings)
+    person, token = await workshop_facilitator(organiser, setup, settings)
     action = (await plan_actions(setup.plan))[0]
     await workshops.record_point(token, f"a{action.id}", "More youth workers at night")
+    assert (await workshops.facilitator_page(token)).facilitator.id == person.id  # control
 
     await workshops.remove_facilitator(organiser, setup.plan.id, person.id)
 
@@ -180,7 +195,7 @@ async def test_removing_a_facilitator_keeps_points_and_ends_the_link(app, organi
 
 async def test_a_point_is_accepted_from_thirty_minutes_before_the_session(app, organiser, settings):
     setup = await workshop_plan(organiser, starts_in=timedelta(hours=2))
-    _, token = await _facilitator(organiser, setup, settings)
+    _, token = await workshop_facilitator(organiser, setup, settings)
     action = (await plan_actions(setup.plan))[0]
     opens = setup.workshop.starts_at - EARLY
 
@@ -196,7 +211,7 @@ async def test_a_point_is_accepted_from_thirty_minutes_before_the_session(app, o
 
 async def test_a_point_is_refused_from_the_close(app, organiser, settings):
     setup = await workshop_plan(organiser)
-    _, token = await _facilitator(organiser, setup, settings)
+    _, token = await workshop_facilitator(organiser, setup, settings)
     action = (await plan_actions(setup.plan))[0]
     closes = setup.plan.closes_at
 
@@ -212,7 +227,7 @@ async def test_a_point_is_refused_from_the_close(app, organiser, settings):
 
 async def test_a_point_is_refused_once_the_worker_closed_the_consultation(app, organiser, settings):
     setup = await workshop_plan(organiser)
-    _, token = await _facilitator(organiser, setup, settings)
+    _, token = await workshop_facilitator(organiser, setup, settings)
     action = (await plan_actions(setup.plan))[0]
     await workshops.record_point(token, f"a{action.id}", "Before")
     setup.plan.closed_at = setup.plan.closes_at - timedelta(hours=1)
@@ -226,7 +241,7 @@ async def test_a_point_is_refused_once_the_worker_closed_the_consultation(app, o
 
 async def test_editing_and_deleting_follow_the_window(app, organiser, settings):
     setup = await workshop_plan(organiser)
-    _, token = await _facilitator(organiser, setup, settings)
+    _, token = await workshop_facilitator(organiser, setup, settings)
     action = (await plan_actions(setup.plan))[0]
     point = await workshops.record_point(token, f"a{action.id}", "First")
     closes = setup.plan.closes_at
@@ -240,6 +255,8 @@ async def test_editing_and_deleting_follow_the_window(app, organiser, settings):
         await workshops.delete_point(token, point.id, at=closes)
 
     assert await TablePoint.all().values_list("text", flat=True) == ["Changed"]
+    await workshops.delete_point(token, point.id, at=closes - timedelta(seconds=1))  # control
+    assert await TablePoint.all().count() == 0
 
 
 # Own session, own plan, own points
@@ -249,7 +266,7 @@ async def test_a_point_may_be_about_the_sessions_priorities_only(app, organiser,
     setup = await workshop_plan(organiser)
     first, second, _ = await _priorities(setup.plan)
     await workshops.set_session_priorities(organiser, setup.plan.id, setup.workshop.id, [first.id])
-    _, token = await _facilitator(organiser, setup, settings)
+    _, token = await workshop_facilitator(organiser, setup, settings)
     actions = await plan_actions(setup.plan)
     under_second = next(a for a in actions if a.priority_id == second.id)
     under_first = next(a for a in actions if a.priority_id == first.id)
@@ -269,18 +286,21 @@ async def test_a_point_may_be_about_the_sessions_priorities_only(app, organiser,
 
 async def test_an_action_of_another_plan_is_refused(app, organiser, settings):
     setup = await workshop_plan(organiser)
-    _, token = await _facilitator(organiser, setup, settings)
+    _, token = await workshop_facilitator(organiser, setup, settings)
     elsewhere = (await plan_actions(await make_plan()))[0]
 
     with pytest.raises(Invalid):
         await workshops.record_point(token, f"a{elsewhere.id}", "Another plan")
 
     assert await TablePoint.all().count() == 0
+    ours = (await plan_actions(setup.plan))[0]  # control: this plan's action is taken
+    await workshops.record_point(token, f"a{ours.id}", "This plan")
+    assert await TablePoint.all().values_list("text", "action_id") == [("This plan", ours.id)]
 
 
 async def test_an_empty_point_is_refused(app, organiser, settings):
     setup = await workshop_plan(organiser)
-    _, token = await _facilitator(organiser, setup, settings)
+    _, token = await workshop_facilitator(organiser, setup, settings)
     action = (await plan_actions(setup.plan))[0]
 
     with pytest.raises(Invalid) as refused:
@@ -288,12 +308,14 @@ async def test_an_empty_point_is_refused(app, organiser, settings):
 
     assert refused.value.fields == {"text": "Write the table's point"}
     assert await TablePoint.all().count() == 0
+    await workshops.record_point(token, f"a{action.id}", " Youth workers ")  # control
+    assert await TablePoint.all().values_list("text", flat=True) == ["Youth workers"]
 
 
 async def test_a_facilitator_cannot_change_another_facilitators_point(app, organiser, settings):
     setup = await workshop_plan(organiser)
-    _, mine = await _facilitator(organiser, setup, settings, name="Femi Bakare")
-    _, theirs = await _facilitator(organiser, setup, settings, name="Grace Okafor")
+    _, mine = await workshop_facilitator(organiser, setup, settings, name="Femi Bakare")
+    _, theirs = await workshop_facilitator(organiser, setup, settings, name="Grace Okafor")
     action = (await plan_actions(setup.plan))[0]
     point = await workshops.record_point(theirs, f"a{action.id}", "Theirs")
 
@@ -308,8 +330,8 @@ async def test_a_facilitator_cannot_change_another_facilitators_point(app, organ
 
 async def test_a_facilitator_sees_only_their_own_points(app, organiser, settings):
     setup = await workshop_plan(organiser)
-    _, mine = await _facilitator(organiser, setup, settings, name="Femi Bakare")
-    _, theirs = await _facilitator(organiser, setup, settings, name="Grace Okafor")
+    _, mine = await workshop_facilitator(organiser, setup, settings, name="Femi Bakare")
+    _, theirs = await workshop_facilitator(organiser, setup, settings, name="Grace Okafor")
     action = (await plan_actions(setup.plan))[0]
     await workshops.record_point(mine, f"a{action.id}", "Mine")
     await workshops.record_point(theirs, f"a{action.id}", "Theirs")
@@ -317,11 +339,12 @@ async def test_a_facilitator_sees_only_their_own_points(app, organiser, settings
     page = await workshops.facilitator_page(mine)
 
     assert [p.text for p in page.points] == ["Mine"]
+    assert [p.text for p in (await workshops.facilitator_page(theirs)).points] == ["Theirs"]
 
 
 async def test_a_facilitator_of_an_unlinked_event_is_not_found(app, organiser, settings):
     setup = await workshop_plan(organiser)
-    _, token = await _facilitator(organiser, setup, settings)
+    _, token = await workshop_facilitator(organiser, setup, settings)
     action = (await plan_actions(setup.plan))[0]
     await workshops.record_point(token, f"a{action.id}", "Linked")
     await setup.plan.event_links.all().delete()
@@ -334,7 +357,7 @@ async def test_a_facilitator_of_an_unlinked_event_is_not_found(app, organiser, s
 
 async def test_an_odd_or_other_purpose_token_is_not_found(app, organiser, settings):
     setup = await workshop_plan(organiser)
-    person, token = await _facilitator(organiser, setup, settings)
+    person, token = await workshop_facilitator(organiser, setup, settings)
     speaker_purpose = await issue_link("speaker", f"facilitator:{person.id}")
 
     for bad in ("", "x" * 300, token[:-2], speaker_purpose):
@@ -346,7 +369,7 @@ async def test_an_odd_or_other_purpose_token_is_not_found(app, organiser, settin
 async def test_a_point_about_a_removed_action_says_so(app, organiser, settings):
     setup = await workshop_plan(organiser)
     await publish_version(organiser, setup.plan.id, VersionKind.CONSULTATION)
-    _, token = await _facilitator(organiser, setup, settings)
+    _, token = await workshop_facilitator(organiser, setup, settings)
     first, second = (await plan_actions(setup.plan))[:2]
     await workshops.record_point(token, f"a{first.id}", "About the first")
     await workshops.record_point(token, f"a{second.id}", "About the second")
