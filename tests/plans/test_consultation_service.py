@@ -28,7 +28,7 @@ from plans.models import (
 )
 from plans.respondents import AnswerData, ResponseData
 from plans.tree import load_tree
-from tests.events.conftest import event_data, invite, link_for
+from tests.events.factories import event_data, invite, link_for
 from tests.plans.factories import link_event, make_plan, open_plan, respondent_link
 from tests.programmes.conftest import registered
 
@@ -77,7 +77,7 @@ async def test_delegate_of_a_linked_event_responds(delegate_setup):
 
 
 async def test_delegate_of_another_event_is_not_found(delegate_setup, organiser, settings):
-    plan, *_ = delegate_setup
+    plan, _, _, own = delegate_setup
     other = await summit(organiser, "Another summit")
     _, token = await registered(organiser, other, 2, settings)
     with pytest.raises(NotFound):
@@ -85,6 +85,10 @@ async def test_delegate_of_another_event_is_not_found(delegate_setup, organiser,
     with pytest.raises(NotFound):
         await respondents.save_as_delegate(token, plan.uuid, await answers_for(plan), submit=True)
     assert await Respondent.all().count() == 0
+    # Control: the linked event's delegate opens the same page and sends the same answers.
+    assert (await respondents.delegate_page(own, plan.uuid)).open_now is True
+    await respondents.save_as_delegate(own, plan.uuid, await answers_for(plan), submit=True)
+    assert await Respondent.all().count() == 1
 
 
 async def test_delegate_link_for_another_plan_is_not_found(delegate_setup):
@@ -97,17 +101,26 @@ async def test_delegate_link_for_another_plan_is_not_found(delegate_setup):
 
 async def test_only_invited_delegate_is_refused(delegate_setup, organiser):
     plan, event, *_ = delegate_setup
-    token = await link_for(await invite(organiser, event, 3))
+    invited = await link_for(await invite(organiser, event, 3))
     with pytest.raises(Forbidden):
-        await respondents.save_as_delegate(token, plan.uuid, await answers_for(plan), submit=True)
+        await respondents.save_as_delegate(invited, plan.uuid, await answers_for(plan), submit=True)
     assert await Respondent.all().count() == 0
+    _, _, _, token = delegate_setup  # control: a registered delegate sends the same
+    saved = await respondents.save_as_delegate(
+        token, plan.uuid, await answers_for(plan), submit=True
+    )
+    assert [r.id for r in await Respondent.all()] == [saved.id]
 
 
 async def test_cancelled_delegate_is_refused(delegate_setup, settings):
     plan, _, _, token = delegate_setup
+    assert (await respondents.delegate_page(token, plan.uuid)).open_now is True  # control
     await cancel_registration(token, settings)
     with pytest.raises(Forbidden):
         await respondents.delegate_page(token, plan.uuid)
+    with pytest.raises(Forbidden):
+        await respondents.save_as_delegate(token, plan.uuid, await answers_for(plan), submit=True)
+    assert await Respondent.all().count() == 0
 
 
 async def test_draft_plan_is_not_found_for_delegates(organiser, settings):
@@ -117,6 +130,8 @@ async def test_draft_plan_is_not_found_for_delegates(organiser, settings):
     _, token = await registered(organiser, event, 1, settings)
     with pytest.raises(NotFound):
         await respondents.delegate_page(token, plan.uuid)
+    await open_plan(plan)  # control: once in consultation, the same page opens
+    assert (await respondents.delegate_page(token, plan.uuid)).open_now is True
 
 
 async def test_partner_responds_only_while_partners_may(organiser):
@@ -214,6 +229,11 @@ async def test_before_open_refused():
     assert await Answer.all().count() == 0
     respondent = await Respondent.get()
     assert (respondent.submitted_at, respondent.capacity) == (None, None)
+    plan.opens_at = datetime.now(UTC) - timedelta(minutes=1)  # control: once open, it is sent
+    await plan.save()
+    sent = await respondents.save_by_link(token, await answers_for(plan), submit=True)
+    assert sent.id == respondent.id and sent.submitted_at is not None
+    assert await Answer.all().count() == 9
 
 
 async def test_after_close_refused_and_nothing_stored(delegate_setup):
@@ -229,15 +249,28 @@ async def test_after_close_refused_and_nothing_stored(delegate_setup):
         4
     }
     assert (await Respondent.get()).submitted_at is None
+    plan.closes_at = datetime.now(UTC) + timedelta(hours=1)  # control: open, the same is sent
+    await plan.save()
+    await respondents.save_as_delegate(token, plan.uuid, await answers_for(plan, 1), submit=True)
+    assert set(await Answer.filter(support__not_isnull=True).values_list("support", flat=True)) == {
+        1
+    }
+    assert (await Respondent.get()).submitted_at is not None
 
 
 async def test_closed_by_the_job_refused_even_before_the_close_time():
     plan = await open_plan(await make_plan(PlanStatus.CONSULTATION))
-    _, token = await respondent_link(plan, "ann@police.example.org")
+    respondent, token = await respondent_link(plan, "ann@police.example.org")
     plan.closed_at = datetime.now(UTC)
     await plan.save()
     with pytest.raises(Conflict):
         await respondents.save_by_link(token, await answers_for(plan), submit=True)
+    assert await Answer.all().count() == 0
+    assert (await Respondent.get(id=respondent.id)).submitted_at is None
+    plan.closed_at = None  # control: not closed by the job, the same is sent
+    await plan.save()
+    sent = await respondents.save_by_link(token, await answers_for(plan), submit=True)
+    assert sent.id == respondent.id and sent.submitted_at is not None
 
 
 async def test_close_due_closes_only_consultations_past_their_close():
@@ -276,6 +309,9 @@ async def test_open_consultation_refuses_a_close_before_the_opening(organiser):
     assert refused.value.fields == {"closes_at": "The close must be after the opening"}
     assert (await Plan.get(id=plan.id)).status == PlanStatus.DRAFT
     assert await PlanVersion.all().count() == 0
+    await consultation.open_consultation(organiser, plan.id, opens, opens + timedelta(hours=1))
+    assert (await Plan.get(id=plan.id)).status == PlanStatus.CONSULTATION  # control
+    assert await PlanVersion.all().count() == 1
 
 
 async def test_extending_a_closed_consultation_reopens_it(organiser):
@@ -322,6 +358,9 @@ async def test_sending_needs_a_capacity_and_draft_does_not(delegate_setup):
     assert await Respondent.all().count() == 0
     await respondents.save_as_delegate(token, plan.uuid, data, submit=False)
     assert await Answer.all().count() == 9
+    data.capacity = Capacity.RESIDENT  # control: with a capacity it is sent
+    sent = await respondents.save_as_delegate(token, plan.uuid, data, submit=True)
+    assert (sent.capacity, sent.submitted_at is not None) == (Capacity.RESIDENT, True)
 
 
 async def test_capacity_and_quote_consent_are_kept(delegate_setup):
@@ -395,3 +434,7 @@ async def test_public_name_that_could_forge_a_header_is_refused(settings):
         )
     assert list(refused.value.fields) == ["name"]
     assert await Respondent.all().count() == 0
+    await consultation.start_public_response(  # control: a plain name is taken
+        plan.uuid, "cat@example.org", "Cat", settings, "1.1.1.1"
+    )
+    assert await Respondent.filter(name="Cat").count() == 1

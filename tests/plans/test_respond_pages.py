@@ -12,8 +12,8 @@ import pytest
 from convenor.mail.models import OutboxMessage
 from directory.models import PublicAttempt
 from plans.models import Answer, Plan, PlanStatus, PlanVersion, Respondent
-from tests.conftest import csrf_token, form_token
-from tests.events.conftest import invite, link_for
+from tests.conftest import csrf_token, form_token, sign_in
+from tests.events.factories import invite, link_for
 from tests.plans.factories import link_event, make_plan, open_plan, respondent_link
 from tests.plans.test_consultation_service import summit
 from tests.programmes.conftest import registered
@@ -107,6 +107,10 @@ async def test_sending_without_capacity_says_so_next_to_the_field(client, delega
     assert await Respondent.all().count() == 0
     draft = await post(client, url, {f"{actions[0]}-support": "2", "action": "draft"})
     assert draft.headers["location"].endswith("?saved=draft#top")
+    form = {"capacity": "resident", f"{actions[0]}-support": "2", "action": "submit"}
+    sent = await post(client, url, form)  # control: with a capacity the same is sent
+    assert sent.headers["location"].endswith("?saved=sent#top")
+    assert (await Respondent.get()).submitted_at is not None
 
 
 async def test_save_after_the_close_is_refused_with_what_was_typed(client, delegate):
@@ -119,6 +123,10 @@ async def test_save_after_the_close_is_refused_with_what_was_typed(client, deleg
     assert refused.status_code == 409
     assert "This consultation has closed" in refused.text and "Too late" in refused.text
     assert await Respondent.all().count() == 0
+    await Plan.filter(id=plan.id).update(closes_at=datetime.now(UTC) + timedelta(hours=1))
+    sent = await client.post(url, data={**form, "csrf_token": form_token(page)})  # control
+    assert sent.status_code == 303
+    assert await Answer.all().values_list("comment", flat=True) == ["Too late"]
 
 
 async def test_other_plan_link_is_404(client, delegate):
@@ -142,6 +150,8 @@ async def test_post_without_csrf_is_refused(client, delegate):
     refused = await client.post(url, data={"capacity": "resident", "action": "submit"})
     assert refused.status_code == 403
     assert await Respondent.all().count() == 0
+    sent = await post(client, url, {"capacity": "resident", "action": "submit"})  # control
+    assert sent.status_code == 303 and await Respondent.all().count() == 1
 
 
 async def test_download_my_response(client, delegate):
@@ -226,10 +236,15 @@ async def test_public_start_bad_email_keeps_input(app):
         answer = await post(
             visitor, f"/plans/{plan.uuid}/respond", {"email": "not-an-address", "name": "Cat"}
         )
-    assert answer.status_code == 400
-    assert "Enter an email address like name@example.org" in answer.text
-    assert 'value="not-an-address"' in answer.text and 'value="Cat"' in answer.text
-    assert await Respondent.all().count() == 0
+        assert answer.status_code == 400
+        assert "Enter an email address like name@example.org" in answer.text
+        assert 'value="not-an-address"' in answer.text and 'value="Cat"' in answer.text
+        assert await Respondent.all().count() == 0 and await OutboxMessage.all().count() == 0
+        sent = await post(  # control: a real address is taken and sent a link
+            visitor, f"/plans/{plan.uuid}/respond", {"email": "cat@example.org", "name": "Cat"}
+        )
+        assert sent.status_code == 303
+        assert await OutboxMessage.all().values_list("to_address", flat=True) == ["cat@example.org"]
 
 
 async def test_one_email_gets_five_links_an_hour(app):
@@ -257,6 +272,9 @@ async def test_one_address_gets_thirty_links_an_hour(app):
         ]
     assert statuses == [303] * 30 + [429]
     assert await PublicAttempt.filter(action="plan-respond").count() == 60
+    assert await OutboxMessage.all().count() == 30  # the refused 31st: no link, no response
+    assert await Respondent.filter(email="p30@example.org").count() == 0
+    assert await Respondent.all().count() == 30
 
 
 # -- The organiser's page --------------------------------------------------------------
@@ -287,6 +305,11 @@ async def test_organiser_bad_times_keep_input(staff_client):
     assert "Enter a date and time like 2027-09-01 17:00" in refused.text
     assert 'value="2027-06-09T09:30"' in refused.text and 'value="soon"' in refused.text
     assert (await Plan.get(id=plan.id)).status == PlanStatus.DRAFT
+    assert await PlanVersion.all().count() == 0
+    form["closes_at"] = "2027-09-01T17:00"  # control: a real close publishes it
+    done = await staff_client.post(url, data={**form, "csrf_token": form_token(page)})
+    assert done.status_code == 303
+    assert (await Plan.get(id=plan.id)).status == PlanStatus.CONSULTATION
 
 
 async def test_organiser_invites_partners(staff_client):
@@ -296,7 +319,7 @@ async def test_organiser_invites_partners(staff_client):
     bad = {"emails": "ann@police.example.org\nnot-an-address", "csrf_token": form_token(page)}
     refused = await staff_client.post(f"{url}/partners", data=bad)
     assert refused.status_code == 400 and "Correct these addresses: not-an-address" in refused.text
-    assert await OutboxMessage.all().count() == 0
+    assert await OutboxMessage.all().count() == 0 and await Respondent.all().count() == 0
     good = {
         "emails": "ann@police.example.org, bob@council.example.org",
         "csrf_token": form_token(page),
@@ -310,10 +333,12 @@ async def test_organiser_invites_partners(staff_client):
     assert "ann@police.example.org" in listed.text and "Not started" in listed.text
 
 
-async def test_staff_page_needs_an_organiser(client, app):
+async def test_staff_page_needs_an_organiser(client, organiser):
     plan = await make_plan()
     answer = await client.get(f"/staff/plans/{plan.id}/consultation")
     assert answer.status_code in (302, 303) and "/login" in answer.headers["location"]
+    await sign_in(client, organiser)  # control: signed in, the organiser gets the page
+    assert (await client.get(f"/staff/plans/{plan.id}/consultation")).status_code == 200
 
 
 async def test_nul_in_a_comment_is_refused_next_to_the_field(client, delegate):
@@ -324,6 +349,9 @@ async def test_nul_in_a_comment_is_refused_next_to_the_field(client, delegate):
     assert refused.status_code == 400
     assert f'id="{actions[0]}-comment-error"' in refused.text
     assert await Respondent.all().count() == 0
+    form[f"{actions[0]}-comment"] = "good byte"  # control
+    assert (await post(client, url, form)).status_code == 303
+    assert await Answer.all().values_list("comment", flat=True) == ["good byte"]
 
 
 async def test_home_has_no_plan_section_for_a_draft_or_an_unregistered_delegate(
