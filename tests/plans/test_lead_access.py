@@ -12,8 +12,7 @@ from tests.plans.register_support import (
     POLICE,
     actions_by_number,
     adopted_plan,
-    lead_token,
-    make_contact,
+    contact_link,
 )
 
 UPDATE = {"status": "at_risk", "progress": "20", "text": "Officers redeployed."}
@@ -26,14 +25,9 @@ async def _post(client, token: str, path: str, data: dict):
     return await client.post(path, data={**data, "csrf_token": form_token(page)})
 
 
-async def _police_link(plan):
-    contact = await make_contact(plan, POLICE)
-    return contact, await lead_token(contact)
-
-
 async def test_own_action_is_updated_from_the_link(app, client):
     plan = await adopted_plan()
-    _, token = await _police_link(plan)
+    _, token = await contact_link(plan)
     own = (await actions_by_number(plan))["1.1"]
 
     response = await _post(client, token, f"/lead/{token}/actions/{own.id}", UPDATE)
@@ -47,7 +41,7 @@ async def test_own_action_is_updated_from_the_link(app, client):
 
 async def test_another_agencys_action_in_the_same_plan_is_404(app, client):
     plan = await adopted_plan()
-    _, token = await _police_link(plan)
+    _, token = await contact_link(plan)
     probation = (await actions_by_number(plan))["2.1"]
 
     response = await _post(client, token, f"/lead/{token}/actions/{probation.id}", UPDATE)
@@ -57,11 +51,16 @@ async def test_another_agencys_action_in_the_same_plan_is_404(app, client):
     assert (await Action.get(id=probation.id)).status == ActionStatus.NOT_STARTED
     assert await ActionUpdate.filter(action_id=probation.id).count() == 0
     assert await MeasureReading.filter(action_id=probation.id).count() == 0
+    own = (await actions_by_number(plan))["1.1"]  # control: the police's own action
+    assert (
+        await _post(client, token, f"/lead/{token}/actions/{own.id}", UPDATE)
+    ).status_code == 303
+    assert await ActionUpdate.filter(action_id=own.id).count() == 1
 
 
 async def test_another_plans_action_led_by_the_same_agency_is_404(app, client):
     plan, other = await adopted_plan(), await adopted_plan()
-    _, token = await _police_link(plan)
+    _, token = await contact_link(plan)
     theirs = (await actions_by_number(other))["1.1"]  # the police lead it there too
     own = (await actions_by_number(plan))["1.1"]
 
@@ -77,7 +76,7 @@ async def test_another_plans_action_led_by_the_same_agency_is_404(app, client):
 
 async def test_lead_page_lists_only_the_organisations_actions_of_its_plan(app, client):
     plan, other = await adopted_plan(), await adopted_plan(title="Another plan")
-    _, token = await _police_link(plan)
+    _, token = await contact_link(plan)
     others = await actions_by_number(other)
 
     page = await client.get(f"/lead/{token}")
@@ -94,7 +93,7 @@ async def test_lead_page_lists_only_the_organisations_actions_of_its_plan(app, c
 
 async def test_unknown_removed_or_unadopted_links_are_404(app, client):
     plan = await adopted_plan()
-    contact, token = await _police_link(plan)
+    contact, token = await contact_link(plan)
     own = (await actions_by_number(plan))["1.1"]
     assert (await client.get(f"/lead/{token}")).status_code == 200  # control
 
@@ -103,7 +102,8 @@ async def test_unknown_removed_or_unadopted_links_are_404(app, client):
     assert (await client.get(f"/lead/{token}")).status_code == 404
 
     draft = await adopted_plan()
-    _, draft_token = await _police_link(draft)
+    _, draft_token = await contact_link(draft)
+    assert (await client.get(f"/lead/{draft_token}")).status_code == 200  # control
     draft.status = PlanStatus.CONSULTATION
     await draft.save()
     assert (await client.get(f"/lead/{draft_token}")).status_code == 404
@@ -112,7 +112,7 @@ async def test_unknown_removed_or_unadopted_links_are_404(app, client):
 
 async def test_bad_update_shows_the_form_again_with_what_was_typed(app, client):
     plan = await adopted_plan()
-    _, token = await _police_link(plan)
+    _, token = await contact_link(plan)
     own = (await actions_by_number(plan))["1.1"]
     typed = {"status": "dropped", "progress": "10", "text": "We stopped <b>it</b>."}
 
@@ -123,24 +123,35 @@ async def test_bad_update_shows_the_form_again_with_what_was_typed(app, client):
     assert f'href="#status_reason-{own.id}"' in response.text
     assert "We stopped &lt;b&gt;it&lt;/b&gt;." in response.text
     assert await ActionUpdate.filter(action_id=own.id).count() == 0
+    assert (await Action.get(id=own.id)).status == ActionStatus.NOT_STARTED
+    typed["status_reason"] = "Funding ended"  # control: with a reason it is saved
+    assert (await _post(client, token, f"/lead/{token}/actions/{own.id}", typed)).status_code == 303
+    assert (await Action.get(id=own.id)).status == ActionStatus.DROPPED
 
 
 async def test_archived_plan_is_shown_to_the_lead_but_not_updated(app, client):
     plan = await adopted_plan()
-    _, token = await _police_link(plan)
+    _, token = await contact_link(plan)
     own = (await actions_by_number(plan))["1.1"]
     page = await client.get(f"/lead/{token}")
+    assert f"/lead/{token}/actions/{own.id}" in page.text  # control: adopted, it has a form
+    control = await client.post(
+        f"/lead/{token}/actions/{own.id}", data={**UPDATE, "csrf_token": form_token(page)}
+    )
+    assert control.status_code == 303
     plan.status = PlanStatus.ARCHIVED
     await plan.save()
 
     shown = await client.get(f"/lead/{token}")
     refused = await client.post(
-        f"/lead/{token}/actions/{own.id}", data={**UPDATE, "csrf_token": form_token(page)}
+        f"/lead/{token}/actions/{own.id}",
+        data={**UPDATE, "status": "off_track", "csrf_token": form_token(page)},
     )
 
     assert shown.status_code == 200
     assert "This plan is archived" in shown.text
     assert f"/lead/{token}/actions/{own.id}" not in shown.text
     assert refused.status_code == 409
-    assert await ActionUpdate.filter(action_id=own.id).count() == 0
+    assert await ActionUpdate.filter(action_id=own.id).count() == 1
+    assert (await Action.get(id=own.id)).status == ActionStatus.AT_RISK
     assert (await client.get(f"/plans/{plan.uuid}/register")).status_code == 200

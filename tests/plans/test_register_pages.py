@@ -74,6 +74,8 @@ async def test_staff_register_needs_an_organiser(app, client):
 
     assert anonymous.status_code == 303
     assert moderator.status_code == 404
+    await sign_in(client, await make_staff(Role.ORGANISER))  # control
+    assert (await client.get(f"/staff/plans/{plan.id}/register")).status_code == 200
 
 
 async def _staff_post(client, plan: Plan, path: str, data: dict):
@@ -129,6 +131,15 @@ async def test_bad_contact_is_shown_again_and_nothing_saved(app, staff_client):
     assert f'id="email-{police.id}-error"' in response.text
     assert 'value="Ann &lt;Lee&gt;"' in response.text
     assert await LeadContact.filter(plan_id=plan.id).count() == 0
+    good = {  # control: a real address is saved
+        "entry_id": str(police.id),
+        f"name-{police.id}": "Ann Lee",
+        f"email-{police.id}": "ann@police.example.org",
+    }
+    assert (await _staff_post(staff_client, plan, "/contacts", good)).status_code == 303
+    assert await LeadContact.filter(plan_id=plan.id).values_list("email", flat=True) == [
+        "ann@police.example.org"
+    ]
 
 
 async def test_contact_for_an_organisation_leading_nothing_is_404(app, staff_client):
@@ -148,6 +159,16 @@ async def test_contact_for_an_organisation_leading_nothing_is_404(app, staff_cli
 
     assert response.status_code == 404
     assert await LeadContact.filter(plan_id=plan.id).count() == 0
+    police = await lead_entry(POLICE)  # control: an organisation leading actions is added
+    leading = {
+        "entry_id": str(police.id),
+        f"name-{police.id}": "Ann Lee",
+        f"email-{police.id}": "ann@police.example.org",
+    }
+    assert (await _staff_post(staff_client, plan, "/contacts", leading)).status_code == 303
+    assert await LeadContact.filter(plan_id=plan.id).values_list("entry_id", flat=True) == [
+        police.id
+    ]
 
 
 async def test_invite_before_adoption_is_refused(app, staff_client):
@@ -159,6 +180,11 @@ async def test_invite_before_adoption_is_refused(app, staff_client):
     assert response.status_code == 409
     assert "once the plan is adopted" in response.text
     assert await outbox("plan-lead-invitation") == []
+    assert (await LeadContact.get(id=contact.id)).invited_at is None
+    await Plan.filter(id=plan.id).update(status=PlanStatus.ADOPTED)  # control
+    invited = await _staff_post(staff_client, plan, f"/contacts/{contact.id}/invite", {})
+    assert invited.status_code == 303
+    assert [m.to_address for m in await outbox("plan-lead-invitation")] == [contact.email]
 
 
 async def test_removed_contact_link_stops_working(app, staff_client):
@@ -213,6 +239,8 @@ async def test_directory_entry_leading_nothing_shows_no_section(app, client):
         page = await client.get(f"/directory/{entry.id}")
         assert page.status_code == 200
         assert "Actions it leads" not in page.text
+    police = await lead_entry(POLICE)  # control: an entry leading actions has the section
+    assert "Actions it leads" in (await client.get(f"/directory/{police.id}")).text
 
 
 async def test_hostile_contact_name_stays_one_line_in_the_email(app, staff_client):

@@ -16,7 +16,13 @@ from plans.register import (
     record_update,
 )
 from tests.plans.factories import lead_entry, make_plan
-from tests.plans.register_support import POLICE, YOUTH, actions_by_number, adopted_plan
+from tests.plans.register_support import (
+    POLICE,
+    YOUTH,
+    actions_by_number,
+    adopted_plan,
+    set_statuses,
+)
 
 ON_TRACK = UpdateData(status="on_track", progress="30", text="Patrols began.")
 
@@ -46,6 +52,10 @@ async def test_record_update_refused_before_adoption_changes_nothing(app):
     fresh = await Action.get(id=action.id)
     assert (fresh.status, fresh.last_update_at) == (ActionStatus.NOT_STARTED, None)
     assert await ActionUpdate.filter(action_id=action.id).count() == 0
+    plan.status = PlanStatus.ADOPTED  # control: once adopted, the same update is recorded
+    await plan.save()
+    await record_update(plan, action.id, ON_TRACK, author_name="Ann Lee")
+    assert (await Action.get(id=action.id)).status == ActionStatus.ON_TRACK
 
 
 async def test_record_update_invalid_changes_nothing(app):
@@ -59,6 +69,13 @@ async def test_record_update_invalid_changes_nothing(app):
 
     assert (await Action.get(id=action.id)).status == ActionStatus.NOT_STARTED
     assert await ActionUpdate.filter(action_id=action.id).count() == 0
+    await record_update(  # control: with the reason a dropped action needs
+        plan,
+        action.id,
+        UpdateData(status="dropped", text="x", status_reason="Funding ended"),
+        author_name="A",
+    )
+    assert (await Action.get(id=action.id)).status == ActionStatus.DROPPED
 
 
 async def test_record_update_of_another_plans_action_is_not_found(app):
@@ -69,6 +86,8 @@ async def test_record_update_of_another_plans_action_is_not_found(app):
         await record_update(plan, theirs.id, ON_TRACK, author_name="Ann Lee")
 
     assert await ActionUpdate.filter(action_id=theirs.id).count() == 0
+    await record_update(other, theirs.id, ON_TRACK, author_name="Ann Lee")  # control
+    assert await ActionUpdate.filter(action_id=theirs.id).count() == 1
 
 
 async def test_add_reading_keeps_value_unit_date_source(app):
@@ -96,16 +115,9 @@ async def test_public_register_only_for_adopted_or_archived_plans(app):
         assert len((await public_register(plan.uuid)).actions) == 8
 
 
-async def _statuses(plan, statuses: dict[str, ActionStatus]) -> dict[str, Action]:
-    actions = await actions_by_number(plan)
-    for number, status in statuses.items():
-        await Action.filter(id=actions[number].id).update(status=status)
-    return actions
-
-
 async def test_filters_counts_are_exact_for_each_facet(app):
     plan = await adopted_plan()
-    await _statuses(
+    await set_statuses(
         plan,
         {"1.1": ActionStatus.ON_TRACK, "1.3": ActionStatus.AT_RISK, "2.3": ActionStatus.ON_TRACK},
     )
@@ -138,7 +150,7 @@ PROBATION_NAME = "Probation Services"
 
 async def test_filters_combined_show_the_intersection(app):
     plan = await adopted_plan()
-    await _statuses(plan, {"1.1": ActionStatus.ON_TRACK, "2.3": ActionStatus.ON_TRACK})
+    await set_statuses(plan, {"1.1": ActionStatus.ON_TRACK, "2.3": ActionStatus.ON_TRACK})
     priority = (await public_register(plan.uuid)).tree.priorities[1]
 
     view = await public_register(plan.uuid, Filters(priority=priority.ref, status="on_track"))

@@ -11,12 +11,12 @@ from pypdf import PdfReader
 
 from convenor.errors import Forbidden, Invalid, NotFound
 from convenor.models import Role
-from plans.models import Action, ActionStatus, MeasureReading, PlanStatus, Review
+from plans.models import Action, ActionStatus, PlanStatus, Review
 from plans.register import UpdateData, record_update
 from plans.review_pdf import review_pdf
 from plans.reviews import compare, end_of_day, public_review, register_snapshot, take_review
 from tests.conftest import make_staff
-from tests.plans.factories import make_plan
+from tests.plans.factories import make_plan, measure_reading
 from tests.plans.register_support import actions_by_number, adopted_plan
 
 
@@ -27,17 +27,6 @@ async def _update(plan, action, status, when, progress=""):
         UpdateData(status=status, progress=progress, text=f"{status} now", status_reason="x"),
         author_name="Ann Lee",
         at=when,
-    )
-
-
-async def _reading(action, value, day, source="City Survey"):
-    await MeasureReading.create(
-        action=action,
-        value=value,
-        unit="%",
-        taken_on=day,
-        source=source,
-        created_at=datetime.now(UTC),
     )
 
 
@@ -53,8 +42,8 @@ async def test_snapshot_takes_the_state_at_the_end_of_the_date(app):
     await _update(plan, a["1.1"], "at_risk", datetime(2026, 3, 31, 23, 30, tzinfo=UTC), "25")
     await _update(plan, a["1.2"], "done", datetime(2026, 5, 1, tzinfo=UTC))
     await Action.filter(id=a["3.1"].id).update(status=ActionStatus.OFF_TRACK)  # never updated
-    await _reading(a["3.2"], 52, date(2026, 3, 31))
-    await _reading(a["3.2"], 60, date(2026, 4, 1))
+    await measure_reading(a["3.2"], 52, date(2026, 3, 31))
+    await measure_reading(a["3.2"], 60, date(2026, 4, 1))
 
     snap = await register_snapshot(plan, date(2026, 3, 31))
 
@@ -84,12 +73,12 @@ async def test_compare_reports_status_changes_and_new_readings(app):
     plan = await adopted_plan()
     a = await actions_by_number(plan)
     await _update(plan, a["1.1"], "on_track", datetime(2026, 3, 1, tzinfo=UTC))
-    await _reading(a["3.2"], 52, date(2026, 3, 1))
-    await _reading(a["2.1"], 10, date(2026, 3, 1))
+    await measure_reading(a["3.2"], 52, date(2026, 3, 1))
+    await measure_reading(a["2.1"], 10, date(2026, 3, 1))
     old = await register_snapshot(plan, date(2026, 3, 31))
     await _update(plan, a["1.1"], "done", datetime(2026, 9, 1, tzinfo=UTC))
     await _update(plan, a["2.2"], "dropped", datetime(2026, 9, 1, tzinfo=UTC))
-    await _reading(a["3.2"], 58, date(2026, 9, 1))
+    await measure_reading(a["3.2"], 58, date(2026, 9, 1))
     new = await register_snapshot(plan, date(2026, 11, 30))
 
     result = compare(old, new)
@@ -202,7 +191,7 @@ async def test_review_pdf_has_the_counts_changes_and_actions(app, client, organi
     a = await actions_by_number(plan)
     await take_review(organiser, plan.id, "Review 2025", "2025-03-31")
     await _update(plan, a["1.1"], "on_track", datetime(2026, 1, 1, tzinfo=UTC))
-    await _reading(a["3.2"], 52, date(2026, 2, 1))
+    await measure_reading(a["3.2"], 52, date(2026, 2, 1))
     second = await take_review(organiser, plan.id, "Review 2026 \u2013 Łódź", "2026-03-31")
 
     response = await client.get(f"/plans/{plan.uuid}/reviews/{second.id}.pdf")
@@ -263,7 +252,7 @@ def test_review_pdf_sets_chinese_text_with_the_fallback_font():
     assert "Progress" in text
 
 
-async def test_take_review_needs_an_organiser(app):
+async def test_take_review_needs_an_organiser(app, organiser):
     plan = await adopted_plan()
     moderator = await make_staff(Role.MODERATOR)
 
@@ -272,3 +261,5 @@ async def test_take_review_needs_an_organiser(app):
             await take_review(user, plan.id, "Review", "2026-03-31")
 
     assert await Review.all().count() == 0
+    made = await take_review(organiser, plan.id, "Review", "2026-03-31")  # control
+    assert await Review.all().values_list("id", flat=True) == [made.id]
