@@ -10,6 +10,7 @@ import pytest
 from convenor.errors import Conflict
 from plans.adoption import adopt, publish_report
 from plans.models import Action, Plan, PlanStatus, PlanVersion, VersionKind
+from plans.versions import publish_version
 from tests.plans.factories import closed_plan, make_plan, plan_actions
 
 
@@ -66,6 +67,8 @@ async def test_adopt_refused_without_a_consulted_version(app, organiser):
     assert refused.value.message == "There is no version that was consulted on."
     assert await versions(plan) == []
     assert (await Plan.get(id=plan.id)).status == PlanStatus.CONSULTATION
+    await publish_version(organiser, plan.id, VersionKind.CONSULTATION)  # control
+    assert (await adopt(organiser, plan.id, "")).number == 2
 
 
 async def test_adopt_refused_for_a_draft(app, organiser):
@@ -75,6 +78,8 @@ async def test_adopt_refused_for_a_draft(app, organiser):
         await adopt(organiser, plan.id, "")
 
     assert await versions(plan) == []
+    assert (await Plan.get(id=plan.id)).status == PlanStatus.DRAFT
+    # The positive control is test_adopt_publishes_version_2_with_the_edited_plan.
 
 
 async def test_adopting_twice_at_once_makes_one_adopted_version(app, organiser):
@@ -102,3 +107,4 @@ async def test_report_is_published_only_after_adoption_and_once(app, organiser):
     assert (await Plan.get(id=plan.id)).report_published_at == published.report_published_at
     with pytest.raises(Conflict):
         await publish_report(organiser, plan.id)
+    assert (await Plan.get(id=plan.id)).report_published_at == published.report_published_at

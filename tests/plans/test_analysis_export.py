@@ -100,6 +100,12 @@ async def test_personal_details_refused_to_an_organiser(app, organiser):
     with pytest.raises(Forbidden):
         await workshop_sheet(organiser, plan.id, personal=True)
     assert await CommentExport.all().count() == 0
+    admin = await make_staff(Role.ADMIN)  # control: an admin gets both, logged
+    assert rows_of(await responses_sheet(admin, plan.id, personal=True))[1]["Name"] == NAME
+    assert rows_of(await workshop_sheet(admin, plan.id, personal=True))[0]["Facilitator"] == (
+        "Fay Facilitator"
+    )
+    assert await CommentExport.all().count() == 2
 
 
 async def test_workshop_notes_sheet(app, organiser):
@@ -112,6 +118,8 @@ async def test_workshop_notes_sheet(app, organiser):
         "@SUM(1) table point",
     )
     assert "Facilitator" not in sheet.header
+    admin = await make_staff(Role.ADMIN)  # control: with personal details, an admin's has it
+    assert "Facilitator" in (await workshop_sheet(admin, plan.id, personal=True)).header
 
 
 async def test_csv_download_neutralises_formulas_and_has_no_names(staff_client):
@@ -150,6 +158,7 @@ async def test_personal_export_over_http_only_for_admins_and_logged(client, app)
     token = await csrf_token(client, f"/staff/plans/{plan.id}/analysis")
     no_token = await client.post(path)
     assert no_token.status_code == 403
+    assert await CommentExport.all().count() == 0
     done = await client.post(path, data={"csrf_token": token})
     assert done.status_code == 200 and EMAIL in done.content.decode("utf-8-sig")
     assert [(e.what, e.row_count) for e in await CommentExport.all()] == [("responses.csv", 4)]
@@ -184,3 +193,5 @@ async def test_export_of_an_unknown_format_is_404(staff_client):
     plan = await consultation()
     response = await staff_client.get(f"/staff/plans/{plan.id}/analysis/responses.pdf")
     assert response.status_code == 404
+    known = await staff_client.get(f"/staff/plans/{plan.id}/analysis/responses.csv")
+    assert known.status_code == 200  # control

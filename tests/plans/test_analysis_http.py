@@ -6,7 +6,13 @@ from __future__ import annotations
 from convenor.models import Role
 from plans.models import CommentTheme, PlanStatus, ThemeTag
 from tests.conftest import form_token, make_staff, sign_in
-from tests.plans.factories import analysis_answer, analysis_respondent, make_plan, plan_actions
+from tests.plans.factories import (
+    analysis_answer,
+    analysis_respondent,
+    comment_theme,
+    make_plan,
+    plan_actions,
+)
 
 
 async def consulted(comment: str = "Patrols near the Lodz café please"):
@@ -55,10 +61,15 @@ async def test_analysis_page_needs_an_organiser(client, app):
     assert (await client.get(f"/staff/plans/{plan.id}/analysis")).status_code == 404
     # the positive control: the moderator may see the moderation queue
     assert (await client.get(f"/staff/plans/{plan.id}/comments")).status_code == 200
+    client.cookies.clear()
+    await sign_in(client, await make_staff(Role.ORGANISER))  # and an organiser the analysis
+    assert (await client.get(f"/staff/plans/{plan.id}/analysis")).status_code == 200
 
 
 async def test_analysis_page_of_no_plan_is_404(staff_client):
     assert (await staff_client.get("/staff/plans/999999/analysis")).status_code == 404
+    plan, _actions, _answer = await consulted()  # control
+    assert (await staff_client.get(f"/staff/plans/{plan.id}/analysis")).status_code == 200
 
 
 async def test_theme_create_and_tag_over_http(staff_client):
@@ -91,6 +102,11 @@ async def test_theme_with_empty_name_shows_the_error_and_saves_nothing(staff_cli
     assert refused.status_code == 400
     assert "Enter a name for the theme." in refused.text
     assert await CommentTheme.filter(plan_id=plan.id).count() == 0
+    made = await staff_client.post(  # control: a name is taken
+        f"/staff/plans/{plan.id}/analysis/themes", data={"csrf_token": token, "theme_name": "Bus"}
+    )
+    assert made.status_code == 303
+    assert await CommentTheme.filter(plan_id=plan.id).values_list("name", flat=True) == ["Bus"]
 
 
 async def test_theme_post_without_csrf_is_refused(staff_client):
@@ -100,19 +116,26 @@ async def test_theme_post_without_csrf_is_refused(staff_client):
     )
     assert refused.status_code == 403
     assert await CommentTheme.filter(plan_id=plan.id).count() == 0
+    token = form_token(await staff_client.get(f"/staff/plans/{plan.id}/analysis"))
+    made = await staff_client.post(
+        f"/staff/plans/{plan.id}/analysis/themes",
+        data={"theme_name": "Policing", "csrf_token": token},
+    )
+    assert made.status_code == 303  # control: the same with the token
+    assert await CommentTheme.filter(plan_id=plan.id).count() == 1
 
 
 async def test_tagging_another_plans_comment_is_404(staff_client, organiser):
     plan, _actions, _answer = await consulted()
     other, _other_actions, foreign = await consulted()
-    theme = await CommentTheme.create(plan=plan, name="Policing")
+    theme = await comment_theme(plan, "Policing")
     token = form_token(await staff_client.get(f"/staff/plans/{plan.id}/analysis"))
     refused = await staff_client.post(
         f"/staff/plans/{plan.id}/analysis/tags",
         data={"csrf_token": token, "source": "answer", "comment": foreign.id, "theme": theme.id},
     )
     assert refused.status_code == 404
-    other_theme = await CommentTheme.create(plan=other, name="Lighting")
+    other_theme = await comment_theme(other, "Lighting")
     refused = await staff_client.post(
         f"/staff/plans/{plan.id}/analysis/tags",
         data={
@@ -124,3 +147,9 @@ async def test_tagging_another_plans_comment_is_404(staff_client, organiser):
     )
     assert refused.status_code == 404
     assert await ThemeTag.all().count() == 0
+    tagged = await staff_client.post(  # control: this plan's comment with this plan's theme
+        f"/staff/plans/{plan.id}/analysis/tags",
+        data={"csrf_token": token, "source": "answer", "comment": _answer.id, "theme": theme.id},
+    )
+    assert tagged.status_code == 303
+    assert await ThemeTag.all().count() == 1

@@ -66,6 +66,7 @@ async def test_approve_shows_the_comment_in_the_analysis(app, organiser):
 
 async def test_hide_keeps_support_and_reason_but_not_the_words(app, organiser):
     plan, answer = await public_comment(moderation="approved")
+    assert [q.comment for q in await quotable_comments(plan.id)] == [answer.comment]  # control
     await hide(organiser, plan.id, answer.id, "Abusive about a named officer")
     saved = await Answer.get(id=answer.id)
     assert (saved.moderation, saved.moderation_reason) == (
@@ -84,6 +85,8 @@ async def test_hide_without_reason_is_refused_and_changes_nothing(app, organiser
         await hide(organiser, plan.id, answer.id, "   ")
     assert refused.value.fields == {"reason": "Say why the comment is hidden."}
     assert (await Answer.get(id=answer.id)).moderation == Moderation.WAITING
+    await hide(organiser, plan.id, answer.id, "Personal details")  # control
+    assert (await Answer.get(id=answer.id)).moderation == Moderation.HIDDEN
 
 
 async def test_redact_shows_the_copy_everywhere_and_keeps_the_original(app, organiser):
@@ -104,6 +107,9 @@ async def test_redact_to_nothing_is_refused(app, organiser):
         await redact(organiser, plan.id, answer.id, "  ", "")
     saved = await Answer.get(id=answer.id)
     assert (saved.redacted_comment, saved.moderation) == (None, Moderation.WAITING)
+    await redact(organiser, plan.id, answer.id, "Call me", "")  # control
+    saved = await Answer.get(id=answer.id)
+    assert (saved.redacted_comment, saved.moderation) == ("Call me", Moderation.APPROVED)
 
 
 async def test_redact_back_to_the_original_clears_the_redaction(app, organiser):
@@ -131,6 +137,8 @@ async def test_moderating_another_plans_answer_is_not_found(app, organiser):
     with pytest.raises(NotFound):
         await approve(organiser, plan.id, foreign.id)
     assert (await Answer.get(id=foreign.id)).moderation == Moderation.WAITING
+    await approve(organiser, plan.id, _answer.id)  # control: this plan's own answer
+    assert (await Answer.get(id=_answer.id)).moderation == Moderation.APPROVED
 
 
 async def test_themes_count_shown_comments_and_points(app, organiser):
@@ -167,12 +175,14 @@ async def test_delete_theme_removes_its_tags(app, organiser):
         await delete_theme(organiser, plan.id, theme.id)
 
 
-async def test_moderator_cannot_make_themes(app):
+async def test_moderator_cannot_make_themes(app, organiser):
     moderator = await make_staff(Role.MODERATOR)
     plan = await make_plan(PlanStatus.CONSULTATION)
     with pytest.raises(Forbidden):
         await create_theme(moderator, plan.id, "Lighting")
     assert await CommentTheme.all().count() == 0
+    await create_theme(organiser, plan.id, "Lighting")  # control: an organiser may
+    assert await CommentTheme.all().values_list("name", flat=True) == ["Lighting"]
 
 
 # Over HTTP ------------------------------------------------------------------------------
@@ -201,12 +211,21 @@ async def test_moderation_pages_hide_with_reason_over_http(client, app):
 
 
 async def test_redact_over_http_keeps_typed_text_on_error(staff_client):
-    plan, answer = await public_comment()
+    plan, answer = await public_comment(missing="Lighting, ask Sam")
     page = await staff_client.get(f"/staff/plans/{plan.id}/comments/{answer.id}")
     token = form_token(page)
+    url = f"/staff/plans/{plan.id}/comments/{answer.id}/redact"
+    refused = await staff_client.post(
+        url, data={"csrf_token": token, "comment": "Call me on [phone]", "missing": " "}
+    )
+    assert refused.status_code == 400
+    assert "Keep some of what is missing, or hide the answer instead." in refused.text
+    assert "Call me on [phone]</textarea>" in refused.text
+    saved = await Answer.get(id=answer.id)
+    assert (saved.redacted_comment, saved.moderation) == (None, Moderation.WAITING)
     done = await staff_client.post(
-        f"/staff/plans/{plan.id}/comments/{answer.id}/redact",
-        data={"csrf_token": token, "comment": "Call me on [phone]"},
+        url,
+        data={"csrf_token": token, "comment": "Call me on [phone]", "missing": "Lighting"},
     )
     assert done.status_code == 303
     assert (await Answer.get(id=answer.id)).redacted_comment == "Call me on [phone]"

@@ -8,7 +8,7 @@ import pytest
 
 from convenor.errors import Conflict, Forbidden, Invalid, NotFound
 from convenor.models import Role
-from plans.models import CommentTheme, Outcome, PlanStatus, Reply
+from plans.models import Outcome, PlanStatus, Reply
 from plans.replies import (
     ReplyData,
     add_reply,
@@ -19,7 +19,7 @@ from plans.replies import (
     update_reply,
 )
 from tests.conftest import make_staff
-from tests.plans.factories import closed_plan, make_plan, plan_actions
+from tests.plans.factories import closed_plan, comment_theme, make_plan, plan_actions
 
 
 def data(**fields) -> ReplyData:
@@ -37,7 +37,7 @@ def data(**fields) -> ReplyData:
 async def test_reply_outcomes_are_saved_with_their_action_and_theme(app, organiser):
     plan = await closed_plan()
     first, second = (await plan_actions(plan))[:2]
-    theme = await CommentTheme.create(plan=plan, name="Youth provision")
+    theme = await comment_theme(plan, "Youth provision")
 
     changed = await add_reply(organiser, plan.id, data(action_id=first.id))
     added = await add_reply(organiser, plan.id, data(outcome="added", action_id=second.id))
@@ -87,6 +87,7 @@ def test_reply_form_refuses_bad_input(fields, errors):
     with pytest.raises(Invalid) as refused:
         data(**({"action_id": "1"} | fields))
     assert refused.value.fields == errors
+    assert data(action_id="1").action_id == 1  # control: the same form filled in is taken
 
 
 def test_reply_form_accepts_a_theme_only_reply_not_changed():
@@ -165,6 +166,9 @@ async def test_replies_wait_for_the_consultation(app, organiser):
         await add_reply(organiser, plan.id, data(action_id=action.id))
 
     assert await Reply.filter(plan=plan).count() == 0
+    closed = await closed_plan()  # control: once a consultation has closed, replies are taken
+    await add_reply(organiser, closed.id, data(action_id=(await plan_actions(closed))[0].id))
+    assert await Reply.filter(plan=closed).count() == 1
 
 
 async def test_replies_of_another_plan_are_not_found(app, organiser):
@@ -176,13 +180,18 @@ async def test_replies_of_another_plan_are_not_found(app, organiser):
         await delete_reply(organiser, plan.id, reply.id)
 
     assert await Reply.exists(id=reply.id)
+    await delete_reply(organiser, other.id, reply.id)  # control: from its own plan
+    assert not await Reply.exists(id=reply.id)
 
 
-async def test_moderators_may_not_write_replies(app):
+async def test_moderators_may_not_write_replies(app, organiser):
     plan = await closed_plan()
     moderator = await make_staff(Role.MODERATOR)
+    reply = data(action_id=(await plan_actions(plan))[0].id)
 
     with pytest.raises(Forbidden):
-        await add_reply(moderator, plan.id, data(action_id=(await plan_actions(plan))[0].id))
+        await add_reply(moderator, plan.id, reply)
 
     assert await Reply.filter(plan=plan).count() == 0
+    await add_reply(organiser, plan.id, reply)  # control: an organiser may
+    assert await Reply.filter(plan=plan).count() == 1

@@ -72,6 +72,11 @@ async def test_bad_reply_shows_errors_and_keeps_what_was_typed(app, staff_client
     assert "Choose the action you changed" in page.text
     assert "Kept &lt;as typed&gt;</textarea>" in page.text
     assert await Reply.filter(plan=plan).count() == 0
+    action = (await plan_actions(plan))[0]  # control: a whole reply is added
+    added = await staff_client.post(
+        f"/staff/plans/{plan.id}/response/replies", data=reply_form(token, action.id)
+    )
+    assert (added.status_code, await Reply.filter(plan=plan).count()) == (303, 1)
 
 
 async def test_reply_is_edited_from_its_page(app, staff_client):
@@ -110,6 +115,7 @@ async def test_adopt_refused_while_open_then_adopted_after_the_close(app, staff_
     assert refused.status_code == 409
     assert "adopt the plan after it closes" in refused.text
     assert await PlanVersion.filter(plan=plan).count() == 1
+    assert (await Plan.get(id=plan.id)).status == PlanStatus.CONSULTATION
     plan.closes_at = datetime.now(UTC) - timedelta(minutes=1)
     await plan.save()
     adopted = await staff_client.post(
@@ -235,16 +241,19 @@ async def test_reply_after_publishing_is_refused_on_the_page(app, staff_client, 
     plan = await closed_plan()
     action = (await plan_actions(plan))[0]
     token = form_token(await staff_client.get(f"/staff/plans/{plan.id}/response"))
+    url = f"/staff/plans/{plan.id}/response/replies"
+    control = await staff_client.post(url, data=reply_form(token, action.id))
+    assert control.status_code == 303  # before publishing the same reply is added
     await adopt(organiser, plan.id, "")
     await publish_report(organiser, plan.id)
 
-    refused = await staff_client.post(
-        f"/staff/plans/{plan.id}/response/replies", data=reply_form(token, action.id)
-    )
+    refused = await staff_client.post(url, data=reply_form(token, action.id, we_did="Late"))
 
     assert refused.status_code == 409
     assert "its replies can no longer be changed" in refused.text
-    assert await Reply.filter(plan=plan).count() == 0
+    assert await Reply.filter(plan=plan).values_list("we_did", flat=True) == [
+        "We added youth workers to the patrols."
+    ]
 
 
 async def test_report_preview_is_for_organisers_only(app, client):
@@ -254,6 +263,9 @@ async def test_report_preview_is_for_organisers_only(app, client):
     assert (await client.get(url)).status_code == 303
     await sign_in(client, await make_staff(Role.MODERATOR))
     assert (await client.get(url)).status_code == 404
+    client.cookies.clear()
+    await sign_in(client, await make_staff(Role.ORGANISER))  # control
+    assert (await client.get(url)).status_code == 200
 
 
 async def test_report_draws_each_actions_support_beside_its_table(app, client, organiser):
