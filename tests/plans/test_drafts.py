@@ -10,7 +10,7 @@ from directory.models import Entry, Provenance, Status
 from plans import drafts
 from plans.draft_forms import ActionData, EvidenceData, PartnerChoice, PlanData, PriorityData
 from plans.draft_partners import UnknownPartners
-from plans.models import Action, ActionPartner, Evidence, PlanStatus, Priority, VersionKind
+from plans.models import Action, ActionPartner, Evidence, Plan, PlanStatus, Priority, VersionKind
 from plans.tree import load_tree
 from plans.versions import publish_version
 from tests.conftest import make_staff
@@ -35,6 +35,7 @@ async def test_create_plan_and_refuse_bad_fields(app, organiser):
         "title": "Enter the plan's title",
         "partnership": "Remove the control characters (such as a NUL byte) from this text",
     }
+    assert await Plan.all().values_list("id", flat=True) == [plan.id]
 
 
 async def test_hostile_text_kept_as_text_or_refused(app, organiser):
@@ -77,8 +78,10 @@ async def test_priorities_move_up_and_down(app, organiser):
     ]
     await drafts.move_priority(organiser, plan.id, first, "down")
     assert (await load_tree(plan.id)).priorities[1].id == first
+    before = await _titles(plan.id)
     with pytest.raises(Invalid):
         await drafts.move_priority(organiser, plan.id, first, "sideways")
+    assert await _titles(plan.id) == before
 
 
 async def test_actions_move_within_and_between_priorities(app, organiser):
@@ -157,6 +160,7 @@ async def test_partner_chosen_by_name_key_or_id(app, organiser):
             ActionData(text="x", leads=[PartnerChoice(entry_id=hidden.id)]),
         )  # fmt: skip
     assert by_hidden_id.value.fields == {"leads": f"No organisation {hidden.id} in the directory"}
+    assert await Action.filter(plan=plan).count() == 2  # the first and the control only
 
 
 async def test_unknown_partner_refused_until_confirmed_then_pending(app, organiser):
@@ -203,6 +207,8 @@ async def test_lead_and_support_same_and_all_partners_with_leads(app, organiser)
     assert both.value.fields == {"supports": "Probation Services cannot both lead and support"}
     assert set(all_and_lead.value.fields) == {"leads"}
     assert await Action.filter(plan=plan).count() == 1
+    await drafts.add_action(organiser, plan.id, priority.id, ActionData("x", leads=[same]))
+    assert await Action.filter(plan=plan).count() == 2  # control: leading alone is fine
 
 
 async def test_evidence_added_moved_replaced(app, organiser):
@@ -223,6 +229,9 @@ async def test_evidence_added_moved_replaced(app, organiser):
     ]
     with pytest.raises(NotFound):
         await drafts.remove_evidence(organiser, plan.id, priority.id, one.id)
+    current = await Evidence.get(priority_id=priority.id)  # control: the current one goes
+    await drafts.remove_evidence(organiser, plan.id, priority.id, current.id)
+    assert await Evidence.filter(priority_id=priority.id).count() == 0
 
 
 async def test_other_plans_items_are_not_found(app, organiser):
@@ -233,6 +242,9 @@ async def test_other_plans_items_are_not_found(app, organiser):
     with pytest.raises(NotFound):
         await drafts.remove_action(organiser, plan.id, theirs.id)
     assert await Action.filter(id=theirs.id).exists()
+    own = (await load_tree(plan.id)).actions[0]  # control: this plan's own action goes
+    await drafts.remove_action(organiser, plan.id, own.id)
+    assert not await Action.filter(id=own.id).exists()
 
 
 async def test_moderator_may_not_edit_and_archived_plan_is_kept(app, organiser):

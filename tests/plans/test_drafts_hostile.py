@@ -115,6 +115,13 @@ async def test_partner_names_refused_with_controls_or_encoded_words(app, organis
             )
         assert refused.value.fields == {"leads": message}
     assert await Action.filter(plan=plan).count() == 0
+    await drafts.add_action(  # control: a plain new name is added
+        organiser,
+        plan.id,
+        priority.id,
+        ActionData("x", leads=[PartnerChoice("Street Pastors Soton")], add_missing=True),
+    )
+    assert await Action.filter(plan=plan).count() == 1
 
 
 async def test_hostile_titles_escaped_on_the_editor(staff_client, organiser):
@@ -126,6 +133,7 @@ async def test_hostile_titles_escaped_on_the_editor(staff_client, organiser):
     assert "<script>alert(1)</script>" not in page.text
     assert "<img src=x" not in page.text
     assert "&lt;img src=x onerror=alert(1)&gt;" in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
 
 
 async def test_new_partner_name_cleaned_of_format_characters(app, organiser):

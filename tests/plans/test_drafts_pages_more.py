@@ -7,7 +7,7 @@ from plans.models import Action, Evidence, PlanEvent, PlanVersion, VersionKind
 from plans.tree import load_tree
 from plans.versions import publish_version
 from tests.conftest import form_token, make_staff
-from tests.events.conftest import event_data
+from tests.events.factories import event_data
 from tests.plans.factories import make_plan
 
 
@@ -76,7 +76,7 @@ async def test_link_and_unlink_an_event(staff_client, organiser):
     assert again.status_code == 404
 
 
-async def test_another_organisers_event_cannot_be_linked(staff_client):
+async def test_another_organisers_event_cannot_be_linked(staff_client, organiser):
     plan = await make_plan(priorities=1, actions=(1,))
     someone = await make_staff("organiser")
     theirs = await create_event(someone, event_data())
@@ -88,6 +88,12 @@ async def test_another_organisers_event_cannot_be_linked(staff_client):
 
     assert response.status_code == 404
     assert await PlanEvent.filter(plan=plan).count() == 0
+    own = await create_event(organiser, event_data())  # control: their own event is linked
+    linked = await staff_client.post(
+        f"/staff/plans/{plan.id}/events", data={"csrf_token": token, "event_id": str(own.id)}
+    )
+    assert linked.status_code == 303
+    assert await PlanEvent.filter(plan=plan).values_list("event_id", flat=True) == [own.id]
 
 
 async def test_compare_asks_for_versions_that_exist(staff_client, organiser):

@@ -18,7 +18,7 @@ from directory.models import Entry, Status
 from plans.models import Action, Priority
 from plans.plan_import import MAX_ACTIONS, import_draft, preview_draft
 from plans.tree import load_tree
-from tests.plans.factories import lead_entry, make_plan
+from tests.plans.factories import lead_entries, make_plan
 
 HEADINGS = ["Priority", "Why it matters", "Key action", "Lead agency", "Measure of success",
             "Supporting partners", "Target date"]  # fmt: skip
@@ -43,13 +43,11 @@ def xlsx(rows: list[list]) -> bytes:
     return out.getvalue()
 
 
-async def _leads() -> None:
-    for name in ("Hampshire Constabulary", "Probation Services", "Youth Offending Service"):
-        await lead_entry(name)
+LEADS = ("Hampshire Constabulary", "Probation Services", "Youth Offending Service")
 
 
 async def test_xlsx_preview_then_import_with_new_pending_lead(app, organiser):
-    await _leads()
+    await lead_entries(*LEADS)
     plan = await make_plan(priorities=1, actions=(1,))
     table = read_table(xlsx([HEADINGS, *ROWS]), "draft.xlsx")
 
@@ -77,7 +75,7 @@ async def test_xlsx_preview_then_import_with_new_pending_lead(app, organiser):
 
 
 async def test_windows_1252_csv_with_synonym_headings(app, organiser):
-    await _leads()
+    await lead_entries(*LEADS)
     plan = await make_plan(priorities=0, actions=())
     text = (
         "Theme;Action;Lead;Measures\r\n"
@@ -95,7 +93,7 @@ async def test_windows_1252_csv_with_synonym_headings(app, organiser):
 
 
 async def test_rows_with_problems_are_shown_and_nothing_saved(app, organiser):
-    await _leads()
+    await lead_entries(*LEADS)
     plan = await make_plan(priorities=0, actions=())
     bad = [
         HEADINGS,
@@ -128,6 +126,10 @@ async def test_rows_with_problems_are_shown_and_nothing_saved(app, organiser):
     with pytest.raises(Invalid):
         await import_draft(organiser, plan.id, table, add_missing=True)
     assert await Priority.filter(plan=plan).count() == 0
+    out = io.StringIO()  # control: the good row alone is imported
+    csv.writer(out).writerows([HEADINGS, bad[6]])
+    good = read_table(out.getvalue().encode(), "good.csv")
+    assert (await import_draft(organiser, plan.id, good, add_missing=True)).actions == 1
 
 
 async def test_missing_columns_named(app, organiser):
@@ -140,6 +142,8 @@ async def test_missing_columns_named(app, organiser):
         "The first row must name the columns Priority, Action, Lead agency and Measure of "
         "success; not found: Lead agency, Measure of success."
     ]
+    whole = read_table(b"Priority,Action,Lead agency,Measure\r\nP1,A1,All,M1\r\n", "x.csv")
+    assert (await preview_draft(organiser, plan.id, whole)).file_problems == []  # control
 
 
 async def test_twenty_thousand_rows_refused_quickly(app, organiser):
@@ -163,7 +167,7 @@ async def test_twenty_thousand_rows_refused_quickly(app, organiser):
 
 
 async def test_import_pages_preview_and_confirm(staff_client):
-    await _leads()
+    await lead_entries(*LEADS)
     plan = await make_plan(priorities=0, actions=())
     url = f"/staff/plans/{plan.id}/import"
     page = await staff_client.get(url)
@@ -197,10 +201,14 @@ async def test_import_page_refuses_an_image(staff_client):
 
     assert response.status_code == 400
     assert "This looks like a PNG image" in response.text
+    files = {"file": ("draft.csv", b"Priority,Action,Lead agency,Measure\r\nP1,A1,All,M\r\n")}
+    preview = await staff_client.post(url, data={"csrf_token": token}, files=files)
+    assert preview.status_code == 200  # control: a real CSV is previewed
+    assert "are ready to import. Nothing is saved until you confirm." in preview.text
 
 
 async def test_largest_import_of_500_actions_is_one_transaction(app, organiser):
-    await _leads()
+    await lead_entries(*LEADS)
     plan = await make_plan(priorities=0, actions=())
     leads = ["Hampshire Constabulary", "Probation Services", "Youth Offending Service"]
     rows = [HEADINGS] + [

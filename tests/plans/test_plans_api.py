@@ -8,7 +8,7 @@ import pytest
 from convenor import auth
 from convenor.models import Role
 from directory.models import Entry, Status
-from plans.models import Action, Plan, PlanVersion, Priority
+from plans.models import Action, Evidence, Plan, PlanVersion, Priority
 from tests.conftest import make_staff
 from tests.plans.factories import lead_entry, make_plan
 
@@ -89,6 +89,13 @@ async def test_api_unknown_partner_is_422_and_nothing_saved(client, token):
     assert response.json()["error"]["fields"]["leads"].startswith("Not in the directory")
     assert await Action.filter(plan=plan).count() == 1
     assert not await Entry.filter(name="Nobody Known Ltd").exists()
+    known = await client.post(  # control: a lead in the directory is taken
+        f"/api/v1/plans/{plan.id}/priorities/{priority.id}/actions",
+        json={"text": "Night patrols", "leads": [{"name": "Hampshire Constabulary"}]},
+        headers=bearer(token),
+    )
+    assert known.status_code == 201
+    assert await Action.filter(plan=plan).count() == 2
 
 
 async def test_api_validation_errors(client, token):
@@ -107,7 +114,7 @@ async def test_api_validation_errors(client, token):
     assert ok.json()["title"] == "<script>x</script>"
 
 
-async def test_api_needs_an_organisers_token(client, app):
+async def test_api_needs_an_organisers_token(client, token):
     plan = await make_plan(priorities=1, actions=(1,))
     moderator = await make_staff(Role.MODERATOR)
     moderator_token = await auth.create_api_token(moderator.email)
@@ -120,6 +127,9 @@ async def test_api_needs_an_organisers_token(client, app):
 
     assert [r.status_code for r in (anonymous, bad, moderated)] == [401, 401, 403]
     assert (await Plan.get(id=plan.id)).partnership == "Southampton Safe City Partnership"
+    done = await client.put(f"/api/v1/plans/{plan.id}", json=PLAN, headers=bearer(token))
+    assert done.status_code == 200  # control: an organiser's token
+    assert (await Plan.get(id=plan.id)).partnership == "Safe City"
 
 
 async def test_api_update_and_delete_and_not_found(client, token):
@@ -143,6 +153,7 @@ async def test_api_update_and_delete_and_not_found(client, token):
     assert missing.status_code == 404  # deleted with its priority (no version yet)
     assert unknown.status_code == 404
     assert unknown.json()["error"]["code"] == "not_found"
+    assert (await client.get(f"/api/v1/plans/{plan.id}", headers=h)).status_code == 200
 
 
 async def test_api_publish_and_list_versions(client, token):
@@ -193,6 +204,7 @@ async def test_api_update_plan_and_priority_evidence(client, token):
         "evidence.0.value": "Enter the figure (such as 11,079)"
     }
     assert (await Priority.get(id=priority.id)).title == "Keeping people safe"
+    assert await Evidence.filter(priority_id=priority.id).values_list("value", flat=True) == ["52%"]
 
 
 async def test_api_delete_after_a_version_keeps_the_action(client, token):

@@ -8,11 +8,11 @@ import copy
 import pytest
 
 from convenor.errors import Conflict, Forbidden, Invalid, NotFound
-from plans.models import Action, ActionPartner, PartnerRole, PlanVersion, Priority, VersionKind
+from plans.models import Action, ActionPartner, PlanVersion, Priority, VersionKind
 from plans.tree import load_tree, snapshot
 from plans.versions import compare, compare_versions, publish_version, version
 from tests.conftest import make_staff
-from tests.plans.factories import lead_entry, make_plan
+from tests.plans.factories import add_action, add_lead, add_priority, lead_entry, make_plan
 
 
 async def test_publish_version_numbers_from_one_and_keeps_every_version(app, organiser):
@@ -61,6 +61,8 @@ async def test_publish_empty_plan_is_invalid(app, organiser):
     with pytest.raises(Invalid):
         await publish_version(organiser, plan.id, VersionKind.REVISION)
     assert await PlanVersion.filter(plan=plan).count() == 0
+    await add_priority(plan, "Keeping people safe from harm")  # control: not empty, published
+    assert (await publish_version(organiser, plan.id, VersionKind.REVISION)).number == 1
 
 
 async def test_publish_by_a_moderator_is_forbidden(app, organiser):
@@ -79,6 +81,8 @@ async def test_publish_unknown_plan_and_version_not_found(app, organiser):
     plan = await make_plan(priorities=1, actions=(1,))
     with pytest.raises(NotFound):
         await version(plan.id, 1)
+    await publish_version(organiser, plan.id, VersionKind.REVISION)  # control
+    assert (await version(plan.id, 1)).number == 1
 
 
 async def test_publish_at_once_takes_distinct_numbers(app, organiser):
@@ -117,12 +121,10 @@ async def test_compare_added_removed_reworded_lead_and_measure(app):
     await Action.filter(id=second.id).delete()
     await ActionPartner.filter(action_id=third.id).delete()
     probation = await lead_entry("Probation Services")
-    await ActionPartner.create(action_id=third.id, entry=probation, role=PartnerRole.LEAD)
+    await add_lead(third, probation)
     await Action.filter(id=fourth.id).update(measure="Fewer young people reoffend")
     priority = await Priority.filter(plan=plan).order_by("position").first()
-    added = await Action.create(
-        plan=plan, priority=priority, ref="newref01", position=9, text="A new action", measure=""
-    )
+    added = await add_action(plan, priority, "A new action", ref="newref01", position=9)
     new = await _snap(plan.id)
 
     result = compare(old, new)
@@ -167,7 +169,7 @@ async def test_compare_removed_and_added_priority_and_moved_action(app):
     await Action.filter(id=moving.id).update(priority_id=priorities[2].id, position=5)
     await Priority.filter(id=priorities[1].id).delete()
     await Priority.filter(id=priorities[2].id).update(title="Safer, stronger communities")
-    await Priority.create(plan=plan, ref="newprio1", position=7, title="Tackling exploitation")
+    await add_priority(plan, "Tackling exploitation", ref="newprio1", position=7)
     new = await _snap(plan.id)
 
     result = compare(old, new)
