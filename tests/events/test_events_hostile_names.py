@@ -14,10 +14,10 @@ import pytest
 from convenor import auth
 from convenor.mail.models import OutboxMessage
 from convenor.models import Role
-from events.models import Event, Invitation, Visibility
+from events.models import Event, Invitation, Registration, Visibility
 from tests.conftest import csrf_token, make_staff
 
-from .factories import invite, published_event
+from .factories import invite, published_event, registered
 
 # Passes every entry check (one line, no controls, no '=?'); Python 3.11's folding
 # wrote it unquoted, which read back as a second To address.
@@ -76,6 +76,8 @@ async def test_ask_for_a_place_with_an_encoded_word_name_is_refused_at_the_field
     assert "it is not allowed in a name" in response.text
     assert await Invitation.all().count() == 0
     assert await OutboxMessage.all().count() == 0
+    assert (await ask(client, open_event, "Priya Shah")).status_code == 303  # control
+    assert await Invitation.all().count() == 1
 
 
 async def test_ask_for_a_place_with_a_nul_in_the_name_is_refused_at_the_field(client, open_event):
@@ -85,6 +87,8 @@ async def test_ask_for_a_place_with_a_nul_in_the_name_is_refused_at_the_field(cl
     assert "such as a NUL byte" in response.text
     assert await Invitation.all().count() == 0
     assert await OutboxMessage.all().count() == 0
+    assert (await ask(client, open_event, "Priya Shah")).status_code == 303  # control
+    assert await Invitation.all().count() == 1
 
 
 async def test_ask_for_a_place_with_a_plain_name_is_saved(client, open_event):
@@ -111,6 +115,8 @@ async def test_invitee_with_an_encoded_word_name_is_refused_at_the_field(staff_c
     assert response.status_code == 400
     assert "The name cannot contain" in response.text
     assert await Invitation.all().count() == 0
+    assert (await add_invitee(staff_client, event, "Ann Lee")).status_code == 303  # control
+    assert await Invitation.all().count() == 1
 
 
 async def test_invitee_with_a_nul_in_the_name_is_refused_at_the_field(staff_client, event):
@@ -119,6 +125,8 @@ async def test_invitee_with_a_nul_in_the_name_is_refused_at_the_field(staff_clie
     assert response.status_code == 400
     assert "The name has control characters (such as a NUL byte) in it" in response.text
     assert await Invitation.all().count() == 0
+    assert (await add_invitee(staff_client, event, "Ann Lee")).status_code == 303  # control
+    assert await Invitation.all().count() == 1
 
 
 async def test_invitee_with_an_address_list_name_is_invited_alone(staff_client, event):
@@ -173,6 +181,9 @@ async def test_invitee_import_with_a_nul_in_a_name_saves_nothing(staff_client, e
 
     assert response.status_code == 400
     assert await Invitation.all().count() == 0
+    control = await import_confirm(staff_client, event, text.replace(NUL_NAME, "Eve Ray"))
+    assert control.status_code == 303
+    assert await Invitation.all().count() == 2
 
 
 async def test_invitee_import_with_an_address_list_name_invites_each_alone(
@@ -234,6 +245,8 @@ async def test_api_invitee_with_a_hostile_name_is_422_for_that_field(
     assert response.status_code == 422
     assert response.json()["error"]["fields"] == {"invitees.0.name": message}
     assert await Invitation.all().count() == 0
+    assert (await post_invitees(client, event, token, "Ann Lee")).status_code == 201  # control
+    assert await Invitation.all().count() == 1
 
 
 async def test_api_create_event_with_a_nul_in_the_title_is_422(client, token):
@@ -256,13 +269,23 @@ async def test_api_create_event_with_a_nul_in_the_title_is_422(client, token):
     assert [e.title for e in await Event.all()] == ["Summit"]
 
 
-async def test_api_check_in_with_a_nul_in_the_code_is_422(client, event, token):
+async def test_api_check_in_with_a_nul_in_the_code_is_422(
+    client, organiser, event, settings, token
+):
+    registration, _ = await registered(organiser, event, settings)
     response = await client.post(
         f"/api/v1/events/{event.id}/check-in", json={"code": "AB\x00CD"}, headers=bearer(token)
     )
 
     assert response.status_code == 422
     assert set(response.json()["error"]["fields"]) == {"code"}
+    assert (await Registration.get(id=registration.id)).checked_in_at is None
+    control = await client.post(
+        f"/api/v1/events/{event.id}/check-in",
+        json={"code": registration.check_in_code},
+        headers=bearer(token),
+    )
+    assert control.status_code == 200
 
 
 # Other organiser forms that looked text up

@@ -89,6 +89,9 @@ async def test_invitee_import_refuses_a_file_that_is_not_a_spreadsheet(staff_cli
     assert response.status_code == 400
     assert html.escape(sentence, quote=False) in response.text
     assert await Invitation.all().count() == 0
+    control = await upload(staff_client, event, "list.csv", saved_as(ROWS)["utf8-lf"])
+    assert control.status_code == 200
+    assert "Zoë Polaków" in control.text
 
 
 async def test_invitee_import_of_a_header_only_file_has_a_file_problem(staff_client, event):
@@ -140,6 +143,9 @@ async def test_invitee_import_of_every_row_with_bad_rows_saves_nothing(staff_cli
     assert response.status_code == 400
     assert "Nothing was imported" in response.text
     assert await Invitation.all().count() == 0
+    control = await confirm(staff_client, event, carried(preview), rows="good")
+    assert control.status_code == 303
+    assert await Invitation.all().count() == 2
 
 
 async def test_invitee_import_bad_rows_download_as_csv_to_fix(staff_client, event):
@@ -229,3 +235,6 @@ async def test_invitee_import_of_a_file_over_5_mb_is_refused(staff_client, event
     assert response.status_code == 400
     assert "The file is larger than 5 MB; split it into smaller files." in response.text
     assert await Invitation.all().count() == 0
+    control = await upload(staff_client, event, "list.csv", data[:37])  # the heading and one row
+    assert control.status_code == 200
+    assert "The file is larger than 5 MB" not in control.text

@@ -15,7 +15,7 @@ from events.invitations import revoke_invitation, send_invitations
 from events.models import Event, Invitation, InvitationStatus, Registration, Visibility
 from events.place_requests import ask_for_a_place, public_events
 from events.registration import register
-from events.service import create_event
+from events.service import create_event, publish_event
 from tests.conftest import csrf_token
 
 from .factories import answers, event_data, invite, outbox, published_event
@@ -75,6 +75,9 @@ async def test_asking_for_a_place_at_an_invite_only_event_is_not_found(organiser
         await ask(event, settings)
 
     assert await Invitation.all().count() == 0
+    public = await published_event(organiser, visibility=Visibility.PUBLIC.value)
+    await ask(public, settings)  # control: the same request at a public event
+    assert await Invitation.filter(event_id=public.id).count() == 1
 
 
 async def test_asking_for_a_place_at_a_draft_event_is_not_found(organiser, settings):
@@ -82,6 +85,10 @@ async def test_asking_for_a_place_at_a_draft_event_is_not_found(organiser, setti
 
     with pytest.raises(NotFound):
         await ask(draft, settings)
+    assert await Invitation.all().count() == 0
+    await publish_event(organiser, draft.id)
+    await ask(draft, settings)
+    assert await Invitation.filter(event_id=draft.id).count() == 1
 
 
 async def test_asking_for_a_place_after_registration_closed_saves_nothing(organiser, settings):
@@ -94,6 +101,9 @@ async def test_asking_for_a_place_after_registration_closed_saves_nothing(organi
         await ask(event, settings)
 
     assert (await Invitation.all().count(), await outbox()) == (0, [])
+    await Event.filter(id=event.id).update(registration_closes_at=None)
+    await ask(event, settings)  # control: open again, the same request is taken
+    assert await Invitation.all().count() == 1
 
 
 async def test_asking_for_a_place_with_bad_fields_says_which_and_saves_nothing(organiser, settings):
@@ -107,6 +117,8 @@ async def test_asking_for_a_place_with_bad_fields_says_which_and_saves_nothing(o
         "email": "Enter an email address in the form name@example.org",
     }
     assert (await Invitation.all().count(), await outbox()) == (0, [])
+    await ask(event, settings, InviteeData(name="Priya", email="priya@example.org"))
+    assert await Invitation.all().count() == 1
 
 
 async def test_asking_for_a_place_already_invited_sends_the_link_without_a_second_invitation(
@@ -284,6 +296,9 @@ async def test_asking_from_the_page_with_a_bad_email_keeps_what_was_typed(client
     assert 'value="priya@@example"' in response.text
     assert 'value="Priya Shah"' in response.text
     assert await Invitation.all().count() == 0
+    control = await post_ask(client, event, FORM)
+    assert control.status_code == 303
+    assert await Invitation.all().count() == 1
 
 
 async def test_asking_at_an_invite_only_event_page_is_404(client, organiser):
@@ -294,6 +309,9 @@ async def test_asking_at_an_invite_only_event_page_is_404(client, organiser):
 
     assert response.status_code == 404
     assert await Invitation.all().count() == 0
+    public = await published_event(organiser, visibility=Visibility.PUBLIC.value)
+    assert (await post_ask(client, public, FORM)).status_code == 303  # control
+    assert await Invitation.all().count() == 1
 
 
 async def test_asking_after_registration_closed_shows_the_page_with_409(client, organiser):
@@ -307,6 +325,9 @@ async def test_asking_after_registration_closed_shows_the_page_with_409(client, 
     assert response.status_code == 409
     assert "Registration for this event is not open." in response.text
     assert await Invitation.all().count() == 0
+    await Event.filter(id=event.id).update(registration_closes_at=None)
+    assert (await post_ask(client, event, FORM)).status_code == 303  # control: open again
+    assert await Invitation.all().count() == 1
 
 
 async def test_public_event_list_page_links_public_events(client, organiser):
