@@ -18,7 +18,7 @@ from directory.service import create_entry
 from events.models import Event
 from events.service import create_event
 from tests.conftest import make_staff
-from tests.directory.conftest import entry_data
+from tests.directory.factories import entry_data
 from tests.events.conftest import event_data
 
 HUGE = "99999999999999999999"  # beyond 64 bits

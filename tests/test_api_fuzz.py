@@ -42,9 +42,9 @@ from programmes.drafts import add_room, add_session, set_session_speakers
 from programmes.publishing import publish_programme
 from programmes.speakers import add_speaker
 from tests.conftest import make_staff
-from tests.directory.conftest import entry_data
+from tests.directory.factories import entry_data
 from tests.events.conftest import answers, event_data, invite, link_for
-from tests.programmes.conftest import session_data
+from tests.programmes.factories import session_data
 
 EXAMPLES = int(os.environ.get("CONVENOR_FUZZ_EXAMPLES", "12"))
 BASE = "http://testserver"

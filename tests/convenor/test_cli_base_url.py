@@ -12,7 +12,7 @@ import httpx
 from convenor.cli import served_at
 from tests.commands import CONVENOR, command_env, copy_data_dir, run
 from tests.conftest import form_token
-from tests.directory.conftest import GROUP_FORM
+from tests.directory.factories import GROUP_FORM
 from tests.mailserver import free_port
 
 

@@ -17,9 +17,9 @@ from events.service import create_event, publish_event
 from programmes.drafts import add_session
 from programmes.publishing import publish_programme
 from tests.conftest import STAFF_PASSWORD, TEST_SECRET, form_token, sign_in
-from tests.directory.conftest import GROUP_FORM
+from tests.directory.factories import GROUP_FORM
 from tests.events.conftest import event_data
-from tests.programmes.conftest import session_data
+from tests.programmes.factories import session_data
 
 PAGES = [
     "/",

@@ -16,7 +16,7 @@ from convenor.models import Role
 from directory import moderation
 from directory.models import Entry, Service, Status
 from tests.conftest import make_staff
-from tests.directory.conftest import make_entry
+from tests.directory.factories import make_entry
 
 API = "/api/v1/directory/entries"
 NEW = {

@@ -5,7 +5,7 @@ and HSDS pages past the last empty. ``test_search_agreement`` walks every page."
 from __future__ import annotations
 
 from directory.search.text import MAX_QUERY_CHARS
-from tests.directory.conftest import make_entry
+from tests.directory.factories import make_entry
 
 API = "/api/v1/directory/entries"
 

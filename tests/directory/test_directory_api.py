@@ -8,7 +8,7 @@ from convenor import auth
 from convenor.models import Role
 from directory.models import Entry, Status
 from tests.conftest import make_staff
-from tests.directory.conftest import make_entry
+from tests.directory.factories import make_entry
 
 NEW = {
     "kind": "network",

@@ -10,7 +10,7 @@ from convenor.mail.models import OutboxMessage
 from convenor.models import Role
 from tests.browser import assert_accessible
 from tests.conftest import STAFF_PASSWORD, make_staff
-from tests.directory.conftest import make_entry
+from tests.directory.factories import make_entry
 
 
 async def emailed_path(category: str) -> str:

@@ -14,7 +14,7 @@ from referencing.jsonschema import DRAFT202012
 
 from convenor.spreadsheet import safe_cell
 from directory.models import Service, Status
-from tests.directory.conftest import make_entry
+from tests.directory.factories import make_entry
 
 STANDARDS = Path(__file__).resolve().parents[1] / "standards" / "hsds-3.0"  # copies of ../shared
 

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from tests.directory.conftest import make_entry
+from tests.directory.factories import make_entry
 
 FULL_WIDTH = {"equals": "\uff1d", "plus": "\uff0b", "minus": "\uff0d", "at": "\uff20"}
 

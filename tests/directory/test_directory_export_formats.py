@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from directory.models import Entry, Status
-from tests.directory.conftest import make_entry
+from tests.directory.factories import make_entry
 from tests.spreadsheets import XLSX_TYPE, quote_prefixed, read_csv, read_export
 
 FORMATS = ["csv", "xlsx"]

@@ -14,7 +14,7 @@ import pytest
 from directory.models import Entry, PublicAttempt, Status
 from directory.moderation import CHECKS_PER_HOUR
 from tests.conftest import make_staff, sign_in
-from tests.directory.conftest import GROUP_FORM, make_entry
+from tests.directory.factories import GROUP_FORM, make_entry
 from tests.directory.test_directory_pages import post_form
 
 REFUGE = "Harbour Women's Refuge"

@@ -19,7 +19,7 @@ from convenor.models import Role
 from directory.importer import import_csv
 from directory.models import Entry, Theme
 from tests.conftest import csrf_token, make_staff, sign_in
-from tests.directory.conftest import GROUP_FORM
+from tests.directory.factories import GROUP_FORM
 
 SPREAD_NAME = "A " * 27 + "<evil@example.com>, Bob"
 ENCODED_NAME = "=?utf-8?b?" + base64.b64encode(b"Mo\r\nBcc: x@evil.example").decode() + "?="

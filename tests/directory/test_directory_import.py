@@ -10,7 +10,7 @@ from pathlib import Path
 from directory.importer import import_csv
 from directory.models import Area, Entry, Provenance, Status, Theme
 from directory.taxonomy import SOUTHAMPTON_WARDS, ensure_taxonomy
-from tests.directory.conftest import make_entry
+from tests.directory.factories import make_entry
 
 HEADER = "name,kind,description,themes,areas,charity_number,services\n"
 GOOD = (

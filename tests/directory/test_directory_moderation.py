@@ -13,16 +13,12 @@ from directory import moderation, service
 from directory.models import ChangeStatus, Entry, EntryChange, How, Provenance, Status
 from directory.search import SearchQuery, search
 from tests.conftest import make_staff
-from tests.directory.conftest import entry_data, make_entry
+from tests.directory.factories import asked_to_be_listed, entry_data, make_entry
 
 
 @pytest.fixture
 async def moderator(app):
     return await make_staff(Role.MODERATOR)
-
-
-async def asked_to_be_listed(entry: Entry) -> None:
-    await Entry.filter(id=entry.id).update(contact_confirmed_at=datetime(2026, 12, 1, tzinfo=UTC))
 
 
 async def test_approve_entry_publishes_and_emails_contact(taxonomy, settings, moderator):

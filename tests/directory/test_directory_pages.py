@@ -10,7 +10,7 @@ from directory.search import FacetValue
 from directory.taxonomy import add_term
 from directory.web import filter_link
 from tests.conftest import csrf_token
-from tests.directory.conftest import GROUP_FORM, make_entry
+from tests.directory.factories import GROUP_FORM, make_entry
 
 
 async def post_form(client, path: str, data: dict, page: str | None = None):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from convenor.models import Role
 from tests.browser import assert_accessible
 from tests.conftest import STAFF_PASSWORD, make_staff
-from tests.directory.conftest import make_entry
+from tests.directory.factories import make_entry
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}

@@ -9,7 +9,7 @@ import pytest
 
 from directory.models import Area, Entry, Status
 from directory.search import SearchQuery, search
-from tests.directory.conftest import make_entry
+from tests.directory.factories import make_entry
 
 
 def names(page) -> list[str]:

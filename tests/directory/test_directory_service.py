@@ -19,7 +19,7 @@ from directory.models import (
     PublicAttempt,
     Status,
 )
-from tests.directory.conftest import entry_data, make_entry
+from tests.directory.factories import entry_data, make_entry
 
 
 def link_in(message: OutboxMessage, kind: str) -> str:

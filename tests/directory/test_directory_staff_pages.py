@@ -9,7 +9,7 @@ from convenor.models import Role
 from directory import service
 from directory.models import ChangeStatus, Entry, EntryChange, Status
 from tests.conftest import csrf_token, make_staff, sign_in
-from tests.directory.conftest import entry_data, make_entry
+from tests.directory.factories import entry_data, make_entry
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from directory.models import Area, Status, Theme
 from directory.search import SearchQuery, search
 from directory.taxonomy import add_term, remove_term, rename_term, terms_in_use
 from tests.conftest import csrf_token, make_staff, sign_in
-from tests.directory.conftest import make_entry
+from tests.directory.factories import make_entry
 
 # The service
 

@@ -16,7 +16,7 @@ from directory import importer, moderation
 from directory.models import BatchStatus, Entry, How, ImportBatch, Provenance, Service, Status
 from directory.search import SearchQuery, search
 from tests.conftest import csrf_token, make_staff, sign_in
-from tests.directory.conftest import make_entry
+from tests.directory.factories import add_provenance, make_entry, make_import_batch
 
 HEADER = "name,kind,description,services\n"
 
@@ -52,12 +52,10 @@ async def world(taxonomy):
     for name in ("Alpha Published", "Beta Published"):
         await moderation.set_status((await by_name(name)).id, Status.PUBLISHED)
     await moderation.set_status((await by_name("Alpha Rejected")).id, Status.ARCHIVED)
-    registered = await by_name("Alpha Registered")
-    await Provenance.create(
-        entry=registered, how=How.REGISTERED, source="Registered for the summit", created_at=now()
+    await add_provenance(
+        await by_name("Alpha Registered"), How.REGISTERED, "Registered for the summit"
     )
-    listed = await make_entry("Zephyrine Self Listed", status=Status.PUBLISHED)
-    await Provenance.filter(entry=listed).update(how=How.SELF_LISTED)
+    await make_entry("Zephyrine Self Listed", status=Status.PUBLISHED, how=How.SELF_LISTED)
     await make_entry("Zephyrine Staff Pending", status=Status.PENDING)
     return alpha, beta
 
@@ -169,9 +167,7 @@ async def test_a_second_undo_says_it_was_already_undone_and_changes_nothing(worl
 
 
 async def test_a_failed_batch_has_nothing_to_undo(taxonomy):
-    batch = await ImportBatch.create(
-        uuid="f" * 36, source="x.csv", created_at=now(), status=BatchStatus.FAILED
-    )
+    batch = await make_import_batch("x.csv", BatchStatus.FAILED, created_at=now())
     await make_entry("Unrelated Group")
 
     with pytest.raises(Conflict):

@@ -265,7 +265,7 @@ async def test_imported_rows_are_stored_as_the_orm_stores_them(taxonomy):
 
     from directory.models import How, Status
     from directory.service import create_entry
-    from tests.directory.conftest import entry_data
+    from tests.directory.factories import entry_data
 
     rows = [HEADINGS, row("Imported Group", services="Training", website="example.org")]
     await importer.import_csv(csv_with_bom(rows), source="t")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import httpx
 
 from directory.models import Entry, PublicAttempt
-from tests.directory.conftest import GROUP_FORM
+from tests.directory.factories import GROUP_FORM
 from tests.directory.test_directory_pages import post_form
 
 FORM = "/directory/list-your-group"

@@ -8,17 +8,20 @@ from convenor.models import Role
 from directory.models import Entry, Status
 from tests.browser import assert_accessible
 from tests.conftest import STAFF_PASSWORD, make_staff
-from tests.directory.test_moderation_rules import imported, make_batch
+from tests.directory.factories import make_entry, make_import_batch
 
 
 async def test_bulk_approve_of_an_import_batch_in_browser(page, taxonomy):
     moderator = await make_staff(Role.MODERATOR)
-    batch, other = await make_batch("lantern-groups.csv"), await make_batch("other.csv")
+    batch, other = (
+        await make_import_batch("lantern-groups.csv"),
+        await make_import_batch("other.csv"),
+    )
     names = [f"Lordshill Lantern Walkers {n}" for n in ("North", "South", "East")]
-    made = [await imported(name, batch) for name in names]
-    kindless = await imported("Lordshill Lantern Makers", batch)
+    made = [await make_entry(name, Status.PENDING, batch=batch) for name in names]
+    kindless = await make_entry("Lordshill Lantern Makers", Status.PENDING, batch=batch)
     await Entry.filter(id=kindless.id).update(kind=None)
-    elsewhere = await imported("Coxford Chess Circle", other)
+    elsewhere = await make_entry("Coxford Chess Circle", Status.PENDING, batch=other)
 
     await page.goto("/login")
     await page.fill("#email", moderator.email)

@@ -6,7 +6,6 @@ alternate name and email survive an old change)."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 
 import pytest
 
@@ -15,7 +14,7 @@ from convenor.models import Role
 from directory import moderation, service
 from directory.models import ChangeStatus, Entry, EntryChange, Service, Status
 from tests.conftest import csrf_token, make_staff, sign_in
-from tests.directory.conftest import entry_data, make_entry
+from tests.directory.factories import entry_data, make_entry, make_entry_change
 
 
 @pytest.fixture
@@ -162,12 +161,7 @@ async def test_change_sent_before_base_was_kept_reports_every_difference_as_a_co
 ):
     entry = await make_entry("Bassett Green Friends", description="Old text.", phone="023 8000")
     sent = entry_data("Bassett Green Friends", description="New text.")  # no phone
-    change = await EntryChange.create(
-        entry=entry,
-        data=json.dumps(asdict(sent)),
-        status=ChangeStatus.PENDING,
-        submitted_at=service.now(),
-    )
+    change = await make_entry_change(entry, sent)
 
     review = await moderation.change_review(change.id)
     with pytest.raises(Invalid):

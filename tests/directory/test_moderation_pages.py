@@ -11,8 +11,7 @@ from convenor.mail.models import OutboxMessage
 from convenor.models import Role
 from directory.models import Entry, Status
 from tests.conftest import csrf_token, make_staff, sign_in
-from tests.directory.conftest import make_entry
-from tests.directory.test_moderation_rules import asked, imported, make_batch
+from tests.directory.factories import asked_to_be_listed, make_entry, make_import_batch
 
 ENTRY_BOX = re.compile(r'name="entry" value="(\d+)"')
 
@@ -46,9 +45,9 @@ async def test_queue_pages_show_every_waiting_entry_once(moderator_client, taxon
 
 
 async def test_queue_filters_by_batch_arrival_and_name(moderator_client, taxonomy):
-    batch, other = await make_batch("spring.csv"), await make_batch("autumn.csv")
-    ours = await imported("Bitterne Boxing Club", batch)
-    theirs = await imported("Bitterne Chess Club", other)
+    batch, other = await make_import_batch("spring.csv"), await make_import_batch("autumn.csv")
+    ours = await make_entry("Bitterne Boxing Club", Status.PENDING, batch=batch)
+    theirs = await make_entry("Bitterne Chess Club", Status.PENDING, batch=other)
     listed = await make_entry("Bitterne Book Club", status=Status.PENDING)
 
     def ids(response):
@@ -70,11 +69,11 @@ async def test_queue_filters_by_batch_arrival_and_name(moderator_client, taxonom
 
 
 async def test_bulk_approve_of_a_batch_confirms_then_says_what_happened(moderator_client, taxonomy):
-    batch = await make_batch("spring.csv")
-    ready = [await imported(f"Peartree Group {i}", batch) for i in range(3)]
-    kindless = await imported("Peartree Kindless", batch)
+    batch = await make_import_batch("spring.csv")
+    ready = [await make_entry(f"Peartree Group {i}", Status.PENDING, batch=batch) for i in range(3)]
+    kindless = await make_entry("Peartree Kindless", Status.PENDING, batch=batch)
     await Entry.filter(id=kindless.id).update(kind=None)
-    await asked(ready[0])
+    await asked_to_be_listed(ready[0])
 
     confirm = await post(
         moderator_client,

@@ -4,7 +4,6 @@ and the paged, filtered queue with duplicates for its page only."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,39 +12,16 @@ from convenor.errors import Invalid
 from convenor.mail.models import OutboxMessage
 from convenor.models import Role
 from directory import moderation
-from directory.models import BatchStatus, Entry, How, ImportBatch, Provenance, Status
+from directory.models import Entry, How, Status
 from directory.moderation import BulkAction, QueueFilter
 from directory.search import SearchQuery, search
 from tests.conftest import make_staff
-from tests.directory.conftest import make_entry
-
-ASKED = datetime(2026, 12, 1, tzinfo=UTC)
+from tests.directory.factories import asked_to_be_listed, make_entry, make_import_batch
 
 
 @pytest.fixture
 async def moderator(app):
     return await make_staff(Role.MODERATOR)
-
-
-async def make_batch(source: str = "groups.csv") -> ImportBatch:
-    return await ImportBatch.create(
-        uuid=str(uuid.uuid4()),
-        source=source,
-        created_at=datetime(2026, 12, 2, tzinfo=UTC),
-        status=BatchStatus.COMPLETE,
-    )
-
-
-async def imported(name: str, batch: ImportBatch, **fields) -> Entry:
-    """A pending entry made by an import (provenance 'imported', in the batch)."""
-    entry = await make_entry(name, status=Status.PENDING, **fields)
-    await Entry.filter(id=entry.id).update(import_batch_id=batch.id)
-    await Provenance.filter(entry_id=entry.id).update(how=How.IMPORTED, source=batch.source)
-    return await Entry.get(id=entry.id)
-
-
-async def asked(*entries: Entry) -> None:
-    await Entry.filter(id__in=[e.id for e in entries]).update(contact_confirmed_at=ASKED)
 
 
 # -- the publish rule ------------------------------------------------------------------
@@ -111,7 +87,7 @@ async def test_set_status_other_than_published_needs_no_kind(taxonomy):
 async def test_approval_email_only_to_a_contact_who_asked(taxonomy, settings, moderator):
     asking = await make_entry("Asked Group", status=Status.PENDING, contact_email="a@example.org")
     silent = await make_entry("Silent Group", status=Status.PENDING, contact_email="s@example.org")
-    await asked(asking)
+    await asked_to_be_listed(asking)
 
     await moderation.approve_entry(asking.id, moderator, settings)
     await moderation.approve_entry(silent.id, moderator, settings)
@@ -126,11 +102,15 @@ async def test_approval_email_only_to_a_contact_who_asked(taxonomy, settings, mo
 async def test_bulk_approve_selected_publishes_them_and_emails_only_who_asked(
     taxonomy, settings, moderator
 ):
-    batch = await make_batch()
-    first = await imported("Woolston Sea Cadets", batch, contact_email="first@example.org")
-    second = await imported("Sholing Chess Circle", batch, contact_email="second@example.org")
-    left = await imported("Portswood Pantry", batch)
-    await asked(first)
+    batch = await make_import_batch()
+    first = await make_entry(
+        "Woolston Sea Cadets", Status.PENDING, batch=batch, contact_email="first@example.org"
+    )
+    second = await make_entry(
+        "Sholing Chess Circle", Status.PENDING, batch=batch, contact_email="second@example.org"
+    )
+    left = await make_entry("Portswood Pantry", Status.PENDING, batch=batch)
+    await asked_to_be_listed(first)
 
     plan = await moderation.bulk_plan(BulkAction.APPROVE, [first.id, second.id])
     outcome = await moderation.bulk_apply(
@@ -157,15 +137,15 @@ async def test_bulk_approve_of_a_batch_leaves_the_unpublishable_waiting(
     taxonomy, settings, moderator, monkeypatch
 ):
     monkeypatch.setattr(moderation, "CHUNK", 2)
-    batch, other = await make_batch(), await make_batch("other.csv")
-    made = [await imported(f"Bevois Group {i}", batch) for i in range(5)]
-    no_kind = await imported("Bevois Kindless", batch)
-    no_text = await imported("Bevois Silent", batch)
-    neither = await imported("Bevois Blank", batch)
+    batch, other = await make_import_batch(), await make_import_batch("other.csv")
+    made = [await make_entry(f"Bevois Group {i}", Status.PENDING, batch=batch) for i in range(5)]
+    no_kind = await make_entry("Bevois Kindless", Status.PENDING, batch=batch)
+    no_text = await make_entry("Bevois Silent", Status.PENDING, batch=batch)
+    neither = await make_entry("Bevois Blank", Status.PENDING, batch=batch)
     await Entry.filter(id__in=[no_kind.id, neither.id]).update(kind=None)
     await Entry.filter(id__in=[no_text.id, neither.id]).update(description="")
-    elsewhere = await imported("Shirley Other Batch", other)
-    rejected = await imported("Bevois Rejected Before", batch)
+    elsewhere = await make_entry("Shirley Other Batch", Status.PENDING, batch=other)
+    rejected = await make_entry("Bevois Rejected Before", Status.PENDING, batch=batch)
     await Entry.filter(id=rejected.id).update(status=Status.ARCHIVED)
 
     plan = await moderation.bulk_plan(BulkAction.APPROVE, batch_id=batch.id)
@@ -187,10 +167,14 @@ async def test_bulk_approve_of_a_batch_leaves_the_unpublishable_waiting(
 async def test_bulk_reject_needs_one_reason_and_emails_only_who_asked(
     taxonomy, settings, moderator
 ):
-    batch = await make_batch()
-    first = await imported("Redbridge Runners", batch, contact_email="run@example.org")
-    second = await imported("Redbridge Readers", batch, contact_email="read@example.org")
-    await asked(second)
+    batch = await make_import_batch()
+    first = await make_entry(
+        "Redbridge Runners", Status.PENDING, batch=batch, contact_email="run@example.org"
+    )
+    second = await make_entry(
+        "Redbridge Readers", Status.PENDING, batch=batch, contact_email="read@example.org"
+    )
+    await asked_to_be_listed(second)
 
     with pytest.raises(Invalid) as refused:
         await moderation.bulk_apply(
@@ -213,7 +197,7 @@ async def test_bulk_reject_needs_one_reason_and_emails_only_who_asked(
 
 async def test_bulk_archive_sends_no_email(taxonomy, settings, moderator):
     entry = await make_entry("Thornhill Tenants", status=Status.PENDING)
-    await asked(entry)
+    await asked_to_be_listed(entry)
 
     outcome = await moderation.bulk_apply(
         BulkAction.ARCHIVE, moderator, settings, entry_ids=[entry.id]
@@ -278,11 +262,10 @@ async def test_queue_pages_are_exact_and_stable(taxonomy):
 
 
 async def test_queue_filters_by_arrival_batch_and_name(taxonomy):
-    batch, other = await make_batch(), await make_batch("other.csv")
-    in_batch = await imported("Łódź Polish Club", batch)
-    in_other = await imported("Swaythling Polish Saturday School", other)
-    nominated = await make_entry("Polish Mums Nominated", status=Status.PENDING)
-    await Provenance.filter(entry_id=nominated.id).update(how=How.NOMINATED)
+    batch, other = await make_import_batch(), await make_import_batch("other.csv")
+    in_batch = await make_entry("Łódź Polish Club", Status.PENDING, batch=batch)
+    in_other = await make_entry("Swaythling Polish Saturday School", Status.PENDING, batch=other)
+    nominated = await make_entry("Polish Mums Nominated", Status.PENDING, how=How.NOMINATED)
 
     def names(queue):
         return sorted(e.name for e in queue.awaiting)

@@ -14,7 +14,7 @@ from convenor.db import sqlalchemy_url
 from directory import service
 from directory.models import Entry, How, Status
 from directory.search.text import fold, name_key
-from tests.directory.conftest import entry_data
+from tests.directory.factories import entry_data
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from directory.models import Entry
 from directory.search import SearchQuery, search
-from tests.directory.conftest import make_entry
+from tests.directory.factories import make_entry
 
 
 def names(page) -> list[str]:

@@ -18,7 +18,7 @@ from directory.search import index as search_index
 from directory.taxonomy import rename_term
 from tests import directory_corpus as corpus
 from tests.conftest import make_staff
-from tests.directory.conftest import entry_data, make_entry
+from tests.directory.factories import entry_data, make_entry
 
 
 async def _tables() -> tuple[list, list]:

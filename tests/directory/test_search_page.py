@@ -9,7 +9,7 @@ import html
 import re
 
 from directory.search.text import MAX_QUERY_CHARS
-from tests.directory.conftest import make_entry
+from tests.directory.factories import make_entry
 
 
 def heading(text: str) -> str:

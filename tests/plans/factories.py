@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from directory.models import Entry, Status
 from plans.models import Action, ActionPartner, PartnerRole, Plan, PlanStatus, Priority
-from tests.directory.conftest import make_entry
+from tests.directory.factories import make_entry
 
 NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 

@@ -30,7 +30,7 @@ from plans.respondents import AnswerData, ResponseData
 from plans.tree import load_tree
 from tests.events.factories import event_data, invite, link_for
 from tests.plans.factories import link_event, make_plan, open_plan, respondent_link
-from tests.programmes.conftest import registered
+from tests.programmes.factories import registered
 
 pytestmark = pytest.mark.usefixtures("app")
 

@@ -14,7 +14,7 @@ from plans.models import Action, ActionPartner, Evidence, Plan, PlanStatus, Prio
 from plans.tree import load_tree
 from plans.versions import publish_version
 from tests.conftest import make_staff
-from tests.directory.conftest import make_entry
+from tests.directory.factories import make_entry
 from tests.plans.factories import lead_entry, make_plan
 
 

@@ -33,7 +33,7 @@ from tests.conftest import STAFF_PASSWORD
 from tests.events.conftest import event_data
 from tests.plans.factories import PRIORITIES, lead_entry
 from tests.plans.test_plan_import import xlsx
-from tests.programmes.conftest import registered
+from tests.programmes.factories import registered
 from tests.test_summit_day_browser import Mailbox, counts, link_in
 
 LONDON = ZoneInfo("Europe/London")

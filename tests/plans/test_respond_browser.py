@@ -12,7 +12,7 @@ from tests.browser import assert_accessible
 from tests.conftest import STAFF_PASSWORD
 from tests.plans.factories import link_event, make_plan
 from tests.plans.test_consultation_service import summit
-from tests.programmes.conftest import registered
+from tests.programmes.factories import registered
 from tests.test_summit_day_browser import Mailbox, counts, link_in, submit, visit
 
 LONDON = ZoneInfo("Europe/London")

@@ -1,41 +1,21 @@
-"""Programme fixtures: a published event with rooms, speakers, sessions and delegates."""
+"""Programme fixtures: a published event with rooms, speakers, sessions and delegates.
+
+The plain helpers (times on the day, session data, delegates, speakers) are in
+tests/programmes/factories.py."""
 
 from __future__ import annotations
 
-import io
-from datetime import UTC, datetime, timedelta
-
 import pytest
-from PIL import Image
 
-from events.models import Event, Invitation
-from events.registration import register
+from events.models import Event
 from events.service import create_event, publish_event
-from programmes.data import RoomData, SessionData, SessionSpeakerData, SpeakerData
+from programmes.data import RoomData, SessionSpeakerData, SpeakerData
 from programmes.drafts import add_room, add_session, set_session_speakers
 from programmes.speakers import add_speaker
-from tests.events.conftest import answers, event_data, invite, link_for
+from tests.events.factories import event_data
 
-# The events fixture's day: Wednesday 9 June 2027, 9:30am to 4:30pm in London (BST).
-DAY = datetime(2027, 6, 9, 8, 30, tzinfo=UTC)
-
-
-def at(hours: float) -> datetime:
-    """``hours`` after the start of the event (9:30am London)."""
-    return DAY + timedelta(hours=hours)
-
-
-def session_data(title: str, start: float, end: float, **overrides) -> SessionData:
-    values = {"title": title, "starts_at": at(start), "ends_at": at(end), "kind": "plenary"}
-    values.update(overrides)
-    return SessionData(**values)
-
-
-def image_bytes(fmt: str, size=(1200, 900)) -> bytes:
-    """A plain red picture in the given Pillow format (PNG, JPEG, WEBP, GIF...)."""
-    out = io.BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(out, format=fmt)
-    return out.getvalue()
+# registered: still imported from here by test_grid_pages and test_export_headers.
+from tests.programmes.factories import registered, session_data  # noqa: F401
 
 
 @pytest.fixture
@@ -120,11 +100,3 @@ async def programme(event, organiser):
         "speakers": (chief, leader, vru),
         "sessions": (welcome, keynote, workshop, briefing),
     }
-
-
-async def registered(organiser, event: Event, number: int, settings) -> tuple[Invitation, str]:
-    """An invited delegate who registered; returns the invitation and its link token."""
-    invitation = await invite(organiser, event, number)
-    token = await link_for(invitation)
-    await register(token, answers(f"Delegate {number}"), settings)
-    return invitation, token

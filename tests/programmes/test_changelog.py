@@ -13,9 +13,9 @@ from programmes.data import SessionData
 from programmes.drafts import add_session, cancel_session, update_session
 from programmes.models import Session
 from programmes.publishing import publish_programme
-from tests.events.conftest import invite, link_for
+from tests.events.factories import invite, link_for
 
-from .conftest import at, registered, session_data
+from .factories import at, registered, session_data
 
 LONG = "Wednesday 9 June 2027"
 

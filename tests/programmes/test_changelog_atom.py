@@ -10,9 +10,9 @@ from events.models import Event
 from programmes.changelog import atom_feed, public_changelog
 from programmes.models import ProgrammeVersion, Session
 from programmes.publishing import publish_programme
-from tests.events.conftest import invite, link_for
+from tests.events.factories import invite, link_for
 
-from .conftest import at, registered
+from .factories import at, registered
 from .test_changelog import change
 
 NS = {"a": "http://www.w3.org/2005/Atom"}

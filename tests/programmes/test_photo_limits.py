@@ -24,7 +24,7 @@ from programmes.models import Speaker
 from programmes.photos import set_own_photo
 from tests.conftest import csrf_token, make_staff, sign_in
 
-from .conftest import image_bytes
+from .factories import image_bytes
 
 TOO_MANY_PIXELS = (
     "The photo is too large in pixels (at most 25 megapixels, such as 5000 by 5000); "

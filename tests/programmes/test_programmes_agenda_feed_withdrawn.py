@@ -19,7 +19,7 @@ from programmes.publishing import publish_programme
 from tests.convenor.calendar_samples import parse
 from tests.events.test_events_link_expiry import ended_days_ago
 
-from .conftest import registered
+from .factories import registered
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from programmes.publishing import publish_programme
 from tests.browser import assert_accessible
 from tests.conftest import STAFF_PASSWORD
 
-from .conftest import image_bytes, registered
+from .factories import image_bytes, registered
 
 DELEGATE = "delegate1@partner.example.org"
 

@@ -25,8 +25,8 @@ from programmes.feeds import session_ics
 from programmes.publishing import publish_programme
 from programmes.view import published_programme
 from tests.convenor.calendar_samples import parse
-from tests.events.conftest import event_data
-from tests.programmes.conftest import registered, session_data
+from tests.events.factories import event_data
+from tests.programmes.factories import registered, session_data
 
 ANN = "delegate1@partner.example.org"
 

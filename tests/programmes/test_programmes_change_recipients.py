@@ -15,7 +15,7 @@ from programmes.drafts import cancel_session, set_session_speakers, update_sessi
 from programmes.publishing import publish_programme
 from programmes.speakers import SPEAKER_LINK
 
-from .conftest import registered, session_data
+from .factories import registered, session_data
 
 VRU = "li@vru.example.org"  # Dr 李伟 speaks in the keynote
 

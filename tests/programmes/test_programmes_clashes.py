@@ -9,32 +9,27 @@ import pytest
 from convenor import auth
 from convenor.errors import Conflict
 from programmes.agenda import agenda_for, sign_up
-from programmes.data import SessionSpeakerData
-from programmes.drafts import add_session, draft_clashes, set_session_speakers
+from programmes.drafts import add_session, draft_clashes
 from programmes.models import AgendaPick, ProgrammeVersion, Session
 from programmes.publishing import Clashes, publish_programme
 from tests.conftest import csrf_token
 
-from .conftest import registered, session_data
+from .factories import make_session, registered, session_data
 
 
 async def room_clash(organiser, event, programme) -> Session:
     """'Overlap' in the Main Hall during the Welcome (9:40am to 9:55am)."""
     main = programme["rooms"][0]
-    return await add_session(
-        organiser, event.id, session_data("Overlap", 1 / 6, 5 / 12, room_id=main.id)
-    )
+    return await make_session(organiser, event, "Overlap", 1 / 6, 5 / 12, room_id=main.id)
 
 
 async def speaker_clash(organiser, event, programme) -> Session:
     """'Side chat' in the Itchen Suite at the Welcome's time, with the Chief Constable."""
     side = programme["rooms"][1]
     chief = programme["speakers"][0]
-    chat = await add_session(
-        organiser, event.id, session_data("Side chat", 0, 0.5, room_id=side.id)
+    return await make_session(
+        organiser, event, "Side chat", 0, 0.5, room_id=side.id, speakers=(chief,)
     )
-    await set_session_speakers(organiser, event.id, chat.id, [SessionSpeakerData(chief.id)])
-    return chat
 
 
 # The service
@@ -248,12 +243,15 @@ async def test_api_publish_without_clash_needs_no_body(client, event, programme,
 
 async def second_workshop(organiser, event, programme, start: float, end: float) -> Session:
     main = programme["rooms"][0]
-    return await add_session(
+    return await make_session(
         organiser,
-        event.id,
-        session_data(
-            "Workshop: the budget", start, end, kind="workshop", room_id=main.id, places=5
-        ),
+        event,
+        "Workshop: the budget",
+        start,
+        end,
+        kind="workshop",
+        room_id=main.id,
+        places=5,
     )
 
 

@@ -16,7 +16,7 @@ from programmes.publishing import publish_programme
 from tests.conftest import csrf_token
 from tests.spreadsheets import quote_prefixed, read_export
 
-from .conftest import registered, session_data
+from .factories import registered, session_data
 
 FORMATS = ["csv", "xlsx"]
 NAME = 0

@@ -21,7 +21,7 @@ from programmes.drafts import set_session_speakers, update_session
 from programmes.publishing import publish_programme
 from tests.conftest import csrf_token
 
-from .conftest import registered, session_data
+from .factories import registered, session_data
 
 VRU = "li@vru.example.org"  # Dr 李伟 speaks in the keynote
 CHIEF = "chief@police.example.org"  # speaks in the welcome, which never changes

@@ -12,7 +12,7 @@ from lxml import etree
 from programmes.drafts import add_session
 from programmes.exports import acronym, frab_json, frab_xml
 from programmes.publishing import publish_programme
-from tests.programmes.conftest import session_data
+from tests.programmes.factories import session_data
 
 STANDARDS = Path(__file__).resolve().parents[1] / "standards"  # copies of ../shared/standards
 JSON_SCHEMA = STANDARDS / "c3voc-schedule.schema.json"

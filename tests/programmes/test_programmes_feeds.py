@@ -17,8 +17,8 @@ from programmes.feeds import agenda_feed, not_modified, programme_feed, session_
 from programmes.models import ProgrammeVersion
 from programmes.publishing import publish_programme
 from programmes.view import published_programme, view_from_snapshot
-from tests.events.conftest import event_data
-from tests.programmes.conftest import registered, session_data
+from tests.events.factories import event_data
+from tests.programmes.factories import registered, session_data
 
 BASE = "https://convenor.example.org"
 

@@ -11,9 +11,9 @@ from convenor.mail.models import OutboxMessage
 from programmes.agenda import add_to_agenda, sign_up
 from programmes.drafts import update_session
 from programmes.publishing import publish_programme
-from tests.events.conftest import invite, link_for
+from tests.events.factories import invite, link_for
 
-from .conftest import registered, session_data
+from .factories import registered, session_data
 
 LINK = re.compile(r"http://testserver/i/[A-Za-z0-9_-]+(?:#[a-z-]+)?")
 

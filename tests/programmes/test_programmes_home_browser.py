@@ -8,7 +8,7 @@ from programmes.models import AgendaPick
 from programmes.publishing import publish_programme
 from tests.browser import assert_accessible
 
-from .conftest import registered
+from .factories import registered
 
 
 async def test_home_with_programme_agenda_and_workshop_is_accessible(

@@ -15,7 +15,7 @@ from programmes.speakers import invite_speaker
 from tests.conftest import csrf_token
 from tests.events.test_events_link_expiry import CONTACT, ended_days_ago
 
-from .conftest import registered
+from .factories import registered
 from .test_programmes_pages_speaker import speaker_token
 
 

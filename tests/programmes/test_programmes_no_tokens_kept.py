@@ -34,8 +34,8 @@ from events.invitations import send_invitations
 from programmes.publishing import publish_programme
 from programmes.speakers import invite_speaker
 from tests.conftest import TEST_SECRET, csrf_token, make_staff, sign_in
-from tests.directory.conftest import GROUP_FORM, make_entry
-from tests.events.conftest import invite
+from tests.directory.factories import GROUP_FORM, make_entry
+from tests.events.factories import invite
 from tests.events.test_events_pages_delegate import ANSWERS
 
 LINK = re.compile(

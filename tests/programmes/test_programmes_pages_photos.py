@@ -17,9 +17,9 @@ from programmes.photos import set_speaker_photo
 from programmes.publishing import publish_programme
 from programmes.speakers import add_speaker, decline_speaker
 from tests.conftest import TEST_SECRET, csrf_token, make_staff, sign_in
-from tests.events.conftest import invite, link_for
+from tests.events.factories import invite, link_for
 
-from .conftest import image_bytes, registered
+from .factories import image_bytes, registered
 
 WRONG_TYPE = "Upload a JPEG, PNG or WebP photo under 5 MB"
 TOO_LARGE = "The photo is larger than 5 MB; choose a smaller one"

@@ -14,9 +14,9 @@ from events.models import Event
 from programmes.drafts import update_session
 from programmes.pdf import SANS, printable_text, programme_pdf
 from programmes.publishing import publish_programme
-from tests.events.conftest import invite, link_for
+from tests.events.factories import invite, link_for
 
-from .conftest import registered, session_data
+from .factories import registered, session_data
 
 LONG_TITLE = (
     "Southampton and Isle of Wight Community Safety Partnership: consultation summit on "

@@ -25,7 +25,7 @@ from programmes.speakers import decline_speaker, remove_speaker, update_speaker
 from programmes.view import SpeakerEntry
 from tests.conftest import make_staff
 
-from .conftest import image_bytes
+from .factories import image_bytes
 
 
 def photos(settings) -> set[str]:

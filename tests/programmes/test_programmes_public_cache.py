@@ -18,9 +18,9 @@ from programmes import public_cache, view
 from programmes.drafts import add_session
 from programmes.publishing import publish_programme
 from programmes.service import public_programme
-from tests.events.conftest import event_data
+from tests.events.factories import event_data
 
-from .conftest import session_data
+from .factories import session_data
 
 
 class FakeClock:

@@ -6,13 +6,9 @@ from __future__ import annotations
 
 import vobject
 
-from convenor.auth import issue_link
 from events.service import cancel_event
 from programmes.publishing import publish_programme
-
-
-async def speaker_token(speaker) -> str:
-    return await issue_link("speaker", speaker.link_subject)
+from tests.programmes.factories import speaker_token
 
 
 def only_event(text: str):

@@ -3,18 +3,16 @@ speaker" shows one more row and keeps what was chosen, without JavaScript."""
 
 from __future__ import annotations
 
-from programmes.data import SpeakerData
 from programmes.models import SessionSpeaker
-from programmes.speakers import add_speaker
 from tests.conftest import csrf_token
+from tests.programmes.factories import make_speaker
 
 
 async def panel_of(organiser, event, count: int) -> list[int]:
-    ids = []
-    for number in range(1, count + 1):
-        speaker = await add_speaker(organiser, event.id, SpeakerData(name=f"Panellist {number}"))
-        ids.append(speaker.id)
-    return ids
+    return [
+        (await make_speaker(organiser, event, f"Panellist {number}")).id
+        for number in range(1, count + 1)
+    ]
 
 
 def session_url(event, session) -> str:

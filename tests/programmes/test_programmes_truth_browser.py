@@ -18,7 +18,7 @@ from programmes.publishing import publish_programme
 from tests.browser import assert_accessible
 from tests.conftest import STAFF_PASSWORD
 
-from .conftest import registered, session_data
+from .factories import registered, session_data
 
 
 async def test_decline_clash_publish_anyway_and_workshop_places(

@@ -15,9 +15,9 @@ from programmes.drafts import set_session_speakers
 from programmes.models import Speaker
 from programmes.publishing import publish_programme
 from programmes.speakers import add_speaker
-from tests.events.conftest import event_data, invite, link_for
+from tests.events.factories import event_data, invite, link_for
 
-from .conftest import registered
+from .factories import registered
 
 
 @pytest.fixture

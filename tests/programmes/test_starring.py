@@ -13,9 +13,9 @@ from programmes.agenda import programme_with_agenda, sign_up
 from programmes.models import AgendaPick
 from programmes.publishing import publish_programme
 from tests.conftest import csrf_token
-from tests.events.conftest import invite, link_for
+from tests.events.factories import invite, link_for
 
-from .conftest import registered
+from .factories import registered
 
 
 @pytest.fixture

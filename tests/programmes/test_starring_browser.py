@@ -10,7 +10,7 @@ from programmes.agenda import programme_with_agenda
 from programmes.publishing import publish_programme
 from tests.browser import assert_accessible
 
-from .conftest import at, registered
+from .factories import at, registered
 from .test_changelog import change
 
 
