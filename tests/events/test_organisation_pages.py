@@ -131,6 +131,8 @@ async def test_hostile_nomination_text_is_refused_next_to_its_field_and_kept(
     assert "<script>" not in response.text
     assert await Nomination.all().count() == 0
     assert await Entry.all().count() == 0
+    assert (await post(client, token, "/nominate", GROUP)).status_code == 303  # control
+    assert await Nomination.all().count() == 1
 
 
 async def test_html_in_a_group_name_is_kept_as_text_and_shown_escaped(
@@ -145,6 +147,10 @@ async def test_html_in_a_group_name_is_kept_as_text_and_shown_escaped(
     assert response.status_code == 400
     assert 'value="&lt;b&gt;Bold&lt;/b&gt; Mums"' in response.text
     assert "<b>Bold</b>" not in response.text
+    assert await Nomination.all().count() == 0
+    control = await post(client, token, "/nominate", {**GROUP, "name": "<b>Bold</b> Mums"})
+    assert control.status_code == 303
+    assert [n.name for n in await Nomination.all()] == ["<b>Bold</b> Mums"]
 
 
 @pytest.mark.parametrize(
@@ -170,6 +176,9 @@ async def test_a_hostile_typed_organisation_is_refused_at_registration_and_kept(
     assert ">Vegan</textarea>" in response.text
     assert await Registration.all().count() == 0
     assert await Entry.all().count() == 0
+    control = await post(client, token, "/register", {**ANSWERS, "organisation": "Saints FC"})
+    assert control.status_code == 303
+    assert await Registration.all().count() == 1
 
 
 async def test_a_typed_organisation_registers_and_makes_one_pending_entry(client, organiser, event):
@@ -216,6 +225,14 @@ async def test_a_bad_kind_is_refused_next_to_its_field_and_the_rest_kept(client,
     assert 'value="Saints FC"' in response.text
     assert "<script>" not in response.text
     assert await Registration.all().count() == 0
+    control = await post(
+        client,
+        token,
+        "/register",
+        {**ANSWERS, "organisation": "Saints FC", "organisation_kind": "community"},
+    )
+    assert control.status_code == 303
+    assert await Registration.all().count() == 1
 
 
 async def delivered(settings, smtp_server, to: str) -> list[email.message.EmailMessage]:
@@ -292,6 +309,12 @@ async def test_a_contact_link_answer_without_csrf_is_refused(
 
     assert answered.status_code == 403
     assert (await Entry.get(name="Weston Mums Network")).contact_confirmed_at is None
+    shown = await client.get(contact_path(message))
+    control = await client.post(
+        contact_path(message), data={"answer": "yes", "csrf_token": form_token(shown)}
+    )
+    assert control.status_code == 200
+    assert (await Entry.get(name="Weston Mums Network")).contact_confirmed_at is not None
 
 
 async def test_ten_registration_forms_at_once_with_one_new_organisation_make_one_entry(
