@@ -20,8 +20,8 @@ from programmes.agenda import (
 )
 from programmes.models import AgendaPick, Session
 from programmes.publishing import publish_programme
-from tests.events.conftest import invite, link_for
-from tests.programmes.conftest import registered
+from tests.events.factories import invite, link_for
+from tests.programmes.factories import registered
 
 
 @pytest.fixture
@@ -39,6 +39,11 @@ async def test_add_to_agenda_before_publishing_is_not_found(programme, event, or
 
     with pytest.raises(NotFound):
         await add_to_agenda(token, programme["sessions"][0].id)
+
+    assert await AgendaPick.all().count() == 0
+    await publish_programme(organiser, event.id, settings)
+    agenda = await add_to_agenda(token, programme["sessions"][0].id)  # control: once published
+    assert [s.title for s in agenda.sessions] == ["Welcome"]
 
 
 async def test_add_to_agenda_includes_not_for_publication_sessions(
@@ -62,11 +67,15 @@ async def test_add_to_agenda_twice_keeps_one_pick(published, event, organiser, s
     assert await AgendaPick.filter(session_id=welcome.id).count() == 1
 
 
-async def test_agenda_for_an_invitee_not_registered_is_forbidden(published, event, organiser):
+async def test_agenda_for_an_invitee_not_registered_is_forbidden(
+    published, event, organiser, settings
+):
     token = await link_for(await invite(organiser, event, 7))
+    _, control = await registered(organiser, event, 8, settings)
 
     with pytest.raises(Forbidden):
         await agenda_for(token)
+    assert (await agenda_for(control)).sessions == []
 
 
 async def test_remove_from_agenda_frees_a_workshop_place(published, event, organiser, settings):
@@ -105,6 +114,10 @@ async def test_sign_up_to_a_plenary_is_a_conflict(published, event, organiser, s
 
     with pytest.raises(Conflict):
         await sign_up(token, published["sessions"][0].id)
+
+    assert await AgendaPick.all().count() == 0
+    await sign_up(token, published["sessions"][2].id)  # control: the workshop
+    assert (await Session.get(id=published["sessions"][2].id)).places_taken == 1
 
 
 async def test_sign_up_concurrently_never_exceeds_places(published, event, organiser, settings):

@@ -11,9 +11,9 @@ from events.service import create_event
 from programmes.models import ProgrammeVersion, Room, Session, SessionSpeaker, Speaker
 from programmes.publishing import publish_programme
 from tests.conftest import make_staff
-from tests.events.conftest import event_data
+from tests.events.factories import event_data
 
-from .conftest import registered
+from .factories import registered
 
 
 def bearer(token: str) -> dict:
@@ -97,6 +97,8 @@ async def test_api_create_session_with_bad_values_is_422_with_field_messages(cli
         },
     }
     assert await Session.filter(event_id=event.id).count() == 0
+    control = await client.post(f"{draft(event)}/sessions", json=SESSION, headers=bearer(token))
+    assert control.status_code == 201
 
 
 async def test_api_create_session_time_without_offset_is_422(client, event, token):
@@ -108,6 +110,9 @@ async def test_api_create_session_time_without_offset_is_422(client, event, toke
 
     assert response.status_code == 422
     assert list(response.json()["error"]["fields"]) == ["starts_at"]
+    assert await Session.filter(event_id=event.id).count() == 0
+    control = await client.post(f"{draft(event)}/sessions", json=SESSION, headers=bearer(token))
+    assert control.status_code == 201
 
 
 async def test_api_update_session_moves_it(client, event, programme, token):
@@ -171,6 +176,15 @@ async def test_api_set_session_speakers_bad_role_is_422_and_keeps_the_old_ones(
         "speakers.0.role": "Choose chair, speaker, panellist or facilitator"
     }
     assert await SessionSpeaker.filter(session_id=welcome.id).count() == 2
+    control = await client.put(
+        f"{draft(event)}/sessions/{welcome.id}/speakers",
+        json={"speakers": [{"speaker_id": vru.id, "role": "chair"}]},
+        headers=bearer(token),
+    )
+    assert control.status_code == 200
+    assert await SessionSpeaker.filter(session_id=welcome.id).values_list("speaker_id", "role") == [
+        (vru.id, "chair")
+    ]
 
 
 async def test_api_cancel_unpublished_session_deletes_it(client, event, programme, token):
@@ -248,6 +262,14 @@ async def test_api_delete_room_in_use_is_409(client, event, programme, token):
     assert response.json()["error"]["code"] == "conflict"
     assert response.json()["error"]["message"].startswith("2 sessions are in Main Hall")
     assert await Room.filter(id=main.id).exists()
+    unused = await client.post(
+        f"{draft(event)}/rooms", json={"name": "Annex"}, headers=bearer(token)
+    )
+    control = await client.delete(
+        f"{draft(event)}/rooms/{unused.json()['id']}", headers=bearer(token)
+    )
+    assert control.status_code == 204
+    assert await Room.filter(event_id=event.id).count() == 2
 
 
 async def test_api_create_room_bad_capacity_is_422(client, event, token):
@@ -259,10 +281,15 @@ async def test_api_create_room_bad_capacity_is_422(client, event, token):
     assert response.json()["error"]["fields"] == {
         "capacity": "Enter a capacity between 1 and 10000, or leave it empty"
     }
+    assert await Room.filter(event_id=event.id).count() == 0
+    control = await client.post(
+        f"{draft(event)}/rooms", json={"name": "Hall", "capacity": 1}, headers=bearer(token)
+    )
+    assert control.status_code == 201
 
 
 async def test_api_order_rooms_not_each_once_is_422(client, event, programme, token):
-    main = programme["rooms"][0]
+    main, side = programme["rooms"]
 
     response = await client.put(
         f"{draft(event)}/rooms/order", json={"room_ids": [main.id]}, headers=bearer(token)
@@ -272,6 +299,16 @@ async def test_api_order_rooms_not_each_once_is_422(client, event, programme, to
     assert response.json()["error"]["fields"] == {
         "room_ids": "List each of this event's rooms once"
     }
+    assert await Room.filter(event_id=event.id).order_by("position").values_list(
+        "id", flat=True
+    ) == [main.id, side.id]
+    control = await client.put(
+        f"{draft(event)}/rooms/order", json={"room_ids": [side.id, main.id]}, headers=bearer(token)
+    )
+    assert control.status_code == 200
+    assert await Room.filter(event_id=event.id).order_by("position").values_list(
+        "id", flat=True
+    ) == [side.id, main.id]
 
 
 async def test_api_speakers_create_update_and_delete(client, event, token):
@@ -310,6 +347,13 @@ async def test_api_create_speaker_bad_email_is_422(client, event, token):
     assert response.json()["error"]["fields"] == {
         "email": "Enter an email address like name@example.org"
     }
+    assert await Speaker.filter(event_id=event.id).count() == 0
+    control = await client.post(
+        f"{draft(event)}/speakers",
+        json={"name": "Jo", "email": "jo@example.org"},
+        headers=bearer(token),
+    )
+    assert control.status_code == 201
 
 
 async def test_api_create_speaker_without_name_is_422(client, event, token):
@@ -319,6 +363,11 @@ async def test_api_create_speaker_without_name_is_422(client, event, token):
 
     assert response.status_code == 422
     assert list(response.json()["error"]["fields"]) == ["name"]
+    assert await Speaker.filter(event_id=event.id).count() == 0
+    control = await client.post(
+        f"{draft(event)}/speakers", json={"name": "Jo", "job_title": "Lead"}, headers=bearer(token)
+    )
+    assert control.status_code == 201
 
 
 async def test_api_publish_makes_a_version_and_tells_delegates(
@@ -348,6 +397,15 @@ async def test_api_publish_twice_without_changes_is_409(
 
     assert response.status_code == 409
     assert response.json()["error"]["message"] == "Nothing has changed since version 1."
+    assert await ProgrammeVersion.filter(event_id=event.id).count() == 1
+    await client.delete(
+        f"{draft(event)}/sessions/{programme['sessions'][0].id}", headers=bearer(token)
+    )
+    control = await client.post(
+        f"/api/v1/events/{event.id}/programme/publish", headers=bearer(token)
+    )
+    assert control.status_code == 201
+    assert await ProgrammeVersion.filter(event_id=event.id).count() == 2
 
 
 async def test_api_publish_empty_draft_is_422(client, event, token):
@@ -359,6 +417,12 @@ async def test_api_publish_empty_draft_is_422(client, event, token):
     assert response.json()["error"]["fields"] == {
         "sessions": "Add at least one session before publishing"
     }
+    assert await ProgrammeVersion.filter(event_id=event.id).count() == 0
+    await client.post(f"{draft(event)}/sessions", json=SESSION, headers=bearer(token))
+    control = await client.post(
+        f"/api/v1/events/{event.id}/programme/publish", headers=bearer(token)
+    )
+    assert control.status_code == 201
 
 
 async def test_api_versions_list_and_one(client, event, programme, organiser, token, settings):
@@ -386,12 +450,11 @@ async def test_api_versions_list_and_one(client, event, programme, organiser, to
 
 @pytest.mark.parametrize("role", [Role.ORGANISER, Role.MODERATOR])
 async def test_api_editing_by_anyone_but_the_events_organisers_is_404(
-    client, event, programme, role
+    client, event, programme, role, token
 ):
     other = await make_staff(role)
-    token = await auth.create_api_token(other.email)
     main, welcome = programme["rooms"][0], programme["sessions"][0]
-    headers = bearer(token)
+    headers = bearer(await auth.create_api_token(other.email))
 
     answers = [
         await client.get(draft(event), headers=headers),
@@ -406,6 +469,8 @@ async def test_api_editing_by_anyone_but_the_events_organisers_is_404(
     assert await Room.filter(event_id=event.id).count() == 2
     assert await Session.filter(id=welcome.id).exists()
     assert await ProgrammeVersion.filter(event_id=event.id).count() == 0
+    control = await client.get(draft(event), headers=bearer(token))  # the event's organiser
+    assert control.status_code == 200
 
 
 async def test_api_admin_may_edit_any_event(client, event, programme):
@@ -419,11 +484,15 @@ async def test_api_admin_may_edit_any_event(client, event, programme):
     assert response.status_code == 201
 
 
-async def test_api_editing_without_a_token_is_401(client, event, programme):
+async def test_api_editing_without_a_token_is_401(client, event, programme, token):
     response = await client.post(f"{draft(event)}/rooms", json={"name": "Mine"})
 
     assert response.status_code == 401
     assert await Room.filter(event_id=event.id).count() == 2
+    control = await client.post(
+        f"{draft(event)}/rooms", json={"name": "Mine"}, headers=bearer(token)
+    )
+    assert control.status_code == 201
 
 
 async def test_api_session_of_another_event_is_404(client, event, programme, organiser, token):
@@ -433,8 +502,10 @@ async def test_api_session_of_another_event_is_404(client, event, programme, org
     response = await client.get(
         f"/api/v1/events/{other.id}/programme/draft/sessions/{welcome.id}", headers=bearer(token)
     )
+    control = await client.get(f"{draft(event)}/sessions/{welcome.id}", headers=bearer(token))
 
     assert response.status_code == 404
+    assert control.status_code == 200
 
 
 async def test_api_openapi_documents_programme_editing(client):

@@ -19,10 +19,10 @@ from programmes.drafts import (
     set_session_speakers,
     update_session,
 )
-from programmes.models import Session
+from programmes.models import Session, SessionSpeaker
 from tests.conftest import make_staff
-from tests.events.conftest import event_data
-from tests.programmes.conftest import DAY, at, session_data
+from tests.events.factories import event_data
+from tests.programmes.factories import DAY, at, session_data
 
 
 async def test_add_room_keeps_name_capacity_and_access_notes(event, organiser):
@@ -38,13 +38,19 @@ async def test_add_room_without_name_is_invalid(event, organiser):
         await add_room(organiser, event.id, RoomData(name=" "))
 
     assert caught.value.fields == {"name": "Enter the room's name"}
+    assert await rooms_for(organiser, event.id) == []
+    await add_room(organiser, event.id, RoomData(name="Hall"))
+    assert [r.name for r in await rooms_for(organiser, event.id)] == ["Hall"]
 
 
 async def test_rooms_of_another_organisers_event_are_not_found(event, organiser):
     other = await make_staff(Role.ORGANISER)
 
+    await add_room(organiser, event.id, RoomData(name="Hall"))
+
     with pytest.raises(NotFound):
         await rooms_for(other, event.id)
+    assert [r.name for r in await rooms_for(organiser, event.id)] == ["Hall"]
 
 
 async def test_add_session_stores_aware_times_and_a_calendar_uid(event, organiser):
@@ -61,6 +67,9 @@ async def test_add_session_before_the_event_starts_is_invalid(event, organiser):
         await add_session(organiser, event.id, session_data("Early", -1, 0.5))
 
     assert caught.value.fields == {"starts_at": "The session must start during the event"}
+    assert await Session.filter(event_id=event.id).count() == 0
+    await add_session(organiser, event.id, session_data("Early", 0, 0.5))  # control
+    assert await Session.filter(event_id=event.id).count() == 1
 
 
 async def test_add_session_ending_after_the_event_is_invalid(event, organiser):
@@ -68,6 +77,9 @@ async def test_add_session_ending_after_the_event_is_invalid(event, organiser):
         await add_session(organiser, event.id, session_data("Late", 6, 7.5))
 
     assert caught.value.fields == {"ends_at": "The session must end by the end of the event"}
+    assert await Session.filter(event_id=event.id).count() == 0
+    await add_session(organiser, event.id, session_data("Late", 6, 7))  # control: ends at 4:30
+    assert await Session.filter(event_id=event.id).count() == 1
 
 
 async def test_add_session_ending_before_it_starts_is_invalid(event, organiser):
@@ -75,6 +87,9 @@ async def test_add_session_ending_before_it_starts_is_invalid(event, organiser):
         await add_session(organiser, event.id, session_data("Backwards", 2, 1))
 
     assert caught.value.fields == {"ends_at": "The session must end after it starts"}
+    assert await Session.filter(event_id=event.id).count() == 0
+    await add_session(organiser, event.id, session_data("Forwards", 1, 2))  # control
+    assert await Session.filter(event_id=event.id).count() == 1
 
 
 async def test_add_session_with_naive_time_is_a_bug(event, organiser):
@@ -83,6 +98,9 @@ async def test_add_session_with_naive_time_is_a_bug(event, organiser):
 
     with pytest.raises(ValueError, match="naive"):
         await add_session(organiser, event.id, data)
+    assert await Session.filter(event_id=event.id).count() == 0
+    await add_session(organiser, event.id, session_data("Aware", 0, 1))  # control
+    assert await Session.filter(event_id=event.id).count() == 1
 
 
 async def test_add_session_places_on_a_plenary_are_invalid(event, organiser):
@@ -90,6 +108,9 @@ async def test_add_session_places_on_a_plenary_are_invalid(event, organiser):
         await add_session(organiser, event.id, session_data("Talk", 0, 1, places=10))
 
     assert caught.value.fields == {"places": "Only workshops take sign-ups"}
+    assert await Session.filter(event_id=event.id).count() == 0
+    control = session_data("Talk", 0, 1, places=10, kind="workshop")
+    assert (await add_session(organiser, event.id, control)).places == 10
 
 
 async def test_add_session_in_another_events_room_is_invalid(event, organiser, app):
@@ -100,6 +121,10 @@ async def test_add_session_in_another_events_room_is_invalid(event, organiser, a
         await add_session(organiser, event.id, session_data("Talk", 0, 1, room_id=room.id))
 
     assert caught.value.fields == {"room_id": "Choose one of this event's rooms"}
+    assert await Session.filter(event_id=event.id).count() == 0
+    own = await add_room(organiser, event.id, RoomData(name="Here"))
+    control = await add_session(organiser, event.id, session_data("Talk", 0, 1, room_id=own.id))
+    assert control.room_id == own.id
 
 
 async def test_update_session_moves_it(programme, event, organiser):
@@ -157,6 +182,14 @@ async def test_set_session_speakers_with_unknown_role_is_invalid(programme, even
     assert caught.value.fields == {
         "speakers.0.role": "Choose chair, speaker, panellist or facilitator"
     }
+    welcome = programme["sessions"][0].id
+    assert await SessionSpeaker.filter(session_id=welcome).count() == 2
+    await set_session_speakers(
+        organiser, event.id, welcome, [SessionSpeakerData(chief.id, "chair")]
+    )
+    assert await SessionSpeaker.filter(session_id=welcome).values_list("speaker_id", "role") == [
+        (chief.id, "chair")
+    ]
 
 
 async def test_set_session_speakers_from_another_event_is_invalid(programme, event, organiser):
@@ -166,6 +199,12 @@ async def test_set_session_speakers_from_another_event_is_invalid(programme, eve
         )
 
     assert caught.value.fields == {"speakers.0.speaker_id": "Choose one of this event's speakers"}
+    welcome, vru = programme["sessions"][0].id, programme["speakers"][2]
+    assert await SessionSpeaker.filter(session_id=welcome).count() == 2
+    await set_session_speakers(organiser, event.id, welcome, [SessionSpeakerData(vru.id)])
+    assert await SessionSpeaker.filter(session_id=welcome).values_list("speaker_id", flat=True) == [
+        vru.id
+    ]
 
 
 async def test_sessions_of_event_span_checks_use_event_times(event, organiser):

@@ -16,9 +16,9 @@ from programmes.drafts import add_session
 from programmes.publishing import publish_programme
 from programmes.speakers import update_speaker
 from tests.conftest import sign_in
-from tests.events.conftest import event_data, invite, link_for
+from tests.events.factories import event_data, invite, link_for
 
-from .conftest import registered, session_data
+from .factories import registered, session_data
 
 
 @pytest.fixture
@@ -68,21 +68,30 @@ async def test_programme_page_unknown_track_shows_everything(client, event, publ
     assert "<b>x</b>" not in response.text
 
 
-async def test_programme_page_invite_only_is_404_for_anonymous(client, event, invite_only):
+async def test_programme_page_invite_only_is_404_for_anonymous(
+    client, event, invite_only, organiser, settings
+):
     for path in ("", ".ics", ".pdf", "/schedule.json", "/schedule.xml"):
         response = await client.get(f"/events/{event.id}/programme{path}")
         assert response.status_code == 404, path
     session_id = invite_only["sessions"][0].id
     response = await client.get(f"/events/{event.id}/programme/sessions/{session_id}")
     assert response.status_code == 404
+    # Control: the same pages through a delegate's link.
+    _, token = await registered(organiser, event, 1, settings)
+    for path in ("", ".pdf", f"/sessions/{session_id}", f"/sessions/{session_id}.ics"):
+        assert (await client.get(f"/i/{token}/programme{path}")).status_code == 200, path
 
 
-async def test_programme_page_unpublished_is_404(client, event, programme):
+async def test_programme_page_unpublished_is_404(client, event, programme, organiser, settings):
     await Event.filter(id=event.id).update(visibility="public")
 
     response = await client.get(f"/events/{event.id}/programme")
+    await publish_programme(organiser, event.id, settings)
+    control = await client.get(f"/events/{event.id}/programme")
 
     assert response.status_code == 404
+    assert control.status_code == 200
 
 
 async def test_programme_page_script_in_title_and_bio_is_inert(
@@ -127,10 +136,15 @@ async def test_session_page_public_shows_speakers_and_calendar_link(client, even
 async def test_session_page_not_for_publication_is_404(client, event, public):
     briefing = public["sessions"][3]
 
+    welcome = public["sessions"][0]
+
     page = await client.get(f"/events/{event.id}/programme/sessions/{briefing.id}")
     ics = await client.get(f"/events/{event.id}/programme/sessions/{briefing.id}.ics")
+    shown = await client.get(f"/events/{event.id}/programme/sessions/{welcome.id}")
+    shown_ics = await client.get(f"/events/{event.id}/programme/sessions/{welcome.id}.ics")
 
     assert (page.status_code, ics.status_code) == (404, 404)
+    assert (shown.status_code, shown_ics.status_code) == (200, 200)
 
 
 async def test_session_calendar_parses_with_same_uid(client, event, public):
@@ -236,10 +250,16 @@ async def test_delegate_session_page_and_calendar(client, event, invite_only, or
     assert pdf.content.startswith(b"%PDF")
 
 
-async def test_delegate_programme_unknown_link_is_404(client, event, invite_only):
+async def test_delegate_programme_unknown_link_is_404(
+    client, event, invite_only, organiser, settings
+):
+    _, token = await registered(organiser, event, 1, settings)
+
     response = await client.get("/i/not-a-real-token/programme")
+    control = await client.get(f"/i/{token}/programme")
 
     assert response.status_code == 404
+    assert control.status_code == 200
 
 
 async def test_delegate_programme_other_event_session_is_404(
@@ -253,5 +273,8 @@ async def test_delegate_programme_other_event_session_is_404(
 
     page = await client.get(f"/i/{token}/programme/sessions/{elsewhere.id}")
     ics = await client.get(f"/i/{token}/programme/sessions/{elsewhere.id}.ics")
+    own = invite_only["sessions"][0]
+    control = await client.get(f"/i/{token}/programme/sessions/{own.id}")
 
     assert (page.status_code, ics.status_code) == (404, 404)
+    assert control.status_code == 200

@@ -6,11 +6,12 @@ import pytest
 import vobject
 
 from programmes.agenda import add_to_agenda, saved_agenda_feed_link
+from programmes.models import AgendaPick
 from programmes.publishing import publish_programme
 from tests.conftest import csrf_token
-from tests.events.conftest import invite, link_for
+from tests.events.factories import invite, link_for
 
-from .conftest import registered
+from .factories import registered
 
 
 @pytest.fixture
@@ -98,30 +99,49 @@ async def test_agenda_add_bad_session_is_404(client, event, published, organiser
     _, token = await registered(organiser, event, 1, settings)
 
     response = await post(client, token, "add", {"session_id": "nonsense"})
+    welcome = published["sessions"][0]
+    control = await post(client, token, "add", {"session_id": str(welcome.id)})
 
     assert response.status_code == 404
+    assert control.status_code == 303
+    assert await AgendaPick.all().values_list("session_id", flat=True) == [welcome.id]
 
 
 async def test_agenda_add_without_csrf_is_refused(client, event, published, organiser, settings):
     _, token = await registered(organiser, event, 1, settings)
 
-    response = await client.post(f"/i/{token}/agenda/add", data={"session_id": "1"})
+    welcome = published["sessions"][0]
+
+    response = await client.post(f"/i/{token}/agenda/add", data={"session_id": str(welcome.id)})
 
     assert response.status_code == 403
+    assert await AgendaPick.all().count() == 0
+    control = await post(client, token, "add", {"session_id": str(welcome.id)})
+    assert control.status_code == 303
+    assert await AgendaPick.all().values_list("session_id", flat=True) == [welcome.id]
 
 
-async def test_agenda_invitee_not_registered_cannot_see_it(client, event, published, organiser):
+async def test_agenda_invitee_not_registered_cannot_see_it(
+    client, event, published, organiser, settings
+):
     token = await link_for(await invite(organiser, event, 5))
+    _, registered_token = await registered(organiser, event, 6, settings)
 
     response = await client.get(f"/i/{token}/agenda")
+    control = await client.get(f"/i/{registered_token}/agenda")
 
     assert response.status_code == 403
+    assert control.status_code == 200
 
 
-async def test_agenda_unknown_link_is_404(client, event, published):
+async def test_agenda_unknown_link_is_404(client, event, published, organiser, settings):
+    _, token = await registered(organiser, event, 1, settings)
+
     response = await client.get("/i/not-a-token/agenda")
+    control = await client.get(f"/i/{token}/agenda")
 
     assert response.status_code == 404
+    assert control.status_code == 200
 
 
 async def test_agenda_download_has_picked_sessions(client, event, published, organiser, settings):

@@ -8,7 +8,7 @@ from programmes.models import Room
 from programmes.publishing import publish_programme
 from tests.conftest import csrf_token, make_staff, sign_in
 
-from .conftest import session_data
+from .factories import session_data
 
 
 def editor(event) -> str:
@@ -136,7 +136,7 @@ async def test_rooms_order_stale_list_is_400_and_changes_nothing(staff_client, e
     assert names == ["Main Hall", "Itchen Suite", "Boardroom"]
 
 
-async def test_room_pages_of_another_organisers_event_are_404(client, event, programme):
+async def test_room_pages_of_another_organisers_event_are_404(client, event, programme, organiser):
     main, _ = programme["rooms"]
     await sign_in(client, await make_staff(Role.ORGANISER))
     token = await csrf_token(client, "/staff/events")
@@ -151,14 +151,24 @@ async def test_room_pages_of_another_organisers_event_are_404(client, event, pro
 
     assert (page.status_code, saved.status_code, ordered.status_code) == (404, 404, 404)
     assert (await Room.get(id=main.id)).name == "Main Hall"
+    await sign_in(client, organiser)  # control: the event's organiser
+    assert (await client.get(f"{editor(event)}/rooms/{main.id}")).status_code == 200
+    control = await post(client, event, f"/rooms/{main.id}", {"room_name": "Mine"})
+    assert control.status_code == 303
+    assert (await Room.get(id=main.id)).name == "Mine"
 
 
 async def test_room_post_without_csrf_is_refused(staff_client, event, programme):
-    main, _ = programme["rooms"]
+    await post(staff_client, event, "/rooms", {"room_name": "Boardroom"})
+    boardroom = await Room.get(event_id=event.id, name="Boardroom")
 
-    response = await staff_client.post(f"{editor(event)}/rooms/{main.id}/remove")
+    response = await staff_client.post(f"{editor(event)}/rooms/{boardroom.id}/remove")
 
     assert response.status_code == 403
+    assert await Room.filter(id=boardroom.id).exists()
+    control = await post(staff_client, event, f"/rooms/{boardroom.id}/remove")
+    assert control.status_code == 303
+    assert not await Room.filter(id=boardroom.id).exists()
 
 
 async def test_editor_lists_published_versions_with_who_and_what(
@@ -203,5 +213,8 @@ async def test_version_page_unknown_or_other_organiser_is_404(
     await sign_in(client, await make_staff(Role.ORGANISER))
 
     other = await client.get(f"{editor(event)}/versions/1")
+    await sign_in(client, organiser)
+    control = await client.get(f"{editor(event)}/versions/1")
 
     assert (missing.status_code, other.status_code) == (404, 404)
+    assert control.status_code == 200

@@ -10,7 +10,7 @@ from programmes.models import ProgrammeVersion, Room, Session, SessionSpeaker, S
 from programmes.publishing import publish_programme
 from tests.conftest import csrf_token, make_staff, sign_in
 
-from .conftest import registered
+from .factories import registered
 
 
 def editor(event) -> str:
@@ -53,7 +53,7 @@ async def test_editor_anonymous_is_sent_to_sign_in(client, event, programme):
     assert response.headers["location"].startswith("/login")
 
 
-async def test_editor_other_events_organiser_gets_404(client, event, programme):
+async def test_editor_other_events_organiser_gets_404(client, event, programme, organiser):
     other = await make_staff(Role.ORGANISER)
     await sign_in(client, other)
 
@@ -63,6 +63,10 @@ async def test_editor_other_events_organiser_gets_404(client, event, programme):
 
     assert (page.status_code, publish.status_code) == (404, 404)
     assert await ProgrammeVersion.filter(event_id=event.id).count() == 0
+    await sign_in(client, organiser)  # control: the event's organiser
+    assert (await client.get(editor(event))).status_code == 200
+    assert (await post(client, event, "/publish")).status_code == 303
+    assert await ProgrammeVersion.filter(event_id=event.id).count() == 1
 
 
 async def test_editor_add_room(staff_client, event):
@@ -261,11 +265,35 @@ async def test_editor_script_in_session_title_is_inert(staff_client, event, prog
     assert "&lt;script&gt;x()&lt;/script&gt;" in response.text
 
 
+# A form each path takes, for the control with the token.
+FILLED = {
+    "/rooms": {"room_name": "Boardroom"},
+    "/sessions": SESSION,
+    "/speakers": {"speaker_name": "Ann Lee"},
+    "/publish": {},
+}
+
+
+async def programme_rows(event) -> tuple[int, int, int, int]:
+    return (
+        await Room.filter(event_id=event.id).count(),
+        await Session.filter(event_id=event.id).count(),
+        await Speaker.filter(event_id=event.id).count(),
+        await ProgrammeVersion.filter(event_id=event.id).count(),
+    )
+
+
 @pytest.mark.parametrize("path", ["/rooms", "/sessions", "/speakers", "/publish"])
-async def test_editor_post_without_csrf_is_refused(staff_client, event, path):
-    response = await staff_client.post(editor(event) + path, data={})
+async def test_editor_post_without_csrf_is_refused(staff_client, event, programme, path):
+    before = await programme_rows(event)
+
+    response = await staff_client.post(editor(event) + path, data=FILLED[path])
 
     assert response.status_code == 403
+    assert await programme_rows(event) == before
+    control = await post(staff_client, event, path, FILLED[path])
+    assert control.status_code == 303
+    assert await programme_rows(event) != before
 
 
 async def test_editor_speaker_page_and_update(staff_client, event, programme):
@@ -295,13 +323,16 @@ async def test_editor_speaker_update_without_name_is_400_and_keeps_typing(
     assert (await Speaker.get(id=leader.id)).name == "Ахмед Петров"
 
 
-async def test_editor_speaker_page_other_event_is_404(client, event, programme):
+async def test_editor_speaker_page_other_event_is_404(client, event, programme, organiser):
     other = await make_staff(Role.ORGANISER)
     await sign_in(client, other)
 
     response = await client.get(f"{editor(event)}/speakers/{programme['speakers'][0].id}")
+    await sign_in(client, organiser)
+    control = await client.get(f"{editor(event)}/speakers/{programme['speakers'][0].id}")
 
     assert response.status_code == 404
+    assert control.status_code == 200
 
 
 async def test_event_dashboard_links_to_the_programme_editor(staff_client, event):

@@ -22,7 +22,7 @@ from programmes.models import ProgrammeVersion, Session
 from programmes.publishing import publish_programme, versions_for
 from programmes.speakers import update_speaker_profile
 from tests.conftest import make_staff
-from tests.programmes.conftest import registered, session_data
+from tests.programmes.factories import registered, session_data
 
 
 def vevents(message: OutboxMessage) -> list:
@@ -57,6 +57,9 @@ async def test_publish_without_sessions_is_invalid(event, organiser, settings):
         await publish_programme(organiser, event.id, settings)
 
     assert caught.value.fields == {"sessions": "Add at least one session before publishing"}
+    assert await ProgrammeVersion.filter(event_id=event.id).count() == 0
+    await add_session(organiser, event.id, session_data("Welcome", 0, 0.5))
+    assert (await publish_programme(organiser, event.id, settings)).number == 1  # control
 
 
 async def test_publish_unchanged_draft_is_a_conflict(programme, event, organiser, settings):
@@ -65,12 +68,20 @@ async def test_publish_unchanged_draft_is_a_conflict(programme, event, organiser
     with pytest.raises(Conflict):
         await publish_programme(organiser, event.id, settings)
 
+    assert await ProgrammeVersion.filter(event_id=event.id).count() == 1
+    await cancel_session(organiser, event.id, programme["sessions"][0].id)
+    assert (await publish_programme(organiser, event.id, settings)).number == 2  # control
 
-async def test_publish_by_another_organiser_is_not_found(programme, event, settings):
+
+async def test_publish_by_another_organiser_is_not_found(programme, event, organiser, settings):
     other = await make_staff(Role.ORGANISER)
 
     with pytest.raises(NotFound):
         await publish_programme(other, event.id, settings)
+
+    assert await ProgrammeVersion.filter(event_id=event.id).count() == 0
+    assert await OutboxMessage.all().count() == 0
+    assert (await publish_programme(organiser, event.id, settings)).number == 1  # control
 
 
 async def test_publish_moved_session_raises_only_its_sequence(

@@ -22,8 +22,8 @@ from programmes.drafts import (
 from programmes.models import Room, Session
 from programmes.publishing import publish_programme
 from tests.conftest import make_staff
-from tests.events.conftest import event_data
-from tests.programmes.conftest import at, session_data
+from tests.events.factories import event_data
+from tests.programmes.factories import at, session_data
 
 
 async def test_add_room_goes_after_the_others(event, organiser):
@@ -71,6 +71,8 @@ async def test_update_room_bad_values_are_invalid_and_change_nothing(programme, 
         "capacity": "Enter a capacity between 1 and 10000, or leave it empty",
     }
     assert (await Room.get(id=main.id)).name == "Main Hall"
+    await update_room(organiser, event.id, main.id, RoomData(name="Great Hall", capacity=1))
+    assert (await Room.get(id=main.id)).name == "Great Hall"  # control
 
 
 async def test_update_room_of_another_event_is_not_found(programme, event, organiser):
@@ -81,13 +83,20 @@ async def test_update_room_of_another_event_is_not_found(programme, event, organ
         await update_room(organiser, event.id, elsewhere.id, RoomData(name="Mine now"))
 
     assert (await Room.get(id=elsewhere.id)).name == "Elsewhere"
+    await update_room(organiser, other.id, elsewhere.id, RoomData(name="Mine now"))
+    assert (await Room.get(id=elsewhere.id)).name == "Mine now"  # control: its own event
 
 
-async def test_update_room_other_organiser_is_not_found(programme, event):
+async def test_update_room_other_organiser_is_not_found(programme, event, organiser):
     other = await make_staff(Role.ORGANISER)
+    main = programme["rooms"][0]
 
     with pytest.raises(NotFound):
-        await update_room(other, event.id, programme["rooms"][0].id, RoomData(name="Taken"))
+        await update_room(other, event.id, main.id, RoomData(name="Taken"))
+
+    assert (await Room.get(id=main.id)).name == "Main Hall"
+    await update_room(organiser, event.id, main.id, RoomData(name="Taken"))
+    assert (await Room.get(id=main.id)).name == "Taken"  # control: the event's organiser
 
 
 async def test_delete_room_used_by_sessions_is_refused_naming_them(programme, event, organiser):
@@ -101,6 +110,9 @@ async def test_delete_room_used_by_sessions_is_refused_naming_them(programme, ev
         "Move them to another room, or cancel them, before removing it."
     )
     assert await Room.filter(id=main.id).exists()
+    annex = await add_room(organiser, event.id, RoomData(name="Annex"))
+    await delete_room(organiser, event.id, annex.id)  # control: a room no session is in
+    assert not await Room.filter(id=annex.id).exists()
 
 
 async def test_delete_room_with_only_cancelled_sessions_leaves_them_without_a_room(
@@ -121,8 +133,14 @@ async def test_delete_room_with_only_cancelled_sessions_leaves_them_without_a_ro
 
 
 async def test_delete_room_unknown_is_not_found(event, organiser):
+    annex = await add_room(organiser, event.id, RoomData(name="Annex"))
+
     with pytest.raises(NotFound):
         await delete_room(organiser, event.id, 999_999)
+
+    assert await Room.filter(id=annex.id).exists()
+    await delete_room(organiser, event.id, annex.id)  # control: a room it has
+    assert not await Room.filter(id=annex.id).exists()
 
 
 async def test_sessions_in_room_lists_the_live_ones_by_time(programme, event, organiser):
@@ -165,6 +183,8 @@ async def test_reorder_rooms_not_listing_each_room_once_is_invalid(
 
     assert caught.value.fields == {"room_ids": "List each of this event's rooms once"}
     assert [r.name for r in await rooms_for(organiser, event.id)] == ["Main Hall", "Itchen Suite"]
+    await reorder_rooms(organiser, event.id, [side.id, programme["rooms"][0].id])  # control
+    assert [r.name for r in await rooms_for(organiser, event.id)] == ["Itchen Suite", "Main Hall"]
 
 
 async def test_reorder_rooms_changes_the_order_of_parallel_sessions_when_published(

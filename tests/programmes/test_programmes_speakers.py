@@ -12,6 +12,7 @@ from directory.forms import EntryData
 from directory.models import How, Status
 from directory.service import create_entry
 from programmes.data import SpeakerData
+from programmes.models import Speaker
 from programmes.speakers import (
     add_speaker,
     confirm_speaker,
@@ -49,13 +50,19 @@ async def test_add_speaker_with_bad_email_is_invalid(event, organiser):
         await add_speaker(organiser, event.id, SpeakerData(name="Jo", email="not an email"))
 
     assert caught.value.fields == {"email": "Enter an email address like name@example.org"}
+    assert await speakers_for(organiser, event.id) == []
+    await add_speaker(organiser, event.id, SpeakerData(name="Jo", email="jo@example.org"))
+    assert [s.email for s in await speakers_for(organiser, event.id)] == ["jo@example.org"]
 
 
 async def test_speakers_of_another_organisers_event_are_not_found(event, organiser):
     other = await make_staff(Role.ORGANISER)
 
+    await add_speaker(organiser, event.id, SpeakerData(name="Jo"))
+
     with pytest.raises(NotFound):
         await speakers_for(other, event.id)
+    assert [s.name for s in await speakers_for(organiser, event.id)] == ["Jo"]
 
 
 async def test_invite_speaker_queues_an_email_with_a_working_link(
@@ -110,23 +117,34 @@ async def test_update_speaker_profile_changes_title_and_bio(programme):
 
 
 async def test_update_speaker_profile_after_declining_is_a_conflict(programme, settings):
-    token = await issue_link("speaker", programme["speakers"][2].link_subject)
+    vru, chief = programme["speakers"][2], programme["speakers"][0]
+    token = await issue_link("speaker", vru.link_subject)
     await decline_speaker(token, "", settings)
 
     with pytest.raises(Conflict):
         await update_speaker_profile(token, "Director", "Bio")
 
+    assert (await Speaker.get(id=vru.id)).job_title == "VRU Lead"
+    control = await issue_link("speaker", chief.link_subject)  # one who has not declined
+    assert (await update_speaker_profile(control, "Director", "Bio")).job_title == "Director"
+
 
 async def test_speaker_link_of_another_purpose_is_not_found(programme):
     token = await issue_link("invitation", programme["speakers"][0].link_subject)
+    control = await issue_link("speaker", programme["speakers"][0].link_subject)
 
     with pytest.raises(NotFound):
         await speaker_page(token)
+    assert (await speaker_page(control)).speaker.id == programme["speakers"][0].id
 
 
-async def test_speaker_link_unknown_token_is_not_found(app):
+async def test_speaker_link_unknown_token_is_not_found(programme):
     with pytest.raises(NotFound):
         await confirm_speaker("not-a-real-token")
+
+    assert await Speaker.filter(status="confirmed").count() == 0
+    control = await issue_link("speaker", programme["speakers"][0].link_subject)
+    assert (await confirm_speaker(control)).status.value == "confirmed"
 
 
 async def test_add_speaker_with_unknown_directory_organisation_is_invalid(event, organiser):
@@ -138,6 +156,9 @@ async def test_add_speaker_with_unknown_directory_organisation_is_invalid(event,
     assert caught.value.fields == {
         "organisation": "Choose the organisation from the directory, or type it"
     }
+    assert await speakers_for(organiser, event.id) == []
+    typed = await add_speaker(organiser, event.id, SpeakerData(name="Jo", organisation="Typed"))
+    assert (typed.organisation_entry_id, typed.organisation) == (None, "Typed")  # control
 
 
 async def test_add_speaker_with_directory_organisation_keeps_the_entry(event, organiser):

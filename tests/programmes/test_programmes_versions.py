@@ -10,7 +10,7 @@ from programmes.drafts import add_session
 from programmes.publishing import programme_version, publish_programme, versions_for
 from tests.conftest import make_staff
 
-from .conftest import session_data
+from .factories import session_data
 
 
 async def test_versions_for_lists_number_who_and_changelog_newest_first(
@@ -67,6 +67,7 @@ async def test_programme_version_unknown_number_is_not_found(programme, event, o
 
     with pytest.raises(NotFound):
         await programme_version(organiser, event.id, 2)
+    assert (await programme_version(organiser, event.id, 1)).number == 1  # control
 
 
 async def test_programme_version_other_organiser_is_not_found(
@@ -77,3 +78,4 @@ async def test_programme_version_other_organiser_is_not_found(
 
     with pytest.raises(NotFound):
         await programme_version(other, event.id, 1)
+    assert (await programme_version(organiser, event.id, 1)).number == 1  # control

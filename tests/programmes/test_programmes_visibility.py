@@ -18,8 +18,8 @@ from programmes.service import (
     speaker_calendar,
 )
 from tests.conftest import make_staff
-from tests.events.conftest import event_data, invite, link_for
-from tests.programmes.conftest import registered, session_data
+from tests.events.factories import event_data, invite, link_for
+from tests.programmes.factories import registered, session_data
 
 
 @pytest.fixture
@@ -28,9 +28,13 @@ async def published(programme, event, organiser, settings):
     return programme
 
 
-async def test_public_programme_of_invite_only_event_is_not_found(published, event):
+async def test_public_programme_of_invite_only_event_is_not_found(
+    published, event, organiser, settings
+):
     with pytest.raises(NotFound):
         await public_programme(event.id)
+    _, token = await registered(organiser, event, 1, settings)
+    assert (await delegate_programme(token)).view.number == 1  # control: a delegate sees it
 
 
 async def test_public_programme_of_public_event_leaves_out_closed_sessions(
@@ -71,11 +75,14 @@ async def test_delegate_programme_for_invitee_not_registered_leaves_closed_sessi
     assert "Closed briefing" not in [s.title for s in programme.sessions]
 
 
-async def test_organiser_programme_of_another_organisers_event_is_not_found(published, event):
+async def test_organiser_programme_of_another_organisers_event_is_not_found(
+    published, event, organiser
+):
     other = await make_staff(Role.ORGANISER)
 
     with pytest.raises(NotFound):
         await organiser_programme(other, event.id)
+    assert (await organiser_programme(organiser, event.id)).number == 1  # control
 
 
 async def test_speaker_calendar_has_the_speakers_sessions(published):

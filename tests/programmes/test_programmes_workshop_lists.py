@@ -10,18 +10,16 @@ from datetime import datetime
 import pytest
 
 from convenor.models import Role
-from events.data import RegistrationData
-from events.registration import cancel_registration, register
+from events.registration import cancel_registration
 from events.service import create_event
-from programmes.agenda import sign_up
 from programmes.data import SessionData
 from programmes.drafts import add_session
 from programmes.publishing import publish_programme
 from tests.conftest import make_staff, sign_in
-from tests.events.conftest import event_data, invite, link_for
+from tests.events.factories import event_data
 from tests.spreadsheets import quote_prefixed, read_export
 
-from .conftest import at
+from .factories import at, registered_with_place
 
 FORMATS = ["csv", "xlsx"]
 HEADER = [
@@ -36,21 +34,6 @@ async def published(event, programme, organiser, settings):
     return programme
 
 
-async def delegate_with_place(organiser, event, settings, number, session_id, **typed):
-    """A registered delegate holding a place in the workshop; returns the registration
-    and the link token."""
-    token = await link_for(await invite(organiser, event, number))
-    values = {
-        "name": f"Delegate {number}",
-        "job_title": "Inspector",
-        "organisation": "Hampshire Constabulary",
-        "consent_to_list": True,
-    }
-    result = await register(token, RegistrationData(**{**values, **typed}), settings)
-    await sign_up(token, session_id)
-    return result.registration, token
-
-
 def url(event, fmt: str, session=None) -> str:
     base = f"/staff/events/{event.id}/programme"
     return f"{base}/sessions/{session.id}/places.{fmt}" if session else f"{base}/workshops.{fmt}"
@@ -61,11 +44,11 @@ async def test_workshop_list_values_equal_what_was_stored(
     staff_client, organiser, event, published, settings, fmt
 ):
     workshop = published["sessions"][2]
-    registration, _ = await delegate_with_place(
+    registration, _ = await registered_with_place(
         organiser,
         event,
-        settings,
         1,
+        settings,
         workshop.id,
         name="Zoë Polaków 🎉",
         job_title="007",
@@ -100,11 +83,11 @@ async def test_workshop_list_neutralises_formula_cells_and_keeps_phone_numbers(
     staff_client, organiser, event, published, settings, fmt
 ):
     workshop = published["sessions"][2]
-    await delegate_with_place(
+    await registered_with_place(
         organiser,
         event,
-        settings,
         1,
+        settings,
         workshop.id,
         name="\uff1dSUM(A1)",
         job_title="+44 23 8083 3000",
@@ -129,8 +112,8 @@ async def test_workshop_list_leaves_out_cancelled_delegates(
     staff_client, organiser, event, published, settings
 ):
     workshop = published["sessions"][2]
-    await delegate_with_place(organiser, event, settings, 1, workshop.id, name="Stays")
-    _, token = await delegate_with_place(organiser, event, settings, 2, workshop.id, name="Goes")
+    await registered_with_place(organiser, event, 1, settings, workshop.id, name="Stays")
+    _, token = await registered_with_place(organiser, event, 2, settings, workshop.id, name="Goes")
     await cancel_registration(token, settings)
 
     response = await staff_client.get(url(event, "xlsx"))
@@ -150,8 +133,8 @@ async def test_workshop_list_of_one_session_holds_only_its_places(
         ),
     )
     await publish_programme(organiser, event.id, settings)
-    await delegate_with_place(organiser, event, settings, 1, first.id, name="In the plan")
-    await delegate_with_place(organiser, event, settings, 2, second.id, name="In networks")
+    await registered_with_place(organiser, event, 1, settings, first.id, name="In the plan")
+    await registered_with_place(organiser, event, 2, settings, second.id, name="In networks")
 
     everything = await staff_client.get(url(event, "csv"))
     one = await staff_client.get(url(event, "csv", second))
@@ -167,13 +150,17 @@ async def test_workshop_list_of_one_session_holds_only_its_places(
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-async def test_workshop_list_other_events_organiser_gets_404(client, event, published, fmt):
+async def test_workshop_list_other_events_organiser_gets_404(
+    client, staff_client, event, published, fmt
+):
+    control = await staff_client.get(url(event, fmt))  # the event's own organiser
     await sign_in(client, await make_staff(Role.ORGANISER))
 
     everything = await client.get(url(event, fmt))
     one = await client.get(url(event, fmt, published["sessions"][2]))
 
     assert (everything.status_code, one.status_code) == (404, 404)
+    assert control.status_code == 200
 
 
 async def test_workshop_list_session_of_another_event_is_404(
