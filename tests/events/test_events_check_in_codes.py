@@ -51,3 +51,5 @@ async def test_register_gives_up_after_three_taken_codes_and_saves_nothing(
     assert await Registration.filter(event=event).count() == 1
     assert (await Event.get(id=event.id)).seats_taken == 1
     assert len(await outbox()) == 1
+    monkeypatch.setattr(registration, "new_check_in_code", lambda: "BBBBBB")
+    assert (await register(second, answers("Bo Lee"), settings)).outcome == "registered"

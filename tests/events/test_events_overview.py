@@ -84,6 +84,7 @@ async def test_another_organiser_gets_not_found(organiser, event, view):
 
     with pytest.raises(NotFound):
         await view(stranger, event.id)
+    assert await view(organiser, event.id) is not None  # control: the event's own organiser
 
 
 async def test_entries_found_at_the_event_include_organisations_and_nominations(

@@ -103,6 +103,7 @@ async def test_reminder_not_sent_once_the_event_started(client, organiser, event
 
     assert sent == 0
     assert await outbox(CATEGORY) == []
+    assert await send_due_reminders(settings, due(event)) == 1  # control: before it started
 
 
 async def test_reminder_not_sent_to_cancelled_registration(client, organiser, event, settings):
@@ -129,12 +130,14 @@ async def test_reminder_not_sent_to_waitlisted_delegate(client, organiser, setti
 
 async def test_reminder_not_sent_for_cancelled_event(client, organiser, event, settings):
     await registered(organiser, event, settings)
+    going_ahead = await published_event(organiser, title="Second summit")
+    await registered(organiser, going_ahead, settings, 2)
     await cancel_event(organiser, event.id, settings)
 
     sent = await send_due_reminders(settings, due(event))
 
-    assert sent == 0
-    assert await outbox(CATEGORY) == []
+    assert sent == 1  # the control event's delegate
+    assert [m.to_address for m in await outbox(CATEGORY)] == ["delegate2@partner.example.org"]
 
 
 async def test_reminder_off_for_the_event_sends_nothing(client, organiser, settings):
@@ -196,3 +199,6 @@ async def test_event_reminder_hours_out_of_range_is_refused(organiser, event, se
     message = "Enter a number of hours from 1 to 1440"
     assert refused.value.fields == {"reminder_hours_before": message}
     assert saved.reminder_hours_before == 48
+    within = EventData(**{**vars(event_data()), "reminder_hours_before": 1440})
+    await update_event(organiser, event.id, within, settings)  # control: in range, saved
+    assert (await Event.get(id=event.id)).reminder_hours_before == 1440
