@@ -29,3 +29,7 @@ def test_no_route_of_the_app_hides_a_drafts_or_public_route(settings):
     ours = {r.path for r in (*drafts, *public)}
     assert ours <= {r.path for r in table}
     assert [h for h in hidden(table) if h[1] in ours] == []
+    first = drafts[0]  # control: a route put before ours that answers its paths is found
+    shadow = Route(first.path, first.endpoint, methods=sorted(first.methods))
+    found = [h for h in hidden([shadow, *table]) if h[1] in ours]
+    assert found == [(m, first.path, first.path) for m in sorted(first.methods)]

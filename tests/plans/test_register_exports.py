@@ -108,6 +108,7 @@ async def test_downloads_of_unadopted_plans_or_unknown_formats_are_404(app, clie
     assert (await client.get(f"/plans/{plan.uuid}/register.exe")).status_code == 404
     for ending in ("register.csv", "register.json", "register/feed.atom", "register"):
         assert (await client.get(f"/plans/{draft.uuid}/{ending}")).status_code == 404
+        assert (await client.get(f"/plans/{plan.uuid}/{ending}")).status_code == 200  # control
 
 
 async def test_atom_feed_is_valid_atom_with_escaped_text(app, client):

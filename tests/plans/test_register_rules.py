@@ -129,3 +129,4 @@ def test_reading_in_the_future_is_refused():
     with pytest.raises(Invalid) as caught:
         check_reading(ReadingData("5", "", "2026-12-06", ""), TODAY)
     assert caught.value.fields == {"taken_on": "The reading's date cannot be in the future"}
+    assert check_reading(ReadingData("5", "", "2026-12-05", ""), TODAY)["value"] == 5  # today

@@ -73,6 +73,10 @@ async def test_organiser_cannot_update_before_adoption_or_another_plans_action(a
 
     assert (refused.status_code, wrong_plan.status_code) == (409, 404)
     assert await ActionUpdate.filter(action_id=theirs.id).count() == 0
+    assert (await Action.get(id=theirs.id)).status == ActionStatus.NOT_STARTED
+    own = (await actions_by_number(plan))["1.1"]  # control: the adopted plan's own action
+    assert (await _post(staff_client, plan, own, "", data)).status_code == 303
+    assert (await Action.get(id=own.id)).status == ActionStatus.ON_TRACK
 
 
 async def test_moderator_cannot_update_actions(app, client):
@@ -83,3 +87,8 @@ async def test_moderator_cannot_update_actions(app, client):
     page = await client.get(f"/staff/plans/{plan.id}/register/actions/{action.id}")
 
     assert page.status_code == 404
+    client.cookies.clear()
+    await sign_in(client, await make_staff(Role.ORGANISER))  # control
+    assert (
+        await client.get(f"/staff/plans/{plan.id}/register/actions/{action.id}")
+    ).status_code == 200
