@@ -7,6 +7,7 @@ from convenor.errors import Invalid
 from convenor.models import ApiToken, Role, StaffSession, User
 from convenor.web import SESSION_COOKIE
 from tests.conftest import STAFF_PASSWORD, csrf_token, make_staff, sign_in
+from tests.convenor.factories import other_client
 
 
 @pytest.fixture
@@ -42,12 +43,14 @@ async def test_deactivating_revokes_sessions_and_tokens(settings, organiser):
     assert await auth.session_user(colleagues_key, settings) is not None
 
 
-async def test_admin_cannot_deactivate_themselves(admin):
+async def test_admin_cannot_deactivate_themselves(admin, organiser):
     with pytest.raises(Invalid) as refused:
         await accounts.deactivate_user(admin.id, by=admin)
 
     assert refused.value.fields == {"user": "You cannot deactivate your own account"}
     assert (await User.get(id=admin.id)).is_active is True
+    await accounts.deactivate_user(organiser.id, by=admin)  # control: someone else
+    assert (await User.get(id=organiser.id)).is_active is False
 
 
 async def test_deactivated_user_cannot_sign_in(client, organiser):
@@ -58,6 +61,9 @@ async def test_deactivated_user_cannot_sign_in(client, organiser):
     assert response.status_code == 400
     assert "The email address or password is not right." in response.text
     assert await StaffSession.all().count() == 0
+    await accounts.reactivate_user(organiser.id)
+    assert (await post_login(client, organiser.email)).status_code == 303  # control
+    assert await StaffSession.all().count() == 1
 
 
 async def test_reactivated_user_can_sign_in_again(client, organiser):
@@ -119,13 +125,16 @@ async def test_dashboard_has_no_staff_accounts_link_for_organisers(staff_client)
     assert "/staff/accounts" not in page.text
 
 
-async def test_organiser_cannot_see_the_accounts_page(staff_client):
+async def test_organiser_cannot_see_the_accounts_page(app, staff_client, admin):
     response = await staff_client.get("/staff/accounts")
 
     assert response.status_code == 404
+    async with other_client(app) as admins:
+        await sign_in(admins, admin)
+        assert (await admins.get("/staff/accounts")).status_code == 200
 
 
-async def test_organiser_cannot_deactivate_anyone(staff_client, admin):
+async def test_organiser_cannot_deactivate_anyone(app, staff_client, admin):
     token = await csrf_token(staff_client, "/staff")
 
     response = await staff_client.post(
@@ -134,6 +143,13 @@ async def test_organiser_cannot_deactivate_anyone(staff_client, admin):
 
     assert response.status_code == 404
     assert (await User.get(id=admin.id)).is_active is True
+    colleague = await make_staff()
+    async with other_client(app) as admins:  # control: an admin deactivates a colleague
+        await sign_in(admins, admin)
+        token = await csrf_token(admins, "/staff/accounts")
+        path = f"/staff/accounts/{colleague.id}/deactivate"
+        assert (await admins.post(path, data={"csrf_token": token})).status_code == 303
+    assert (await User.get(id=colleague.id)).is_active is False
 
 
 async def test_admin_deactivates_a_user_from_the_page(admin_client, organiser):
@@ -157,6 +173,12 @@ async def test_deactivating_without_csrf_token_changes_nothing(admin_client, org
 
     assert response.status_code == 403
     assert (await User.get(id=organiser.id)).is_active is True
+    token = await csrf_token(admin_client, "/staff/accounts")
+    control = await admin_client.post(
+        f"/staff/accounts/{organiser.id}/deactivate", data={"csrf_token": token}
+    )
+    assert control.status_code == 303
+    assert (await User.get(id=organiser.id)).is_active is False
 
 
 async def test_admin_cannot_deactivate_themselves_from_the_page(admin_client, admin):
@@ -208,12 +230,19 @@ async def test_admin_revokes_a_token_from_the_page(admin_client, organiser):
         "/staff/accounts/tokens/777/revoke",
     ],
 )
-async def test_unknown_or_impossible_ids_are_not_found(admin_client, path):
+async def test_unknown_or_impossible_ids_are_not_found(admin_client, organiser, path):
     token = await csrf_token(admin_client, "/staff/accounts")
 
     response = await admin_client.post(path, data={"csrf_token": token})
 
     assert response.status_code == 404
+    # Control: the same action on a real account or token.
+    if "/tokens/" in path:
+        _, record = await auth.issue_api_token(organiser.email)
+        real = f"/staff/accounts/tokens/{record.id}/revoke"
+    else:
+        real = f"/staff/accounts/{organiser.id}/{path.rsplit('/', 1)[1]}"
+    assert (await admin_client.post(real, data={"csrf_token": token})).status_code == 303
 
 
 async def test_session_cookie_of_deactivated_user_is_refused_after_reactivation(client, organiser):

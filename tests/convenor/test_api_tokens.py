@@ -43,6 +43,8 @@ async def test_token_of_zero_days_is_refused(organiser):
 
     assert refused.value.fields == {"days": "A token must last at least one day"}
     assert await ApiToken.all().count() == 0
+    _, record = await auth.issue_api_token(organiser.email, days=1)
+    assert record.expires_at - record.created_at == timedelta(days=1)
 
 
 def test_token_days_setting_is_read_and_checked():
@@ -76,6 +78,7 @@ async def test_expired_token_gets_401(client, organiser):
 
 async def test_token_without_expiry_is_refused(client, organiser):
     token, record = await auth.issue_api_token(organiser.email)
+    assert (await me(client, token)).status_code == 200  # control: with its expiry
     await ApiToken.filter(id=record.id).update(expires_at=None)
 
     response = await me(client, token)
@@ -104,9 +107,13 @@ async def test_revoking_a_revoked_token_says_so(organiser):
     assert again.revoked_at == first.revoked_at
 
 
-async def test_revoking_an_unknown_token_is_not_found(app):
+async def test_revoking_an_unknown_token_is_not_found(organiser):
+    _, record = await auth.issue_api_token(organiser.email)
     with pytest.raises(NotFound):
-        await accounts.revoke_token(12345)
+        await accounts.revoke_token(record.id + 12345)
+    assert (await ApiToken.get(id=record.id)).revoked_at is None
+    revoked, revoked_now = await accounts.revoke_token(record.id)
+    assert (revoked.id, revoked_now) == (record.id, True)
 
 
 async def test_password_change_revokes_every_api_token(client, organiser):
@@ -175,3 +182,6 @@ async def test_token_for_a_deactivated_user_cannot_be_issued(organiser):
         "email": "There is no active staff user with this email address"
     }
     assert await ApiToken.all().count() == 0
+    await accounts.reactivate_user(organiser.id)
+    assert await auth.create_api_token(organiser.email)  # control: active again
+    assert await ApiToken.all().count() == 1

@@ -46,6 +46,7 @@ async def test_login_with_wrong_password_says_so_next_to_the_field(client, organ
     assert f'value="{organiser.email}"' in response.text
     assert 'aria-invalid="true"' in response.text
     assert SESSION_COOKIE not in response.headers.get("set-cookie", "")
+    assert (await post_login(client, organiser.email, STAFF_PASSWORD)).status_code == 303
 
 
 async def test_login_with_unknown_email_gets_the_same_answer_as_a_wrong_password(client, organiser):
@@ -55,6 +56,8 @@ async def test_login_with_unknown_email_gets_the_same_answer_as_a_wrong_password
     assert unknown.status_code == wrong_password.status_code == 400
     strip = lambda text, email: text.replace(email, "EMAIL")  # noqa: E731
     assert strip(unknown.text, "nobody@example.org") == strip(wrong_password.text, organiser.email)
+    assert await StaffSession.all().count() == 0
+    assert (await post_login(client, organiser.email, STAFF_PASSWORD)).status_code == 303
 
 
 async def test_login_without_csrf_token_is_refused(client, organiser):
@@ -67,6 +70,8 @@ async def test_login_without_csrf_token_is_refused(client, organiser):
     assert response.status_code == 403
     assert "This form has expired" in response.text
     assert await StaffSession.all().count() == 0
+    assert (await post_login(client, organiser.email, STAFF_PASSWORD)).status_code == 303
+    assert await StaffSession.all().count() == 1
 
 
 async def test_login_with_forged_csrf_token_is_refused(client, organiser):
@@ -74,6 +79,8 @@ async def test_login_with_forged_csrf_token_is_refused(client, organiser):
 
     assert response.status_code == 403
     assert await StaffSession.all().count() == 0
+    assert (await post_login(client, organiser.email, STAFF_PASSWORD)).status_code == 303
+    assert await StaffSession.all().count() == 1
 
 
 async def test_login_from_another_site_is_refused(client, organiser):
@@ -86,6 +93,13 @@ async def test_login_from_another_site_is_refused(client, organiser):
     )
 
     assert response.status_code == 403
+    assert await StaffSession.all().count() == 0
+    same_site = await client.post(
+        "/login",
+        data={"email": organiser.email, "password": STAFF_PASSWORD, "csrf_token": token},
+        headers={"Origin": "http://testserver"},
+    )
+    assert same_site.status_code == 303
 
 
 async def test_sixth_failed_login_within_window_is_rate_limited(client, organiser):
@@ -177,6 +191,7 @@ async def test_password_change_revokes_other_sessions(client, app, organiser):
 async def test_password_change_with_wrong_current_password_keeps_the_old_one(
     staff_client, organiser
 ):
+    before = organiser.password_hash
     token = await csrf_token(staff_client, "/account/password")
 
     response = await staff_client.post(
@@ -189,6 +204,19 @@ async def test_password_change_with_wrong_current_password_keeps_the_old_one(
     assert "Use at least 12 characters" in response.text
     await organiser.refresh_from_db()
     assert organiser.password_hash.startswith("$argon2id$")
+    assert organiser.password_hash == before
+    control = await staff_client.post(
+        "/account/password",
+        data={
+            "current_password": STAFF_PASSWORD,
+            "new_password": "a brand new long password",
+            "csrf_token": token,
+        },
+    )
+    assert control.status_code == 200
+    assert "Your password has been changed" in control.text
+    await organiser.refresh_from_db()
+    assert organiser.password_hash != before
 
 
 async def test_dashboard_redirects_anonymous_visitors_to_login(client):

@@ -8,8 +8,8 @@ from argon2.profiles import get_default_parameters
 
 from convenor import auth
 from convenor.errors import Invalid
-from convenor.models import Role, User
 from convenor.settings import Settings, SettingsError
+from tests.convenor.factories import user_with_hash
 
 PRODUCTION = {"CONVENOR_ENV": "production", "CONVENOR_SECRET_KEY": "s" * 40}
 PASSWORD = "correct horse battery"
@@ -70,14 +70,7 @@ async def test_a_password_hashed_at_the_recommended_costs_signs_in_under_fast_ha
     app, settings
 ):
     strong = PasswordHasher().hash(PASSWORD)
-    stamp = auth.now()
-    user = await User.create(
-        email="lead@example.org",
-        role=Role.ORGANISER,
-        password_hash=strong,
-        created_at=stamp,
-        password_changed_at=stamp,
-    )
+    user = await user_with_hash("lead@example.org", strong)
 
     with pytest.raises(Invalid):
         await auth.authenticate(user.email, "wrong horse battery", "192.0.2.1", settings)
