@@ -7,6 +7,7 @@ import pytest
 from lxml import etree
 
 from events.models import Event
+from programmes import public_cache
 from programmes.changelog import atom_feed, public_changelog
 from programmes.models import ProgrammeVersion, Session
 from programmes.publishing import publish_programme
@@ -164,11 +165,16 @@ async def test_changes_through_a_dead_link_are_404(client, event, programme, org
     assert (good.status_code, bad.status_code) == (200, 404)
 
 
-async def test_changes_of_a_draft_event_are_404(client, event, public, organiser):
+async def test_changes_of_a_draft_event_are_404(client, event, public, organiser, monkeypatch):
+    now = [5000.0]
+    monkeypatch.setattr(public_cache, "clock", lambda: now[0])
+    control = await client.get(f"/events/{event.id}/programme/changes.atom")  # published
     await Event.filter(id=event.id).update(status="draft")
+    now[0] += public_cache.WINDOW  # the cached public programme has expired
 
     response = await client.get(f"/events/{event.id}/programme/changes.atom")
 
+    assert control.status_code == 200
     assert response.status_code == 404
 
 

@@ -15,8 +15,7 @@ from programmes.speakers import invite_speaker
 from tests.conftest import csrf_token
 from tests.events.test_events_link_expiry import CONTACT, ended_days_ago
 
-from .factories import registered
-from .test_programmes_pages_speaker import speaker_token
+from .factories import registered, speaker_token
 
 
 @pytest.fixture
@@ -54,15 +53,21 @@ async def test_speaker_link_is_gone_31_days_after_the_event(client, event, progr
 
 
 async def test_expired_speaker_link_cannot_confirm(client, event, programme):
-    speaker = programme["speakers"][0]
+    speaker, other = programme["speakers"][:2]
     token = await speaker_token(speaker)
     csrf = await csrf_token(client, f"/speaker/{token}")  # while the link works
+    # Control: the same confirmation while the links work (another speaker's).
+    before = await client.post(
+        f"/speaker/{await speaker_token(other)}/confirm", data={"csrf_token": csrf}
+    )
     await ended_days_ago(event, 31)
 
     response = await client.post(f"/speaker/{token}/confirm", data={"csrf_token": csrf})
 
     assert response.status_code == 410
     assert (await Speaker.get(id=speaker.id)).status == SpeakerStatus.INVITED
+    assert before.status_code == 303
+    assert (await Speaker.get(id=other.id)).status == SpeakerStatus.CONFIRMED
 
 
 async def test_speaker_invitation_link_expires_30_days_after_the_event(

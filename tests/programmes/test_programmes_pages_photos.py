@@ -123,6 +123,10 @@ async def test_photo_upload_without_csrf_token_is_refused(staff_client, event, p
     assert response.status_code == 403
     assert (await Speaker.get(id=chief.id)).photo_path == ""
     assert photos(settings) == files
+    url = f"{speaker_url(event, chief)}/photo"
+    control = await upload(staff_client, url, "me.png", image_bytes("PNG"), "image/png")
+    assert control.status_code == 303
+    assert (await Speaker.get(id=chief.id)).photo_path in photos(settings)
 
 
 async def test_photo_upload_with_csrf_header_instead_of_field(staff_client, event, programme):
@@ -189,7 +193,13 @@ async def test_photo_pages_of_another_organisers_event_are_404(
     removed = await client.post(f"{url}/photo/remove", data={"csrf_token": token})
 
     assert (shown.status_code, uploaded.status_code, removed.status_code) == (404, 404, 404)
-    assert (await Speaker.get(id=chief.id)).photo_path != ""
+    kept = (await Speaker.get(id=chief.id)).photo_path
+    assert kept in photos(settings)
+    await sign_in(client, organiser)  # control: the event's organiser
+    assert (await client.get(f"{url}/photo")).status_code == 200
+    token = await csrf_token(client, url)
+    assert (await client.post(f"{url}/photo/remove", data={"csrf_token": token})).status_code == 303
+    assert (await Speaker.get(id=chief.id)).photo_path == ""
 
 
 @pytest.fixture
@@ -227,16 +237,23 @@ async def test_public_photo_of_a_speaker_only_in_closed_sessions_is_404(
     client, event, published_photos
 ):
     response = await client.get(f"/events/{event.id}/programme/photos/{published_photos['closed']}")
+    control = await client.get(f"/events/{event.id}/programme/photos/{published_photos['public']}")
 
     assert response.status_code == 404
+    assert control.status_code == 200
 
 
-async def test_public_photo_of_an_invite_only_event_is_404(client, event, published_photos):
+async def test_public_photo_of_an_invite_only_event_is_404(
+    client, event, published_photos, organiser, settings
+):
     await Event.filter(id=event.id).update(visibility="invite_only")
+    _, token = await registered(organiser, event, 1, settings)
 
     response = await client.get(f"/events/{event.id}/programme/photos/{published_photos['public']}")
+    control = await client.get(f"/i/{token}/programme/photos/{published_photos['public']}")
 
     assert response.status_code == 404
+    assert control.status_code == 200  # through a delegate's link
 
 
 async def test_photo_uploaded_after_publishing_is_not_public_until_the_next_version(

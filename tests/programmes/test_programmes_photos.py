@@ -74,7 +74,7 @@ async def test_set_speaker_photo_bad_file_is_invalid_and_changes_nothing(
 
 
 async def test_set_speaker_photo_other_organiser_is_not_found_and_leaves_no_file(
-    programme, event, settings
+    programme, event, organiser, settings
 ):
     other = await make_staff(Role.ORGANISER)
     before = photos(settings)
@@ -86,6 +86,10 @@ async def test_set_speaker_photo_other_organiser_is_not_found_and_leaves_no_file
 
     assert photos(settings) == before
     assert (await Speaker.get(id=programme["speakers"][0].id)).photo_path == ""
+    made = await set_speaker_photo(  # control: the event's organiser
+        organiser, event.id, programme["speakers"][0].id, image_bytes("PNG"), settings
+    )
+    assert photos(settings) == before | {made.photo_path}
 
 
 async def test_set_speaker_photo_again_removes_the_unpublished_old_file(
@@ -170,6 +174,10 @@ async def test_set_own_photo_after_declining_is_a_conflict(programme, settings):
         await set_own_photo(token, image_bytes("PNG"), settings)
 
     assert photos(settings) == before
+    assert (await Speaker.get(id=vru.id)).photo_path == ""
+    control = await issue_link("speaker", programme["speakers"][0].link_subject)  # not declined
+    made = await set_own_photo(control, image_bytes("PNG"), settings)
+    assert photos(settings) == before | {made.photo_path}
 
 
 async def test_speaker_photo_for_organisers_only_and_only_when_set(
@@ -200,8 +208,11 @@ def test_shown_photo_only_for_the_speakers_given():
         shown_photo([entry("")], "")
 
 
-async def test_read_photo_refuses_names_that_are_not_photos(settings):
+async def test_read_photo_refuses_names_that_are_not_photos(programme, event, organiser, settings):
     with pytest.raises(NotFound):
         await read_photo(settings, "../convenor.sqlite3")
     with pytest.raises(NotFound):
         await read_photo(settings, "c" * 22 + ".jpg")
+    chief = programme["speakers"][0]
+    made = await set_speaker_photo(organiser, event.id, chief.id, image_bytes("PNG"), settings)
+    assert (await read_photo(settings, made.photo_path)).startswith(b"\xff\xd8")  # a JPEG
