@@ -1,16 +1,23 @@
-"""Makers for the convenor core's tests: staff users as the app stores them, and a second
-HTTP client for a test's positive control (the right person's request beside the refused
-one). Staff with a password are made with tests.conftest.make_staff."""
+"""Makers for the convenor core's tests: staff users as the app stores them, queued
+emails, and a second HTTP client for a test's positive control (the right person's
+request beside the refused one). Staff with a password are made with
+tests.conftest.make_staff."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 
 import httpx
 
 from convenor import auth
+from convenor.mail.models import OutboxMessage
+from convenor.mail.outbox import RenderedEmail, queue_email
 from convenor.models import Role, User
+from convenor.settings import Settings
+
+MAIL_FROM = "Convenor <convenor@example.org>"
 
 
 async def user_with_hash(
@@ -29,3 +36,29 @@ async def other_client(app) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
+
+
+def email_for(number: int) -> RenderedEmail:
+    return RenderedEmail(
+        subject=f"Invitation {number}",
+        text=f"Dear delegate {number},\nyou are invited.\n",
+        html=f"<p>Dear delegate {number}, you are invited.</p>",
+    )
+
+
+async def queue(
+    number: int = 1, *, to: str | None = None, rendered: RenderedEmail | None = None, **kwargs
+) -> OutboxMessage:
+    """Email ``number`` queued in the outbox (to delegate<number>@example.com unless
+    ``to``; ``rendered`` in place of the numbered invitation), as a service queues one."""
+    return await queue_email(
+        to=to or f"delegate{number}@example.com",
+        rendered=rendered or email_for(number),
+        mail_from=MAIL_FROM,
+        **kwargs,
+    )
+
+
+def smtp_settings(settings: Settings, server) -> Settings:
+    """The test settings, sending through ``server`` (a tests.mailserver SMTP server)."""
+    return replace(settings, smtp_url=server.url, mail_from=MAIL_FROM)

@@ -209,6 +209,7 @@ def test_check_headers_refuses_a_header_that_adds_a_bcc():
 
     with pytest.raises(ValueError, match="not a continuation"):
         check_headers([smuggled], addresses={"To": ("Ann", TO)}, texts={})
+    check_headers([address_header("To", "Ann", TO)], addresses={"To": ("Ann", TO)}, texts={})
 
 
 def test_check_headers_refuses_a_second_recipient():
@@ -216,6 +217,7 @@ def test_check_headers_refuses_a_second_recipient():
 
     with pytest.raises(ValueError, match="reads back as"):
         check_headers([two], addresses={"To": ("Ann", TO)}, texts={})
+    check_headers([address_header("To", "Ann", TO)], addresses={"To": ("Ann", TO)}, texts={})
 
 
 def test_check_headers_refuses_a_header_not_asked_for():
@@ -224,6 +226,7 @@ def test_check_headers_refuses_a_header_not_asked_for():
 
     with pytest.raises(ValueError, match="not asked for"):
         check_headers([to, extra], addresses={"To": ("Ann", TO)}, texts={})
+    check_headers([address_header("To", "Ann", TO)], addresses={"To": ("Ann", TO)}, texts={})
 
 
 def test_check_headers_refuses_an_empty_continuation_that_would_start_a_body():

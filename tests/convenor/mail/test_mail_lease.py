@@ -16,7 +16,7 @@ from convenor.mail import worker
 from convenor.mail.models import OutboxMessage, OutboxStatus
 from convenor.mail.transport import SmtpTransport, parse_smtp_url
 from convenor.mail.worker import LEASE, claim_due, deliver_due
-from tests.convenor.mail.test_mail_outbox import queue, smtp_settings
+from tests.convenor.factories import queue, smtp_settings
 
 
 class SlowSmtp(SmtpTransport):

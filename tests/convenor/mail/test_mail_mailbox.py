@@ -70,6 +70,9 @@ async def test_mailbox_refuses_message_without_recipient(tmp_path):
             await mailbox.send(msg)
 
     assert list(tmp_path.iterdir()) == []
+    async with MailboxTransport(tmp_path) as mailbox:  # control: with its To
+        path = await mailbox.send(message())
+    assert [str(p) for p in tmp_path.iterdir()] == [path]
 
 
 async def test_mailbox_accepts_local_development_sender(tmp_path):

@@ -130,6 +130,9 @@ def test_build_message_accepts_local_sender_but_not_local_recipient():
     assert parsed["From"] == "Convenor <convenor@localhost>"
     with pytest.raises(InvalidAddress):
         invitation(to="ann@localhost")
+    assert reparse(invitation(to="ann@example.com"))["To"].addresses[0].addr_spec == (
+        "ann@example.com"
+    )
 
 
 def test_invalid_address_is_a_value_error():
@@ -222,6 +225,7 @@ def test_build_message_method_is_case_insensitive_and_written_upper():
 def test_build_message_rejects_method_that_differs_from_the_file():
     with pytest.raises(ValueError, match="CANCEL does not match METHOD:REQUEST"):
         invitation(calendar=CalendarPart("CANCEL", ICS))
+    assert invitation(calendar=CalendarPart("REQUEST", ICS))["Message-ID"] == "<inv-1@example.org>"
 
 
 def test_build_message_rejects_calendar_without_method_line():
@@ -229,11 +233,13 @@ def test_build_message_rejects_calendar_without_method_line():
 
     with pytest.raises(ValueError, match="no METHOD"):
         invitation(calendar=CalendarPart("REQUEST", ics))
+    assert invitation(calendar=CalendarPart("REQUEST", ICS))["Message-ID"] == "<inv-1@example.org>"
 
 
 def test_build_message_rejects_calendar_that_is_not_icalendar():
     with pytest.raises(ValueError, match="not a valid UTF-8 iCalendar"):
         invitation(calendar=CalendarPart("REQUEST", b"\xff\xfe not a calendar"))
+    assert invitation(calendar=CalendarPart("REQUEST", ICS))["Message-ID"] == "<inv-1@example.org>"
 
 
 def test_build_message_headers_are_exact():
@@ -299,11 +305,16 @@ def test_build_message_non_ascii_name_is_encoded_and_round_trips():
 def test_build_message_rejects_bad_recipient():
     with pytest.raises(InvalidAddress):
         invitation(to="ann@example.com, eve@example.com")
+    assert reparse(invitation(to="eve@example.com"))["To"].addresses[0].addr_spec == (
+        "eve@example.com"
+    )
 
 
 def test_build_message_rejects_bad_sender():
     with pytest.raises(InvalidAddress):
         invitation(sender="Convenor <noreply@example.org>, eve@example.com")
+    sent_from = reparse(invitation(sender="Convenor <noreply@example.org>"))["From"]
+    assert sent_from.addresses[0].addr_spec == "noreply@example.org"
 
 
 def test_build_message_accepts_bare_sender():
@@ -322,6 +333,7 @@ def test_build_message_generates_message_id_in_sender_domain():
 def test_build_message_rejects_malformed_message_id():
     with pytest.raises(ValueError, match="Message-ID"):
         invitation(message_id="<x@example.org>\r\nBcc: y@example.com")
+    assert invitation(message_id="<x@example.org>")["Message-ID"] == "<x@example.org>"
 
 
 def test_build_message_sets_date_now_by_default():
@@ -335,11 +347,15 @@ def test_build_message_sets_date_now_by_default():
 def test_build_message_rejects_naive_date():
     with pytest.raises(ValueError, match="timezone-aware"):
         invitation(date=datetime(2026, 3, 1, 12, 0))
+    assert (
+        reparse(invitation(date=datetime(2026, 3, 1, 12, 0, tzinfo=UTC)))["Date"].datetime == WHEN
+    )
 
 
 def test_build_message_rejects_empty_subject():
     with pytest.raises(ValueError, match="subject"):
         invitation(subject="\r\n")
+    assert reparse(invitation(subject="Hello"))["Subject"] == "Hello"
 
 
 def test_build_message_extra_headers_are_cleaned():

@@ -11,33 +11,10 @@ from tortoise.transactions import in_transaction
 
 from convenor.mail.message import CalendarPart
 from convenor.mail.models import OutboxMessage, OutboxStatus
-from convenor.mail.outbox import RenderedEmail, queue_email
 from convenor.mail.transport import SmtpTransport, parse_smtp_url
 from convenor.mail.worker import STUCK_AFTER, claim_due, deliver_due, retry_now
+from tests.convenor.factories import queue, smtp_settings
 from tests.convenor.mail.samples import invite_ics
-
-MAIL_FROM = "Convenor <convenor@example.org>"
-
-
-def email_for(number: int) -> RenderedEmail:
-    return RenderedEmail(
-        subject=f"Invitation {number}",
-        text=f"Dear delegate {number},\nyou are invited.\n",
-        html=f"<p>Dear delegate {number}, you are invited.</p>",
-    )
-
-
-async def queue(number: int = 1, **kwargs) -> OutboxMessage:
-    return await queue_email(
-        to=f"delegate{number}@example.com",
-        rendered=email_for(number),
-        mail_from=MAIL_FROM,
-        **kwargs,
-    )
-
-
-def smtp_settings(settings, server):
-    return replace(settings, smtp_url=server.url, mail_from=MAIL_FROM)
 
 
 async def make_due_now() -> None:
@@ -51,6 +28,9 @@ async def test_rolled_back_transaction_leaves_no_outbox_row(app):
             raise RuntimeError("the registration failed")
 
     assert await OutboxMessage.all().count() == 0
+    async with in_transaction():  # control: a transaction that commits keeps its row
+        await queue(1)
+    assert await OutboxMessage.all().count() == 1
 
 
 async def test_delivered_message_has_text_html_and_calendar_parts(app, settings, smtp_server):

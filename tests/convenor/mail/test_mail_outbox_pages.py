@@ -4,8 +4,8 @@ from convenor.mail.message import CalendarPart
 from convenor.mail.models import OutboxMessage, OutboxStatus
 from convenor.models import Role
 from tests.conftest import csrf_token, make_staff, sign_in
+from tests.convenor.factories import other_client, queue
 from tests.convenor.mail.samples import invite_ics
-from tests.convenor.mail.test_mail_outbox import queue
 
 
 async def admin_client(client):
@@ -31,7 +31,7 @@ async def test_outbox_lists_messages_with_status_for_admins(client):
     assert "Failed (1)" in only_failed.text
 
 
-async def test_outbox_is_hidden_from_organisers_and_anonymous_visitors(client, organiser):
+async def test_outbox_is_hidden_from_organisers_and_anonymous_visitors(app, client, organiser):
     row = await queue(1)
 
     anonymous = await client.get(f"/staff/outbox/{row.id}")
@@ -40,6 +40,9 @@ async def test_outbox_is_hidden_from_organisers_and_anonymous_visitors(client, o
 
     assert anonymous.status_code == 303
     assert as_organiser.status_code == 404
+    async with other_client(app) as admins:  # control: an admin sees it
+        await admin_client(admins)
+        assert (await admins.get(f"/staff/outbox/{row.id}")).status_code == 200
 
 
 async def test_outbox_message_shows_text_and_offers_the_invite(client):
@@ -82,3 +85,8 @@ async def test_retrying_a_sent_message_is_refused(client):
     await row.refresh_from_db()
     assert response.status_code == 404
     assert row.status == OutboxStatus.SENT
+    failed = await queue(2)  # control: a failed message is retried
+    await OutboxMessage.filter(id=failed.id).update(status=OutboxStatus.FAILED)
+    control = await client.post(f"/staff/outbox/{failed.id}/retry", data={"csrf_token": token})
+    assert control.status_code == 303
+    assert (await OutboxMessage.get(id=failed.id)).status == OutboxStatus.QUEUED

@@ -11,12 +11,12 @@ from convenor.auth import new_secret
 from convenor.cli import serve_logging
 from convenor.mail.message import CalendarPart
 from convenor.mail.models import OutboxMessage, OutboxStatus
-from convenor.mail.outbox import RenderedEmail, queue_email
+from convenor.mail.outbox import RenderedEmail
 from convenor.mail.worker import deliver_due
 from convenor.models import Role
 from convenor.redact import RedactFilter, redact, redact_calendar
 from tests.conftest import make_staff, sign_in
-from tests.convenor.mail.test_mail_outbox import MAIL_FROM, smtp_settings
+from tests.convenor.factories import queue, smtp_settings
 
 TOKEN = new_secret()
 SHAPES = [
@@ -152,16 +152,12 @@ def linked_email(link: str) -> RenderedEmail:
     )
 
 
-async def queue_linked(link: str, **kwargs) -> OutboxMessage:
-    return await queue_email(
-        to="ann@example.com", rendered=linked_email(link), mail_from=MAIL_FROM, **kwargs
-    )
-
-
 async def test_outbox_pages_show_links_redacted(client):
     link = f"https://convenor.example.org/i/{TOKEN}"
     ics = folded_invite(link).encode()
-    row = await queue_linked(link, calendar=CalendarPart("REQUEST", ics))
+    row = await queue(
+        to="ann@example.com", rendered=linked_email(link), calendar=CalendarPart("REQUEST", ics)
+    )
     await sign_in(client, await make_staff(Role.ADMIN))
 
     pages = [
@@ -185,7 +181,11 @@ async def test_delivered_row_keeps_no_token_but_the_recipient_gets_the_link(
     app, settings, smtp_server
 ):
     link = f"https://convenor.example.org/i/{TOKEN}"
-    row = await queue_linked(link, calendar=CalendarPart("REQUEST", folded_invite(link).encode()))
+    row = await queue(
+        to="ann@example.com",
+        rendered=linked_email(link),
+        calendar=CalendarPart("REQUEST", folded_invite(link).encode()),
+    )
     queued = await OutboxMessage.get(id=row.id)
 
     await deliver_due(smtp_settings(settings, smtp_server))
@@ -206,7 +206,8 @@ async def test_delivered_row_keeps_no_token_but_the_recipient_gets_the_link(
 async def test_failed_row_keeps_its_raw_message_for_retry_with_bodies_redacted(
     app, settings, smtp_server
 ):
-    row = await queue_linked(f"https://convenor.example.org/speaker/{TOKEN}")
+    speaker_link = f"https://convenor.example.org/speaker/{TOKEN}"
+    row = await queue(to="ann@example.com", rendered=linked_email(speaker_link))
     smtp_server.reply_next("550 5.1.1 No such user here", stage="RCPT")
 
     await deliver_due(smtp_settings(settings, smtp_server))
@@ -218,10 +219,9 @@ async def test_failed_row_keeps_its_raw_message_for_retry_with_bodies_redacted(
 
 
 async def test_message_without_links_is_delivered_and_kept_as_it_was(app, settings, smtp_server):
-    row = await queue_email(
+    row = await queue(
         to="ann@example.com",
         rendered=RenderedEmail(subject="Hello", text="No links here.\n", html=None),
-        mail_from=MAIL_FROM,
     )
 
     await deliver_due(smtp_settings(settings, smtp_server))
