@@ -147,6 +147,9 @@ def test_now_with_no_sessions_is_after():
 def test_now_refuses_a_naive_time(view):
     with pytest.raises(ValueError, match="naive"):
         minute(datetime(2027, 6, 9, 10, 0))
+    assert minute(datetime(2027, 6, 9, 10, 0, 30, tzinfo=UTC)) == datetime(
+        2027, 6, 9, 10, 0, tzinfo=UTC
+    )  # control: the same moment, aware
 
 
 @pytest.mark.parametrize(

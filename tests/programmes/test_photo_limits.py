@@ -98,7 +98,7 @@ def test_the_bomb_is_small_and_claims_8900_by_8900():
 
 
 async def test_made_up_speaker_link_is_404_before_the_upload_is_opened(
-    client, app, settings, pillow
+    client, programme, settings, pillow
 ):
     before = photos(settings)
 
@@ -107,6 +107,11 @@ async def test_made_up_speaker_link_is_404_before_the_upload_is_opened(
     assert response.status_code == 404
     assert pillow == {"open": 0, "load": 0}
     assert photos(settings) == before
+    vru = programme["speakers"][2]
+    token = await issue_link("speaker", vru.link_subject)
+    control = await upload(client, f"/speaker/{token}/photo", image_bytes("PNG"))  # a real link
+    assert control.status_code == 303
+    assert photos(settings) == before | {(await Speaker.get(id=vru.id)).photo_path}
 
 
 async def test_real_link_with_an_8900_png_is_a_field_error_nothing_decoded_or_saved(
@@ -171,7 +176,7 @@ async def test_speaker_uploads_a_normal_photo(client, programme, settings):
 
 
 async def test_another_organisers_speaker_is_404_before_the_upload_is_opened(
-    client, event, programme, settings, pillow
+    client, event, programme, organiser, settings, pillow
 ):
     chief = programme["speakers"][0]
     await sign_in(client, await make_staff(Role.ORGANISER))
@@ -184,6 +189,15 @@ async def test_another_organisers_speaker_is_404_before_the_upload_is_opened(
     assert response.status_code == 404
     assert pillow == {"open": 0, "load": 0}
     assert photos(settings) == before
+    await sign_in(client, organiser)  # control: the event's organiser, a normal photo
+    control = await upload(
+        client,
+        f"/staff/events/{event.id}/programme/speakers/{chief.id}/photo",
+        image_bytes("PNG"),
+        "/staff/events",
+    )
+    assert control.status_code == 303
+    assert photos(settings) == before | {(await Speaker.get(id=chief.id)).photo_path}
 
 
 async def test_organiser_uploading_an_8900_png_gets_the_field_error(

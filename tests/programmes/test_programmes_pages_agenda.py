@@ -6,7 +6,7 @@ import pytest
 import vobject
 
 from programmes.agenda import add_to_agenda, saved_agenda_feed_link
-from programmes.models import AgendaPick
+from programmes.models import AgendaPick, Session
 from programmes.publishing import publish_programme
 from tests.conftest import csrf_token
 from tests.events.factories import invite, link_for
@@ -93,6 +93,12 @@ async def test_agenda_sign_up_full_workshop_is_409_with_message(
 
     assert response.status_code == 409
     assert "Sorry, this workshop is full." in response.text
+    assert (await Session.get(id=workshop.id)).places_taken == 3
+    assert await AgendaPick.filter(session_id=workshop.id).count() == 3
+    await post(client, other, "give-up", {"session_id": str(workshop.id)})
+    control = await post(client, token, "sign-up", {"session_id": str(workshop.id)})
+    assert control.status_code == 303  # a place came free
+    assert (await Session.get(id=workshop.id)).places_taken == 3
 
 
 async def test_agenda_add_bad_session_is_404(client, event, published, organiser, settings):

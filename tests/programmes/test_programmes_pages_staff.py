@@ -109,6 +109,8 @@ async def test_editor_add_session_outside_event_is_400_and_keeps_typing(staff_cl
     assert 'value="Panel: partners together"' in response.text
     assert 'value="2030-01-01T09:00"' in response.text
     assert await Session.filter(event_id=event.id).count() == 0
+    assert (await post(staff_client, event, "/sessions", SESSION)).status_code == 303  # control
+    assert await Session.filter(event_id=event.id).count() == 1
 
 
 async def test_editor_add_session_missing_title_and_time_is_400(staff_client, event):
@@ -120,6 +122,9 @@ async def test_editor_add_session_missing_title_and_time_is_400(staff_client, ev
     assert 'id="title-error"' in response.text
     assert 'id="starts_at-error"' in response.text
     assert 'value="soon"' in response.text
+    assert await Session.filter(event_id=event.id).count() == 0
+    assert (await post(staff_client, event, "/sessions", SESSION)).status_code == 303  # control
+    assert await Session.filter(event_id=event.id).count() == 1
 
 
 async def test_editor_session_page_and_update(staff_client, event, programme):
@@ -166,6 +171,14 @@ async def test_editor_session_speakers_twice_is_400(staff_client, event, program
 
     assert response.status_code == 400
     assert "Each speaker can appear once in a session" in response.text
+    assert await SessionSpeaker.filter(session_id=workshop.id).count() == 0
+    control = await post(
+        staff_client, event, f"/sessions/{workshop.id}/speakers", {"speaker_1": str(chief.id)}
+    )
+    assert control.status_code == 303
+    assert await SessionSpeaker.filter(session_id=workshop.id).values_list(
+        "speaker_id", flat=True
+    ) == [chief.id]
 
 
 async def test_editor_cancel_and_restore_session(
@@ -199,6 +212,10 @@ async def test_editor_add_speaker_without_name_is_400(staff_client, event):
     assert response.status_code == 400
     assert 'id="speaker_name-error"' in response.text
     assert 'value="Dr"' in response.text
+    assert await Speaker.filter(event_id=event.id).count() == 0
+    data = {"speaker_honorific": "Dr", "speaker_name": "Ann Lee"}
+    assert (await post(staff_client, event, "/speakers", data)).status_code == 303  # control
+    assert await Speaker.filter(event_id=event.id).count() == 1
 
 
 async def test_editor_invite_speaker_queues_email(staff_client, event, programme):
@@ -227,6 +244,10 @@ async def test_editor_publish_nothing_changed_is_400(
 
     assert response.status_code == 400
     assert "Nothing has changed since version 1." in response.text
+    assert await ProgrammeVersion.filter(event_id=event.id).count() == 1
+    await post(staff_client, event, f"/sessions/{programme['sessions'][1].id}/cancel")
+    assert (await post(staff_client, event, "/publish")).status_code == 303  # control: a change
+    assert await ProgrammeVersion.filter(event_id=event.id).count() == 2
 
 
 async def test_editor_previews_changelog_then_publishes_version_2(
