@@ -282,27 +282,33 @@ def test_invite_lines_are_crlf_and_folded_at_75_octets():
 def test_invite_rejects_bad_events(overrides, message):
     with pytest.raises(ValueError, match=message):
         build_invite([event(**overrides)], "REQUEST")
+    assert parse(build_invite([event()], "REQUEST")).method.value == "REQUEST"  # control
 
 
 def test_invite_request_rejects_several_uids():
     with pytest.raises(ValueError, match="share one UID"):
         build_invite([event(), event(uid="other@convenor.example.org")], "REQUEST")
+    assert parse(build_invite([event()], "REQUEST")).method.value == "REQUEST"  # control
 
 
 @pytest.mark.parametrize("method", ["REPLY", "request", ""])
 def test_invite_rejects_unknown_method(method):
     with pytest.raises(ValueError, match="method must be one of"):
         build_invite([event()], method)
+    assert parse(build_invite([event()], "REQUEST")).method.value == "REQUEST"  # control
 
 
 def test_invite_rejects_unknown_time_zone():
     with pytest.raises(ValueError, match="unknown time zone"):
         build_invite([event()], "REQUEST", tz="Europe/Atlantis")
+    control = build_invite([event()], "REQUEST", tz="Europe/London")
+    assert parse(control).method.value == "REQUEST"
 
 
 def test_invite_rejects_no_events():
     with pytest.raises(ValueError, match="at least one event"):
         build_invite([], "REQUEST")
+    assert parse(build_invite([event()], "REQUEST")).method.value == "REQUEST"  # control
 
 
 @pytest.mark.parametrize(
@@ -320,3 +326,4 @@ def test_invite_rejects_no_events():
 def test_calendar_event_rejects_bad_values(overrides, message):
     with pytest.raises(ValueError, match=message):
         event(**overrides)
+    assert event().uid  # control: the sample's own values are accepted

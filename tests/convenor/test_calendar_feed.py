@@ -79,6 +79,7 @@ def test_feed_requires_a_stable_stamp():
 
     with pytest.raises(ValueError, match="needs dtstamp or last_modified"):
         build_feed([unstamped], "Programme")
+    assert build_feed(feed_events()[:1], "Programme").startswith(b"BEGIN:VCALENDAR")  # control
 
 
 def test_feed_without_events_is_an_empty_calendar():

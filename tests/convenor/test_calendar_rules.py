@@ -108,6 +108,7 @@ def test_attendee_partstat_defaults_to_needs_action():
 def test_unknown_partstat_is_refused():
     with pytest.raises(ValueError):
         event(attendee_partstat="MAYBE")
+    assert event(attendee_partstat="TENTATIVE").attendee_partstat == "TENTATIVE"  # control
 
 
 def test_publish_carries_the_organizer_and_no_attendee():
@@ -121,6 +122,7 @@ def test_publish_carries_the_organizer_and_no_attendee():
 def test_publish_without_an_organizer_is_refused():
     with pytest.raises(ValueError, match="organizer"):
         build_invite([event(organizer_email=None)], "PUBLISH")
+    assert parse(build_invite([event()], "PUBLISH")).method.value == "PUBLISH"  # control
 
 
 def test_feed_has_no_method_organizer_or_attendee():

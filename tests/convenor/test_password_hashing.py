@@ -55,6 +55,8 @@ def test_fast_hashing_built_in_code_for_production_is_refused_too():
 
     with pytest.raises(SettingsError, match="refused when CONVENOR_ENV=production"):
         auth.password_hasher(settings)
+    standard = Settings(env="production", secret_key="s" * 40, password_hashing="standard")
+    assert auth.password_hasher(standard).memory_cost == PasswordHasher().memory_cost
 
 
 def test_unknown_hashing_is_refused():
@@ -64,6 +66,7 @@ def test_unknown_hashing_is_refused():
     assert str(refused.value) == (
         "CONVENOR_PASSWORD_HASHING must be one of standard, fast, not 'none'"
     )
+    assert Settings.from_mapping({"CONVENOR_PASSWORD_HASHING": "fast"}).password_hashing == "fast"
 
 
 async def test_a_password_hashed_at_the_recommended_costs_signs_in_under_fast_hashing(

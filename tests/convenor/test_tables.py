@@ -57,6 +57,7 @@ def test_read_table_refuses_what_is_not_a_spreadsheet_with_one_sentence(name):
         read_table(data)
 
     assert caught.value.message == sentence
+    assert len(read_table(saved_as(ROWS)["utf8-lf"]).rows) == 3  # control: a real CSV
 
 
 def test_read_table_reads_a_header_only_file_as_one_row():
@@ -116,6 +117,7 @@ def test_xlsx_that_unpacks_too_large_is_refused_before_it_is_read():
         read_table(out.getvalue())
 
     assert caught.value.message == "The file is larger than 20 MB; split it into smaller files."
+    assert len(read_table(xlsx(ROWS)).rows) == 3  # control: a workbook of normal size
 
 
 def test_csv_with_too_many_rows_is_refused():
@@ -125,6 +127,8 @@ def test_csv_with_too_many_rows_is_refused():
         read_table(text.encode())
 
     assert caught.value.message == TOO_MANY_ROWS
+    at_the_limit = "Name\n" + "Ann\n" * MAX_ROWS
+    assert len(read_table(at_the_limit.encode()).rows) == MAX_ROWS + 1  # control
 
 
 def test_csv_with_as_many_rows_as_allowed_is_read():
@@ -154,3 +158,5 @@ def test_a_table_carried_in_a_form_reads_back_the_same():
 def test_a_table_carried_back_damaged_is_refused():
     with pytest.raises(TableError):
         Table.from_data({"rows": [["x", "y"]]})
+    table = Table([Row(1, ["x", "y"])], "Excel workbook")
+    assert Table.from_data(table.as_data()) == table  # control: carried back whole

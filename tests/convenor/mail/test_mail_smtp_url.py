@@ -109,6 +109,7 @@ def test_parse_smtp_url_error_never_shows_the_password():
         parse_smtp_url("smtp://mailer:hunter2@smtp.example.org:99999")
 
     assert "hunter2" not in str(raised.value)
+    assert parse_smtp_url("smtp://mailer:hunter2@smtp.example.org:587").password == "hunter2"
 
 
 def test_masked_replaces_password():
