@@ -35,9 +35,14 @@ async def test_approve_entry_publishes_and_emails_contact(taxonomy, settings, mo
 
 async def test_approve_entry_already_published_conflicts(taxonomy, settings, moderator):
     entry = await make_entry("Peartree Parents")
+    waiting = await make_entry("Peartree Walkers", status=Status.PENDING)
 
     with pytest.raises(Conflict):
         await moderation.approve_entry(entry.id, moderator, settings)
+
+    assert (await Entry.get(id=entry.id)).reviewed_by_id is None
+    await moderation.approve_entry(waiting.id, moderator, settings)  # control: a pending one
+    assert (await Entry.get(id=waiting.id)).status == Status.PUBLISHED
 
 
 async def test_reject_entry_emails_reason(taxonomy, settings, moderator):
@@ -58,9 +63,15 @@ async def test_reject_entry_emails_reason(taxonomy, settings, moderator):
 async def test_reject_entry_without_reason_is_invalid(taxonomy, settings, moderator):
     entry = await make_entry("Peartree Parents", status=Status.PENDING)
 
+    await asked_to_be_listed(entry)
+
     with pytest.raises(Invalid):
         await moderation.reject_entry(entry.id, moderator, "  ", settings)
     assert (await Entry.get(id=entry.id)).status == Status.PENDING
+    assert await OutboxMessage.all().count() == 0
+    await moderation.reject_entry(entry.id, moderator, "Not local.", settings)  # control
+    assert (await Entry.get(id=entry.id)).status == Status.ARCHIVED
+    assert await OutboxMessage.all().count() == 1
 
 
 async def test_queue_lists_confirmed_pending_only(taxonomy, settings):
@@ -147,9 +158,14 @@ async def test_merge_keeps_provenance_themes_and_services(taxonomy, moderator):
 
 async def test_merge_entry_with_itself_is_invalid(taxonomy, moderator):
     entry = await make_entry("Sholing Boxing Club")
+    duplicate = await make_entry("Sholing Boxing")
 
     with pytest.raises(Invalid):
         await moderation.merge_entries(entry.id, entry.id, moderator)
+
+    assert (await Entry.get(id=entry.id)).status == Status.PUBLISHED
+    await moderation.merge_entries(entry.id, duplicate.id, moderator)  # control: two entries
+    assert (await Entry.get(id=duplicate.id)).merged_into_id == entry.id
 
 
 async def test_merged_entry_is_found_by_its_old_name(taxonomy, moderator):

@@ -125,10 +125,13 @@ async def test_entry_page_never_shows_private_contact(client, taxonomy):
 
 async def test_entry_page_unpublished_is_not_found(client, taxonomy):
     entry = await make_entry("Pending Group", status=Status.PENDING)
+    shown = await make_entry("Published Group")
 
     response = await client.get(f"/directory/{entry.id}")
+    control = await client.get(f"/directory/{shown.id}")
 
     assert response.status_code == 404
+    assert control.status_code == 200
 
 
 async def test_list_your_group_missing_fields_keeps_typed_values(client, taxonomy):
@@ -165,6 +168,10 @@ async def test_list_your_group_without_csrf_is_refused(client, taxonomy):
 
     assert response.status_code == 403
     assert await Entry.all().count() == 0
+    assert await OutboxMessage.all().count() == 0
+    control = await post_form(client, "/directory/list-your-group", GROUP_FORM)
+    assert control.status_code == 303
+    assert await Entry.all().count() == 1
 
 
 async def test_list_your_group_shows_published_duplicates(client, taxonomy):
@@ -178,13 +185,17 @@ async def test_list_your_group_shows_published_duplicates(client, taxonomy):
 
 
 async def test_list_your_group_rate_limited(client, taxonomy):
-    for i in range(5):
+    first = [
         await post_form(client, "/directory/list-your-group", {**GROUP_FORM, "name": f"Group {i}"})
+        for i in range(5)
+    ]
 
     response = await post_form(client, "/directory/list-your-group", {**GROUP_FORM, "name": "Six"})
 
+    assert [r.status_code for r in first] == [303] * 5  # the same form, five times
     assert response.status_code == 429
     assert await Entry.all().count() == 5
+    assert await OutboxMessage.all().count() == 5  # no confirmation for the sixth
 
 
 async def test_confirm_link_get_changes_nothing_post_confirms(client, taxonomy):
