@@ -97,9 +97,13 @@ async def axe_violations(page: Page) -> list[dict]:
     """Run axe-core (WCAG 2.1 A and AA rules) on the page; returns the violations."""
     if not await page.evaluate("typeof window.axe !== 'undefined'"):
         await page.evaluate(AXE_SOURCE)
+    # resultTypes: every violating node is still reported; passes, incomplete and
+    # inapplicable results (never read here) keep one node each, which spares axe
+    # building a selector for every node of the page (a quarter of its time).
     result = await page.evaluate(
         "() => axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}, "
+        "resultTypes: ['violations']})"
     )
     return [
         {"id": v["id"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]]}
