@@ -19,7 +19,7 @@ from events.models import Event
 from events.service import create_event
 from tests.conftest import make_staff
 from tests.directory.factories import entry_data
-from tests.events.conftest import event_data
+from tests.events.factories import event_data
 
 HUGE = "99999999999999999999"  # beyond 64 bits
 INT32_PLUS_ONE = str(2**31)  # beyond PostgreSQL's integer

@@ -43,7 +43,7 @@ from programmes.publishing import publish_programme
 from programmes.speakers import add_speaker
 from tests.conftest import make_staff
 from tests.directory.factories import entry_data
-from tests.events.conftest import answers, event_data, invite, link_for
+from tests.events.factories import answers, event_data, invite, link_for
 from tests.programmes.factories import session_data
 
 EXAMPLES = int(os.environ.get("CONVENOR_FUZZ_EXAMPLES", "12"))

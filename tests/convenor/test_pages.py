@@ -18,7 +18,7 @@ from programmes.drafts import add_session
 from programmes.publishing import publish_programme
 from tests.conftest import STAFF_PASSWORD, TEST_SECRET, form_token, sign_in
 from tests.directory.factories import GROUP_FORM
-from tests.events.conftest import event_data
+from tests.events.factories import event_data
 from tests.programmes.factories import session_data
 
 PAGES = [

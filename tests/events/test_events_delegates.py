@@ -8,9 +8,7 @@ import json
 import pytest
 
 from convenor.errors import Invalid, NotFound
-from directory.forms import EntryData
 from directory.models import Entry, How, Provenance, Status
-from directory.service import create_entry
 from directory.taxonomy import ensure_taxonomy
 from events.data import NominationData, QuestionData
 from events.delegates import (
@@ -20,24 +18,13 @@ from events.delegates import (
     shared_delegate_list,
     update_registration,
 )
-from events.models import Nomination
+from events.models import Nomination, Registration
 from events.questions import add_question
 from events.registration import register
-from events.service import create_event
+from events.service import create_event, publish_event
+from tests.directory.factories import make_entry
 
-from .conftest import answers, event_data, invite, link_for
-
-
-async def make_entry(name: str, status: Status = Status.PUBLISHED) -> Entry:
-    return await create_entry(
-        EntryData(kind="community", name=name), status=status, how=How.STAFF, source="Test"
-    )
-
-
-async def registered(organiser, event, settings, number=1, **overrides):
-    token = await link_for(await invite(organiser, event, number))
-    result = await register(token, answers(**overrides), settings)
-    return result.registration, token
+from .factories import answers, event_data, invite, link_for, registered
 
 
 async def test_delegate_view_shows_the_invitation_before_registering(organiser, event):
@@ -54,6 +41,8 @@ async def test_delegate_view_of_a_draft_event_is_not_found(organiser):
 
     with pytest.raises(NotFound):
         await delegate_view(await link_for(await invite(organiser, draft)))
+    await publish_event(organiser, draft.id)
+    assert (await delegate_view(await link_for(await invite(organiser, draft, 2)))) is not None
 
 
 async def test_update_registration_changes_answers(organiser, event, settings):
@@ -70,6 +59,9 @@ async def test_update_registration_checks_answers(organiser, event, settings):
 
     with pytest.raises(Invalid):
         await update_registration(token, answers(name=""))
+    assert (await Registration.get()).name == "Delegate 1"
+    await update_registration(token, answers(name="Ann Lee-Smith"))
+    assert (await Registration.get()).name == "Ann Lee-Smith"
 
 
 async def test_typed_organisation_becomes_a_pending_directory_entry(organiser, event, settings):
@@ -103,6 +95,10 @@ async def test_organisation_chosen_that_is_not_published_is_invalid(organiser, e
         await register(token, answers(organisation_entry_id=pending.id), settings)
 
     assert set(caught.value.fields) == {"organisation"}
+    assert await Registration.all().count() == 0
+    published = await make_entry("Open Group")
+    chosen = answers(organisation_entry_id=published.id)
+    assert (await register(token, chosen, settings)).outcome == "registered"
 
 
 async def test_my_data_holds_everything_and_is_json(organiser, event, settings):
@@ -126,9 +122,13 @@ async def test_shared_list_has_only_consenting_registered_delegates(organiser, e
     assert [d.name for d in listed] == ["Ann Lee"]
 
 
-async def test_shared_list_is_not_found_for_an_invitee_who_has_not_registered(organiser, event):
+async def test_shared_list_is_not_found_for_an_invitee_who_has_not_registered(
+    organiser, event, settings
+):
     with pytest.raises(NotFound):
         await shared_delegate_list(await link_for(await invite(organiser, event)))
+    _, token = await registered(organiser, event, settings, 2)
+    assert (await shared_delegate_list(token)) is not None
 
 
 async def test_nomination_becomes_a_pending_entry_nominated_at_the_event(
@@ -166,3 +166,7 @@ async def test_nomination_without_a_name_is_invalid(organiser, event, settings):
         await nominate(token, NominationData(name=" ", contact_email="bad"))
 
     assert set(caught.value.fields) == {"name", "contact_email"}
+    assert await Nomination.all().count() == 0
+    await ensure_taxonomy()
+    await nominate(token, NominationData(name="Weston Mums", contact_email="jo@example.org"))
+    assert await Nomination.all().count() == 1

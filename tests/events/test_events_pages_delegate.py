@@ -28,9 +28,9 @@ from events.questions import add_question
 from events.service import create_event, publish_event
 from tests.conftest import csrf_token, make_staff, sign_in
 from tests.convenor.calendar_samples import LONDON
-from tests.directory.conftest import make_entry
+from tests.directory.factories import make_entry
 
-from .conftest import event_data, invite, link_for, outbox
+from .factories import event_data, invite, invited, link_for, outbox, published_event
 
 ANSWERS = {
     "name": "Ann Lee",
@@ -40,11 +40,6 @@ ANSWERS = {
     "access_needs": "",
     "consent_to_list": "yes",
 }
-
-
-async def invited(organiser, event, number: int = 1, **overrides) -> tuple[Invitation, str]:
-    invitation = await invite(organiser, event, number, **overrides)
-    return invitation, await link_for(invitation)
 
 
 async def post(client, token: str, path: str, data: dict):
@@ -74,10 +69,12 @@ async def test_invitation_page_shows_event_and_registration_form(client, organis
     assert response.headers["cache-control"] == "no-store"
 
 
-async def test_invitation_page_unknown_link_is_404(client, event):
+async def test_invitation_page_unknown_link_is_404(client, organiser, event):
     response = await client.get("/i/not-a-real-token-at-all")
 
     assert response.status_code == 404
+    _, token = await invited(organiser, event)
+    assert (await client.get(f"/i/{token}")).status_code == 200
 
 
 async def test_invitation_page_draft_event_is_404(client, organiser):
@@ -87,6 +84,8 @@ async def test_invitation_page_draft_event_is_404(client, organiser):
     response = await client.get(f"/i/{token}")
 
     assert response.status_code == 404
+    await publish_event(organiser, draft.id)
+    assert (await client.get(f"/i/{token}")).status_code == 200
 
 
 async def test_invitation_page_link_for_another_purpose_is_404(client, organiser, event):
@@ -96,6 +95,7 @@ async def test_invitation_page_link_for_another_purpose_is_404(client, organiser
     response = await client.get(f"/i/{other_purpose}")
 
     assert response.status_code == 404
+    assert (await client.get(f"/i/{await link_for(invitation)}")).status_code == 200
 
 
 async def test_register_creates_registration_and_shows_confirmation_with_qr(
@@ -134,6 +134,9 @@ async def test_register_bad_input_is_400_with_errors_and_typed_values(client, or
     assert "Answer this question" in response.text
     assert "No nuts &lt;b&gt;please&lt;/b&gt;" in response.text
     assert await Registration.all().count() == 0
+    control = await post(client, token, "/register", {**ANSWERS, f"question_{question.id}": "yes"})
+    assert control.status_code == 303
+    assert await Registration.all().count() == 1
 
 
 async def test_register_twice_gives_one_registration(client, organiser, event):
@@ -234,6 +237,9 @@ async def test_manage_page_bad_change_is_400_and_keeps_old_answers(client, organ
     assert response.status_code == 400
     assert "Vegan</textarea>" in response.text
     assert (await Registration.get(invitation_id=invitation.id)).dietary == "Vegetarian"
+    control = await post(client, token, "/answers", {**ANSWERS, "dietary": "Vegan"})
+    assert control.status_code == 303
+    assert (await Registration.get(invitation_id=invitation.id)).dietary == "Vegan"
 
 
 async def test_cancel_frees_the_seat_and_sends_method_cancel(client, organiser, event):
@@ -294,6 +300,8 @@ async def test_qr_code_without_registration_is_404(client, organiser, event):
     response = await client.get(f"/i/{token}/check-in-code.svg")
 
     assert response.status_code == 404
+    await post(client, token, "/register", ANSWERS)
+    assert (await client.get(f"/i/{token}/check-in-code.svg")).status_code == 200
 
 
 async def test_nomination_creates_pending_directory_entry(client, organiser, event):
@@ -319,6 +327,10 @@ async def test_nomination_bad_email_is_400_and_keeps_values(client, organiser, e
     assert 'id="contact_email-error"' in response.text
     assert 'value="Weston Mums Network"' in response.text
     assert await Nomination.all().count() == 0
+    await ensure_taxonomy()
+    control = await post(client, token, "/nominate", {**form, "contact_email": "mo@example.org"})
+    assert control.status_code == 303
+    assert await Nomination.all().count() == 1
 
 
 async def test_shared_delegate_list_shows_consenting_delegates(client, organiser, event):
@@ -333,12 +345,15 @@ async def test_shared_delegate_list_shows_consenting_delegates(client, organiser
 # Authorisation: another delegate's link, the anonymous visitor
 
 
-async def test_delegate_link_does_not_open_staff_pages(client, organiser, event):
+async def test_delegate_link_does_not_open_staff_pages(client, second_client, organiser, event):
     await registered_client(client, organiser, event)
 
     for path in ("/delegates", "/delegates.csv", "/needs"):
         response = await client.get(f"/staff/events/{event.id}{path}")
         assert response.status_code == 404
+    await sign_in(second_client, organiser)
+    for path in ("/delegates", "/delegates.csv", "/needs"):
+        assert (await second_client.get(f"/staff/events/{event.id}{path}")).status_code == 200
 
 
 async def test_one_delegates_link_shows_only_their_own_registration(client, organiser, event):
@@ -354,9 +369,11 @@ async def test_one_delegates_link_shows_only_their_own_registration(client, orga
 
 async def test_revoked_link_is_404_on_every_delegate_page(client, organiser, event):
     invitation, token = await registered_client(client, organiser, event)
+    paths = ("", "/registered", "/my-data.json", "/event.ics", "/check-in-code.svg")
+    for path in paths:  # all open before the revocation
+        assert (await client.get(f"/i/{token}{path}")).status_code == 200
     await Invitation.filter(id=invitation.id).update(status=InvitationStatus.REVOKED)
-
-    for path in ("", "/registered", "/my-data.json", "/event.ics", "/check-in-code.svg"):
+    for path in paths:
         assert (await client.get(f"/i/{token}{path}")).status_code == 404
 
 
@@ -379,8 +396,7 @@ async def test_invite_only_event_page_is_shown_to_its_organiser(staff_client, ev
 
 
 async def test_public_event_page_offers_calendar_file(client, organiser):
-    made = await create_event(organiser, event_data(visibility=Visibility.PUBLIC.value))
-    public = await publish_event(organiser, made.id)
+    public = await published_event(organiser, visibility=Visibility.PUBLIC.value)
 
     page = await client.get(f"/events/{public.uuid}")
     calendar = await client.get(f"/events/{public.uuid}/event.ics")
@@ -411,8 +427,7 @@ async def test_script_in_title_and_description_is_inert_in_pages(client, organis
 
 
 async def test_script_in_names_is_inert_in_emails_and_calendar(client, organiser):
-    made = await create_event(organiser, event_data(title=f"Summit {SCRIPT}"))
-    hostile = await publish_event(organiser, made.id)
+    hostile = await published_event(organiser, title=f"Summit {SCRIPT}")
     _, token = await invited(organiser, hostile)
 
     await post(client, token, "/register", {**ANSWERS, "name": f"Eve {SCRIPT}\r\nATTENDEE:x@evil"})
@@ -426,10 +441,12 @@ async def test_script_in_names_is_inert_in_emails_and_calendar(client, organiser
 
 
 @pytest.mark.parametrize("path", ["/registered", "/my-data.json", "/event.ics", "/delegates"])
-async def test_delegate_pages_unknown_link_is_404(client, event, path):
+async def test_delegate_pages_unknown_link_is_404(client, organiser, event, path):
     response = await client.get(f"/i/unknown-token-value{path}")
 
     assert response.status_code == 404
+    _, token = await registered_client(client, organiser, event)
+    assert (await client.get(f"/i/{token}{path}")).status_code == 200
 
 
 async def test_substitute_named_waits_for_organiser_approval(client, organiser, event):
@@ -455,3 +472,8 @@ async def test_substitute_bad_email_is_400_next_to_the_field(client, organiser, 
     assert 'id="substitute_email-error"' in response.text
     assert 'value="sam-at-partner"' in response.text
     assert await Invitation.all().count() == 1
+    control = await post(
+        client, token, "/substitute", {**form, "substitute_email": "sam@partner.example.org"}
+    )
+    assert control.status_code == 200
+    assert await Invitation.all().count() == 2

@@ -24,9 +24,9 @@ from events.data import NominationData
 from events.delegates import nominate, update_registration
 from events.models import Nomination, Registration
 from events.registration import register
-from tests.directory.conftest import entry_data, make_entry
+from tests.directory.factories import entry_data, make_entry
 
-from .conftest import answers, invite, link_for, outbox
+from .factories import answers, invite, link_for, outbox, registered
 
 ASK = "directory-ask-contact"
 SOURCE = "Serious Violence Delivery Plan Conference"
@@ -35,12 +35,6 @@ SOURCE = "Serious Violence Delivery Plan Conference"
 @pytest.fixture
 async def wards(app) -> None:
     await ensure_taxonomy()
-
-
-async def registered(organiser, event, settings, number=1, **overrides):
-    token = await link_for(await invite(organiser, event, number))
-    result = await register(token, answers(**overrides), settings)
-    return result.registration, token
 
 
 def group(**fields) -> NominationData:
@@ -141,6 +135,9 @@ async def test_an_unknown_kind_for_a_typed_organisation_is_refused_at_its_field(
         "organisation_kind": "Choose a kind of organisation from the list, or leave it"
     }
     assert await Entry.all().count() == 0
+    assert await Registration.all().count() == 0
+    known_kind = answers(organisation="Bitterne Boxing", organisation_kind="voluntary")
+    assert (await register(token, known_kind, settings)).outcome == "registered"
 
 
 @pytest.mark.parametrize(
@@ -170,6 +167,8 @@ async def test_a_bad_nomination_is_refused_field_by_field_and_saves_nothing(
     assert await Nomination.all().count() == 0
     assert await Entry.all().count() == 0
     assert await outbox(ASK) == []
+    await nominate(token, group(), settings)  # control: the form filled in well
+    assert await Nomination.all().count() == 1
 
 
 async def test_a_good_nomination_with_every_field_at_its_limit_is_accepted(
@@ -395,6 +394,8 @@ async def test_a_hostile_typed_organisation_is_refused_at_its_field(
     assert caught.value.fields == {"organisation": message}
     assert await Entry.all().count() == 0
     assert await Registration.all().count() == 0
+    plain = answers(organisation="Bitterne Boxing")
+    assert (await register(token, plain, settings)).outcome == "registered"
 
 
 # Ten at once

@@ -30,7 +30,7 @@ from programmes.data import SessionData
 from programmes.drafts import add_session
 from tests.browser import assert_accessible
 from tests.conftest import STAFF_PASSWORD
-from tests.events.conftest import event_data
+from tests.events.factories import event_data
 from tests.plans.factories import PRIORITIES, lead_entry
 from tests.plans.test_plan_import import xlsx
 from tests.programmes.factories import registered
