@@ -271,7 +271,7 @@ from events.service import create_event, publish_event  # noqa: E402
 from plans.models import PlanEvent  # noqa: E402
 from programmes.data import SessionData  # noqa: E402
 from programmes.drafts import add_session  # noqa: E402
-from tests.events.conftest import event_data  # noqa: E402
+from tests.events.factories import event_data  # noqa: E402
 
 
 @dataclass
