@@ -8,18 +8,7 @@ import httpx
 import pytest
 
 from events.models import Event
-
-# Re-exported for test files that still import makers from here (tests/events/
-# test_events_plain_queries.py and tests/plans/factories.py): import them from
-# tests.events.factories instead.
-from tests.events.factories import (  # noqa: F401
-    answers,
-    event_data,
-    invite,
-    link_for,
-    outbox,
-    published_event,
-)
+from tests.events.factories import published_event
 
 
 @pytest.fixture
