@@ -13,6 +13,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from convenor.spreadsheet import safe_cell
+from directory import moderation
 from directory.models import Service, Status
 from tests.directory.factories import make_entry
 
@@ -152,6 +153,12 @@ async def test_hsds_unpublished_entries_never_exported(client, taxonomy):
     assert (organisation.status_code, detail.status_code) == (404, 404)
     assert listing["contents"] == []
     assert listing["empty"] is True
+    # Control: the same three once the entry is published.
+    await moderation.set_status(entry.id, Status.PUBLISHED)
+    assert (await client.get(f"/api/hsds/organizations/{entry.uuid}")).status_code == 200
+    assert (await client.get(f"/api/hsds/services/{service.uuid}")).status_code == 200
+    shown = (await client.get("/api/hsds/services")).json()
+    assert [s["name"] for s in shown["contents"]] == ["Emergency accommodation"]
 
 
 @pytest.mark.parametrize(

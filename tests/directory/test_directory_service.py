@@ -59,10 +59,12 @@ async def test_list_your_group_with_honeypot_saves_nothing(taxonomy, settings):
 async def test_list_your_group_rate_limited_after_five(taxonomy, settings):
     for i in range(5):
         await service.list_your_group(entry_data(f"Group {i}"), settings, "10.0.0.2")
+    assert await Entry.all().count() == 5  # the same call, five times
 
     with pytest.raises(RateLimited):
         await service.list_your_group(entry_data("Group 6"), settings, "10.0.0.2")
     assert await Entry.all().count() == 5
+    assert await OutboxMessage.all().count() == 5
 
 
 async def test_six_groups_with_six_emails_from_one_address_are_all_listed(taxonomy, settings):
@@ -84,6 +86,12 @@ async def test_one_address_is_limited_past_thirty_listings_an_hour(taxonomy, set
             entry_data("One more", contact_email="new@example.org"), settings, "10.0.0.9"
         )
     assert await Entry.all().count() == 30
+    assert await OutboxMessage.all().count() == 30
+    # Control: the same listing from another address passes.
+    await service.list_your_group(
+        entry_data("One more", contact_email="new@example.org"), settings, "10.0.0.10"
+    )
+    assert await Entry.all().count() == 31
 
 
 async def test_one_email_is_limited_past_five_listings_whatever_the_address(taxonomy, settings):
@@ -131,9 +139,15 @@ async def test_confirm_listing_marks_confirmed_once(taxonomy, settings):
         await service.confirm_listing(token)
 
 
-async def test_confirm_listing_unknown_token_not_found(taxonomy):
+async def test_confirm_listing_unknown_token_not_found(taxonomy, settings):
+    entry = await service.list_your_group(entry_data("Shirley Walkers"), settings, "10.0.0.1")
+
     with pytest.raises(NotFound):
         await service.confirm_listing("not-a-real-token")
+
+    assert (await Entry.get(id=entry.id)).confirmed_at is None
+    await service.confirm_listing(link_in(await OutboxMessage.get(), "confirm"))  # control
+    assert (await Entry.get(id=entry.id)).confirmed_at is not None
 
 
 async def test_create_entry_unknown_theme_is_invalid(taxonomy):
@@ -141,6 +155,9 @@ async def test_create_entry_unknown_theme_is_invalid(taxonomy):
         await make_entry("Odd Group", themes=["no-such-theme"])
 
     assert caught.value.fields == {"themes": "Choose themes from the list"}
+    assert await Entry.all().count() == 0
+    made = await make_entry("Odd Group", themes=["knife-crime"])  # control: a listed theme
+    assert await Entry.filter(id=made.id, themes__slug="knife-crime").exists()
 
 
 async def test_request_edit_link_emails_only_the_contact(taxonomy, settings):
@@ -204,9 +221,11 @@ async def test_add_pending_entry_same_name_adds_provenance_to_existing(taxonomy)
 
 async def test_public_entry_unpublished_not_found(taxonomy):
     entry = await make_entry("Hidden Refuge", status=Status.HIDDEN)
+    shown = await make_entry("Open Refuge")
 
     with pytest.raises(NotFound):
         await service.public_entry(entry.id)
+    assert (await service.public_entry(shown.id)).id == shown.id  # control: published
 
 
 async def test_review_due_after_twelve_months(taxonomy):
@@ -222,3 +241,4 @@ async def test_review_due_naive_time_is_a_bug(taxonomy):
 
     with pytest.raises(ValueError):
         service.review_due(entry, datetime.now() - timedelta(days=1))
+    assert service.review_due(entry, datetime.now(UTC) - timedelta(days=1)) is False  # aware

@@ -31,6 +31,7 @@ async def test_add_area_with_an_existing_name_is_invalid(taxonomy):
 
     assert raised.value.fields == {"name": "There is already an area called “Bevois”"}
     assert await Area.filter(name="Bevois").count() == 1
+    assert (await add_term("area", "Bevois Town")).name == "Bevois Town"  # control: a new name
 
 
 @pytest.mark.parametrize(
@@ -49,11 +50,19 @@ async def test_add_theme_with_a_bad_name_is_invalid(taxonomy, name, error):
 
     assert raised.value.fields == {"name": error}
     assert await Theme.all().count() == count
+    await add_term("theme", "County lines")  # control: a good name
+    assert await Theme.all().count() == count + 1
 
 
 async def test_add_term_of_an_unknown_kind_is_not_found(taxonomy):
+    themes, areas = await Theme.all().count(), await Area.all().count()
+
     with pytest.raises(NotFound):
         await add_term("colour", "Blue")
+
+    assert (await Theme.all().count(), await Area.all().count()) == (themes, areas)
+    await add_term("theme", "Blue")  # control: a kind there is
+    assert await Theme.all().count() == themes + 1
 
 
 async def test_rename_keeps_the_slug_so_filters_still_work(taxonomy):
@@ -89,6 +98,8 @@ async def test_rename_to_another_terms_name_is_invalid(taxonomy):
 
     assert raised.value.fields == {f"name-{area.id}": "There is already an area called “Bargate”"}
     assert (await Area.get(id=area.id)).name == "Bevois"
+    await rename_term("area", area.id, "Bevois Valley")  # control: a name nobody has
+    assert (await Area.get(id=area.id)).name == "Bevois Valley"
 
 
 async def test_remove_an_unused_area(taxonomy):
@@ -110,6 +121,9 @@ async def test_remove_a_theme_in_use_is_refused_saying_how_many(taxonomy):
 
     assert raised.value.message == "2 entries use “Knife crime”: change them before removing it."
     assert await Theme.filter(id=theme.id).count() == 1
+    unused = await add_term("theme", "County lines")
+    await remove_term("theme", unused.id)  # control: a theme no entry uses
+    assert not await Theme.filter(id=unused.id).exists()
 
 
 async def test_terms_in_use_counts_entries_of_every_status(taxonomy):
@@ -150,8 +164,11 @@ async def test_taxonomy_page_is_not_found_for_organisers(client, taxonomy):
     await sign_in(client, await make_staff(Role.ORGANISER))
 
     page = await client.get("/staff/directory/taxonomy")
+    await sign_in(client, await make_staff(Role.MODERATOR))
+    control = await client.get("/staff/directory/taxonomy")
 
     assert page.status_code == 404
+    assert control.status_code == 200
 
 
 async def test_taxonomy_page_sends_anonymous_visitors_to_sign_in(client, taxonomy):
