@@ -173,6 +173,10 @@ async def test_a_failed_batch_has_nothing_to_undo(taxonomy):
     with pytest.raises(Conflict):
         await importer.undo_batch(batch.id, None)
     assert await Entry.all().count() == 1
+    assert (await ImportBatch.get(id=batch.id)).undone_at is None
+    done = await imported(("Unrelated Import",), "done.csv")  # control: a complete batch
+    assert (await importer.undo_batch(done.id, None)).already is False
+    assert await Entry.all().count() == 1
 
 
 # The staff pages
@@ -241,6 +245,13 @@ async def test_undo_without_the_csrf_token_is_refused(world, moderator_client):
 
     assert response.status_code == 403
     assert await Entry.filter(import_batch_id=alpha.id).count() == 5
+    assert (await ImportBatch.get(id=alpha.id)).undone_at is None
+    token = await csrf_token(moderator_client, f"/staff/directory/imports/{alpha.id}/undo")
+    control = await moderator_client.post(
+        f"/staff/directory/imports/{alpha.id}/undo", data={"csrf_token": token}
+    )
+    assert control.status_code == 303
+    assert await Entry.filter(import_batch_id=alpha.id).count() == 3
 
 
 @pytest.mark.parametrize(
@@ -255,8 +266,11 @@ async def test_batch_pages_are_hidden_from_organisers(world, staff_client, path)
     alpha, _ = world
 
     response = await staff_client.get(path.format(id=alpha.id))
+    await sign_in(staff_client, await make_staff(Role.MODERATOR))
+    control = await staff_client.get(path.format(id=alpha.id))
 
     assert response.status_code == 404
+    assert control.status_code == 200
 
 
 async def test_an_organiser_cannot_undo(world, staff_client):
@@ -269,12 +283,24 @@ async def test_an_organiser_cannot_undo(world, staff_client):
 
     assert response.status_code == 404
     assert await Entry.filter(import_batch_id=alpha.id).count() == 5
+    assert (await ImportBatch.get(id=alpha.id)).undone_at is None
+    await sign_in(staff_client, await make_staff(Role.MODERATOR))  # control: a moderator
+    token = await csrf_token(staff_client, f"/staff/directory/imports/{alpha.id}/undo")
+    control = await staff_client.post(
+        f"/staff/directory/imports/{alpha.id}/undo", data={"csrf_token": token}
+    )
+    assert control.status_code == 303
+    assert await Entry.filter(import_batch_id=alpha.id).count() == 3
 
 
-async def test_an_unknown_batch_is_404(taxonomy, moderator_client):
+async def test_an_unknown_batch_is_404(world, moderator_client):
+    alpha, _ = world
+
     response = await moderator_client.get("/staff/directory/imports/999")
+    control = await moderator_client.get(f"/staff/directory/imports/{alpha.id}")
 
     assert response.status_code == 404
+    assert control.status_code == 200
 
 
 async def test_the_batch_page_links_to_the_queue_showing_only_its_waiting_entries(

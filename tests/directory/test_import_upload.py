@@ -43,6 +43,9 @@ async def test_checking_a_file_reports_and_saves_nothing(taxonomy, client, moder
     assert "<li>line 3 (Nameless Kind): kind: Unknown kind &#39;club&#39;;" in said(response)
     assert "<li>2 rows: 1 good, 1 with errors; 0 imported.</li>" in said(response)
     assert (await Entry.all().count(), await ImportBatch.all().count()) == (0, 0)
+    control = await send(client, (HEADER + GOOD).encode(), "check")  # without the bad row
+    assert control.status_code == 200
+    assert (await Entry.all().count(), await ImportBatch.all().count()) == (0, 0)
 
 
 async def test_checking_a_clean_file_is_200(taxonomy, client, moderator):
@@ -59,6 +62,9 @@ async def test_importing_with_a_bad_row_imports_nothing(taxonomy, client, modera
     assert response.status_code == 400
     assert "Nothing was imported: 1 rows have errors." in said(response)
     assert (await Entry.all().count(), await ImportBatch.all().count()) == (0, 0)
+    control = await send(client, (HEADER + GOOD).encode(), "import")  # without the bad row
+    assert control.status_code == 303
+    assert (await Entry.all().count(), await ImportBatch.all().count()) == (1, 1)
 
 
 async def test_importing_leaving_out_bad_rows_makes_the_moderators_batch(
@@ -97,6 +103,10 @@ async def test_no_file_is_an_error_next_to_the_field(taxonomy, client, moderator
     assert 'id="file-error"><span class="visually-hidden">Error:</span> Choose a spreadsheet' in (
         response.text
     )
+    assert (await Entry.all().count(), await ImportBatch.all().count()) == (0, 0)
+    control = await send(client, (HEADER + GOOD).encode(), "import")  # with a file
+    assert control.status_code == 303
+    assert (await Entry.all().count(), await ImportBatch.all().count()) == (1, 1)
 
 
 async def test_a_picture_is_refused_with_one_sentence(taxonomy, client, moderator):
@@ -118,6 +128,10 @@ async def test_organisers_cannot_import(taxonomy, staff_client):
 
     assert (get.status_code, post.status_code) == (404, 404)
     assert await Entry.all().count() == 0
+    await sign_in(staff_client, await make_staff(Role.MODERATOR))  # control: a moderator
+    assert (await staff_client.get(PAGE)).status_code == 200
+    assert (await send(staff_client, (HEADER + GOOD).encode(), "import")).status_code == 303
+    assert await Entry.all().count() == 1
 
 
 async def test_importing_without_the_csrf_token_is_refused(taxonomy, client, moderator):
@@ -126,4 +140,7 @@ async def test_importing_without_the_csrf_token_is_refused(taxonomy, client, mod
     )
 
     assert response.status_code == 403
-    assert await Entry.all().count() == 0
+    assert (await Entry.all().count(), await ImportBatch.all().count()) == (0, 0)
+    control = await send(client, (HEADER + GOOD).encode(), "import")  # with the token
+    assert control.status_code == 303
+    assert await Entry.all().count() == 1

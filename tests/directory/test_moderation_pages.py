@@ -120,12 +120,18 @@ async def test_bulk_approve_of_selected_entries(moderator_client, taxonomy):
 
 
 async def test_bulk_form_with_nothing_selected_says_so(moderator_client, taxonomy):
-    await make_entry("Waiting Group", status=Status.PENDING)
+    entry = await make_entry("Waiting Group", status=Status.PENDING)
 
     response = await post(moderator_client, "/staff/directory/bulk", {"action": "approve"})
+    control = await post(
+        moderator_client, "/staff/directory/bulk", {"action": "approve", "entry": str(entry.id)}
+    )
 
     assert response.status_code == 400
     assert "Select at least one entry" in response.text
+    assert (await Entry.get(id=entry.id)).status == Status.PENDING
+    assert control.status_code == 200
+    assert "Approve 1 entry?" in control.text
 
 
 async def test_bulk_reject_without_a_reason_keeps_everything(moderator_client, taxonomy):
@@ -136,11 +142,13 @@ async def test_bulk_reject_without_a_reason_keeps_everything(moderator_client, t
         moderator_client, "/staff/directory/bulk/confirm", {**form, "reason": "\x00"}
     )
     empty = await post(moderator_client, "/staff/directory/bulk/confirm", {**form, "reason": ""})
+    kept = (await Entry.get(id=entry.id)).status
     done = await post(
         moderator_client, "/staff/directory/bulk/confirm", {**form, "reason": "Not local."}
     )
 
     assert (refused.status_code, empty.status_code) == (400, 400)
+    assert kept == Status.PENDING  # nothing changed by the refused two
     assert "Enter the reason, which is emailed to the group" in empty.text
     assert 'id="reason"' in empty.text
     assert "1 entry rejected" in done.text
@@ -151,13 +159,15 @@ async def test_bulk_reject_without_a_reason_keeps_everything(moderator_client, t
 async def test_bulk_confirm_without_csrf_token_is_refused(moderator_client, taxonomy):
     entry = await make_entry("Waiting Group", status=Status.PENDING)
 
-    response = await moderator_client.post(
-        "/staff/directory/bulk/confirm",
-        data={"action": "approve", "scope": "selected", "entry": str(entry.id)},
-    )
+    form = {"action": "approve", "scope": "selected", "entry": str(entry.id)}
+
+    response = await moderator_client.post("/staff/directory/bulk/confirm", data=form)
 
     assert response.status_code == 403
     assert (await Entry.get(id=entry.id)).status == Status.PENDING
+    control = await post(moderator_client, "/staff/directory/bulk/confirm", form)  # the token
+    assert "1 entry approved" in control.text
+    assert (await Entry.get(id=entry.id)).status == Status.PUBLISHED
 
 
 async def test_bulk_pages_are_for_moderators_only(staff_client, taxonomy):
@@ -169,6 +179,12 @@ async def test_bulk_pages_are_for_moderators_only(staff_client, taxonomy):
 
     assert (queue.status_code, response.status_code) == (404, 404)
     assert (await Entry.get(id=entry.id)).status == Status.PENDING
+    await sign_in(staff_client, await make_staff(Role.MODERATOR))  # control: a moderator
+    assert (await staff_client.get("/staff/directory")).status_code == 200
+    assert (
+        "1 entry approved" in (await post(staff_client, "/staff/directory/bulk/confirm", form)).text
+    )
+    assert (await Entry.get(id=entry.id)).status == Status.PUBLISHED
 
 
 async def test_bulk_pages_need_sign_in(client, taxonomy):

@@ -36,6 +36,9 @@ async def test_approve_refuses_entry_without_a_kind_naming_the_field(taxonomy, s
 
     assert list(refused.value.fields) == ["kind"]
     assert (await Entry.get(id=entry.id)).status == Status.PENDING
+    await Entry.filter(id=entry.id).update(kind="community")
+    await moderation.approve_entry(entry.id, moderator, settings)  # control: with a kind
+    assert (await Entry.get(id=entry.id)).status == Status.PUBLISHED
 
 
 async def test_approve_refuses_entry_without_a_description(taxonomy, settings, moderator):
@@ -47,6 +50,9 @@ async def test_approve_refuses_entry_without_a_description(taxonomy, settings, m
 
     assert list(refused.value.fields) == ["description"]
     assert (await Entry.get(id=entry.id)).status == Status.PENDING
+    await Entry.filter(id=entry.id).update(description="Walks with lanterns.")
+    await moderation.approve_entry(entry.id, moderator, settings)  # control: described
+    assert (await Entry.get(id=entry.id)).status == Status.PUBLISHED
 
 
 async def test_approve_publishes_entry_with_a_kind_and_description(taxonomy, settings, moderator):
@@ -231,10 +237,18 @@ async def test_bulk_decision_leaves_entries_no_longer_waiting(taxonomy, settings
 
 
 async def test_bulk_decision_with_nothing_chosen_is_invalid(taxonomy, settings, moderator):
+    entry = await make_entry("Bitterne Lantern Walkers", status=Status.PENDING)
+
     with pytest.raises(Invalid) as refused:
         await moderation.bulk_apply(BulkAction.APPROVE, moderator, settings, entry_ids=[])
 
     assert list(refused.value.fields) == ["entry"]
+    assert (await Entry.get(id=entry.id)).status == Status.PENDING
+    outcome = await moderation.bulk_apply(  # control: one entry chosen
+        BulkAction.APPROVE, moderator, settings, entry_ids=[entry.id]
+    )
+    assert outcome.done == 1
+    assert (await Entry.get(id=entry.id)).status == Status.PUBLISHED
 
 
 # -- the queue ------------------------------------------------------------------------
