@@ -33,18 +33,13 @@ from schemathesis.specs.openapi.checks import (
 
 from convenor import auth
 from convenor.models import Role
-from directory.models import How, Status
-from directory.service import create_entry
-from events.registration import register
-from events.service import create_event, publish_event
-from programmes.data import RoomData, SessionSpeakerData, SpeakerData
-from programmes.drafts import add_room, add_session, set_session_speakers
+from programmes.data import RoomData
+from programmes.drafts import add_room
 from programmes.publishing import publish_programme
-from programmes.speakers import add_speaker
 from tests.conftest import make_staff
-from tests.directory.factories import entry_data
-from tests.events.factories import answers, event_data, invite, link_for
-from tests.programmes.factories import session_data
+from tests.directory.factories import make_entry
+from tests.events.factories import published_event, registered
+from tests.programmes.factories import make_session, make_speaker
 
 EXAMPLES = int(os.environ.get("CONVENOR_FUZZ_EXAMPLES", "12"))
 BASE = "http://testserver"
@@ -63,19 +58,15 @@ async def seed(settings) -> tuple[str, dict[str, int]]:
     programme (room, speaker, session, version 1) and a published directory entry."""
     admin = await make_staff(Role.ADMIN)
     token = await auth.create_api_token(admin.email)
-    event = await publish_event(admin, (await create_event(admin, event_data())).id)
-    invitation = await invite(admin, event, 1)
-    await register(await link_for(invitation), answers("Delegate 1"), settings)
+    event = await published_event(admin)
+    await registered(admin, event, settings, 1)
     room = await add_room(admin, event.id, RoomData(name="Main Hall", capacity=200))
-    speaker = await add_speaker(
-        admin, event.id, SpeakerData(name="Ann Speaker", email="ann@example.org")
-    )
-    session = await add_session(admin, event.id, session_data("Welcome", 0, 1, room_id=room.id))
-    await set_session_speakers(
-        admin, event.id, session.id, [SessionSpeakerData(speaker.id, "speaker")]
+    speaker = await make_speaker(admin, event, "Ann Speaker", email="ann@example.org")
+    session = await make_session(
+        admin, event, "Welcome", 0, 1, speakers=(speaker,), room_id=room.id
     )
     await publish_programme(admin, event.id, settings)
-    entry = await create_entry(entry_data(), status=Status.PUBLISHED, how=How.STAFF, source="Fuzz")
+    entry = await make_entry()
     ids = {
         "id": event.id,
         "entry_id": entry.id,
