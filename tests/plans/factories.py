@@ -267,11 +267,17 @@ async def report_point(facilitator, action: Action, text: str = "A table's point
 from dataclasses import dataclass  # noqa: E402
 
 from convenor.auth import issue_link  # noqa: E402
-from events.service import create_event, publish_event  # noqa: E402
 from plans.models import PlanEvent  # noqa: E402
 from programmes.data import SessionData  # noqa: E402
 from programmes.drafts import add_session  # noqa: E402
-from tests.events.factories import event_data  # noqa: E402
+from tests.events.factories import published_event  # noqa: E402
+
+SUMMIT = "Serious Violence Delivery Plan Conference"
+
+
+async def summit(organiser, title: str = SUMMIT, **overrides):
+    """A published event (``event_data`` with ``overrides``), not yet linked to a plan."""
+    return await published_event(organiser, title=title, **overrides)
 
 
 @dataclass
@@ -291,18 +297,9 @@ async def workshop_plan(
     happening now, whose workshop starts ``starts_in`` from now; and an unlinked event."""
     start = datetime.now(UTC).replace(microsecond=0) + starts_in
     plan = await open_plan(await make_plan(), hours_left=hours_left)
-    made = []
-    for title in ("Serious Violence Delivery Plan Conference", "Another summit"):
-        event = await create_event(
-            organiser,
-            event_data(
-                title=title,
-                starts_at=start - timedelta(hours=2),
-                ends_at=start + timedelta(hours=4),
-            ),
-        )
-        made.append(await publish_event(organiser, event.id))
-    linked, other = made
+    hours = {"starts_at": start - timedelta(hours=2), "ends_at": start + timedelta(hours=4)}
+    linked = await summit(organiser, SUMMIT, **hours)
+    other = await summit(organiser, "Another summit", **hours)
     await PlanEvent.create(plan=plan, event_id=linked.id)
 
     def session(title, begin, end, kind="workshop"):
@@ -564,3 +561,218 @@ async def partner_respondents(plan: Plan, count: int, prefix: str) -> list[Respo
     return list(
         await Respondent.filter(plan_id=plan.id, identity__startswith=f"{prefix}:").order_by("id")
     )
+
+
+# -- Random consultations (analysis): a few hundred random responses, and what was made --
+
+import random  # noqa: E402
+
+KINDS = ("delegate", "partner", "public")
+CAPACITIES = ("resident", "community_group", "partner_agency", "business", "other", None)
+ORGANISATIONS = ("", "Millbrook Mums", "Hampshire Constabulary")
+
+
+@dataclass
+class Made:
+    respondent_kind: str
+    capacity: str | None
+    organisation: str
+    event_id: int | None
+    submitted: bool
+    action_id: int | None
+    priority_id: int
+    support: int | None
+    comment: str
+    missing: str
+    moderation: str
+    redacted_comment: str | None
+
+
+async def random_consultation(seed: int, respondents: int = 240):
+    """A plan with ``respondents`` random responses (about one in six a draft)."""
+    rng = random.Random(seed)
+    plan = await make_plan(PlanStatus.CONSULTATION)
+    actions = await plan_actions(plan)
+    priorities = {a.priority_id: a.priority_id for a in actions}  # type: ignore[attr-defined]
+    sessions = [await workshop_session("Workshop A"), await workshop_session("Workshop B")]
+    events = [s.event_id for s in sessions]  # type: ignore[attr-defined]
+    made: list[Made] = []
+    people: list[tuple] = []
+    answers: list[Answer] = []
+    for _ in range(respondents):
+        kind = rng.choice(KINDS)
+        who = await analysis_respondent(
+            plan,
+            kind,
+            capacity=rng.choice(CAPACITIES),
+            organisation=rng.choice(ORGANISATIONS),
+            submitted=rng.random() > 0.15,
+            event=None,
+        )
+        if kind == "delegate":
+            who.event_id = rng.choice(events)  # type: ignore[attr-defined]
+            await who.save(update_fields=["event_id"])
+        people.append(
+            (kind, who.capacity, who.organisation, who.event_id, who.submitted_at is not None)  # type: ignore[attr-defined]
+        )
+        for action in rng.sample(actions, rng.randint(0, len(actions))):
+            support = rng.choice((1, 2, 3, 4, 5, 5, 4, None))
+            comment = rng.choice(("", "", "More patrols near the Lodz café", "Łódź sister city"))
+            moderation = (
+                rng.choice(("waiting", "approved", "hidden")) if kind == "public" else "not_needed"
+            )
+            redacted = rng.choice((None, None, "", "[redacted] text")) if comment else None
+            answers.append(
+                Answer(
+                    respondent=who,
+                    plan=plan,
+                    target=f"action:{action.ref}",
+                    priority_id=action.priority_id,  # type: ignore[attr-defined]
+                    action=action,
+                    support=support,
+                    comment=comment,
+                    moderation=moderation,
+                    redacted_comment=redacted,
+                    created_at=NOW,
+                    updated_at=NOW - timedelta(minutes=rng.randint(0, 300)),
+                )
+            )
+            made.append(
+                Made(kind, who.capacity, who.organisation, who.event_id, who.submitted_at  # type: ignore[attr-defined]
+                     is not None, action.id, action.priority_id, support, comment, "",  # type: ignore[attr-defined]
+                     moderation, redacted)
+            )  # fmt: skip
+        for priority_id in priorities:
+            if rng.random() < 0.3:
+                missing = rng.choice(("Nothing on night-time economy", "Street lighting"))
+                moderation = "waiting" if kind == "public" else "not_needed"
+                answers.append(
+                    Answer(
+                        respondent=who,
+                        plan=plan,
+                        target=f"priority:{priority_id}",
+                        priority_id=priority_id,
+                        missing=missing,
+                        moderation=moderation,
+                        created_at=NOW,
+                        updated_at=NOW,
+                    )
+                )
+                made.append(
+                    Made(kind, who.capacity, who.organisation, who.event_id,  # type: ignore[attr-defined]
+                         who.submitted_at is not None, None, priority_id, None, "", missing,
+                         moderation, None)
+                )  # fmt: skip
+    await Answer.bulk_create(answers, batch_size=500)
+    points = 0
+    for action in actions[:4]:
+        for session in sessions:
+            point = await analysis_point(
+                plan, action, f"Point about {action.text}", session=session
+            )
+            point.updated_at = NOW - timedelta(minutes=rng.randint(0, 300))
+            await point.save(update_fields=["updated_at"])
+            points += 1
+    return plan, actions, made, events, people
+
+
+# -- A consultation reported on (report, retention): answers in every state, a reply --
+
+from plans.adoption import adopt  # noqa: E402
+from plans.replies import add_reply, reply_data  # noqa: E402
+
+NEW_TEXT = "Target knife crime hot spots with joint patrols and youth workers"
+
+
+async def report_consultation(organiser):
+    """A closed consultation with answers in every state, a reply, and an adopted version
+    2 in which action 1.1 was reworded."""
+    plan = await closed_plan()
+    actions = await plan_actions(plan)
+    first_priority = await Priority.filter(plan=plan).order_by("position").first()
+    people = {}
+    people["alice"] = alice = await make_respondent(
+        plan,
+        "public",
+        "resident",
+        name="Alice Hiddenname",
+        email="alice@private.example",
+        may_quote=True,
+    )
+    await make_answer(
+        alice,
+        actions[0],
+        support=5,
+        comment="More patrols near the park, please",
+        moderation="approved",
+    )
+    await make_answer(
+        alice,
+        actions[1],
+        support=2,
+        comment="Ring me on 07700 900123",
+        redacted_comment="Ring me on [phone number removed]",
+        moderation="approved",
+    )
+    people["bob"] = bob = await make_respondent(
+        plan,
+        "public",
+        "resident",
+        name="Bob Secretperson",
+        email="bob@private.example",
+        organisation="Bob's Corner Shop",
+    )
+    await make_answer(
+        bob, actions[0], support=4, comment="Bob would rather not be quoted", moderation="approved"
+    )
+    people["cara"] = cara = await make_respondent(plan, "public", "business", may_quote=True)
+    await make_answer(
+        cara, actions[0], support=1, comment="Still waiting for a moderator", moderation="waiting"
+    )
+    await make_answer(
+        cara, actions[1], support=1, comment="Abuse that was hidden", moderation="hidden"
+    )
+    people["dana"] = dana = await make_respondent(
+        plan, "delegate", "partner_agency", name="Dana Delegate", may_quote=True
+    )
+    await make_answer(dana, actions[0], support=5, comment="Delegates back this")
+    await make_answer(dana, priority=first_priority, missing="Nothing on drug markets")
+    people["eve"] = eve = await make_respondent(
+        plan, "partner", "community_group", may_quote=True, submitted=False
+    )
+    await make_answer(eve, actions[0], support=1, comment="A draft never sent")
+    people["finn"] = finn = await make_respondent(plan, "partner", None, may_quote=True)
+    await make_answer(finn, actions[2], comment="No view, just a comment")
+    table = await report_workshop(plan)
+    await report_point(table, actions[0])
+    await report_point(table, actions[0])
+    await Action.filter(id=actions[0].id).update(text=NEW_TEXT)
+    reply = reply_data(
+        {
+            "you_said": "Patrols alone will not stop knife crime.",
+            "we_did": "We added youth workers to the patrols.",
+            "outcome": "changed",
+            "action_id": str(actions[0].id),
+        }
+    )
+    await add_reply(organiser, plan.id, reply)
+    await adopt(organiser, plan.id, "Adopted by the board")
+    return plan, actions, people
+
+
+# -- Spreadsheets to import ------------------------------------------------------------
+
+import io  # noqa: E402
+
+from openpyxl import Workbook  # noqa: E402
+
+
+def xlsx(rows: list[list]) -> bytes:
+    """An .xlsx file of ``rows`` (the first sheet), as a spreadsheet program saves it."""
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -4,129 +4,16 @@ and waiting answers counts, their words do not."""
 
 from __future__ import annotations
 
-import random
-from dataclasses import dataclass
-from datetime import timedelta
-
 from plans.analysis import VISIBLE, Filters, analyse, quotable_comments
 from plans.models import Answer, Moderation, PlanStatus
 from tests.plans.factories import (
-    NOW,
+    Made,
     analysis_answer,
-    analysis_point,
     analysis_respondent,
     make_plan,
     plan_actions,
-    workshop_session,
+    random_consultation,
 )
-
-KINDS = ("delegate", "partner", "public")
-CAPACITIES = ("resident", "community_group", "partner_agency", "business", "other", None)
-ORGANISATIONS = ("", "Millbrook Mums", "Hampshire Constabulary")
-
-
-@dataclass
-class Made:
-    respondent_kind: str
-    capacity: str | None
-    organisation: str
-    event_id: int | None
-    submitted: bool
-    action_id: int | None
-    priority_id: int
-    support: int | None
-    comment: str
-    missing: str
-    moderation: str
-    redacted_comment: str | None
-
-
-async def random_consultation(seed: int, respondents: int = 240):
-    """A plan with ``respondents`` random responses (about one in six a draft)."""
-    rng = random.Random(seed)
-    plan = await make_plan(PlanStatus.CONSULTATION)
-    actions = await plan_actions(plan)
-    priorities = {a.priority_id: a.priority_id for a in actions}  # type: ignore[attr-defined]
-    sessions = [await workshop_session("Workshop A"), await workshop_session("Workshop B")]
-    events = [s.event_id for s in sessions]  # type: ignore[attr-defined]
-    made: list[Made] = []
-    people: list[tuple] = []
-    answers: list[Answer] = []
-    for _ in range(respondents):
-        kind = rng.choice(KINDS)
-        who = await analysis_respondent(
-            plan,
-            kind,
-            capacity=rng.choice(CAPACITIES),
-            organisation=rng.choice(ORGANISATIONS),
-            submitted=rng.random() > 0.15,
-            event=None,
-        )
-        if kind == "delegate":
-            who.event_id = rng.choice(events)  # type: ignore[attr-defined]
-            await who.save(update_fields=["event_id"])
-        people.append(
-            (kind, who.capacity, who.organisation, who.event_id, who.submitted_at is not None)  # type: ignore[attr-defined]
-        )
-        for action in rng.sample(actions, rng.randint(0, len(actions))):
-            support = rng.choice((1, 2, 3, 4, 5, 5, 4, None))
-            comment = rng.choice(("", "", "More patrols near the Lodz café", "Łódź sister city"))
-            moderation = (
-                rng.choice(("waiting", "approved", "hidden")) if kind == "public" else "not_needed"
-            )
-            redacted = rng.choice((None, None, "", "[redacted] text")) if comment else None
-            answers.append(
-                Answer(
-                    respondent=who,
-                    plan=plan,
-                    target=f"action:{action.ref}",
-                    priority_id=action.priority_id,  # type: ignore[attr-defined]
-                    action=action,
-                    support=support,
-                    comment=comment,
-                    moderation=moderation,
-                    redacted_comment=redacted,
-                    created_at=NOW,
-                    updated_at=NOW - timedelta(minutes=rng.randint(0, 300)),
-                )
-            )
-            made.append(
-                Made(kind, who.capacity, who.organisation, who.event_id, who.submitted_at  # type: ignore[attr-defined]
-                     is not None, action.id, action.priority_id, support, comment, "",  # type: ignore[attr-defined]
-                     moderation, redacted)
-            )  # fmt: skip
-        for priority_id in priorities:
-            if rng.random() < 0.3:
-                missing = rng.choice(("Nothing on night-time economy", "Street lighting"))
-                moderation = "waiting" if kind == "public" else "not_needed"
-                answers.append(
-                    Answer(
-                        respondent=who,
-                        plan=plan,
-                        target=f"priority:{priority_id}",
-                        priority_id=priority_id,
-                        missing=missing,
-                        moderation=moderation,
-                        created_at=NOW,
-                        updated_at=NOW,
-                    )
-                )
-                made.append(
-                    Made(kind, who.capacity, who.organisation, who.event_id,  # type: ignore[attr-defined]
-                         who.submitted_at is not None, None, priority_id, None, "", missing,
-                         moderation, None)
-                )  # fmt: skip
-    await Answer.bulk_create(answers, batch_size=500)
-    points = 0
-    for action in actions[:4]:
-        for session in sessions:
-            point = await analysis_point(
-                plan, action, f"Point about {action.text}", session=session
-            )
-            point.updated_at = NOW - timedelta(minutes=rng.randint(0, 300))
-            await point.save(update_fields=["updated_at"])
-            points += 1
-    return plan, actions, made, events, people
 
 
 def brute(made: list[Made], f: Filters) -> dict:

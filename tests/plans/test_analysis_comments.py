@@ -17,8 +17,8 @@ from tests.plans.factories import (
     analysis_respondent,
     make_plan,
     plan_actions,
+    random_consultation,
 )
-from tests.plans.test_analysis import random_consultation
 
 
 async def everything(plan_id: int) -> list[dict]:

@@ -12,7 +12,6 @@ from convenor.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from convenor.jobs import domain_jobs
 from directory.models import Entry, Provenance, Status
 from events.registration import cancel_registration
-from events.service import create_event, publish_event
 from plans import consultation, respondents
 from plans.jobs import close_consultations
 from plans.models import (
@@ -28,16 +27,11 @@ from plans.models import (
 )
 from plans.respondents import AnswerData, ResponseData
 from plans.tree import load_tree
-from tests.events.factories import event_data, invite, link_for
-from tests.plans.factories import link_event, make_plan, open_plan, respondent_link
+from tests.events.factories import invite, link_for
+from tests.plans.factories import link_event, make_plan, open_plan, respondent_link, summit
 from tests.programmes.factories import registered
 
 pytestmark = pytest.mark.usefixtures("app")
-
-
-async def summit(organiser, title="Serious Violence Delivery Plan Conference"):
-    made = await create_event(organiser, event_data(title=title))
-    return await publish_event(organiser, made.id)
 
 
 async def targets(plan: Plan) -> tuple[list[str], list[str]]:

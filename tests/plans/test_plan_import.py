@@ -10,7 +10,6 @@ import time
 from datetime import date
 
 import pytest
-from openpyxl import Workbook
 
 from convenor.errors import Invalid
 from convenor.tables import read_table
@@ -18,7 +17,7 @@ from directory.models import Entry, Status
 from plans.models import Action, Priority
 from plans.plan_import import MAX_ACTIONS, import_draft, preview_draft
 from plans.tree import load_tree
-from tests.plans.factories import lead_entries, make_plan
+from tests.plans.factories import lead_entries, make_plan, xlsx
 
 HEADINGS = ["Priority", "Why it matters", "Key action", "Lead agency", "Measure of success",
             "Supporting partners", "Target date"]  # fmt: skip
@@ -31,16 +30,6 @@ ROWS = [
      "Probation Services; Southampton Mentors CIC", "Reduced reoffending rates for young people",
      "Youth Offending Service", ""],
 ]  # fmt: skip
-
-
-def xlsx(rows: list[list]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 LEADS = ("Hampshire Constabulary", "Probation Services", "Youth Offending Service")

@@ -23,22 +23,18 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from events.service import create_event, publish_event
 from plans.consultation import close_due
 from plans.models import Answer, Moderation, Plan, PlanStatus, PlanVersion, Respondent, TablePoint
 from programmes.data import SessionData
 from programmes.drafts import add_session
 from tests.browser import assert_accessible
 from tests.conftest import STAFF_PASSWORD
-from tests.events.factories import event_data
-from tests.plans.factories import PRIORITIES, lead_entry
-from tests.plans.test_plan_import import xlsx
+from tests.plans.factories import PRIORITIES, SUMMIT, lead_entry, summit, xlsx
 from tests.programmes.factories import registered
 from tests.test_summit_day_browser import Mailbox, counts, link_in
 
 LONDON = ZoneInfo("Europe/London")
 PHONE = {"width": 375, "height": 740}
-SUMMIT = "Serious Violence Delivery Plan Conference"
 WORKSHOP = "Workshop: the draft delivery plan"
 FACILITATOR = ("Femi Bakare", "femi@facilitators.example.org")
 PUBLIC = ("Cat Jones", "cat@example.org")
@@ -84,13 +80,9 @@ def spreadsheet() -> bytes:
 async def the_summit(organiser, settings):
     """The summit under way today, its workshop starting in ten minutes, one delegate."""
     start = datetime.now(UTC).replace(second=0, microsecond=0)
-    made = await create_event(
-        organiser,
-        event_data(
-            title=SUMMIT, starts_at=start - timedelta(hours=1), ends_at=start + timedelta(hours=6)
-        ),
+    event = await summit(
+        organiser, SUMMIT, starts_at=start - timedelta(hours=1), ends_at=start + timedelta(hours=6)
     )
-    event = await publish_event(organiser, made.id)
     workshop = await add_session(
         organiser,
         event.id,

@@ -13,104 +13,26 @@ from pypdf import PdfReader
 from convenor.errors import NotFound
 from plans.adoption import adopt, publish_report
 from plans.analysis import analyse, quotable_comments
-from plans.models import Action, Priority
+from plans.models import Action
 from plans.replies import add_reply, reply_data
 from plans.report import QUOTES_PER_ITEM, published_report, report_preview
 from plans.report_pdf import change_lines, report_pdf
 from tests.plans.factories import (
+    NEW_TEXT,
     closed_plan,
     make_answer,
     make_respondent,
     plan_actions,
-    report_point,
-    report_workshop,
+    report_consultation,
 )
-
-NEW_TEXT = "Target knife crime hot spots with joint patrols and youth workers"
 
 
 def pdf_text(body: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
 
 
-async def consulted(organiser):
-    """A closed consultation with answers in every state, a reply, and an adopted version
-    2 in which action 1.1 was reworded."""
-    plan = await closed_plan()
-    actions = await plan_actions(plan)
-    first_priority = await Priority.filter(plan=plan).order_by("position").first()
-    people = {}
-    people["alice"] = alice = await make_respondent(
-        plan,
-        "public",
-        "resident",
-        name="Alice Hiddenname",
-        email="alice@private.example",
-        may_quote=True,
-    )
-    await make_answer(
-        alice,
-        actions[0],
-        support=5,
-        comment="More patrols near the park, please",
-        moderation="approved",
-    )
-    await make_answer(
-        alice,
-        actions[1],
-        support=2,
-        comment="Ring me on 07700 900123",
-        redacted_comment="Ring me on [phone number removed]",
-        moderation="approved",
-    )
-    people["bob"] = bob = await make_respondent(
-        plan,
-        "public",
-        "resident",
-        name="Bob Secretperson",
-        email="bob@private.example",
-        organisation="Bob's Corner Shop",
-    )
-    await make_answer(
-        bob, actions[0], support=4, comment="Bob would rather not be quoted", moderation="approved"
-    )
-    people["cara"] = cara = await make_respondent(plan, "public", "business", may_quote=True)
-    await make_answer(
-        cara, actions[0], support=1, comment="Still waiting for a moderator", moderation="waiting"
-    )
-    await make_answer(
-        cara, actions[1], support=1, comment="Abuse that was hidden", moderation="hidden"
-    )
-    people["dana"] = dana = await make_respondent(
-        plan, "delegate", "partner_agency", name="Dana Delegate", may_quote=True
-    )
-    await make_answer(dana, actions[0], support=5, comment="Delegates back this")
-    await make_answer(dana, priority=first_priority, missing="Nothing on drug markets")
-    people["eve"] = eve = await make_respondent(
-        plan, "partner", "community_group", may_quote=True, submitted=False
-    )
-    await make_answer(eve, actions[0], support=1, comment="A draft never sent")
-    people["finn"] = finn = await make_respondent(plan, "partner", None, may_quote=True)
-    await make_answer(finn, actions[2], comment="No view, just a comment")
-    table = await report_workshop(plan)
-    await report_point(table, actions[0])
-    await report_point(table, actions[0])
-    await Action.filter(id=actions[0].id).update(text=NEW_TEXT)
-    reply = reply_data(
-        {
-            "you_said": "Patrols alone will not stop knife crime.",
-            "we_did": "We added youth workers to the patrols.",
-            "outcome": "changed",
-            "action_id": str(actions[0].id),
-        }
-    )
-    await add_reply(organiser, plan.id, reply)
-    await adopt(organiser, plan.id, "Adopted by the board")
-    return plan, actions, people
-
-
 async def test_report_counts_respondents_by_kind_and_capacity(app, organiser):
-    plan, _, _ = await consulted(organiser)
+    plan, _, _ = await report_consultation(organiser)
 
     report = await report_preview(organiser, plan.id)
 
@@ -134,7 +56,7 @@ async def test_report_counts_respondents_by_kind_and_capacity(app, organiser):
 
 
 async def test_report_support_per_action_is_exact(app, organiser):
-    plan, _, _ = await consulted(organiser)
+    plan, _, _ = await report_consultation(organiser)
 
     report = await report_preview(organiser, plan.id)
 
@@ -155,7 +77,7 @@ async def test_report_support_per_action_is_exact(app, organiser):
 
 
 async def test_report_quotes_only_consenting_moderated_comments_redacted(app, organiser):
-    plan, _, _ = await consulted(organiser)
+    plan, _, _ = await report_consultation(organiser)
 
     report = await report_preview(organiser, plan.id)
 
@@ -167,7 +89,7 @@ async def test_report_quotes_only_consenting_moderated_comments_redacted(app, or
 
 
 async def test_report_lists_the_changed_action_with_old_and_new_text(app, organiser):
-    plan, _, _ = await consulted(organiser)
+    plan, _, _ = await report_consultation(organiser)
 
     report = await report_preview(organiser, plan.id)
 
@@ -185,7 +107,7 @@ async def test_report_lists_the_changed_action_with_old_and_new_text(app, organi
 
 
 async def test_report_is_not_found_until_published(app, organiser):
-    plan, _, _ = await consulted(organiser)
+    plan, _, _ = await report_consultation(organiser)
 
     with pytest.raises(NotFound):
         await published_report(plan.uuid)
@@ -195,7 +117,7 @@ async def test_report_is_not_found_until_published(app, organiser):
 
 
 async def test_report_pdf_names_nobody_and_holds_the_counts(app, organiser):
-    plan, _, people = await consulted(organiser)
+    plan, _, people = await report_consultation(organiser)
     await publish_report(organiser, plan.id)
 
     text = pdf_text(report_pdf(await published_report(plan.uuid)))
@@ -216,7 +138,7 @@ async def test_report_pdf_names_nobody_and_holds_the_counts(app, organiser):
 
 
 async def test_report_figures_match_the_analysis_for_actions_still_in_the_plan(app, organiser):
-    plan, _, _ = await consulted(organiser)
+    plan, _, _ = await report_consultation(organiser)
 
     report = await report_preview(organiser, plan.id)
     analysis = await analyse(plan.id)

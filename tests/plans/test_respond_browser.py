@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo
 from plans.models import Answer, Moderation, Respondent, RespondentKind
 from tests.browser import assert_accessible
 from tests.conftest import STAFF_PASSWORD
-from tests.plans.factories import link_event, make_plan
-from tests.plans.test_consultation_service import summit
+from tests.plans.factories import link_event, make_plan, summit
 from tests.programmes.factories import registered
 from tests.test_summit_day_browser import Mailbox, counts, link_in, submit, visit
 

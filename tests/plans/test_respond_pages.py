@@ -14,8 +14,7 @@ from directory.models import PublicAttempt
 from plans.models import Answer, Plan, PlanStatus, PlanVersion, Respondent
 from tests.conftest import csrf_token, form_token, sign_in
 from tests.events.factories import invite, link_for
-from tests.plans.factories import link_event, make_plan, open_plan, respondent_link
-from tests.plans.test_consultation_service import summit
+from tests.plans.factories import link_event, make_plan, open_plan, respondent_link, summit
 from tests.programmes.factories import registered
 
 WIFI = "198.51.100.7"

@@ -13,8 +13,13 @@ from plans.consultation import RESPOND_LINK
 from plans.models import Answer, Plan, Respondent
 from plans.report import QUOTES_PER_ITEM, build_report
 from plans.retention import adopted_at, reduce_due, reduce_job
-from tests.plans.factories import closed_plan, make_answer, make_respondent, plan_actions
-from tests.plans.test_report import consulted
+from tests.plans.factories import (
+    closed_plan,
+    make_answer,
+    make_respondent,
+    plan_actions,
+    report_consultation,
+)
 
 
 def projection(report) -> tuple:
@@ -34,7 +39,7 @@ def projection(report) -> tuple:
 
 
 async def test_reduction_waits_for_the_keeping_period(app, organiser):
-    plan, _, people = await consulted(organiser)
+    plan, _, people = await report_consultation(organiser)
     adopted = await adopted_at(plan.id)
     due = adopted + timedelta(days=plan.keep_public_days)
 
@@ -47,7 +52,7 @@ async def test_reduction_waits_for_the_keeping_period(app, organiser):
 
 
 async def test_reduction_clears_public_details_and_unpublished_comments(app, organiser):
-    plan, _, people = await consulted(organiser)
+    plan, _, people = await report_consultation(organiser)
     due = await adopted_at(plan.id) + timedelta(days=plan.keep_public_days)
 
     await reduce_due(due)
@@ -76,7 +81,7 @@ async def test_reduction_clears_public_details_and_unpublished_comments(app, org
 
 
 async def test_reduction_revokes_public_response_links_only(app, organiser):
-    plan, _, people = await consulted(organiser)
+    plan, _, people = await report_consultation(organiser)
     alice = await issue_link(RESPOND_LINK, f"respondent:{people['alice'].id}")
     finn = await issue_link(RESPOND_LINK, f"respondent:{people['finn'].id}")  # a partner
 
@@ -87,7 +92,7 @@ async def test_reduction_revokes_public_response_links_only(app, organiser):
 
 
 async def test_report_reads_the_same_after_the_reduction(app, client, organiser):
-    plan, _, _ = await consulted(organiser)
+    plan, _, _ = await report_consultation(organiser)
     await publish_report(organiser, plan.id)
     plan = await Plan.get(id=plan.id)
     before = projection(await build_report(plan, published=True))
@@ -102,7 +107,7 @@ async def test_report_reads_the_same_after_the_reduction(app, client, organiser)
 
 
 async def test_reduction_job_reports_what_it_did(app, organiser, settings):
-    plan, _, _ = await consulted(organiser)
+    plan, _, _ = await report_consultation(organiser)
     await Plan.filter(id=plan.id).update(keep_public_days=0)
 
     line = await reduce_job(settings)
@@ -131,7 +136,7 @@ async def test_only_the_published_quotes_survive_and_the_report_stays_the_same(a
 
 
 async def test_two_workers_reducing_at_once_reduce_each_plan_once(app, organiser):
-    plan, _, _ = await consulted(organiser)
+    plan, _, _ = await report_consultation(organiser)
     due = await adopted_at(plan.id) + timedelta(days=plan.keep_public_days)
 
     results = await asyncio.gather(*(reduce_due(due) for _ in range(3)))
