@@ -10,16 +10,14 @@ from starlette.routing import Route
 
 from convenor import auth
 from convenor.app import create_app
+from convenor.models import StaffSession
 from convenor.security import CSP, CSRF_COOKIE, csrf_token_for
 from directory.taxonomy import ensure_taxonomy
-from events.models import Event
-from events.service import create_event, publish_event
-from programmes.drafts import add_session
 from programmes.publishing import publish_programme
 from tests.conftest import STAFF_PASSWORD, TEST_SECRET, form_token, sign_in
 from tests.directory.factories import GROUP_FORM
-from tests.events.factories import event_data
-from tests.programmes.factories import session_data
+from tests.events.factories import published_event
+from tests.programmes.factories import make_session
 
 PAGES = [
     "/",
@@ -97,7 +95,7 @@ async def test_readyz_answers_200_when_database_answers(client):
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
-async def test_api_me_without_token_is_401_json(client):
+async def test_api_me_without_token_is_401_json(client, organiser):
     response = await client.get("/api/v1/me")
 
     assert response.status_code == 401
@@ -109,6 +107,9 @@ async def test_api_me_without_token_is_401_json(client):
             "fields": {},
         }
     }
+    token = await auth.create_api_token(organiser.email, "tests")
+    control = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert control.status_code == 200
 
 
 async def test_api_me_with_token_returns_the_user(client, organiser):
@@ -130,6 +131,9 @@ async def test_api_rejects_a_revoked_or_made_up_token(client, organiser):
 
     assert response.status_code == 401
     assert response.json()["error"]["message"] == "The API token is not valid or has been revoked."
+    token = await auth.create_api_token(organiser.email, "tests")
+    control = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert control.status_code == 200
 
 
 async def test_api_unknown_path_is_json_404(client):
@@ -195,9 +199,8 @@ def csrf_cookie_set(response: httpx.Response) -> str:
 @pytest.fixture
 async def public_programme(organiser, settings) -> tuple[int, int]:
     """A public event with a published one-session programme: (event id, session id)."""
-    event = await publish_event(organiser, (await create_event(organiser, event_data())).id)
-    await Event.filter(id=event.id).update(visibility="public")
-    session = await add_session(organiser, event.id, session_data("Welcome", 0, 0.5))
+    event = await published_event(organiser, visibility="public")
+    session = await make_session(organiser, event, "Welcome", 0, 0.5)
     await publish_programme(organiser, event.id, settings)
     return event.id, session.id
 
@@ -305,7 +308,7 @@ async def test_sign_out_rotates_the_csrf_cookie(client, organiser):
     assert response.cookies[CSRF_COOKIE] != before
 
 
-async def test_post_without_csrf_cookie_is_refused_and_sets_none(client):
+async def test_post_without_csrf_cookie_is_refused_and_sets_none(client, organiser):
     token = csrf_token_for("k" * 43, TEST_SECRET)
 
     response = await client.post("/login", data={"email": "a@example.org", "csrf_token": token})
@@ -313,6 +316,13 @@ async def test_post_without_csrf_cookie_is_refused_and_sets_none(client):
     assert response.status_code == 403
     assert "This form has expired or was sent from another site." in response.text
     assert "set-cookie" not in response.headers
+    assert await StaffSession.all().count() == 0
+    client.cookies.set(CSRF_COOKIE, "k" * 43)  # control: with the cookie its token was made for
+    control = await client.post(
+        "/login", data={"email": organiser.email, "password": STAFF_PASSWORD, "csrf_token": token}
+    )
+    assert control.status_code == 303
+    assert await StaffSession.all().count() == 1
 
 
 async def test_error_page_sign_out_form_gets_a_cookie_when_missing(staff_client):
