@@ -149,6 +149,8 @@ async def test_changing_only_the_summary_sends_no_update(organiser, event, setti
 
     assert await outbox("event-event-updated") == []
     assert (await Event.get(id=event.id)).calendar_sequence == 0
+    await update_event(organiser, event.id, event_data(title="New title"), settings)  # control
+    assert len(await outbox("event-event-updated")) == 1
 
 
 async def test_delegate_cancellation_sends_method_cancel_with_same_uid(organiser, event, settings):

@@ -58,7 +58,7 @@ async def test_home_registered_shows_check_in_code_calendar_data_and_cancel(
 
 async def test_home_waitlisted_shows_waitlist_and_no_check_in_code(client, organiser, settings):
     event = await published_event(organiser, capacity=1)
-    await registered(organiser, event, settings, 1)
+    seated, seated_token = await registered(organiser, event, settings, 1)
     registration, token = await registered(organiser, event, settings, 2)
 
     page = await client.get(f"/i/{token}")
@@ -69,6 +69,8 @@ async def test_home_waitlisted_shows_waitlist_and_no_check_in_code(client, organ
     assert CHECK_IN not in page.text
     assert registration.check_in_code not in page.text
     assert f'action="/i/{token}/cancel"' in page.text
+    seated_page = await client.get(f"/i/{seated_token}")  # control: the delegate with the seat
+    assert CHECK_IN in seated_page.text and seated.check_in_code in seated_page.text
 
 
 async def test_home_declined_shows_declined_and_register_again(client, organiser, event):
@@ -87,10 +89,12 @@ async def test_home_cancelled_registration_shows_cancelled_and_no_code(
     client, organiser, event, settings
 ):
     registration, token = await registered(organiser, event, settings)
+    before = await client.get(f"/i/{token}")
     await cancel_registration(token, settings)
 
     page = await client.get(f"/i/{token}")
 
+    assert registration.check_in_code in before.text  # control: shown until cancelled
     assert status_of(page.text) == "Registration cancelled"
     assert "You cancelled your registration. You can register again" in page.text
     assert f'action="/i/{token}/register"' in page.text

@@ -40,6 +40,8 @@ async def test_purge_before_the_day_changes_nothing(organiser, event, settings):
 
     assert purged == []
     assert await Registration.filter(dietary="Vegan").count() == 1
+    on_the_day = await purge_sensitive_answers(SUMMER_ENDS + timedelta(days=30))  # control
+    assert [e.id for e in on_the_day] == [event.id]
 
 
 async def test_purge_after_30_days_wipes_answers_and_keeps_counts(organiser, event, settings):
@@ -56,12 +58,14 @@ async def test_purge_after_30_days_wipes_answers_and_keeps_counts(organiser, eve
 
 async def test_summary_after_purge_shows_counts_only(organiser, event, settings):
     await register_with_needs(organiser, event, settings)
+    before = await needs_summary(organiser, event.id)
     await purge_sensitive_answers(SUMMER_ENDS + timedelta(days=31))
 
     summary = await needs_summary(organiser, event.id)
 
     assert (summary.purged, summary.dietary_count, summary.access_needs_count) == (True, 2, 1)
     assert summary.dietary == []
+    assert sorted(before.dietary) == [("Ann Lee", "Halal"), ("Ann Lee", "Vegan")]  # control
 
 
 async def test_purge_runs_once_per_event(organiser, event, settings):

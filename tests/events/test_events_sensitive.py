@@ -14,10 +14,9 @@ from events.data import QuestionData
 from events.models import DelegateExport, Event, Question, Registration
 from events.privacy import purge_sensitive_answers
 from events.questions import add_question
-from events.registration import register
 from tests.conftest import make_staff, sign_in
 
-from .factories import SUMMER_ENDS, answers, invite, link_for
+from .factories import SUMMER_ENDS, registered
 from .test_events_api import bearer
 from .test_events_pages import post, read_csv
 
@@ -54,9 +53,8 @@ async def delegates(organiser, event, settings, questions) -> Delegates:
         (2, "no", "Exploitation"),
         (3, "", "Exploitation"),
     ]:
-        token = await link_for(await invite(organiser, event, number))
-        given = answers(f"Delegate {number}", answers={prayer: said, workshop: chosen})
-        await register(token, given, settings)
+        given = {prayer: said, workshop: chosen}
+        _, token = await registered(organiser, event, settings, number, answers=given)
         tokens.append(token)
     return Delegates(tokens, prayer, workshop)
 
