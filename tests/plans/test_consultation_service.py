@@ -10,6 +10,7 @@ import pytest
 
 from convenor.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from convenor.jobs import domain_jobs
+from convenor.mail.models import OutboxMessage
 from directory.models import Entry, Provenance, Status
 from events.registration import cancel_registration
 from plans import consultation, respondents
@@ -150,11 +151,13 @@ async def test_public_only_when_opened_to_the_public(settings):
             plan.uuid, "cat@example.org", "", settings, "1.1.1.1"
         )
     assert await Respondent.all().count() == 0
+    assert await OutboxMessage.all().count() == 0
     plan.public_may_respond = True
     await plan.save()
     await consultation.start_public_response(
         plan.uuid, "cat@example.org", "Cat", settings, "1.1.1.1"
     )
+    assert await OutboxMessage.all().values_list("to_address", flat=True) == ["cat@example.org"]
     made = await Respondent.get(plan_id=plan.id)
     assert (made.kind, made.email, made.email_confirmed_at) == (
         RespondentKind.PUBLIC,
@@ -428,7 +431,9 @@ async def test_public_name_that_could_forge_a_header_is_refused(settings):
         )
     assert list(refused.value.fields) == ["name"]
     assert await Respondent.all().count() == 0
+    assert await OutboxMessage.all().count() == 0
     await consultation.start_public_response(  # control: a plain name is taken
         plan.uuid, "cat@example.org", "Cat", settings, "1.1.1.1"
     )
     assert await Respondent.filter(name="Cat").count() == 1
+    assert await OutboxMessage.all().values_list("to_address", flat=True) == ["cat@example.org"]
