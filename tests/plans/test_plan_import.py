@@ -190,6 +190,7 @@ async def test_import_page_refuses_an_image(staff_client):
 
     assert response.status_code == 400
     assert "This looks like a PNG image" in response.text
+    assert await Priority.filter(plan=plan).count() == 0
     files = {"file": ("draft.csv", b"Priority,Action,Lead agency,Measure\r\nP1,A1,All,M\r\n")}
     preview = await staff_client.post(url, data={"csrf_token": token}, files=files)
     assert preview.status_code == 200  # control: a real CSV is previewed
