@@ -78,6 +78,7 @@ def test_tokens_list_for_unknown_user_fails(cli):
 
     assert result.returncode == 1
     assert result.stderr.strip() == "Error: There is no staff user with this email address"
+    assert cli("tokens", "list", "lead@example.org").returncode == 0  # control: a known user
 
 
 def test_tokens_revoke_marks_the_token_revoked(cli):
@@ -102,6 +103,8 @@ def test_tokens_revoke_of_unknown_id_fails(cli, token_id):
 
     assert result.returncode == 1
     assert result.stderr.strip() == f"Error: There is no API token with ID {token_id}"
+    cli("create-token", "lead@example.org")
+    assert cli("tokens", "revoke", "1").returncode == 0  # control: a token that exists
 
 
 def test_deactivate_user_revokes_tokens_and_stops_new_ones(cli):
@@ -136,3 +139,4 @@ def test_deactivate_unknown_user_fails(cli):
 
     assert result.returncode == 1
     assert result.stderr.strip() == "Error: There is no staff user with this email address"
+    assert cli("deactivate-user", "lead@example.org").returncode == 0  # control: a known user

@@ -9,6 +9,9 @@ from convenor.models import StaffSession
 
 async def test_session_ends_after_idle_timeout(settings, organiser):
     key = await auth.start_session(organiser)
+    within = timedelta(minutes=settings.session_idle_minutes, seconds=-5)
+    await StaffSession.all().update(last_seen_at=auth.now() - within)
+    assert (await auth.session_user(key, settings))[0].id == organiser.id  # control
     idle = timedelta(minutes=settings.session_idle_minutes, seconds=1)
     await StaffSession.all().update(last_seen_at=auth.now() - idle)
 
@@ -20,6 +23,9 @@ async def test_session_ends_after_idle_timeout(settings, organiser):
 
 async def test_session_ends_after_absolute_timeout_even_when_active(settings, organiser):
     key = await auth.start_session(organiser)
+    young = auth.now() - timedelta(hours=settings.session_absolute_hours, seconds=-5)
+    await StaffSession.all().update(created_at=young)
+    assert (await auth.session_user(key, settings))[0].id == organiser.id  # control
     old = auth.now() - timedelta(hours=settings.session_absolute_hours, seconds=1)
     await StaffSession.all().update(created_at=old)
 
@@ -36,6 +42,7 @@ async def test_session_within_timeouts_finds_the_user(settings, organiser):
 
 async def test_session_of_deactivated_user_is_refused(settings, organiser):
     key = await auth.start_session(organiser)
+    assert (await auth.session_user(key, settings))[0].id == organiser.id  # control: active
     organiser.is_active = False
     await organiser.save()
 
