@@ -78,6 +78,7 @@ async def test_publish_by_a_moderator_is_forbidden(app, organiser):
 async def test_publish_unknown_plan_and_version_not_found(app, organiser):
     with pytest.raises(NotFound):
         await publish_version(organiser, 999_999, VersionKind.REVISION)
+    assert await PlanVersion.all().count() == 0
     plan = await make_plan(priorities=1, actions=(1,))
     with pytest.raises(NotFound):
         await version(plan.id, 1)
