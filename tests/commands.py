@@ -1,18 +1,170 @@
-"""The `convenor` command in real processes, for the CLI tests."""
+"""The `convenor` command in real processes, for the CLI tests.
+
+Each command runs in a process of its own, forked from a server process that imported
+Convenor once (``python -c`` of ``FORK_SERVER``): the import is most of a command's
+start-up (about 1.2 s of CPU a command on the project's machine), and a fork of an
+interpreter that has done it costs a few milliseconds. The child is set up as a fresh
+``convenor`` process would be: its own environment, working directory, ``sys.argv``,
+standard input from /dev/null, output captured apart, ``atexit`` handlers run, and the
+exit status the interpreter would give (``sys.exit`` codes, 1 and a traceback for an
+uncaught exception). Nothing of a test's own process is shared: the server is started
+from a clean environment (no ``CONVENOR_*``) and never touches a database.
+"""
 
 from __future__ import annotations
 
+import atexit
+import json
+import locale
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 from pathlib import Path
 
 CONVENOR = str(Path(sys.executable).parent / "convenor")
 
+FORK_SERVER = r"""
+import atexit, json, os, signal, sys, threading, time, traceback
+sys.path[0] = os.path.dirname(sys.argv[1])  # as for the console script: its own folder
+# The slow part, done once: Convenor, every module a domain adds, httpx.
+import httpx
+import convenor.app, convenor.asgi, convenor.cli, convenor.demo, convenor.jobs
+from convenor.cli import main
+from convenor.domains import optional_module
+from convenor.settings import DEFAULT_DOMAINS
+for domain in DEFAULT_DOMAINS:
+    for module in ("models", "routes", "api", "cli", "demo", "jobs"):
+        optional_module(f"{domain}.{module}")
+assert threading.active_count() == 1, "fork with one thread only"
+
+def exit_status(code):
+    # What the interpreter does with ``sys.exit(code)``.
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+def child(request):
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    time.tzset()
+    for fd, path, flags in ((0, os.devnull, os.O_RDONLY),
+                            (1, request["stdout"], os.O_WRONLY),
+                            (2, request["stderr"], os.O_WRONLY)):
+        os.dup2(os.open(path, flags), fd)
+    status = 0
+    try:
+        if request["code"] is None:
+            sys.argv = [sys.argv[1], *request["args"]]
+            status = exit_status(main())
+        else:
+            sys.argv = ["-c", *request["args"]]
+            exec(compile(request["code"], "<string>", "exec"), {"__name__": "__main__"})
+    except SystemExit as done:
+        status = exit_status(done.code)
+    except BaseException:
+        traceback.print_exc()
+        status = 1
+    try:  # as the interpreter ends: wait for its threads, then the atexit handlers
+        threading._shutdown()
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(status)
+
+for line in sys.stdin:
+    request = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        child(request)
+    deadline = time.monotonic() + request["timeout"]
+    while True:
+        done, wait_status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            answer = {"returncode": os.waitstatus_to_exitcode(wait_status)}
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            answer = {"timeout": True}
+            break
+        time.sleep(0.002)
+    sys.stdout.write(json.dumps(answer) + "\n")
+    sys.stdout.flush()
+"""
+
+
+class ForkServer:
+    """One fork server per test process, started on first use, stopped at exit."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+
+    def _start(self) -> subprocess.Popen:
+        if self._process is None or self._process.poll() is not None:
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", FORK_SERVER, CONVENOR],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=clean_env(),
+                cwd=tempfile.gettempdir(),
+                text=True,
+            )
+            atexit.register(self.stop)
+        return self._process
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.stdin.close()
+            self._process.wait(timeout=10)
+
+    def run(
+        self, args: list[str], env: dict[str, str], cwd: Path, code: str | None, timeout: float
+    ) -> tuple[int, str, str]:
+        with self._lock, tempfile.TemporaryDirectory() as out:
+            stdout, stderr = Path(out, "stdout"), Path(out, "stderr")
+            stdout.touch()
+            stderr.touch()
+            process = self._start()
+            request = {
+                "args": [str(a) for a in args],
+                "env": env,
+                "cwd": str(cwd),
+                "code": code,
+                "timeout": timeout,
+                "stdout": str(stdout),
+                "stderr": str(stderr),
+            }
+            process.stdin.write(json.dumps(request) + "\n")
+            process.stdin.flush()
+            answer = json.loads(process.stdout.readline())
+            if answer.get("timeout"):
+                raise subprocess.TimeoutExpired(args, timeout)
+            return answer["returncode"], as_text(stdout.read_bytes()), as_text(stderr.read_bytes())
+
+
+_server = ForkServer()
+
+
+def as_text(data: bytes) -> str:
+    """Output as ``subprocess.run(text=True)`` gives it (universal newlines)."""
+    return data.decode(locale.getpreferredencoding(False)).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("CONVENOR_")}
+
 
 def command_env(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CONVENOR_")}
+    env = clean_env()
     env["CONVENOR_DATA_DIR"] = str(data_dir)
     if extra.get("CONVENOR_ENV") != "production":  # which refuses the fast hashing
         env["CONVENOR_PASSWORD_HASHING"] = "fast"
@@ -21,8 +173,17 @@ def command_env(data_dir: Path, **extra: str) -> dict[str, str]:
 
 
 def run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [CONVENOR, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
+    """``convenor ARGS`` in a process of its own; its exit status and output."""
+    returncode, stdout, stderr = _server.run(args, env, cwd, None, timeout=120)
+    return subprocess.CompletedProcess([CONVENOR, *args], returncode, stdout, stderr)
+
+
+def run_python(code: str, args: list[str], timeout: float = 120) -> subprocess.CompletedProcess:
+    """``python -c CODE ARGS`` in a process of its own (this process's environment and
+    working directory), with Convenor imported already."""
+    returncode, stdout, stderr = _server.run(args, dict(os.environ), Path.cwd(), code, timeout)
+    return subprocess.CompletedProcess(
+        [sys.executable, "-c", code, *args], returncode, stdout, stderr
     )
 
 

@@ -1,6 +1,7 @@
 """When the database cannot be reached, pages and API answer 503, not 500 (issue 15).
 
-Each case runs an app in a child process (its own Tortoise), pointed at a PostgreSQL
+Each case runs an app in a child process (its own Tortoise; tests.commands.run_python),
+pointed at a PostgreSQL
 port nothing listens on, or at an SQLite path that cannot be opened (a directory).
 Tortoise's SQLite client keeps its lock after a failed open, so each SQLite case asks
 one question per process. The positive control is the suite's own database.
@@ -10,10 +11,10 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 
 import pytest
+
+from tests.commands import run_python
 
 SCRIPT = r"""
 import asyncio, json, sys
@@ -44,13 +45,8 @@ asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3:]))
 
 def answers(url: str, data_dir, *paths: str) -> list[list]:
     """[status, content type, body] for each path, asked in turn of a fresh app."""
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, url, str(data_dir), *paths],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    done = run_python(SCRIPT, [url, str(data_dir), *paths])
+    assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
