@@ -128,6 +128,7 @@ async def test_frab_exports_leave_out_the_not_for_publication_speakers_page(view
 
     assert "Closed briefing" not in body
     assert "example.org/" not in body.replace(BASE, "")
+    assert "What serious violence means here" in body  # control: a public session is there
 
 
 async def test_frab_with_hostile_titles_is_valid_json_and_well_formed_xml(

@@ -60,6 +60,8 @@ async def test_confirm_emails_nobody(event, programme, settings):
     await confirm_speaker(token)
 
     assert await OutboxMessage.filter(category="programme-speaker-declined").count() == 0
+    await leader_declines(programme, settings)  # control: declining does email
+    assert await OutboxMessage.filter(category="programme-speaker-declined").count() == 1
 
 
 async def test_declining_twice_emails_once(event, programme, settings):
@@ -200,6 +202,9 @@ async def test_declined_speaker_taken_off_again_is_left_out(event, programme, or
     view = await publish_programme(organiser, event.id, settings)
 
     assert LEADER not in view.session(programme["sessions"][0].id).speaker_names
+    assert view.session(programme["sessions"][0].id).speaker_names == (  # the other stays
+        "Chief Constable Zoë Ł. Dąbrowska"
+    )
 
 
 async def test_decline_after_publishing_shows_in_the_next_versions_changelog(

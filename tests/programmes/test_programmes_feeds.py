@@ -55,6 +55,7 @@ async def test_programme_feed_has_no_method_organizer_or_attendee(view):
 
     for name in ("METHOD", "ORGANIZER", "ATTENDEE"):
         assert f"\r\n{name}" not in body
+    assert "\r\nBEGIN:VEVENT\r\n" in body and "\r\nSUMMARY:Welcome\r\n" in body  # control
 
 
 async def test_programme_feed_same_version_gives_same_bytes(view, event):

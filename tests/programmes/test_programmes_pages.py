@@ -50,6 +50,8 @@ async def test_programme_page_public_leaves_out_not_for_publication(client, even
     response = await client.get(f"/events/{event.id}/programme")
 
     assert "Closed briefing" not in response.text
+    assert response.status_code == 200
+    assert "What serious violence means here" in response.text  # control: a public one is
 
 
 async def test_programme_page_filters_by_track(client, event, public):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import vobject
 
-from programmes.agenda import add_to_agenda, saved_agenda_feed_link
+from programmes.agenda import add_to_agenda, agenda_feed_link, saved_agenda_feed_link
 from programmes.models import AgendaPick, Session
 from programmes.publishing import publish_programme
 from tests.conftest import csrf_token
@@ -167,6 +167,8 @@ async def test_agenda_page_visit_makes_no_feed_link(client, event, published, or
     await client.get(f"/i/{token}/agenda")
 
     assert await saved_agenda_feed_link(token, settings) is None
+    made = await agenda_feed_link(token, settings)  # control: asking for one makes it
+    assert await saved_agenda_feed_link(token, settings) == made
 
 
 async def test_agenda_feed_link_shows_webcal_and_https(
@@ -231,3 +233,5 @@ async def test_saved_agenda_feed_link_none_until_made(event, published, organise
     _, token = await registered(organiser, event, 1, settings)
 
     assert await saved_agenda_feed_link(token, settings) is None
+    made = await agenda_feed_link(token, settings)
+    assert await saved_agenda_feed_link(token, settings) == made

@@ -342,6 +342,14 @@ async def test_speaker_who_declined_cannot_upload_a_photo(client, programme, set
     assert 'enctype="multipart/form-data"' not in page.text
     assert response.status_code == 409
     assert (await Speaker.get(id=vru.id)).photo_path == ""
+    chief = programme["speakers"][0]  # control: a speaker who has not declined
+    other = await issue_link("speaker", chief.link_subject)
+    assert 'enctype="multipart/form-data"' in (await client.get(f"/speaker/{other}")).text
+    control = await upload(
+        client, f"/speaker/{other}/photo", "me.png", image_bytes("PNG"), "image/png"
+    )
+    assert control.status_code == 303
+    assert (await Speaker.get(id=chief.id)).photo_path != ""
 
 
 async def test_speaker_programme_serves_public_photos_only(client, programme, published_photos):

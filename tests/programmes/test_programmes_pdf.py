@@ -53,6 +53,7 @@ async def test_pdf_leaves_out_not_for_publication_sessions(view):
 
     assert "Closed briefing" not in text
     assert "12:30pm\u20131:30pm" not in text
+    assert "Workshop: the draft plan" in text  # control: the public sessions are there
 
 
 async def test_pdf_leaves_out_speakers_only_in_unpublished_sessions(
@@ -65,6 +66,7 @@ async def test_pdf_leaves_out_speakers_only_in_unpublished_sessions(
     _, text = pdf_text(programme_pdf(await publish_programme(organiser, event.id, settings)))
 
     assert "Quiet Person" not in text
+    assert "Zoë Ł. Dąbrowska" in text  # control: a public session's speaker is there
 
 
 async def test_pdf_cover_has_title_date_and_venue(view):

@@ -50,6 +50,7 @@ async def test_publish_snapshot_has_no_speaker_emails(programme, event, organise
     version = await ProgrammeVersion.get(event_id=event.id, number=1)
     assert "chief@police.example.org" not in repr(version.snapshot)
     assert "li@vru.example.org" not in repr(version.snapshot)
+    assert "Zoë Ł. Dąbrowska" in repr(version.snapshot)  # control: the speakers are there
 
 
 async def test_publish_without_sessions_is_invalid(event, organiser, settings):

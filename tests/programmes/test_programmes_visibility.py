@@ -73,6 +73,7 @@ async def test_delegate_programme_for_invitee_not_registered_leaves_closed_sessi
 
     assert not programme.registered
     assert "Closed briefing" not in [s.title for s in programme.sessions]
+    assert "Welcome" in [s.title for s in programme.sessions]  # control: public ones are
 
 
 async def test_organiser_programme_of_another_organisers_event_is_not_found(
