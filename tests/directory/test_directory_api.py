@@ -110,6 +110,8 @@ async def test_api_read_with_organiser_token_is_the_public_view(client, taxonomy
     shown = await client.get(f"/api/v1/directory/entries/{published.id}", headers=headers)
 
     assert hidden.status_code == 404
+    assert shown.status_code == 200
+    assert shown.json()["name"] == "Open Group"
     assert "contact_email" not in shown.json()
     assert "status" not in shown.json()
 

@@ -39,6 +39,9 @@ async def test_import_with_a_bad_row_imports_nothing(taxonomy):
 
     assert report.imported == 0
     assert await Entry.all().count() == 0
+    control = await import_csv(HEADER + GOOD, source="test.csv")  # without the bad row
+    assert control.imported == 1
+    assert await Entry.all().count() == 1
 
 
 async def test_import_skip_bad_rows_imports_the_good(taxonomy):

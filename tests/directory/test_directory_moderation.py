@@ -246,5 +246,7 @@ async def test_possible_duplicates_ignores_different_names(taxonomy):
     await make_entry("Harefield Community Hub")
 
     found = await moderation.possible_duplicates(entry_data("Woolston Sea Scouts"))
+    control = await moderation.possible_duplicates(entry_data("Harefield Community Hub"))
 
     assert found == []
+    assert [d.entry.name for d in control] == ["Harefield Community Hub"]

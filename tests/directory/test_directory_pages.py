@@ -121,6 +121,8 @@ async def test_entry_page_never_shows_private_contact(client, taxonomy):
 
     assert "private.person@example.org" not in response.text
     assert "Sam Contact" not in response.text
+    assert response.status_code == 200
+    assert "Open Door Drop-in" in response.text  # control: the page is the entry's
 
 
 async def test_entry_page_unpublished_is_not_found(client, taxonomy):

@@ -121,6 +121,7 @@ async def test_search_hostile_query_answers_without_error(taxonomy, text):
     page = await search(SearchQuery(text=text))
 
     assert page.total == 0
+    assert (await search(SearchQuery(text="youth"))).total == 1  # control: a plain word
 
 
 async def test_search_public_sees_only_published_entries(taxonomy):
@@ -180,6 +181,7 @@ async def test_search_filter_words_are_not_searchable_text(taxonomy):
 
     for text in ("spublished", "kcommunity", "t1", "a1", "published community"):
         assert (await search(SearchQuery(text=text))).total == 0, text
+    assert (await search(SearchQuery(text="Portswood"))).total == 1  # control: its name
 
 
 async def test_search_index_follows_status_kind_and_area_changes(taxonomy):

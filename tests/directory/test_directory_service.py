@@ -54,6 +54,9 @@ async def test_list_your_group_with_honeypot_saves_nothing(taxonomy, settings):
     assert result is None
     assert await Entry.all().count() == 0
     assert await OutboxMessage.all().count() == 0
+    made = await service.list_your_group(entry_data("Spam Co"), settings, "10.0.0.1")  # no bait
+    assert (await Entry.all().count(), await OutboxMessage.all().count()) == (1, 1)
+    assert made.name == "Spam Co"
 
 
 async def test_list_your_group_rate_limited_after_five(taxonomy, settings):
