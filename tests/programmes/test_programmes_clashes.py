@@ -8,7 +8,7 @@ import pytest
 
 from convenor import auth
 from convenor.errors import Conflict
-from programmes.agenda import agenda_for, sign_up
+from programmes.agenda import agenda_for, give_up_place, sign_up
 from programmes.drafts import add_session, cancel_session, draft_clashes
 from programmes.models import AgendaPick, ProgrammeVersion, Session
 from programmes.publishing import Clashes, publish_programme
@@ -171,6 +171,9 @@ async def test_editor_publish_with_clash_is_409_and_nothing_published(
     assert response.status_code == 409
     assert "The draft has 1 clash: resolve them, or publish anyway." in response.text
     assert await ProgrammeVersion.filter(event_id=event.id).count() == 0
+    control = await publish_form(staff_client, event, {"publish_anyway": "yes"})
+    assert control.status_code == 303
+    assert await ProgrammeVersion.filter(event_id=event.id).count() == 1
 
 
 async def test_editor_publish_anyway_publishes_and_records_the_clash(
@@ -283,6 +286,9 @@ async def test_sign_up_for_an_overlapping_workshop_is_refused_naming_the_other(
     )
     assert (await Session.get(id=other.id)).places_taken == 0
     assert not await AgendaPick.filter(session_id=other.id).exists()
+    await give_up_place(token, workshop.id)  # control: with that place given up
+    await sign_up(token, other.id)
+    assert (await Session.get(id=other.id)).places_taken == 1
 
 
 async def test_sign_up_for_a_later_workshop_keeps_both_places(
@@ -315,6 +321,12 @@ async def test_sign_up_overlapping_workshop_over_http_is_409_with_the_message(
     assert response.status_code == 409
     assert "You already have a place in Workshop: the draft plan" in response.text
     assert (await Session.get(id=other.id)).places_taken == 0
+    await give_up_place(token, programme["sessions"][2].id)  # control: the place given up
+    control = await client.post(
+        f"/i/{token}/agenda/sign-up", data={"session_id": str(other.id), "csrf_token": csrf}
+    )
+    assert control.status_code == 303
+    assert (await Session.get(id=other.id)).places_taken == 1
 
 
 async def test_agenda_shows_places_left_and_full(event, programme, organiser, settings):

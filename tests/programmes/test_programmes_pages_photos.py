@@ -158,6 +158,10 @@ async def test_photo_upload_over_the_request_limit_is_413(staff_client, event, p
     assert response.status_code == 413
     assert "That upload is too large." in response.text
     assert (await Speaker.get(id=chief.id)).photo_path == ""
+    url = f"{speaker_url(event, chief)}/photo"
+    control = await upload(staff_client, url, "me.jpg", image_bytes("JPEG"), "image/jpeg")
+    assert control.status_code == 303  # a photo of an ordinary size
+    assert (await Speaker.get(id=chief.id)).photo_path != ""
 
 
 async def test_photo_remove(staff_client, event, programme, organiser, settings):
@@ -327,6 +331,11 @@ async def test_speaker_own_photo_bad_file_is_400_next_to_the_field(client, progr
     assert response.status_code == 400
     assert f'<span class="visually-hidden">Error:</span> {WRONG_TYPE}</p>' in response.text
     assert (await Speaker.get(id=vru.id)).photo_path == ""
+    control = await upload(
+        client, f"/speaker/{token}/photo", "me.jpg", image_bytes("JPEG"), "image/jpeg"
+    )
+    assert control.status_code == 303  # a real picture
+    assert (await Speaker.get(id=vru.id)).photo_path != ""
 
 
 async def test_speaker_who_declined_cannot_upload_a_photo(client, programme, settings):

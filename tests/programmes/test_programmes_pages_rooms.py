@@ -85,6 +85,17 @@ async def test_room_update_bad_values_is_400_keeps_typing_and_saves_nothing(
     assert 'value="many"' in text
     assert ">Ramp at the back</textarea>" in text
     assert (await Room.get(id=main.id)).name == "Main Hall"
+    control = await post(
+        staff_client,
+        event,
+        f"/rooms/{main.id}",
+        {"room_name": "Great Hall", "room_capacity": "150", "room_access_notes": "Ramp"},
+    )
+    assert control.status_code == 303
+    assert ((await Room.get(id=main.id)).name, (await Room.get(id=main.id)).capacity) == (
+        "Great Hall",
+        150,
+    )
 
 
 async def test_room_remove_with_sessions_is_409_with_the_reason(staff_client, event, programme):

@@ -77,6 +77,9 @@ async def test_speaker_profile_too_long_bio_is_400_and_keeps_typing(client, even
     assert 'id="bio-error"' in response.text
     assert 'value="Typed title"' in response.text
     assert (await Speaker.get(id=chief.id)).bio == "Leads the force."
+    control = await post(client, token, "profile", {"job_title": "Typed title", "bio": "Short."})
+    assert control.status_code == 303
+    assert (await Speaker.get(id=chief.id)).bio == "Short."
 
 
 async def test_speaker_profile_script_is_inert(client, event, programme):

@@ -89,6 +89,11 @@ async def test_editor_add_room_bad_capacity_is_400_and_keeps_typing(staff_client
     assert 'value="Boardroom"' in response.text
     assert 'value="lots"' in response.text
     assert await Room.filter(event_id=event.id).count() == 0
+    control = await post(
+        staff_client, event, "/rooms", {"room_name": "Boardroom", "room_capacity": "12"}
+    )
+    assert control.status_code == 303
+    assert await Room.filter(event_id=event.id).values_list("capacity", flat=True) == [12]
 
 
 async def test_editor_add_session(staff_client, event, programme):
@@ -342,6 +347,11 @@ async def test_editor_speaker_update_without_name_is_400_and_keeps_typing(
     assert 'id="speaker_name-error"' in response.text
     assert "Typed bio" in response.text
     assert (await Speaker.get(id=leader.id)).name == "Ахмед Петров"
+    control = await post(
+        staff_client, event, f"/speakers/{leader.id}", {**data, "speaker_name": "Ахмед Петров"}
+    )
+    assert control.status_code == 303
+    assert (await Speaker.get(id=leader.id)).bio == "Typed bio"
 
 
 async def test_editor_speaker_page_other_event_is_404(client, event, programme, organiser):
