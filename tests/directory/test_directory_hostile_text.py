@@ -71,6 +71,10 @@ async def test_list_your_group_with_a_line_break_in_the_contact_name_is_refused(
     assert response.status_code == 400
     assert "Enter this on one line" in response.text
     assert await Entry.all().count() == 0
+    assert await OutboxMessage.all().count() == 0
+    control = await list_group(client, contact_name="Mo Parent")  # one line
+    assert control.status_code == 303
+    assert await Entry.all().count() == 1
 
 
 @pytest.mark.parametrize("field", ["contact_name", "name", "description", "town"])
@@ -81,6 +85,9 @@ async def test_list_your_group_with_a_nul_byte_is_refused_at_the_field(client, t
     assert NUL in response.text
     assert await Entry.all().count() == 0
     assert await OutboxMessage.all().count() == 0
+    control = await list_group(client, **{field: "Millbrook Mums"})  # without the NUL
+    assert control.status_code == 303
+    assert await Entry.all().count() == 1
 
 
 async def test_list_your_group_with_a_nul_byte_in_a_theme_is_refused(client, taxonomy):
@@ -89,6 +96,9 @@ async def test_list_your_group_with_a_nul_byte_in_a_theme_is_refused(client, tax
     assert response.status_code == 400
     assert "Choose from the list" in response.text
     assert await Entry.all().count() == 0
+    control = await list_group(client, themes=["domestic-abuse"])
+    assert control.status_code == 303
+    assert await Entry.all().count() == 1
 
 
 async def test_list_your_group_with_clean_text_is_saved(client, taxonomy):

@@ -146,6 +146,9 @@ async def test_list_your_group_missing_fields_keeps_typed_values(client, taxonom
     assert "Describe what the organisation or network does" in response.text
     assert 'href="#contact_email"' in response.text
     assert await Entry.all().count() == 0
+    control = await post_form(client, "/directory/list-your-group", GROUP_FORM)  # filled in
+    assert control.status_code == 303
+    assert await Entry.all().count() == 1
 
 
 async def test_list_your_group_sends_confirmation_and_redirects(client, taxonomy):

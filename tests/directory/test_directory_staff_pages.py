@@ -68,6 +68,12 @@ async def test_reject_without_reason_shows_error(moderator_client, taxonomy):
     assert response.status_code == 400
     assert "Enter the reason, which is emailed to the group" in response.text
     assert (await Entry.get(id=entry.id)).status == Status.PENDING
+    assert await OutboxMessage.all().count() == 0
+    control = await post(
+        moderator_client, f"/staff/directory/{entry.id}/reject", {"reason": "Outside our area."}
+    )
+    assert control.status_code == 303
+    assert (await Entry.get(id=entry.id)).status == Status.ARCHIVED
 
 
 async def test_reject_with_reason_emails_group(moderator_client, taxonomy):
@@ -117,6 +123,18 @@ async def test_staff_edit_bad_input_keeps_values(moderator_client, taxonomy):
     assert response.status_code == 400
     assert 'value="Renamed Scouts"' in response.text
     assert (await Entry.get(id=entry.id)).name == "Swaythling Scouts"
+    control = await post(
+        moderator_client,
+        f"/staff/directory/{entry.id}/edit",
+        {
+            "kind": "community",
+            "name": "Renamed Scouts",
+            "description": "Scouting for ages 6 to 18.",
+            "website": "https://scouts.example.org",
+        },
+    )
+    assert control.status_code == 303
+    assert (await Entry.get(id=entry.id)).name == "Renamed Scouts"
 
 
 async def test_staff_search_finds_hidden_entries(moderator_client, taxonomy):

@@ -192,6 +192,8 @@ async def test_adding_from_the_page_redirects_with_a_message(moderator_client, t
 
 
 async def test_adding_a_duplicate_from_the_page_keeps_what_was_typed(moderator_client, taxonomy):
+    count = await Theme.all().count()
+
     response = await post(
         moderator_client,
         "/staff/directory/taxonomy/theme",
@@ -202,6 +204,14 @@ async def test_adding_a_duplicate_from_the_page_keeps_what_was_typed(moderator_c
     assert 'id="theme-name-error"' in response.text
     assert "There is already a theme called “Knife crime”" in response.text
     assert 'value="Typed text"' in response.text
+    assert await Theme.all().count() == count
+    control = await post(
+        moderator_client,
+        "/staff/directory/taxonomy/theme",
+        {"name": "Knife crime prevention", "description": "Typed text"},
+    )
+    assert control.status_code == 303
+    assert await Theme.all().count() == count + 1
 
 
 async def test_renaming_from_the_page(moderator_client, taxonomy):

@@ -115,6 +115,10 @@ async def test_a_picture_is_refused_with_one_sentence(taxonomy, client, moderato
     assert response.status_code == 400
     assert "This looks like a PNG image, not a spreadsheet." in response.text
     assert await ImportBatch.all().count() == 0
+    assert await Entry.all().count() == 0
+    control = await send(client, (HEADER + GOOD).encode(), "import")  # a spreadsheet
+    assert control.status_code == 303
+    assert await ImportBatch.all().count() == 1
 
 
 async def test_organisers_cannot_import(taxonomy, staff_client):

@@ -214,6 +214,10 @@ async def test_entry_without_a_kind_says_so_and_approve_names_the_field(moderato
     assert f'href="/staff/directory/{entry.id}/edit#kind"' in refused.text
     assert status.status_code == 400
     assert (await Entry.get(id=entry.id)).status == Status.PENDING
+    await Entry.filter(id=entry.id).update(kind="community")
+    control = await post(moderator_client, f"/staff/directory/{entry.id}/approve")
+    assert control.status_code == 303  # once it has a kind
+    assert (await Entry.get(id=entry.id)).status == Status.PUBLISHED
 
 
 async def test_changes_and_reviews_have_their_own_pages(moderator_client, taxonomy):
