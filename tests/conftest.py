@@ -34,6 +34,39 @@ TEST_SECRET = "test-secret-key-" + "x" * 40
 STAFF_PASSWORD = "correct horse battery staple"
 
 
+# Slowest first (issue 19): `make test` hands tests to its two workers one at a time in
+# this order (--dist loadgroup), so no long test starts last while the other worker has
+# nothing left to do. Measured with --durations; a file that grows slow belongs here.
+SLOWEST_FIRST = (
+    "tests/test_summit_day_browser.py",
+    "tests/directory/test_search_agreement.py",
+    "tests/test_api_fuzz.py",
+    "tests/plans/test_plan_journey_browser.py",
+    "tests/convenor/test_cli.py",
+    "tests/convenor/test_cli_base_url.py",
+    "tests/test_database_down.py",
+    "tests/convenor/test_schema.py",
+)
+# Files whose module-scoped fixtures are costly (a data directory with a user, served by
+# a process): their tests go to one worker together, so the fixture is made once.
+ONE_WORKER_EACH = ("tests/convenor/test_cli_accounts.py", "tests/test_wheel.py")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        if path in SLOWEST_FIRST:
+            return SLOWEST_FIRST.index(path)
+        return len(SLOWEST_FIRST) + (0 if path.endswith("_browser.py") else 1)
+
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        if path in ONE_WORKER_EACH:
+            item.add_marker(pytest.mark.xdist_group(path))
+    items.sort(key=rank)  # stable: the order within each rank is kept
+
+
 def on_postgres() -> bool:
     return bool(os.environ.get("CONVENOR_TEST_DATABASE_URL"))
 
