@@ -46,6 +46,7 @@ SLOWEST_FIRST = (
     "tests/convenor/test_cli_base_url.py",
     "tests/test_database_down.py",
     "tests/convenor/test_schema.py",
+    "tests/test_commands.py",
 )
 # Files whose module-scoped fixtures are costly (a data directory with a user, served by
 # a process): their tests go to one worker together, so the fixture is made once.
