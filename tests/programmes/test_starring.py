@@ -143,7 +143,7 @@ async def test_programme_card_star_of_a_closed_session_works_for_registered_dele
 
 
 async def test_programme_card_of_an_invitee_not_registered_has_no_star(
-    client, event, published, organiser
+    client, event, published, organiser, settings
 ):
     token = await link_for(await invite(organiser, event, 2))
     keynote = published["sessions"][1]
@@ -155,6 +155,12 @@ async def test_programme_card_of_an_invitee_not_registered_has_no_star(
     assert "Add to my agenda" not in card(page.text, keynote.id)
     assert refused.status_code == 403
     assert await AgendaPick.all().count() == 0
+    _, delegate = await registered(organiser, event, 3, settings)  # control: registered
+    assert "Add to my agenda" in card(
+        (await client.get(f"/i/{delegate}/programme")).text, keynote.id
+    )
+    assert (await star(client, delegate, "add", keynote.id)).status_code == 303
+    assert await AgendaPick.all().count() == 1
 
 
 async def test_programme_card_public_page_has_no_star(client, event, published):
@@ -165,6 +171,7 @@ async def test_programme_card_public_page_has_no_star(client, event, published):
     assert page.status_code == 200
     assert "Add to my agenda" not in page.text
     assert "/agenda/" not in page.text
+    assert "What serious violence means here" in page.text  # the sessions are there
 
 
 async def test_programme_card_says_a_workshop_place_goes_with_removing_it(
