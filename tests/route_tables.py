@@ -9,7 +9,13 @@ import re
 
 from starlette.routing import Match, Route
 
-SAMPLES = {"int": "7", "str": "x1", "": "x1"}  # a path parameter's type -> a value
+SAMPLES = {
+    "int": "7",
+    "str": "x1",
+    "": "x1",
+    "uuid": "0b9c1a3e-1c4b-4b8e-9d0e-3f5a6b7c8d9e",
+    "path": "/x1",
+}  # a path parameter's type -> a value
 
 
 def handlers_of(module, *, optional_extras: bool = False) -> set:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import httpx
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.responses import PlainTextResponse
 from starlette.routing import Match, Mount, Route
 
 from convenor.app import create_app
+from convenor.errors import NotFound
 from convenor.route_groups import RouteGroup, group_routes
 from tests.route_tables import sample_path
 
@@ -41,6 +44,14 @@ def grouped_answer(routes, scope: dict):
             return route
         return route.endpoint
     return None
+
+
+async def named(request, exc):
+    """A handler's NotFound (or other HTTP error) as 599 with its name, to compare."""
+    return PlainTextResponse(type(exc).__name__, status_code=599)
+
+
+NAMED = {NotFound: named, HTTPException: named}
 
 
 def requests_of(table):
@@ -105,26 +116,76 @@ def test_the_check_sees_a_route_moved_past_one_that_hid_it():
     assert grouped_answer(wrong, scope_of("/a/x/one", "GET")) is page
 
 
-async def test_a_trailing_slash_is_redirected_as_the_flat_table_does(settings):
-    app = create_app(settings, run_worker=False)
-    flat = Starlette(routes=app.page_table)
-    paths = sorted(
-        {r.path + "/" for r in app.page_table if isinstance(r, Route) and "{" not in r.path}
-        - {"//"}
-    )
+def test_routes_sharing_one_parameter_segment_share_one_mount():
+    table = [
+        Route("/i/{token:str}", page, methods=["GET"]),
+        Route("/i/{token:str}/agenda", page, methods=["GET"]),
+        Route("/i/{token:str}/agenda/add", other, methods=["POST"]),
+        Route("/i/{token}/plans/{plan:str}", other, methods=["GET", "POST"]),
+        Route("/i/{token:str}.ics", other, methods=["GET"]),
+    ]
+
+    grouped = group_routes(table)
+
+    for path, method in requests_of(table):
+        assert grouped_answer(grouped, scope_of(path, method)) is flat_answer(
+            table, path, method
+        ), path
+    (outer,) = grouped
+    assert [(type(r).__name__, r.path) for r in outer.routes] == [
+        ("Route", "/{token:str}"),
+        ("RouteGroup", "/{token:str}"),
+        ("Route", "/{token:str}.ics"),
+    ]
+    # The parameter reaches the handler's route through the Mount.
+    scope = scope_of("/i/abc/plans/p1", "GET")
+    first, child = outer.matches(scope)
+    second, child = outer.routes[1].matches({**scope, **child})
+    assert (first, second) == (Match.FULL, Match.FULL)
+    assert child["path_params"] == {"token": "abc"}
+
+
+def test_different_parameter_segments_are_not_grouped():
+    # "/{name:str}/..." could answer "/{id:int}/..." paths: a Mount for either would
+    # take the other's requests, so the level stays as it is.
+    table = [
+        Route("/a/{name:str}/one", page, methods=["GET"]),
+        Route("/a/{id:int}/two", other, methods=["GET"]),
+        Route("/a/{name:str}/three", page, methods=["GET"]),
+        Route("/a/{name:str}/four", page, methods=["GET"]),
+    ]
+
+    grouped = group_routes(table)
+
+    (outer,) = grouped
+    assert [r.path for r in outer.routes] == [r.path.removeprefix("/a") for r in table]
+    assert grouped_answer(grouped, scope_of("/a/7/two", "GET")) is other
+    # Control: the same routes with one parameter are grouped.
+    same = [Route(r.path.replace("{id:int}", "{name:str}"), r.endpoint) for r in table]
+    assert [type(r).__name__ for r in group_routes(same)[0].routes] == ["RouteGroup"]
+
+
+async def test_a_trailing_slash_is_redirected_as_the_flat_table_does(app, settings):
+    # (``app`` starts the database: a path with a slash added may reach a handler, whose
+    # NotFound is named so the two tables' answers can be compared.)
+    table = create_app(settings, run_worker=False).page_table
+    paths = sorted({sample_path(r.path) + "/" for r in table if isinstance(r, Route)} - {"//"})
     answers = {}
-    for label, asgi in (("grouped", app), ("flat", flat)):
-        transport = httpx.ASGITransport(app=asgi)
+    for label, routes in (("grouped", group_routes(table)), ("flat", table)):
+        transport = httpx.ASGITransport(app=Starlette(routes=routes, exception_handlers=NAMED))
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             for path in paths:
                 response = await client.get(path)
                 answers.setdefault(path, {})[label] = (
                     response.status_code,
                     response.headers.get("location"),
+                    response.text if response.status_code == 599 else "",
                 )
 
-    assert len(paths) > 20
-    assert answers["/staff/"]["flat"] == (307, "http://t/staff")
+    assert len(paths) > 200
+    assert answers["/staff/"]["flat"] == (307, "http://t/staff", "")
+    assert answers["/i/x1/"]["flat"] == (307, "http://t/i/x1", "")  # a parameter group's
+    assert answers["/events/7/programme/x1/"]["flat"] == (599, None, "NotFound")  # a handler
     assert {p: a for p, a in answers.items() if a["grouped"] != a["flat"]} == {}
 
 
