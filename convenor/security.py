@@ -56,6 +56,11 @@ CSP = "; ".join(
     ]
 )
 
+CSP_BYTES = CSP.encode()
+HSTS = b"max-age=31536000; includeSubDomains"
+PERMISSIONS = b"camera=(), microphone=(), geolocation=()"
+REQUEST_ID = b"x-request-id"
+
 ErrorRenderer = Callable[[Scope, int, str], Awaitable[Callable[[Scope, Receive, Send], Awaitable]]]
 
 
@@ -78,14 +83,18 @@ class RequestIdMiddleware:
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)["X-Request-ID"] = request_id
-                log.info(
-                    "%s %s %s request_id=%s",
-                    scope["method"],
-                    redact(scope["path"]),  # no personal-link token in the log
-                    message["status"],
-                    request_id,
-                )
+                message["headers"] = [
+                    *message.get("headers", ()),
+                    (REQUEST_ID, request_id.encode()),
+                ]
+                if log.isEnabledFor(logging.INFO):
+                    log.info(
+                        "%s %s %s request_id=%s",
+                        scope["method"],
+                        redact(scope["path"]),  # no personal-link token in the log
+                        message["status"],
+                        request_id,
+                    )
             await send(message)
 
         await self.app(scope, receive, send_with_id)
@@ -104,7 +113,15 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
-        self.hsts = settings.https
+        # Set on every response (replacing any the response set itself).
+        self.always = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"same-origin"),
+            (b"cross-origin-opener-policy", b"same-origin"),
+        ]
+        if settings.https:
+            self.always.append((b"strict-transport-security", HSTS))
+        self.always_names = frozenset(name for name, _ in self.always)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -113,23 +130,34 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                policy = headers.setdefault("Content-Security-Policy", CSP)
-                headers["X-Content-Type-Options"] = "nosniff"
-                # A response whose own policy lets sites frame it (the embeddable
-                # programme) is framed as that says; nothing else is ever framed.
-                if "frame-ancestors" not in policy or "frame-ancestors 'none'" in policy:
-                    headers["X-Frame-Options"] = "DENY"
-                headers["Referrer-Policy"] = "same-origin"
-                headers["Cross-Origin-Opener-Policy"] = "same-origin"
-                headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-                if self.hsts:
-                    headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-                if "cache-control" not in headers:
-                    headers["Cache-Control"] = "no-store"
+                message["headers"] = self.headers(message.get("headers", ()))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    def headers(self, raw) -> list[tuple[bytes, bytes]]:
+        """A response's raw headers with the security headers added, in ASGI's own form
+        (the message's name-value byte pairs), read once rather than searched per header."""
+        own = {name.lower(): value for name, value in raw}
+        policy = own.get(b"content-security-policy", CSP_BYTES)
+        # A response whose own policy lets sites frame it (the embeddable programme) is
+        # framed as that says; nothing else is ever framed.
+        framed = b"frame-ancestors" in policy and b"frame-ancestors 'none'" not in policy
+        replaced = self.always_names if framed else self.always_names | {b"x-frame-options"}
+        if own.keys() & replaced:
+            headers = [(name, value) for name, value in raw if name.lower() not in replaced]
+        else:
+            headers = list(raw)
+        if b"content-security-policy" not in own:
+            headers.append((b"content-security-policy", CSP_BYTES))
+        headers.extend(self.always)
+        if not framed:
+            headers.append((b"x-frame-options", b"DENY"))
+        if b"permissions-policy" not in own:
+            headers.append((b"permissions-policy", PERMISSIONS))
+        if b"cache-control" not in own:
+            headers.append((b"cache-control", b"no-store"))
+        return headers
 
 
 def csrf_token_for(cookie_value: str, secret_key: str) -> str:
