@@ -194,7 +194,7 @@ async def test_import_page_refuses_an_image(staff_client):
     files = {"file": ("draft.csv", b"Priority,Action,Lead agency,Measure\r\nP1,A1,All,M\r\n")}
     preview = await staff_client.post(url, data={"csrf_token": token}, files=files)
     assert preview.status_code == 200  # control: a real CSV is previewed
-    assert "are ready to import. Nothing is saved until you confirm." in preview.text
+    assert "1 key action under 1 priority is ready to import. Nothing is saved" in preview.text
 
 
 async def test_largest_import_of_500_actions_is_one_transaction(app, organiser):
