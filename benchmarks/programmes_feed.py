@@ -47,6 +47,7 @@ from convenor.db import tortoise_config  # noqa: E402
 from convenor.models import Role  # noqa: E402
 from convenor.settings import Settings  # noqa: E402
 from events.data import EventData  # noqa: E402
+from events.models import Event  # noqa: E402
 from events.service import create_event, publish_event  # noqa: E402
 from programmes.data import RoomData, SessionData, SessionSpeakerData, SpeakerData  # noqa: E402
 from programmes.drafts import add_room, add_session, set_session_speakers  # noqa: E402
@@ -165,6 +166,7 @@ async def over_http(
     await Tortoise.init(config=tortoise_config(settings))
     try:
         event_id = await seed(settings)
+        event_uuid = (await Event.get(id=event_id)).uuid
     finally:
         await Tortoise.close_connections()
     env = {**os.environ, "CONVENOR_DATABASE_URL": database_url, "CONVENOR_DATA_DIR": data_dir,
@@ -172,7 +174,7 @@ async def over_http(
     results = {}
     for name, app, factory, url in (
         ("hello", HELLO, False, "/"),
-        (label, target, True, path.format(event_id=event_id)),
+        (label, target, True, path.format(event_id=event_id, event_uuid=event_uuid)),
     ):
         process, port = serve(app, env, factory=factory)
         try:

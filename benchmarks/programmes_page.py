@@ -4,7 +4,7 @@
 Measures:
 - in-process: rendering the page's template from a view (paid once per version and
   track, since the public page has no personal parts) and answering from the cache;
-- HTTP throughput of ``GET /events/<id>/programme`` (anonymous visitor) as a ratio to a
+- HTTP throughput of ``GET /events/<uuid>/programme`` (anonymous visitor) as a ratio to a
   raw ASGI hello-world served the same way (uvicorn, one worker) in the same run.
   Target: at least 0.10.
 
@@ -48,7 +48,7 @@ def in_process() -> dict:
     published = datetime(2027, 5, 1, tzinfo=UTC)
     view = view_from_snapshot(1, 1, published, document, [])
     context = programme_context(
-        view, view.public_sessions(), "", "/events/1/programme", public_downloads(1, BASE)
+        view, view.public_sessions(), "", "/events/e/programme", public_downloads("e", BASE)
     )
     context.update(current_user=None, csrf_token="", request=None)
     timings = []
@@ -64,7 +64,7 @@ async def main() -> None:
         in_process(),
         label="page",
         target="programmes_page:app_from_env",
-        path="/events/{event_id}/programme",
+        path="/events/{event_uuid}/programme",
     )
 
 

@@ -150,10 +150,10 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-async def public_changelog(event_id: int) -> Changelog:
+async def public_changelog(event: str | int) -> Changelog:
     """The changelog anyone may read: NotFound wherever the public programme is (an
     invite-only, unpublished or cancelled event; the same rule and cache). No side effects."""
-    return await _changelog(await service.public_programme(event_id), PUBLIC)
+    return await _changelog(await service.public_programme(event), PUBLIC)
 
 
 async def delegate_changelog(token: str) -> Changelog:

@@ -50,8 +50,9 @@ def speaker_link(settings: Settings, token: str) -> str:
     return f"{settings.base_url}/speaker/{token}"
 
 
-def session_url(base_url: str, event_id: int, session_id: int) -> str:
-    return f"{base_url}/events/{event_id}/programme/sessions/{session_id}"
+def session_url(base_url: str, event_uuid: str, session_id: int) -> str:
+    """The session's public page (public and unlisted events' programmes)."""
+    return f"{base_url}/events/{event_uuid}/programme/sessions/{session_id}"
 
 
 def agenda_feed_url(base_url: str, token: str) -> str:
@@ -95,6 +96,7 @@ def calendar_event(
     """One session as a calendar event; with ``attendee`` (ACCEPTED: registered
     delegates and speakers) it is ready for an iTIP email."""
     event = view.event
+    public_page = bool(base_url) and event.get("visibility", "public") != "invite_only"
     return CalendarEvent(
         uid=session.uid,
         sequence=session.sequence if sequence is None else sequence,
@@ -103,7 +105,8 @@ def calendar_event(
         summary=session.title,
         description=session_text(event, session),
         location=location(event, session),
-        url=session_url(base_url, event["id"], session.id) if base_url else None,
+        # The public page, where there is one (an invite-only event's is not found).
+        url=session_url(base_url, event["uuid"], session.id) if public_page else None,
         status=status,
         organizer_email=event["contact_email"],
         organizer_name=event["organising_body"] or event["title"],

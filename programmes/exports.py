@@ -75,14 +75,14 @@ def slug_of(name: str, prefix: str) -> str:
     return f"{prefix}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
 
 
-def photo_url(base_url: str, event_id: int, photo_path: str) -> str | None:
+def photo_url(base_url: str, event_uuid: str, photo_path: str) -> str | None:
     """The absolute address of a published speaker photo (None without one)."""
-    return f"{base_url}/events/{event_id}/programme/photos/{photo_path}" if photo_path else None
+    return f"{base_url}/events/{event_uuid}/programme/photos/{photo_path}" if photo_path else None
 
 
-def speaker_url(base_url: str, event_id: int, speaker_id: int) -> str:
+def speaker_url(base_url: str, event_uuid: str, speaker_id: int) -> str:
     """The absolute address of a speaker's public page."""
-    return f"{base_url}/events/{event_id}/programme/speakers/{speaker_id}"
+    return f"{base_url}/events/{event_uuid}/programme/speakers/{speaker_id}"
 
 
 def slugify(text: str) -> str:
@@ -123,13 +123,13 @@ def _rooms(sessions: list[SessionEntry]) -> dict[str, list[SessionEntry]]:
 
 
 def _person(view: ProgrammeView, speaker, base_url: str) -> dict:
-    event_id = view.event["id"]
+    event_uuid = view.event["uuid"]
     return {
         "guid": _guid(view.event["uuid"], "speaker", speaker.id),
         "name": speaker.display_name,
         "biography": speaker.bio or None,
-        "avatar": photo_url(base_url, event_id, speaker.photo_path),
-        "url": speaker_url(base_url, event_id, speaker.id),
+        "avatar": photo_url(base_url, event_uuid, speaker.photo_path),
+        "url": speaker_url(base_url, event_uuid, speaker.id),
     }
 
 
@@ -157,7 +157,7 @@ def _event(view: ProgrammeView, session: SessionEntry, base_url: str) -> dict:
         "duration": _hhmm(session.end - session.start),
         "room": session.room or NO_ROOM,
         "slug": f"{code}-{session.id}-{slugify(session.title) or 'session'}",
-        "url": session_url(base_url, view.event["id"], session.id),
+        "url": session_url(base_url, view.event["uuid"], session.id),
         "title": session.title,
         "subtitle": "",
         "track": session.track or None,
@@ -169,7 +169,7 @@ def _event(view: ProgrammeView, session: SessionEntry, base_url: str) -> dict:
         "links": [
             {
                 "type": "related",
-                "url": session_url(base_url, view.event["id"], session.id) + ".ics",
+                "url": session_url(base_url, view.event["uuid"], session.id) + ".ics",
                 "title": "Add to calendar (.ics)",
             }
         ],
@@ -200,7 +200,7 @@ def frab_json(view: ProgrammeView, base_url: str) -> bytes:
                 "daysCount": len(days),
                 "timeslot_duration": "00:15",
                 "time_zone_name": tz,
-                "url": f"{base_url}/events/{event['id']}/programme",
+                "url": f"{base_url}/events/{event['uuid']}/programme",
                 "tracks": [
                     {"name": name, "slug": slug_of(name, "track"), "color": track_colour(name)}
                     for name in tracks

@@ -23,7 +23,7 @@ from convenor.calendar import CalendarEvent, build_feed, build_invite
 from convenor.errors import NotFound
 from events.models import Event, EventStatus
 from programmes.emails import calendar_event
-from programmes.public_cache import recent_programme
+from programmes.public_cache import public_published
 from programmes.view import ProgrammeView, SessionEntry
 
 REFRESH = timedelta(hours=1)
@@ -67,12 +67,11 @@ def _entries(
     ]
 
 
-async def public_feed_programme(event_id: int) -> tuple[ProgrammeView, bool]:
-    """The programme behind the public feed and whether the event is cancelled:
-    NotFound for an invite-only, draft or unpublished one. No side effects."""
-    published = await recent_programme(event_id)
-    if published is None or published.visibility not in ("public", "unlisted"):
-        raise NotFound()
+async def public_feed_programme(event: str | int) -> tuple[ProgrammeView, bool]:
+    """The programme behind the public feed and whether the event is cancelled, for the
+    event's uuid (or id: public events only, ``public_cache.public_published``): NotFound
+    for an invite-only, draft or unpublished one. No side effects."""
+    published = await public_published(event)
     if published.event_status not in (EventStatus.PUBLISHED, EventStatus.CANCELLED):
         raise NotFound()
     return published.view, published.event_status == EventStatus.CANCELLED

@@ -41,7 +41,7 @@ async def photo_response(request: Request, name: str, cache_control: str) -> Res
 
 
 async def public_photo(request: Request) -> Response:
-    view = await service.public_programme(request.path_params["event_id"])
+    view = await service.public_programme(str(request.path_params["event"]))
     name = service.shown_photo(view.public_speakers(), request.path_params["name"])
     return await photo_response(request, name, PUBLIC_CACHE)
 

@@ -17,6 +17,11 @@ Programme pages are not personal, and browsers and proxies may keep the feed and
 exports for five minutes (``Cache-Control: public, max-age=300``), so a second more
 changes nothing a visitor could rely on. Delegates', speakers' and organisers' pages
 read the database every time (``view.published_programme``).
+
+Public addresses name the event by its uuid; ``event_id_of`` keeps which id each uuid
+belongs to (a uuid never changes; unknown ones are not kept), and the answer is checked
+against the uuid in the version itself, so a reused id is never shown under another
+event's uuid.
 """
 
 from __future__ import annotations
@@ -28,10 +33,18 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from convenor.errors import NotFound
 from events.changes import changes_to
+from events.models import Event
 from programmes.view import Published, published_programme
 
-__all__ = ["WINDOW", "recent_programme"]
+__all__ = ["PUBLIC_VISIBILITIES", "WINDOW", "event_id_of", "public_published", "recent_programme"]
+
+# Who sees a programme at a public address: by the event's uuid, public and unlisted
+# events; by its number (the API, old links), public ones only, since numbers can be
+# counted through and an unlisted event is for those given its address.
+PUBLIC_VISIBILITIES = ("public", "unlisted")
+BY_NUMBER = ("public",)
 
 WINDOW = 1.0  # seconds
 MAX_EVENTS = 1024  # answers kept; the oldest read goes first
@@ -46,6 +59,7 @@ class _Answer:
 
 
 _answers: OrderedDict[int, _Answer] = OrderedDict()
+_ids: OrderedDict[str, int] = OrderedDict()
 _reads: dict[int, tuple[int, asyncio.Future[Published | None]]] = {}
 
 
@@ -63,6 +77,37 @@ async def recent_programme(event_id: int) -> Published | None:
         task.add_done_callback(functools.partial(_done, event_id))
     # One read for everyone waiting; a waiter that goes away does not cancel it.
     return await asyncio.shield(reading[1])
+
+
+async def event_id_of(event_uuid: str) -> int | None:
+    """The id of the event with this uuid, or None. Side effects: this process's cache."""
+    found = _ids.get(event_uuid)
+    if found is None:
+        ids = await Event.filter(uuid=event_uuid).values_list("id", flat=True)
+        if not ids:
+            return None
+        found = _ids[event_uuid] = ids[0]
+        while len(_ids) > MAX_EVENTS:
+            _ids.popitem(last=False)
+    return found
+
+
+async def public_published(event: str | int) -> Published:
+    """The latest version of a programme anyone may see, with the event's status, for
+    ``event`` given as its uuid (public and unlisted events) or its id (public only);
+    NotFound for any other or if nothing is published (callers decide on the status).
+    Side effects: this process's cache."""
+    if isinstance(event, str):
+        event_id, visibilities = await event_id_of(event), PUBLIC_VISIBILITIES
+    else:
+        event_id, visibilities = event, BY_NUMBER
+    published = None if event_id is None else await recent_programme(event_id)
+    if published is None or published.visibility not in visibilities:
+        raise NotFound()
+    if isinstance(event, str) and published.view.event.get("uuid", event) != event:
+        _ids.pop(event, None)  # the id is another event's now
+        raise NotFound()
+    return published
 
 
 async def _read(event_id: int, changes: int) -> Published | None:

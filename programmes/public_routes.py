@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from convenor.errors import NotFound
 from convenor.templating import format_datetime
@@ -130,17 +130,39 @@ def programme_context(
     }
 
 
-def public_downloads(event_id: int, base_url: str) -> dict:
-    feed = f"{base_url}/events/{event_id}/programme.ics"
+def public_downloads(event: str, base_url: str) -> dict:
+    """The public programme's downloads, for the event's uuid."""
+    feed = f"{base_url}/events/{event}/programme.ics"
     return {
         "feed": feed,
         "webcal": "webcal://" + feed.split("://", 1)[1],
-        "pdf": f"/events/{event_id}/programme.pdf",
-        "json": f"/events/{event_id}/programme/schedule.json",
-        "xml": f"/events/{event_id}/programme/schedule.xml",
-        "changes": f"/events/{event_id}/programme/changes",
-        "changes_atom": f"/events/{event_id}/programme/changes.atom",
+        "pdf": f"/events/{event}/programme.pdf",
+        "json": f"/events/{event}/programme/schedule.json",
+        "xml": f"/events/{event}/programme/schedule.xml",
+        "changes": f"/events/{event}/programme/changes",
+        "changes_atom": f"/events/{event}/programme/changes.atom",
     }
+
+
+def event_of(request: Request) -> str:
+    """The event's uuid in a public programme address, as stored (lower case, hyphens)."""
+    return str(request.path_params["event"])
+
+
+async def numbered_address(request: Request) -> Response:
+    """``/events/<number>/programme...``, the addresses before uuids: a public event's
+    programme moves to its uuid (301, query kept); any other is not found, so an
+    unlisted event cannot be found by counting."""
+    published = await service.public_published(request.path_params["event_id"])
+    if published.event_status not in ("published", "cancelled"):  # a draft: nothing public
+        raise NotFound()
+    target = f"/events/{published.view.event['uuid']}/programme{request.path_params['rest']}"
+    query = request.url.query
+    # Other sites' scripts fetched the exports at these addresses: the move is readable
+    # across origins too (the exports themselves are).
+    headers = {"Access-Control-Allow-Origin": "*"}  # not kept: visibility may change
+    url = f"{target}?{query}" if query else target
+    return RedirectResponse(url, status_code=301, headers=headers)
 
 
 def track_of(request: Request) -> str:
@@ -148,16 +170,16 @@ def track_of(request: Request) -> str:
 
 
 async def programme_page(request: Request) -> Response:
-    event_id = request.path_params["event_id"]
-    view = await service.public_programme(event_id)
+    event = event_of(request)
+    view = await service.public_programme(event)
     sessions = view.public_sessions()
     track = track_of(request)
     if track not in tracks_of(sessions):
         track = ""
     if current_user(request) is not None:
         context = programme_context(
-            view, sessions, track, f"/events/{event_id}/programme",
-            public_downloads(event_id, settings_of(request).base_url), speaker_pages=True,
+            view, sessions, track, f"/events/{event}/programme",
+            public_downloads(event, settings_of(request).base_url), speaker_pages=True,
         )  # fmt: skip
         return render(request, PAGE, context)
     # Nobody signed in: the page is the same for every visitor, so render it once.
@@ -165,8 +187,8 @@ async def programme_page(request: Request) -> Response:
     html = view.outputs.get(key)
     if html is None:
         context = programme_context(
-            view, sessions, track, f"/events/{event_id}/programme",
-            public_downloads(event_id, settings_of(request).base_url), speaker_pages=True,
+            view, sessions, track, f"/events/{event}/programme",
+            public_downloads(event, settings_of(request).base_url), speaker_pages=True,
         )  # fmt: skip
         context.update(current_user=None, csrf_token="", request=request)
         template = request.app.state.templates.env.get_template(PAGE)
@@ -182,14 +204,14 @@ def _session_or_404(view: ProgrammeView, session_id: int, *, public: bool) -> Se
 
 
 async def session_page(request: Request) -> Response:
-    event_id = request.path_params["event_id"]
-    view = await service.public_programme(event_id)
+    event = event_of(request)
+    view = await service.public_programme(event)
     entry = _session_or_404(view, request.path_params["session_id"], public=True)
     context = {
         "view": view,
         "entry": entry,
-        "base": f"/events/{event_id}/programme",
-        "ics": f"/events/{event_id}/programme/sessions/{entry.id}.ics",
+        "base": f"/events/{event}/programme",
+        "ics": f"/events/{event}/programme/sessions/{entry.id}.ics",
     }
     return render(request, "programmes/session.html", context)
 
@@ -204,7 +226,7 @@ def calendar_response(body: bytes, filename: str) -> Response:
 
 
 async def session_calendar(request: Request) -> Response:
-    view = await service.public_programme(request.path_params["event_id"])
+    view = await service.public_programme(event_of(request))
     body = session_ics(view, request.path_params["session_id"], settings_of(request).base_url)
     if body is None:
         raise NotFound()
@@ -213,7 +235,7 @@ async def session_calendar(request: Request) -> Response:
 
 
 async def programme_calendar_feed(request: Request) -> Response:
-    view, cancelled = await public_feed_programme(request.path_params["event_id"])
+    view, cancelled = await public_feed_programme(event_of(request))
     feed = programme_feed(view, settings_of(request).base_url, cancelled=cancelled)
     modified = {"Last-Modified": feed.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT")}
     return public_download(request, feed.body, ICS_TYPE, etag=feed.etag, headers=modified)
@@ -228,18 +250,18 @@ def pdf_response(view: ProgrammeView, *, delegates: bool = False) -> Response:
 
 
 async def programme_pdf_download(request: Request) -> Response:
-    view = await service.public_programme(request.path_params["event_id"])
+    view = await service.public_programme(event_of(request))
     return public_download(request, programme_pdf(view), "application/pdf", headers=PDF_HEADERS)
 
 
 async def schedule_json(request: Request) -> Response:
-    view = await service.public_programme(request.path_params["event_id"])
+    view = await service.public_programme(event_of(request))
     body = frab_json(view, settings_of(request).base_url)
     return public_download(request, body, "application/json")
 
 
 async def schedule_xml(request: Request) -> Response:
-    view = await service.public_programme(request.path_params["event_id"])
+    view = await service.public_programme(event_of(request))
     body = frab_xml(view, settings_of(request).base_url)
     return public_download(request, body, "application/xml")
 
@@ -257,31 +279,31 @@ def _when(changelog: Changelog):
 
 
 async def changes_page(request: Request) -> Response:
-    event_id = request.path_params["event_id"]
-    changelog = await public_changelog(event_id)
-    base = f"/events/{event_id}/programme"
+    event = event_of(request)
+    changelog = await public_changelog(event)
+    base = f"/events/{event}/programme"
     return render(request, CHANGES, _changes_context(changelog, base, f"{base}/changes.atom"))
 
 
 async def changes_atom(request: Request) -> Response:
-    event_id = request.path_params["event_id"]
-    changelog = await public_changelog(event_id)
-    page = f"{settings_of(request).base_url}/events/{event_id}/programme/changes"
+    event = event_of(request)
+    changelog = await public_changelog(event)
+    page = f"{settings_of(request).base_url}/events/{event}/programme/changes"
     body = atom_feed(changelog, page, f"{page}.atom", _when(changelog))
     return public_download(request, body, ATOM_TYPE)
 
 
 async def speaker_page(request: Request) -> Response:
-    event_id = request.path_params["event_id"]
-    found = await public_speaker(event_id, request.path_params["speaker_id"])
-    base = f"/events/{event_id}/programme"
+    event = event_of(request)
+    found = await public_speaker(event, request.path_params["speaker_id"])
+    base = f"/events/{event}/programme"
     context = {"found": found, "view": found.view, "base": base}
     return render(request, SPEAKER, context)
 
 
 async def speaker_calendar(request: Request) -> Response:
     speaker_id = request.path_params["speaker_id"]
-    found = await public_speaker(request.path_params["event_id"], speaker_id)
+    found = await public_speaker(event_of(request), speaker_id)
     body = speaker_ics(found, settings_of(request).base_url)
     return public_download(request, body, ICS_TYPE, headers=attachment(f"speaker-{speaker_id}.ics"))
 

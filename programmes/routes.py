@@ -154,22 +154,32 @@ routes = [
         staff_speaker_routes.remove_photo,
         methods=["POST"],
     ),
-    # The published programme: public addresses, then the same pages through a delegate's link.
-    Route("/events/{event_id:int}/programme", public_routes.programme_page, methods=["GET"]),
-    # Changelog, speaker pages (public_routes, changelog).
-    Route("/events/{event_id:int}/programme/changes", public_routes.changes_page, methods=["GET"]),
+    # The published programme: public addresses (by the event's uuid, as its page is:
+    # an unlisted event's ids cannot be counted through), then the same pages through a
+    # delegate's link. Addresses by the event's number, as they were, move to the uuid
+    # for a public event (301) and are not found for any other.
     Route(
-        "/events/{event_id:int}/programme/changes.atom",
+        "/events/{event_id:int}/programme{rest:path}",
+        public_routes.numbered_address,
+        methods=["GET"],
+    ),
+    Route("/events/{event:uuid}/programme", public_routes.programme_page, methods=["GET"]),
+    # The venue's screens ask every 30 seconds (wall_routes): early in the table.
+    Route("/events/{event:uuid}/programme/now", wall_routes.now_screen, methods=["GET"]),
+    # Changelog, speaker pages (public_routes, changelog).
+    Route("/events/{event:uuid}/programme/changes", public_routes.changes_page, methods=["GET"]),
+    Route(
+        "/events/{event:uuid}/programme/changes.atom",
         public_routes.changes_atom,
         methods=["GET"],
     ),
     Route(
-        "/events/{event_id:int}/programme/speakers/{speaker_id:int}",
+        "/events/{event:uuid}/programme/speakers/{speaker_id:int}",
         public_routes.speaker_page,
         methods=["GET"],
     ),
     Route(
-        "/events/{event_id:int}/programme/speakers/{speaker_id:int}.ics",
+        "/events/{event:uuid}/programme/speakers/{speaker_id:int}.ics",
         public_routes.speaker_calendar,
         methods=["GET"],
     ),
@@ -190,30 +200,30 @@ routes = [
         methods=["GET"],
     ),
     Route(
-        "/events/{event_id:int}/programme.ics",
+        "/events/{event:uuid}/programme.ics",
         public_routes.programme_calendar_feed,
         methods=["GET"],
     ),
     Route(
-        "/events/{event_id:int}/programme.pdf",
+        "/events/{event:uuid}/programme.pdf",
         public_routes.programme_pdf_download,
         methods=["GET"],
     ),
     Route(
-        "/events/{event_id:int}/programme/schedule.json",
+        "/events/{event:uuid}/programme/schedule.json",
         public_routes.schedule_json,
         methods=["GET"],
     ),
     Route(
-        "/events/{event_id:int}/programme/schedule.xml", public_routes.schedule_xml, methods=["GET"]
+        "/events/{event:uuid}/programme/schedule.xml", public_routes.schedule_xml, methods=["GET"]
     ),
     Route(
-        "/events/{event_id:int}/programme/sessions/{session_id:int}",
+        "/events/{event:uuid}/programme/sessions/{session_id:int}",
         public_routes.session_page,
         methods=["GET"],
     ),
     Route(
-        "/events/{event_id:int}/programme/sessions/{session_id:int}.ics",
+        "/events/{event:uuid}/programme/sessions/{session_id:int}.ics",
         public_routes.session_calendar,
         methods=["GET"],
     ),
@@ -230,16 +240,15 @@ routes = [
         methods=["GET"],
     ),
     # The venue's screens and the embeddable programme (wall_routes).
-    Route("/events/{event_id:int}/programme/now", wall_routes.now_screen, methods=["GET"]),
     Route("/i/{token:str}/programme/now", wall_routes.delegate_now_screen, methods=["GET"]),
     Route(
-        "/events/{event_id:int}/programme/embed",
+        "/events/{event:uuid}/programme/embed",
         wall_routes.embedded_programme,
         methods=["GET"],
     ),
     # Speaker photos in a published programme, and a speaker's own current photo.
     Route(
-        "/events/{event_id:int}/programme/photos/{name:str}",
+        "/events/{event:uuid}/programme/photos/{name:str}",
         photo_routes.public_photo,
         methods=["GET"],
     ),

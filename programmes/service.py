@@ -4,8 +4,9 @@ The work is done in sibling modules (``drafts``, ``speakers``, ``publishing``,
 ``agenda``); this module adds the visibility rules and re-exports them, so routes
 import one module. Visibility follows the event's:
 
-- anyone: the public programme of a published event that is public or unlisted
-  (unlisted events are reachable by their address, as their event page is);
+- anyone: the public programme of a published event that is public or unlisted, at
+  the event's uuid (``/events/{uuid}/programme``, as its event page is); by the event's
+  number (the API, old links) only a public event's;
 - registered delegates (through their personal link): the programme including
   not-for-publication sessions;
 - speakers (through their link): the public programme of their event, whatever its
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from convenor.errors import NotFound
 from convenor.models import User
 from events.access import get_event_for, invitation_for_link
-from events.models import EventStatus, Visibility
+from events.models import EventStatus
 from programmes.agenda import (
     add_to_agenda,
     agenda_feed_link,
@@ -60,7 +61,7 @@ from programmes.photos import (
     shown_photo,
     speaker_photo,
 )
-from programmes.public_cache import recent_programme
+from programmes.public_cache import public_published
 from programmes.publishing import (
     Clashes,
     preview_changes,
@@ -110,6 +111,7 @@ __all__ = [
     "preview_changes",
     "programme_version",
     "public_programme",
+    "public_published",
     "publish_programme",
     "remove_from_agenda",
     "remove_own_photo",
@@ -140,19 +142,15 @@ __all__ = [
     "workshop_holders",
 ]
 
-PUBLIC_VISIBILITIES = (Visibility.PUBLIC.value, Visibility.UNLISTED.value)
 
-
-async def public_programme(event_id: int) -> ProgrammeView:
-    """The programme anyone may see (use ``public_sessions()``); NotFound for an
-    invite-only, unpublished or cancelled event. At most one query a second per event
-    (``public_cache``): another process's change shows within a second."""
-    published = await recent_programme(event_id)
-    if (
-        published is None
-        or published.visibility not in PUBLIC_VISIBILITIES
-        or published.event_status != EventStatus.PUBLISHED.value
-    ):
+async def public_programme(event: str | int) -> ProgrammeView:
+    """The programme anyone may see (use ``public_sessions()``), ``event`` given by its
+    uuid (its public address: public and unlisted events) or its id (public events
+    only); NotFound for an invite-only, unpublished or cancelled event. At most one
+    query a second per event (``public_cache``): another process's change shows within
+    a second."""
+    published = await public_published(event)
+    if published.event_status != EventStatus.PUBLISHED.value:
         raise NotFound()
     return published.view
 

@@ -1,5 +1,5 @@
 """A speaker's page in the published programme and their sessions as one .ics file, for
-anyone following them: publicly (``/events/<id>/programme/speakers/<id>``) and through
+anyone following them: publicly (``/events/<uuid>/programme/speakers/<id>``) and through
 a delegate's personal link (``/i/<token>/programme/speakers/<id>``).
 
 Only speakers the viewer's programme shows have a page: a speaker only in
@@ -55,11 +55,11 @@ async def _not_withdrawn(found: SpeakerProgramme) -> SpeakerProgramme:
     return found
 
 
-async def public_speaker(event_id: int, speaker_id: int) -> SpeakerProgramme:
+async def public_speaker(event: str | int, speaker_id: int) -> SpeakerProgramme:
     """A speaker of the public programme and their public sessions; NotFound where the
     public programme is, for a speaker only in not-for-publication sessions, and for one
     who has withdrawn. No side effects."""
-    view = await service.public_programme(event_id)
+    view = await service.public_programme(event)
     return await _not_withdrawn(speaker_in(view, view.public_sessions(), speaker_id))
 
 

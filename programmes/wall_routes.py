@@ -1,6 +1,6 @@
 """The venue's "now and next" screen and the programme a partner's website embeds.
 
-- ``/events/<id>/programme/now``: large type for a 1920x1080 display, what is on in each
+- ``/events/<uuid>/programme/now``: large type for a 1920x1080 display, what is on in each
   room and what starts next, refreshed every 30 seconds by a static script
   (``programme-now.js``; no script, no refresh). It answers where the public programme
   does (public and unlisted events) and shows only public sessions.
@@ -10,7 +10,7 @@
 - ``/i/<token>/programme/now``: the same screen for an invite-only event, through an
   invitee's personal link. A screen is read by a whole room, so it shows public sessions
   only, whoever's link opens it.
-- ``/events/<id>/programme/embed``: the public programme as a small HTML page with its
+- ``/events/<uuid>/programme/embed``: the public programme as a small HTML page with its
   own stylesheet, which any site may frame: its Content-Security-Policy names
   ``frame-ancestors *`` (``convenor.security`` then sends no X-Frame-Options). Its
   addresses are relative (the frame's document is this site's), and links open the
@@ -27,7 +27,7 @@ from starlette.responses import HTMLResponse, Response
 from convenor.errors import Invalid
 from convenor.web import render
 from programmes import grid, service
-from programmes.public_routes import token_of
+from programmes.public_routes import event_of, token_of
 from programmes.view import ProgrammeView
 
 NOW_PAGE = "programmes/now.html"
@@ -68,8 +68,8 @@ def screen_context(view: ProgrammeView, at, preview: bool, base: str) -> dict:
 
 
 async def now_screen(request: Request) -> Response:
-    event_id = request.path_params["event_id"]
-    view = await service.public_programme(event_id)
+    event = event_of(request)
+    view = await service.public_programme(event)
     at, preview = screen_moment(request, view)
     at = grid.minute(at)
     # Every visitor sees the same screen in the same minute: the rendered bytes are
@@ -80,7 +80,7 @@ async def now_screen(request: Request) -> Response:
     key = (at, preview)
     html = screens.get(key)
     if html is None:
-        context = screen_context(view, at, preview, f"/events/{event_id}/programme")
+        context = screen_context(view, at, preview, f"/events/{event}/programme")
         template = request.app.state.templates.env.get_template(NOW_PAGE)
         html = screens[key] = template.render(context).encode()
         while len(screens) > SCREENS_KEPT:
@@ -99,15 +99,15 @@ async def delegate_now_screen(request: Request) -> Response:
 
 
 async def embedded_programme(request: Request) -> Response:
-    event_id = request.path_params["event_id"]
-    view = await service.public_programme(event_id)
+    event = event_of(request)
+    view = await service.public_programme(event)
     # The same for every visitor and every site: rendered once per version.
     html = view.outputs.get("embed")
     if html is None:
         context = {
             "view": view,
             "days": grid.grid_days(view, view.public_sessions()),
-            "base": f"/events/{event_id}/programme",
+            "base": f"/events/{event}/programme",
         }
         template = request.app.state.templates.env.get_template(EMBED_PAGE)
         html = view.outputs["embed"] = template.render(context).encode()

@@ -197,12 +197,12 @@ def csrf_cookie_set(response: httpx.Response) -> str:
 
 
 @pytest.fixture
-async def public_programme(organiser, settings) -> tuple[int, int]:
-    """A public event with a published one-session programme: (event id, session id)."""
+async def public_programme(organiser, settings) -> tuple[str, int]:
+    """A public event with a published one-session programme: (event uuid, session id)."""
     event = await published_event(organiser, visibility="public")
     session = await make_session(organiser, event, "Welcome", 0, 0.5)
     await publish_programme(organiser, event.id, settings)
-    return event.id, session.id
+    return event.uuid, session.id
 
 
 @pytest.mark.parametrize(
@@ -210,18 +210,18 @@ async def public_programme(organiser, settings) -> tuple[int, int]:
     ["", ".ics", ".pdf", "/schedule.json", "/schedule.xml", "/sessions/{s}", "/sessions/{s}.ics"],
 )
 async def test_public_programme_pages_and_downloads_set_no_cookie(client, public_programme, path):
-    event_id, session_id = public_programme
+    event_uuid, session_id = public_programme
 
-    response = await client.get(f"/events/{event_id}/programme" + path.format(s=session_id))
+    response = await client.get(f"/events/{event_uuid}/programme" + path.format(s=session_id))
 
     assert response.status_code == 200
     assert "set-cookie" not in response.headers
 
 
 async def test_public_programme_feed_is_cacheable_and_sets_no_cookie(client, public_programme):
-    event_id, _ = public_programme
+    event_uuid, _ = public_programme
 
-    response = await client.get(f"/events/{event_id}/programme.ics")
+    response = await client.get(f"/events/{event_uuid}/programme.ics")
 
     assert response.headers["cache-control"] == "public, max-age=300"
     assert response.headers.get_list("set-cookie") == []

@@ -13,9 +13,7 @@ from programmes.data import RoomData, SessionSpeakerData, SpeakerData
 from programmes.drafts import add_room, add_session, set_session_speakers
 from programmes.speakers import add_speaker
 from tests.events.factories import event_data
-
-# registered: still imported from here by test_grid_pages and test_export_headers.
-from tests.programmes.factories import registered, session_data  # noqa: F401
+from tests.programmes.factories import session_data
 
 
 @pytest.fixture

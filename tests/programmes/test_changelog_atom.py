@@ -57,9 +57,9 @@ async def test_changes_atom_is_an_atom_feed_with_one_entry_per_version(
     keynote = public["sessions"][1]
     await change(organiser, event, keynote, starts_at=at(1), ends_at=at(2))
     await publish_programme(organiser, event.id, settings)
-    base = f"{settings.base_url}/events/{event.id}/programme/changes"
+    base = f"{settings.base_url}/events/{event.uuid}/programme/changes"
 
-    response = await client.get(f"/events/{event.id}/programme/changes.atom")
+    response = await client.get(f"/events/{event.uuid}/programme/changes.atom")
 
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/atom+xml; charset=utf-8"
@@ -88,7 +88,7 @@ async def test_changes_atom_is_an_atom_feed_with_one_entry_per_version(
 async def test_changes_atom_entry_ids_stay_the_same_in_later_versions(
     client, event, public, organiser, settings
 ):
-    path = f"/events/{event.id}/programme/changes.atom"
+    path = f"/events/{event.uuid}/programme/changes.atom"
     before = entries(parse((await client.get(path)).content))
     await change(organiser, event, public["sessions"][1], starts_at=at(1), ends_at=at(2))
     await publish_programme(organiser, event.id, settings)
@@ -107,7 +107,7 @@ async def test_changes_atom_keeps_a_hostile_title_as_text(
     await Session.filter(id=keynote.id).update(title=HOSTILE)
     await publish_programme(organiser, event.id, settings)
 
-    response = await client.get(f"/events/{event.id}/programme/changes.atom")
+    response = await client.get(f"/events/{event.uuid}/programme/changes.atom")
 
     root = parse(response.content)
     (latest, _) = entries(root)
@@ -126,13 +126,13 @@ async def test_changes_page_lists_versions_and_escapes_titles(
     await Session.filter(id=keynote.id).update(title=HOSTILE.replace("\x07", ""))
     await publish_programme(organiser, event.id, settings)
 
-    response = await client.get(f"/events/{event.id}/programme/changes")
+    response = await client.get(f"/events/{event.uuid}/programme/changes")
 
     assert response.status_code == 200
     assert 'id="version-2"' in response.text and 'id="version-1"' in response.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; =cmd|" in response.text
     assert "<script>alert(1)" not in response.text
-    assert f'href="/events/{event.id}/programme/changes.atom"' in response.text
+    assert f'href="/events/{event.uuid}/programme/changes.atom"' in response.text
     assert "The programme was published with 3 sessions." in response.text
 
 
@@ -142,8 +142,8 @@ async def test_changes_of_an_invite_only_event_are_404_publicly_and_shown_by_lin
     await publish_programme(organiser, event.id, settings)
     _, token = await registered(organiser, event, 1, settings)
 
-    page = await client.get(f"/events/{event.id}/programme/changes")
-    atom = await client.get(f"/events/{event.id}/programme/changes.atom")
+    page = await client.get(f"/events/{event.uuid}/programme/changes")
+    atom = await client.get(f"/events/{event.uuid}/programme/changes.atom")
     mine = await client.get(f"/i/{token}/programme/changes")
     mine_atom = await client.get(f"/i/{token}/programme/changes.atom")
 
@@ -168,11 +168,11 @@ async def test_changes_through_a_dead_link_are_404(client, event, programme, org
 async def test_changes_of_a_draft_event_are_404(client, event, public, organiser, monkeypatch):
     now = [5000.0]
     monkeypatch.setattr(public_cache, "clock", lambda: now[0])
-    control = await client.get(f"/events/{event.id}/programme/changes.atom")  # published
+    control = await client.get(f"/events/{event.uuid}/programme/changes.atom")  # published
     await Event.filter(id=event.id).update(status="draft")
     now[0] += public_cache.WINDOW  # the cached public programme has expired
 
-    response = await client.get(f"/events/{event.id}/programme/changes.atom")
+    response = await client.get(f"/events/{event.uuid}/programme/changes.atom")
 
     assert control.status_code == 200
     assert response.status_code == 404
@@ -186,7 +186,7 @@ async def test_delegate_changes_show_closed_sessions_the_public_never_sees(
     await publish_programme(organiser, event.id, settings)
     _, token = await registered(organiser, event, 1, settings)
 
-    public_atom = await client.get(f"/events/{event.id}/programme/changes.atom")
+    public_atom = await client.get(f"/events/{event.uuid}/programme/changes.atom")
     mine = await client.get(f"/i/{token}/programme/changes.atom")
 
     assert b"Closed briefing" not in public_atom.content

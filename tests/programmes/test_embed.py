@@ -5,6 +5,7 @@ page still refuses framing; public events only; the same for every visitor."""
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 
@@ -22,11 +23,13 @@ async def wall(event, programme, organiser, settings) -> dict:
 
 
 async def test_embed_lists_the_public_programme_by_day(client, event, wall):
-    response = await client.get(f"/events/{event.id}/programme/embed")
+    response = await client.get(f"/events/{event.uuid}/programme/embed")
 
     assert response.status_code == 200
     html = response.text
-    titles = re.findall(r'<h3><a href="/events/\d+/programme/sessions/\d+">([^<]*)</a></h3>', html)
+    titles = re.findall(
+        r'<h3><a href="/events/[0-9a-f-]{36}/programme/sessions/\d+">([^<]*)</a></h3>', html
+    )
     assert titles == [
         "Welcome",
         "What serious violence means here",
@@ -43,7 +46,7 @@ async def test_embed_lists_the_public_programme_by_day(client, event, wall):
 
 
 async def test_embed_may_be_framed_by_any_site(client, event, wall):
-    response = await client.get(f"/events/{event.id}/programme/embed")
+    response = await client.get(f"/events/{event.uuid}/programme/embed")
 
     assert response.headers["content-security-policy"] == EMBED_POLICY
     assert "frame-ancestors *" in EMBED_POLICY
@@ -56,7 +59,7 @@ async def test_embed_may_be_framed_by_any_site(client, event, wall):
 
 async def test_embed_other_pages_still_refuse_framing(client, event, wall):
     for path in ("", "/now", f"/sessions/{wall['sessions'][0].id}"):
-        response = await client.get(f"/events/{event.id}/programme{path}")
+        response = await client.get(f"/events/{event.uuid}/programme{path}")
 
         assert response.status_code == 200, path
         assert response.headers["x-frame-options"] == "DENY", path
@@ -66,10 +69,10 @@ async def test_embed_other_pages_still_refuse_framing(client, event, wall):
 async def test_embed_public_events_only(client, event, programme, organiser, settings):
     await publish_programme(organiser, event.id, settings)  # invite-only
 
-    refused = await client.get(f"/events/{event.id}/programme/embed")
+    refused = await client.get(f"/events/{event.uuid}/programme/embed")
     await Event.filter(id=event.id).update(visibility="public")
     event_changed(event.id)  # as the events service does when visibility changes
-    allowed = await client.get(f"/events/{event.id}/programme/embed")
+    allowed = await client.get(f"/events/{event.uuid}/programme/embed")
 
     assert refused.status_code == 404
     assert "x-frame-options" in refused.headers  # the 404 page is not frameable
@@ -79,5 +82,5 @@ async def test_embed_public_events_only(client, event, programme, organiser, set
 
 
 async def test_embed_unknown_event_is_not_found(client, event, wall):
-    assert (await client.get(f"/events/{event.id + 1000}/programme/embed")).status_code == 404
-    assert (await client.get(f"/events/{event.id}/programme/embed")).status_code == 200
+    assert (await client.get(f"/events/{uuid.uuid4()}/programme/embed")).status_code == 404
+    assert (await client.get(f"/events/{event.uuid}/programme/embed")).status_code == 200

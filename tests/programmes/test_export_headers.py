@@ -11,7 +11,7 @@ import pytest
 from events.models import Event
 from programmes.publishing import publish_programme
 
-from .conftest import registered
+from .factories import registered
 
 PUBLIC = [
     "/programme.ics",
@@ -34,7 +34,7 @@ async def public(event, programme, organiser, settings):
 def address(event, programme, path: str) -> str:
     welcome = programme["sessions"][0]
     chief = programme["speakers"][0]
-    return f"/events/{event.id}" + path.format(welcome=welcome.id, chief=chief.id)
+    return f"/events/{event.uuid}" + path.format(welcome=welcome.id, chief=chief.id)
 
 
 @pytest.mark.parametrize("path", PUBLIC)
@@ -83,7 +83,7 @@ async def test_public_download_etag_is_the_same_on_every_request(client, event, 
 
 
 async def test_programme_page_html_has_no_cors(client, event, public):
-    response = await client.get(f"/events/{event.id}/programme")
+    response = await client.get(f"/events/{event.uuid}/programme")
 
     assert response.status_code == 200
     assert "access-control-allow-origin" not in response.headers

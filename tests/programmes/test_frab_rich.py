@@ -89,12 +89,14 @@ async def test_frab_json_persons_have_bio_photo_and_page_addresses(view, event, 
 
     assert welcome["persons"][0]["biography"] == "Leads the force."
     assert welcome["persons"][0]["avatar"] == (
-        f"{BASE}/events/{event.id}/programme/photos/chief-0123456789abcdef.jpg"
+        f"{BASE}/events/{event.uuid}/programme/photos/chief-0123456789abcdef.jpg"
     )
-    assert welcome["persons"][0]["url"] == f"{BASE}/events/{event.id}/programme/speakers/{chief.id}"
+    assert welcome["persons"][0]["url"] == (
+        f"{BASE}/events/{event.uuid}/programme/speakers/{chief.id}"
+    )
     assert welcome["persons"][1]["avatar"] is None
     assert welcome["persons"][1]["url"] == (
-        f"{BASE}/events/{event.id}/programme/speakers/{leader.id}"
+        f"{BASE}/events/{event.uuid}/programme/speakers/{leader.id}"
     )
 
 
@@ -106,7 +108,7 @@ async def test_frab_json_events_link_their_calendar_file(view, event, programme)
     assert links == [
         {
             "type": "related",
-            "url": f"{BASE}/events/{event.id}/programme/sessions/{welcome_id}.ics",
+            "url": f"{BASE}/events/{event.uuid}/programme/sessions/{welcome_id}.ics",
             "title": "Add to calendar (.ics)",
         }
     ]
@@ -118,7 +120,7 @@ async def test_frab_xml_events_link_their_calendar_file(view, event, programme):
     welcome = root.find("day/room/event")
     (link,) = welcome.findall("links/link")
     assert (link.get("href"), link.text) == (
-        f"{BASE}/events/{event.id}/programme/sessions/{programme['sessions'][0].id}.ics",
+        f"{BASE}/events/{event.uuid}/programme/sessions/{programme['sessions'][0].id}.ics",
         "Add to calendar (.ics)",
     )
 

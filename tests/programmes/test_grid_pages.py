@@ -15,7 +15,7 @@ from programmes.drafts import add_session, cancel_session
 from programmes.publishing import publish_programme
 from tests.events.factories import SUMMER_ENDS, event_data
 
-from .conftest import registered, session_data
+from .factories import registered, session_data
 
 
 async def add_wall_sessions(organiser, event, programme) -> dict:
@@ -61,7 +61,7 @@ def places(html: str) -> dict[int, str]:
 async def test_grid_public_page_places_sessions_by_room_and_time(client, event, wall):
     welcome, keynote, workshop, _ = wall["sessions"]
 
-    response = await client.get(f"/events/{event.id}/programme")
+    response = await client.get(f"/events/{event.uuid}/programme")
 
     assert response.status_code == 200
     html = response.text
@@ -80,7 +80,7 @@ async def test_grid_public_page_places_sessions_by_room_and_time(client, event, 
 
 
 async def test_grid_public_page_leaves_out_not_for_publication_and_cancelled(client, event, wall):
-    response = await client.get(f"/events/{event.id}/programme")
+    response = await client.get(f"/events/{event.uuid}/programme")
 
     assert wall["sessions"][3].id not in places(response.text)
     assert wall["dropped"].id not in places(response.text)
@@ -91,10 +91,11 @@ async def test_grid_public_page_leaves_out_not_for_publication_and_cancelled(cli
 
 
 async def test_grid_each_session_is_a_link_in_time_order(client, event, wall):
-    response = await client.get(f"/events/{event.id}/programme")
+    response = await client.get(f"/events/{event.uuid}/programme")
 
     links = re.findall(
-        r'<h4><a href="/events/\d+/programme/sessions/\d+">([^<]*)</a></h4>', response.text
+        r'<h4><a href="/events/[0-9a-f-]{36}/programme/sessions/\d+">([^<]*)</a></h4>',
+        response.text,
     )
     assert links == [
         "Welcome",
@@ -106,7 +107,7 @@ async def test_grid_each_session_is_a_link_in_time_order(client, event, wall):
 
 
 async def test_grid_follows_the_track_filter(client, event, wall):
-    response = await client.get(f"/events/{event.id}/programme", params={"track": "Plan"})
+    response = await client.get(f"/events/{event.uuid}/programme", params={"track": "Plan"})
 
     assert list(places(response.text)) == [wall["sessions"][2].id]
     rooms = re.findall(r'<p class="grid-room [^"]*" aria-hidden="true">([^<]*)</p>', response.text)
@@ -127,7 +128,7 @@ async def test_grid_registered_delegate_sees_not_for_publication_in_their_grid(
     assert placed[briefing.id] == "gc-3 gw-1 gr-38 gh-12"  # Itchen Suite, 12:30pm
     assert len(placed) == 6
     # Control: the public address of an invite-only event is not found.
-    assert (await client.get(f"/events/{event.id}/programme")).status_code == 404
+    assert (await client.get(f"/events/{event.uuid}/programme")).status_code == 404
 
 
 async def test_grid_programme_whose_sessions_were_all_cancelled_says_so(
@@ -136,11 +137,11 @@ async def test_grid_programme_whose_sessions_were_all_cancelled_says_so(
     await Event.filter(id=event.id).update(visibility="public")
     only = await add_session(organiser, event.id, session_data("Welcome", 0, 0.5))
     await publish_programme(organiser, event.id, settings)
-    first = await client.get(f"/events/{event.id}/programme")
+    first = await client.get(f"/events/{event.uuid}/programme")
     await cancel_session(organiser, event.id, only.id)
     await publish_programme(organiser, event.id, settings)
 
-    response = await client.get(f"/events/{event.id}/programme")
+    response = await client.get(f"/events/{event.uuid}/programme")
 
     assert response.status_code == 200
     assert "No sessions." in response.text
@@ -150,13 +151,13 @@ async def test_grid_programme_whose_sessions_were_all_cancelled_says_so(
 
 
 async def test_grid_page_links_to_the_screen_and_the_embed(client, event, wall):
-    response = await client.get(f"/events/{event.id}/programme")
+    response = await client.get(f"/events/{event.uuid}/programme")
 
     html = response.text
-    assert f'<a href="/events/{event.id}/programme/now">Now and next</a>' in html
-    assert f'<a href="/events/{event.id}/programme/embed">' in html
+    assert f'<a href="/events/{event.uuid}/programme/now">Now and next</a>' in html
+    assert f'<a href="/events/{event.uuid}/programme/embed">' in html
     snippet = (
-        f"&lt;iframe src=&#34;http://testserver/events/{event.id}/programme/embed&#34; "
+        f"&lt;iframe src=&#34;http://testserver/events/{event.uuid}/programme/embed&#34; "
         "title=&#34;Programme&#34; width=&#34;100%&#34; height=&#34;600&#34;&gt;&lt;/iframe&gt;"
     )
     assert snippet in html
@@ -184,7 +185,7 @@ async def test_grid_two_day_event_has_a_grid_per_day(client, organiser, settings
     second = await add_session(organiser, made.id, session_data("Day two", 24.5, 25))
     await publish_programme(organiser, made.id, settings)
 
-    response = await client.get(f"/events/{made.id}/programme")
+    response = await client.get(f"/events/{made.uuid}/programme")
 
     html = response.text
     days = re.findall(r'<h3 id="grid-day-(\d)" class="grid-date">([^<]*)</h3>', html)

@@ -6,6 +6,7 @@ sessions, and the ``?at=`` preview."""
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -53,7 +54,7 @@ def rows(html: str) -> list[tuple[str, str, str]]:
 async def test_now_screen_shows_each_room_now_and_next(client, event, wall, frozen):
     frozen(0.75)  # 10:15am: the keynote is on
 
-    response = await client.get(f"/events/{event.id}/programme/now")
+    response = await client.get(f"/events/{event.uuid}/programme/now")
 
     assert response.status_code == 200
     assert response.headers["cache-control"] == "public, max-age=30"
@@ -74,7 +75,7 @@ async def test_now_screen_shows_each_room_now_and_next(client, event, wall, froz
 async def test_now_screen_session_ending_exactly_now_is_over(client, event, wall, frozen):
     frozen(1.5)  # 11:00am: the keynote has just ended
 
-    response = await client.get(f"/events/{event.id}/programme/now")
+    response = await client.get(f"/events/{event.uuid}/programme/now")
 
     assert rows(response.text)[0] == (
         "Main Hall",
@@ -92,7 +93,7 @@ async def test_now_screen_never_shows_not_for_publication_or_cancelled(
     frozen(3.25)  # 12:45pm: the closed briefing is on in the Itchen Suite; the dropped
     # talk (cancelled) would have been next in Main Hall at 2pm.
 
-    response = await client.get(f"/events/{event.id}/programme/now")
+    response = await client.get(f"/events/{event.uuid}/programme/now")
 
     assert "Closed briefing" not in response.text
     assert "Dropped talk" not in response.text
@@ -102,9 +103,9 @@ async def test_now_screen_never_shows_not_for_publication_or_cancelled(
 async def test_now_screen_before_the_start_and_after_the_end(client, event, wall, frozen):
     frozen(-24)
 
-    before = await client.get(f"/events/{event.id}/programme/now")
+    before = await client.get(f"/events/{event.uuid}/programme/now")
     frozen(4.5)
-    after = await client.get(f"/events/{event.id}/programme/now")
+    after = await client.get(f"/events/{event.uuid}/programme/now")
 
     assert "The programme starts at 9:30am on Wednesday 9 June 2027." in before.text
     assert rows(before.text)[0] == (
@@ -120,7 +121,7 @@ async def test_now_screen_preview_at_a_time_on_the_event_day(client, event, wall
     frozen(-24)
 
     response = await client.get(
-        f"/events/{event.id}/programme/now", params={"at": "2027-06-09T13:40"}
+        f"/events/{event.uuid}/programme/now", params={"at": "2027-06-09T13:40"}
     )
 
     assert response.status_code == 200
@@ -137,9 +138,9 @@ async def test_now_screen_preview_at_a_time_on_the_event_day(client, event, wall
 async def test_now_screen_preview_refuses_other_days_and_text(client, event, wall, frozen, value):
     frozen(0.75)
 
-    response = await client.get(f"/events/{event.id}/programme/now", params={"at": value})
+    response = await client.get(f"/events/{event.uuid}/programme/now", params={"at": value})
     control = await client.get(
-        f"/events/{event.id}/programme/now", params={"at": "2027-06-09T10:00"}
+        f"/events/{event.uuid}/programme/now", params={"at": "2027-06-09T10:00"}
     )
 
     assert response.status_code == 422
@@ -154,7 +155,7 @@ async def test_now_screen_invite_only_event_only_through_an_invitees_link(
     _, token = await registered(organiser, event, 1, settings)
     frozen(3.25)  # the closed briefing is on
 
-    public = await client.get(f"/events/{event.id}/programme/now")
+    public = await client.get(f"/events/{event.uuid}/programme/now")
     personal = await client.get(f"/i/{token}/programme/now")
 
     assert public.status_code == 404
@@ -171,9 +172,9 @@ async def test_now_screen_unknown_link_or_event_is_not_found(client, event, wall
     frozen(0.75)
 
     assert (await client.get("/i/not-a-real-token/programme/now")).status_code == 404
-    assert (await client.get(f"/events/{event.id + 1000}/programme/now")).status_code == 404
+    assert (await client.get(f"/events/{uuid.uuid4()}/programme/now")).status_code == 404
     # Control: the real event answers.
-    assert (await client.get(f"/events/{event.id}/programme/now")).status_code == 200
+    assert (await client.get(f"/events/{event.uuid}/programme/now")).status_code == 200
 
 
 async def test_now_screen_of_a_cancelled_event_is_not_found(
@@ -185,10 +186,10 @@ async def test_now_screen_of_a_cancelled_event_is_not_found(
     settings,
 ):
     frozen(0.75)
-    before = await client.get(f"/events/{event.id}/programme/now")
+    before = await client.get(f"/events/{event.uuid}/programme/now")
     await cancel_event(organiser, event.id, settings)
 
-    response = await client.get(f"/events/{event.id}/programme/now")
+    response = await client.get(f"/events/{event.uuid}/programme/now")
 
     assert (before.status_code, response.status_code) == (200, 404)
 
@@ -202,14 +203,14 @@ async def test_now_screen_shows_a_new_version_at_once(
     client, event, wall, frozen, organiser, settings
 ):
     frozen(0.75)
-    before = await client.get(f"/events/{event.id}/programme/now")
+    before = await client.get(f"/events/{event.uuid}/programme/now")
     _, itchen = wall["rooms"]
     await add_session(
         organiser, event.id, session_data("Breakout: youth voices", 0.5, 1.5, room_id=itchen.id)
     )
     await publish_programme(organiser, event.id, settings, publish_anyway=True)
 
-    after = await client.get(f"/events/{event.id}/programme/now")
+    after = await client.get(f"/events/{event.uuid}/programme/now")
 
     assert rows(before.text)[1] == (
         "Itchen Suite",
@@ -226,7 +227,7 @@ async def test_now_screen_shows_a_new_version_at_once(
 async def test_now_screen_keeps_only_a_few_rendered_minutes(client, event, wall, frozen):
     for minutes in range(10):
         frozen(minutes / 60)
-        response = await client.get(f"/events/{event.id}/programme/now")
+        response = await client.get(f"/events/{event.uuid}/programme/now")
         assert response.status_code == 200
 
     view = await public_programme(event.id)
@@ -234,5 +235,5 @@ async def test_now_screen_keeps_only_a_few_rendered_minutes(client, event, wall,
     assert len(kept) == SCREENS_KEPT
     assert [at for at, _ in kept] == [at((6 + m) / 60) for m in range(SCREENS_KEPT)]
     # The same minute again is the same bytes, from the store.
-    again = await client.get(f"/events/{event.id}/programme/now")
+    again = await client.get(f"/events/{event.uuid}/programme/now")
     assert again.content == kept[(at(9 / 60), False)]

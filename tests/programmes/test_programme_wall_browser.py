@@ -37,7 +37,7 @@ async def test_grid_wide_screen_places_sessions_by_room_and_time(page, event, wa
     welcome, keynote, workshop, _ = wall["sessions"]
     await page.set_viewport_size({"width": 1920, "height": 1080})
 
-    await page.goto(f"/events/{event.id}/programme")
+    await page.goto(f"/events/{event.uuid}/programme")
 
     main = await page.locator(".grid-room", has_text="Main Hall").bounding_box()
     itchen = await page.locator(".grid-room", has_text="Itchen Suite").bounding_box()
@@ -70,7 +70,7 @@ async def test_grid_phone_is_a_list_in_time_order(page, event, wall):
     welcome, keynote, workshop, _ = wall["sessions"]
     await page.set_viewport_size({"width": 375, "height": 812})
 
-    await page.goto(f"/events/{event.id}/programme")
+    await page.goto(f"/events/{event.uuid}/programme")
 
     assert await page.locator(".grid-room").first.is_hidden()
     assert await page.locator(".grid-time").first.is_hidden()
@@ -96,7 +96,7 @@ async def test_now_screen_at_a_frozen_time_on_a_venue_display(
     monkeypatch.setattr(grid, "clock", lambda: at(2.25))  # 11:45am: the workshops are on
     await page.set_viewport_size({"width": 1920, "height": 1080})
 
-    await page.goto(f"/events/{event.id}/programme/now")
+    await page.goto(f"/events/{event.uuid}/programme/now")
 
     assert await page.locator("#now-clock time").inner_text() == "11:45am"
     main = page.get_by_role("row", name="Main Hall")
@@ -119,7 +119,7 @@ async def test_now_screen_at_a_frozen_time_on_a_venue_display(
 async def test_now_screen_refreshes_itself(page, event, wall, monkeypatch):
     monkeypatch.setattr(grid, "clock", lambda: at(2.25))
     await page.clock.install()  # the page's timers run when the test says
-    await page.goto(f"/events/{event.id}/programme/now")
+    await page.goto(f"/events/{event.uuid}/programme/now")
     row = page.get_by_role("row", name="Main Hall")
     assert "Workshop: partners' data" in await row.inner_text()
 
@@ -140,10 +140,11 @@ async def test_embed_framed_by_another_site_and_the_page_itself_refused(
     wall,
     live_server,
 ):
+    programme = f"{live_server}/events/{event.uuid}/programme"
     html = (
         "<!doctype html><html lang='en'><title>Partner</title><h1>Partner site</h1>"
-        f"<iframe title='Programme' src='{live_server}/events/{event.id}/programme/embed'></iframe>"
-        f"<iframe title='Not allowed' src='{live_server}/events/{event.id}/programme'></iframe>"
+        f"<iframe title='Programme' src='{programme}/embed'></iframe>"
+        f"<iframe title='Not allowed' src='{programme}'></iframe>"
     ).encode()
 
     async def partner_site(scope, receive, send):
@@ -166,9 +167,9 @@ async def test_embed_framed_by_another_site_and_the_page_itself_refused(
         refused = page.frame(url=lambda url: url.startswith("chrome-error:"))
         assert refused is not None
         assert [f.url for f in page.frames if "/programme" in f.url] == [
-            f"{live_server}/events/{event.id}/programme/embed"
+            f"{live_server}/events/{event.uuid}/programme/embed"
         ]
 
-    await page.goto(f"/events/{event.id}/programme/embed")
+    await page.goto(f"/events/{event.uuid}/programme/embed")
     assert await page.get_by_role("link", name="Welcome").count() == 1
     await assert_accessible(page)

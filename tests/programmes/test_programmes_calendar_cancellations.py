@@ -206,11 +206,11 @@ async def test_public_programme_feed_of_a_cancelled_event_marks_every_session_ca
     await add_session(organiser, event.id, session_data("Welcome", 0, 0.5))
     await add_session(organiser, event.id, session_data("Keynote", 0.5, 1.5))
     await publish_programme(organiser, event.id, settings)
-    before = await client.get(f"/events/{event.id}/programme.ics")
+    before = await client.get(f"/events/{event.uuid}/programme.ics")
 
     await cancel_event(organiser, event.id, settings)
 
-    after = await client.get(f"/events/{event.id}/programme.ics")
+    after = await client.get(f"/events/{event.uuid}/programme.ics")
     assert (before.status_code, after.status_code) == (200, 200)
     assert after.content != before.content
     assert [(v.status.value, v.sequence.value) for v in parse(before.content).vevent_list] == [

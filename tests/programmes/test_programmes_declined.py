@@ -133,7 +133,7 @@ async def test_declined_speaker_is_not_in_the_published_session(declined_view, p
 
 
 async def test_declined_speaker_is_not_on_the_programme_page(client, event, declined_view):
-    page = await client.get(f"/events/{event.id}/programme")
+    page = await client.get(f"/events/{event.uuid}/programme")
 
     assert page.status_code == 200
     assert "Chief Constable Zoë Ł. Dąbrowska" in page.text
@@ -143,7 +143,7 @@ async def test_declined_speaker_is_not_on_the_programme_page(client, event, decl
 async def test_declined_speaker_is_not_on_the_session_page(client, event, programme, declined_view):
     welcome = programme["sessions"][0]
 
-    page = await client.get(f"/events/{event.id}/programme/sessions/{welcome.id}")
+    page = await client.get(f"/events/{event.uuid}/programme/sessions/{welcome.id}")
 
     assert "Chief Constable Zoë Ł. Dąbrowska" in page.text
     assert "Ахмед Петров" not in page.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
@@ -79,7 +80,15 @@ async def test_programme_feed_parses_in_vobject_with_local_times(view):
 
 
 async def test_programme_feed_describes_speakers_room_and_url(view, programme):
-    welcome = Calendar.from_ical(programme_feed(view, BASE).body).walk("VEVENT")[0]
+    # The feed's entries link to the session's public page, which a public or unlisted
+    # event has (an invite-only one's entries have no URL: its public page is not found).
+    shown = dataclasses.replace(view, event={**view.event, "visibility": "unlisted"}, outputs={})
+    welcome = Calendar.from_ical(programme_feed(shown, BASE).body).walk("VEVENT")[0]
+    hidden = Calendar.from_ical(programme_feed(view, BASE).body).walk("VEVENT")[0]
+
+    assert view.event["visibility"] == "invite_only"
+    assert "URL" not in hidden
+    assert str(hidden["DESCRIPTION"]) == str(welcome["DESCRIPTION"])
 
     assert str(welcome["DESCRIPTION"]) == (
         "Speaker: Chief Constable Zoë Ł. Dąbrowska, Chief Constable, "
@@ -88,7 +97,7 @@ async def test_programme_feed_describes_speakers_room_and_url(view, programme):
     )
     assert str(welcome["LOCATION"]).startswith("Main Hall, St Mary's Stadium")
     assert str(welcome["URL"]) == (
-        f"{BASE}/events/{view.event['id']}/programme/sessions/{programme['sessions'][0].id}"
+        f"{BASE}/events/{view.event['uuid']}/programme/sessions/{programme['sessions'][0].id}"
     )
 
 

@@ -35,7 +35,7 @@ async def invite_only(event, programme, organiser, settings):
 
 
 async def test_programme_page_public_lists_sessions_by_time(client, event, public):
-    response = await client.get(f"/events/{event.id}/programme")
+    response = await client.get(f"/events/{event.uuid}/programme")
 
     assert response.status_code == 200
     text = response.text
@@ -47,7 +47,7 @@ async def test_programme_page_public_lists_sessions_by_time(client, event, publi
 
 
 async def test_programme_page_public_leaves_out_not_for_publication(client, event, public):
-    response = await client.get(f"/events/{event.id}/programme")
+    response = await client.get(f"/events/{event.uuid}/programme")
 
     assert "Closed briefing" not in response.text
     assert response.status_code == 200
@@ -55,7 +55,7 @@ async def test_programme_page_public_leaves_out_not_for_publication(client, even
 
 
 async def test_programme_page_filters_by_track(client, event, public):
-    response = await client.get(f"/events/{event.id}/programme", params={"track": "Plan"})
+    response = await client.get(f"/events/{event.uuid}/programme", params={"track": "Plan"})
 
     assert response.status_code == 200
     assert "Workshop: the draft plan" in response.text
@@ -63,7 +63,7 @@ async def test_programme_page_filters_by_track(client, event, public):
 
 
 async def test_programme_page_unknown_track_shows_everything(client, event, public):
-    response = await client.get(f"/events/{event.id}/programme", params={"track": "<b>x</b>"})
+    response = await client.get(f"/events/{event.uuid}/programme", params={"track": "<b>x</b>"})
 
     assert response.status_code == 200
     assert "What serious violence means here" in response.text
@@ -74,10 +74,10 @@ async def test_programme_page_invite_only_is_404_for_anonymous(
     client, event, invite_only, organiser, settings
 ):
     for path in ("", ".ics", ".pdf", "/schedule.json", "/schedule.xml"):
-        response = await client.get(f"/events/{event.id}/programme{path}")
+        response = await client.get(f"/events/{event.uuid}/programme{path}")
         assert response.status_code == 404, path
     session_id = invite_only["sessions"][0].id
-    response = await client.get(f"/events/{event.id}/programme/sessions/{session_id}")
+    response = await client.get(f"/events/{event.uuid}/programme/sessions/{session_id}")
     assert response.status_code == 404
     # Control: the same pages through a delegate's link.
     _, token = await registered(organiser, event, 1, settings)
@@ -88,9 +88,9 @@ async def test_programme_page_invite_only_is_404_for_anonymous(
 async def test_programme_page_unpublished_is_404(client, event, programme, organiser, settings):
     await Event.filter(id=event.id).update(visibility="public")
 
-    response = await client.get(f"/events/{event.id}/programme")
+    response = await client.get(f"/events/{event.uuid}/programme")
     await publish_programme(organiser, event.id, settings)
-    control = await client.get(f"/events/{event.id}/programme")
+    control = await client.get(f"/events/{event.uuid}/programme")
 
     assert response.status_code == 404
     assert control.status_code == 200
@@ -109,7 +109,7 @@ async def test_programme_page_script_in_title_and_bio_is_inert(
     )
     await publish_programme(organiser, event.id, settings)
 
-    response = await client.get(f"/events/{event.id}/programme")
+    response = await client.get(f"/events/{event.uuid}/programme")
 
     assert "<script>alert(1)</script>" not in response.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
@@ -119,7 +119,7 @@ async def test_programme_page_script_in_title_and_bio_is_inert(
 async def test_programme_page_signed_in_shows_sign_out(client, event, public, organiser):
     await sign_in(client, organiser)
 
-    response = await client.get(f"/events/{event.id}/programme")
+    response = await client.get(f"/events/{event.uuid}/programme")
 
     assert response.status_code == 200
     assert "Sign out" in response.text
@@ -128,11 +128,11 @@ async def test_programme_page_signed_in_shows_sign_out(client, event, public, or
 async def test_session_page_public_shows_speakers_and_calendar_link(client, event, public):
     welcome = public["sessions"][0]
 
-    response = await client.get(f"/events/{event.id}/programme/sessions/{welcome.id}")
+    response = await client.get(f"/events/{event.uuid}/programme/sessions/{welcome.id}")
 
     assert response.status_code == 200
     assert "Ахмед Петров" in response.text
-    assert f"/events/{event.id}/programme/sessions/{welcome.id}.ics" in response.text
+    assert f"/events/{event.uuid}/programme/sessions/{welcome.id}.ics" in response.text
 
 
 async def test_session_page_not_for_publication_is_404(client, event, public):
@@ -140,10 +140,10 @@ async def test_session_page_not_for_publication_is_404(client, event, public):
 
     welcome = public["sessions"][0]
 
-    page = await client.get(f"/events/{event.id}/programme/sessions/{briefing.id}")
-    ics = await client.get(f"/events/{event.id}/programme/sessions/{briefing.id}.ics")
-    shown = await client.get(f"/events/{event.id}/programme/sessions/{welcome.id}")
-    shown_ics = await client.get(f"/events/{event.id}/programme/sessions/{welcome.id}.ics")
+    page = await client.get(f"/events/{event.uuid}/programme/sessions/{briefing.id}")
+    ics = await client.get(f"/events/{event.uuid}/programme/sessions/{briefing.id}.ics")
+    shown = await client.get(f"/events/{event.uuid}/programme/sessions/{welcome.id}")
+    shown_ics = await client.get(f"/events/{event.uuid}/programme/sessions/{welcome.id}.ics")
 
     assert (page.status_code, ics.status_code) == (404, 404)
     assert (shown.status_code, shown_ics.status_code) == (200, 200)
@@ -152,7 +152,7 @@ async def test_session_page_not_for_publication_is_404(client, event, public):
 async def test_session_calendar_parses_with_same_uid(client, event, public):
     welcome = public["sessions"][0]
 
-    response = await client.get(f"/events/{event.id}/programme/sessions/{welcome.id}.ics")
+    response = await client.get(f"/events/{event.uuid}/programme/sessions/{welcome.id}.ics")
 
     assert response.status_code == 200
     calendar = vobject.readOne(response.text)
@@ -161,7 +161,7 @@ async def test_session_calendar_parses_with_same_uid(client, event, public):
 
 
 async def test_programme_feed_public_has_cache_headers(client, event, public):
-    response = await client.get(f"/events/{event.id}/programme.ics")
+    response = await client.get(f"/events/{event.uuid}/programme.ics")
 
     assert response.status_code == 200
     assert response.headers["cache-control"] == "public, max-age=300"
@@ -173,10 +173,10 @@ async def test_programme_feed_public_has_cache_headers(client, event, public):
 
 
 async def test_programme_feed_if_none_match_answers_304(client, event, public):
-    first = await client.get(f"/events/{event.id}/programme.ics")
+    first = await client.get(f"/events/{event.uuid}/programme.ics")
 
     again = await client.get(
-        f"/events/{event.id}/programme.ics", headers={"If-None-Match": first.headers["etag"]}
+        f"/events/{event.uuid}/programme.ics", headers={"If-None-Match": first.headers["etag"]}
     )
 
     assert again.status_code == 304
@@ -185,7 +185,7 @@ async def test_programme_feed_if_none_match_answers_304(client, event, public):
 
 
 async def test_programme_pdf_public_is_a_pdf(client, event, public):
-    response = await client.get(f"/events/{event.id}/programme.pdf")
+    response = await client.get(f"/events/{event.uuid}/programme.pdf")
 
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
@@ -193,8 +193,8 @@ async def test_programme_pdf_public_is_a_pdf(client, event, public):
 
 
 async def test_schedule_exports_public_parse(client, event, public):
-    as_json = await client.get(f"/events/{event.id}/programme/schedule.json")
-    as_xml = await client.get(f"/events/{event.id}/programme/schedule.xml")
+    as_json = await client.get(f"/events/{event.uuid}/programme/schedule.json")
+    as_xml = await client.get(f"/events/{event.uuid}/programme/schedule.xml")
 
     assert as_json.status_code == 200
     document = json.loads(as_json.content)

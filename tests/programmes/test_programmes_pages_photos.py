@@ -225,9 +225,9 @@ async def test_public_programme_shows_and_serves_a_public_speakers_photo(
     client, event, published_photos
 ):
     name = published_photos["public"]
-    src = f"/events/{event.id}/programme/photos/{name}"
+    src = f"/events/{event.uuid}/programme/photos/{name}"
 
-    page = await client.get(f"/events/{event.id}/programme")
+    page = await client.get(f"/events/{event.uuid}/programme")
     photo = await client.get(src)
 
     assert f'<img class="speaker-photo" src="{src}" alt=""' in page.text
@@ -240,8 +240,9 @@ async def test_public_programme_shows_and_serves_a_public_speakers_photo(
 async def test_public_photo_of_a_speaker_only_in_closed_sessions_is_404(
     client, event, published_photos
 ):
-    response = await client.get(f"/events/{event.id}/programme/photos/{published_photos['closed']}")
-    control = await client.get(f"/events/{event.id}/programme/photos/{published_photos['public']}")
+    photos = f"/events/{event.uuid}/programme/photos"
+    response = await client.get(f"{photos}/{published_photos['closed']}")
+    control = await client.get(f"{photos}/{published_photos['public']}")
 
     assert response.status_code == 404
     assert control.status_code == 200
@@ -253,7 +254,8 @@ async def test_public_photo_of_an_invite_only_event_is_404(
     await Event.filter(id=event.id).update(visibility="invite_only")
     _, token = await registered(organiser, event, 1, settings)
 
-    response = await client.get(f"/events/{event.id}/programme/photos/{published_photos['public']}")
+    photos = f"/events/{event.uuid}/programme/photos"
+    response = await client.get(f"{photos}/{published_photos['public']}")
     control = await client.get(f"/i/{token}/programme/photos/{published_photos['public']}")
 
     assert response.status_code == 404
@@ -265,7 +267,7 @@ async def test_photo_uploaded_after_publishing_is_not_public_until_the_next_vers
 ):
     chief = programme["speakers"][0]
     made = await set_speaker_photo(organiser, event.id, chief.id, image_bytes("PNG"), settings)
-    url = f"/events/{event.id}/programme/photos/{made.photo_path}"
+    url = f"/events/{event.uuid}/programme/photos/{made.photo_path}"
 
     before = await client.get(url)
     await publish_programme(organiser, event.id, settings)
@@ -294,10 +296,10 @@ async def test_delegate_photos_follow_what_the_delegate_may_see(
 async def test_session_page_shows_the_speakers_photo(client, event, programme, published_photos):
     keynote = programme["sessions"][1]
 
-    page = await client.get(f"/events/{event.id}/programme/sessions/{keynote.id}")
+    page = await client.get(f"/events/{event.uuid}/programme/sessions/{keynote.id}")
 
     name = published_photos["public"]
-    assert f'src="/events/{event.id}/programme/photos/{name}"' in page.text
+    assert f'src="/events/{event.uuid}/programme/photos/{name}"' in page.text
 
 
 async def test_speaker_uploads_and_removes_their_own_photo(client, programme, settings):

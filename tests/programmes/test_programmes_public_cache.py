@@ -172,7 +172,7 @@ async def test_public_cache_event_made_public_here_shows_at_once(
         await public_programme(event.id)
     await update_event(organiser, event.id, event_data(visibility="unlisted"), settings)
 
-    found = await public_programme(event.id)
+    found = await public_programme(event.uuid)  # an unlisted event's address is its uuid
 
     assert found.number == 1
 
@@ -235,11 +235,11 @@ async def test_public_cache_keeps_answers_for_a_bounded_number_of_events(
 async def test_programme_page_shows_a_version_published_here_at_once(
     client, event, public, organiser, settings, clock
 ):
-    before = await client.get(f"/events/{event.id}/programme")
+    before = await client.get(f"/events/{event.uuid}/programme")
     await add_session(organiser, event.id, session_data("Closing remarks", 5, 5.5))
     await publish_programme(organiser, event.id, settings)
 
-    after = await client.get(f"/events/{event.id}/programme")
+    after = await client.get(f"/events/{event.uuid}/programme")
 
     assert (before.status_code, after.status_code) == (200, 200)
     assert ("Closing remarks" in before.text, "Closing remarks" in after.text) == (False, True)
@@ -248,7 +248,7 @@ async def test_programme_page_shows_a_version_published_here_at_once(
 async def test_programme_feed_of_a_version_published_here_has_a_new_etag_at_once(
     client, event, public, organiser, settings, clock
 ):
-    path = f"/events/{event.id}/programme.ics"
+    path = f"/events/{event.uuid}/programme.ics"
     first = await client.get(path)
     await add_session(organiser, event.id, session_data("Closing remarks", 5, 5.5))
     await publish_programme(organiser, event.id, settings)
@@ -263,11 +263,11 @@ async def test_programme_feed_of_a_version_published_here_has_a_new_etag_at_once
 async def test_programme_page_of_an_event_cancelled_here_is_404_at_once(
     client, event, public, organiser, settings, clock
 ):
-    before = await client.get(f"/events/{event.id}/programme")
+    before = await client.get(f"/events/{event.uuid}/programme")
     await cancel_event(organiser, event.id, settings)
 
-    after = await client.get(f"/events/{event.id}/programme")
-    feed = await client.get(f"/events/{event.id}/programme.ics")
+    after = await client.get(f"/events/{event.uuid}/programme")
+    feed = await client.get(f"/events/{event.uuid}/programme.ics")
 
     assert (before.status_code, after.status_code, feed.status_code) == (200, 404, 200)
     # Issue 16: the feed stays, striking every session out, so calendars drop them.
@@ -278,7 +278,7 @@ async def test_programme_page_of_an_event_cancelled_here_is_404_at_once(
 async def test_programme_page_made_invite_only_by_another_process_is_404_after_the_window(
     client, event, public, settings, clock
 ):
-    path = f"/events/{event.id}/programme"
+    path = f"/events/{event.uuid}/programme"
     await client.get(path)
     await change_elsewhere(settings, f"UPDATE event SET visibility = 'invite_only' {where(event)}")
     clock.now += public_cache.WINDOW - 0.01

@@ -26,7 +26,7 @@ def handler_modules() -> list:
 
 def test_every_endpoint_is_a_public_name_of_a_handler_module():
     modules = {m.__name__ for m in handler_modules()}
-    assert len(routes) == 71
+    assert len(routes) == 72
     for route in routes:
         endpoint = route.endpoint
         assert endpoint.__module__ in modules, route.path
@@ -66,7 +66,7 @@ def test_every_handler_of_the_modules_is_in_the_table():
 
 def test_no_path_and_method_twice():
     pairs = [(r.path, m) for r in routes for m in r.methods]
-    assert len(pairs) == len(set(pairs)) == 71 + sum("GET" in r.methods for r in routes)
+    assert len(pairs) == len(set(pairs)) == 72 + sum("GET" in r.methods for r in routes)
     # Control: the same path with another method is not a repeat, the same method is.
     assert ("/speaker/{token:str}/photo", "GET") in pairs
     assert ("/speaker/{token:str}/photo", "POST") in pairs

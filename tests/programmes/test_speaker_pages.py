@@ -52,13 +52,14 @@ def summaries(body: bytes) -> list[str]:
 async def test_speaker_page_public_shows_bio_and_public_sessions_only(client, event, public):
     chief = public["speakers"][0]
 
-    response = await client.get(f"/events/{event.id}/programme/speakers/{chief.id}")
+    response = await client.get(f"/events/{event.uuid}/programme/speakers/{chief.id}")
 
     assert response.status_code == 200
     assert "Chief Constable Zoë Ł. Dąbrowska" in response.text
     assert "Leads the force." in response.text
     assert (
-        f'href="/events/{event.id}/programme/sessions/{public["sessions"][0].id}"' in response.text
+        f'href="/events/{event.uuid}/programme/sessions/{public["sessions"][0].id}"'
+        in response.text
     )
     assert "Closed briefing" not in response.text
     assert "chief@police.example.org" not in response.text
@@ -67,7 +68,7 @@ async def test_speaker_page_public_shows_bio_and_public_sessions_only(client, ev
 async def test_speaker_page_public_for_a_speaker_only_in_closed_sessions_is_404(
     client, event, public, closed_only, organiser, settings
 ):
-    response = await client.get(f"/events/{event.id}/programme/speakers/{closed_only.id}")
+    response = await client.get(f"/events/{event.uuid}/programme/speakers/{closed_only.id}")
 
     assert response.status_code == 404
     # Control: a registered delegate's programme shows the briefing, so the speaker too.
@@ -95,9 +96,9 @@ async def test_speaker_page_of_a_speaker_who_withdrew_is_404_at_once(client, eve
     chief, leader, _ = public["speakers"]
     await Speaker.filter(id=leader.id).update(status="declined")
 
-    gone = await client.get(f"/events/{event.id}/programme/speakers/{leader.id}")
-    gone_ics = await client.get(f"/events/{event.id}/programme/speakers/{leader.id}.ics")
-    still = await client.get(f"/events/{event.id}/programme/speakers/{chief.id}")
+    gone = await client.get(f"/events/{event.uuid}/programme/speakers/{leader.id}")
+    gone_ics = await client.get(f"/events/{event.uuid}/programme/speakers/{leader.id}.ics")
+    still = await client.get(f"/events/{event.uuid}/programme/speakers/{chief.id}")
 
     assert (gone.status_code, gone_ics.status_code, still.status_code) == (404, 404, 200)
 
@@ -108,7 +109,7 @@ async def test_speaker_page_of_a_speaker_who_declined_but_is_kept_on_is_shown(
     leader = public["speakers"][1]
     await Speaker.filter(id=leader.id).update(status="declined", keep_on_programme=True)
 
-    response = await client.get(f"/events/{event.id}/programme/speakers/{leader.id}")
+    response = await client.get(f"/events/{event.uuid}/programme/speakers/{leader.id}")
 
     assert response.status_code == 200
 
@@ -120,8 +121,8 @@ async def test_speaker_page_of_an_invite_only_event_is_404_publicly_and_shown_by
     await publish_programme(organiser, event.id, settings)
     _, token = await registered(organiser, event, 1, settings)
 
-    page = await client.get(f"/events/{event.id}/programme/speakers/{chief.id}")
-    ics = await client.get(f"/events/{event.id}/programme/speakers/{chief.id}.ics")
+    page = await client.get(f"/events/{event.uuid}/programme/speakers/{chief.id}")
+    ics = await client.get(f"/events/{event.uuid}/programme/speakers/{chief.id}.ics")
     mine = await client.get(f"/i/{token}/programme/speakers/{chief.id}")
 
     assert (page.status_code, ics.status_code, mine.status_code) == (404, 404, 200)
@@ -134,8 +135,8 @@ async def test_speaker_page_of_another_events_speaker_is_404(
     await Event.filter(id=other.id).update(visibility="public")
     chief = public["speakers"][0]
 
-    wrong = await client.get(f"/events/{other.id}/programme/speakers/{chief.id}")
-    right = await client.get(f"/events/{event.id}/programme/speakers/{chief.id}")
+    wrong = await client.get(f"/events/{other.uuid}/programme/speakers/{chief.id}")
+    right = await client.get(f"/events/{event.uuid}/programme/speakers/{chief.id}")
 
     assert (wrong.status_code, right.status_code) == (404, 200)
 
@@ -145,7 +146,7 @@ async def test_speaker_calendar_public_is_a_publish_with_organizer_and_public_se
 ):
     chief = public["speakers"][0]
 
-    response = await client.get(f"/events/{event.id}/programme/speakers/{chief.id}.ics")
+    response = await client.get(f"/events/{event.uuid}/programme/speakers/{chief.id}.ics")
 
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/calendar; charset=utf-8"
@@ -190,7 +191,7 @@ async def test_speaker_page_keeps_hostile_text_as_text(client, event, public, or
     )
     await publish_programme(organiser, event.id, settings)
 
-    response = await client.get(f"/events/{event.id}/programme/speakers/{chief.id}")
+    response = await client.get(f"/events/{event.uuid}/programme/speakers/{chief.id}")
 
     assert response.status_code == 200
     assert "&lt;img src=x onerror=alert(1)&gt; &amp; &#34;=cmd|&#39; /C calc&#39;!A0&#34;" in (

@@ -166,7 +166,7 @@ async def test_programme_card_of_an_invitee_not_registered_has_no_star(
 async def test_programme_card_public_page_has_no_star(client, event, published):
     await Event.filter(id=event.id).update(visibility="public")
 
-    page = await client.get(f"/events/{event.id}/programme")
+    page = await client.get(f"/events/{event.uuid}/programme")
 
     assert page.status_code == 200
     assert "Add to my agenda" not in page.text

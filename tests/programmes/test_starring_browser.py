@@ -59,9 +59,9 @@ async def test_public_changes_and_speaker_pages_are_accessible(
     await publish_programme(organiser, event.id, settings)
     chief = programme["speakers"][0]
 
-    await page.goto(f"/events/{event.id}/programme/changes")
+    await page.goto(f"/events/{event.uuid}/programme/changes")
     await page.get_by_role("heading", name="Version 1").wait_for()
     await assert_accessible(page)
-    await page.goto(f"/events/{event.id}/programme/speakers/{chief.id}")
+    await page.goto(f"/events/{event.uuid}/programme/speakers/{chief.id}")
     await page.get_by_role("link", name="Welcome").wait_for()
     await assert_accessible(page)
