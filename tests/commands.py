@@ -27,7 +27,7 @@ from pathlib import Path
 CONVENOR = str(Path(sys.executable).parent / "convenor")
 
 FORK_SERVER = r"""
-import atexit, json, os, signal, sys, threading, time, traceback
+import json, os, signal, sys, threading, time, traceback
 sys.path[0] = os.path.dirname(sys.argv[1])  # as for the console script: its own folder
 # The slow part, done once: Convenor, every module a domain adds, httpx.
 import httpx
@@ -71,13 +71,9 @@ def child(request):
     except BaseException:
         traceback.print_exc()
         status = 1
-    try:  # as the interpreter ends: wait for its threads, then the atexit handlers
-        threading._shutdown()
-        atexit._run_exitfuncs()
-        sys.stdout.flush()
-        sys.stderr.flush()
-    finally:
-        os._exit(status)
+    # The interpreter ends as a command's does: it waits for the command's threads, runs
+    # the atexit handlers and flushes (public API only; SystemExit leaves the loop below).
+    raise SystemExit(status)
 
 for line in sys.stdin:
     request = json.loads(line)

@@ -4,6 +4,7 @@ same exit status and output as the installed `convenor` script started afresh.""
 from __future__ import annotations
 
 import subprocess
+import sys
 
 import pytest
 
@@ -70,3 +71,23 @@ def test_python_code_gets_its_arguments_directory_and_exit_status(tmp_path, monk
         "",
     )
     assert (message.returncode, message.stdout, message.stderr) == (1, "", "Stopped: a reason\n")
+
+
+def test_the_interpreter_ends_as_a_commands_does():
+    # It waits for the command's threads, then runs its atexit handlers, then flushes.
+    code = (
+        "import atexit, sys, threading, time\n"
+        "atexit.register(lambda: print('atexit ran'))\n"
+        "threading.Thread(target=lambda: (time.sleep(0.2), print('thread done'))).start()\n"
+        "print('main done', sys.argv[1:])\n"
+        "sys.exit(3)\n"
+    )
+
+    forked = run_python(code, ["a"])
+    started = subprocess.run(
+        [sys.executable, "-c", code, "a"], capture_output=True, text=True, timeout=60
+    )
+
+    assert (forked.returncode, forked.stdout) == (started.returncode, started.stdout)
+    assert forked.stdout == "main done ['a']\nthread done\natexit ran\n"
+    assert forked.returncode == 3
