@@ -68,12 +68,15 @@ async def test_serve_with_a_port_emails_links_with_that_port(tmp_path, migrated_
     )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-            for _ in range(100):
+            page = None
+            for _ in range(600):  # up to a minute: a loaded machine starts it slowly
                 try:
                     page = await client.get("/directory/list-your-group")
                     break
                 except httpx.TransportError:
+                    assert server.poll() is None, "convenor serve exited"
                     await asyncio.sleep(0.1)
+            assert page is not None, f"convenor serve did not answer on port {port} in 60 s"
             form = {
                 **{k: v for k, v in GROUP_FORM.items() if k not in ("themes", "areas")},
                 "csrf_token": form_token(page),
