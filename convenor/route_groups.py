@@ -12,7 +12,9 @@ one at that level that could answer such a request too (a route whose segment is
 parameter, ``/{token:str}/...``, or has a ``:path`` parameter, or another app's Mount):
 those routes, and everything before them, keep their places. After it, a route moves up
 into its segment's group only past routes of other literal segments, which cannot match
-its paths; a route that ends at this level (``/staff``) matches one segment only.
+its paths; a route that ends at this level (``/staff``) matches one segment only. So the
+groups go first there, then the rest in their order: most requests are for pages under
+a group.
 
 A parameter segment is grouped too when nothing else could answer its paths: if every
 route at a level of two or more segments starts with the same parameter
@@ -145,12 +147,17 @@ def group_routes(routes: list[BaseRoute]) -> list[BaseRoute]:
             groups[segment] = [segment, []]
             items.append(groups[segment])
         groups[segment][1].append((route, rest))
+    # Past the barrier, routes of different literal segments (and one-segment routes,
+    # which no Mount takes) never answer the same path, so the groups go first: most
+    # requests are for a page under one, and pass the others' one pattern each.
+    mounts: list[BaseRoute] = []
+    others: list[BaseRoute] = []
     for segment, members in items:
         if segment is None:
-            grouped.append(members)
+            others.append(members)
         elif len(members) < MIN_GROUP:
-            grouped.extend(route for route, _ in members)
+            others.extend(route for route, _ in members)
         else:
             children = group_routes([_relative(route, rest) for route, rest in members])
-            grouped.append(RouteGroup(segment, routes=children))
-    return grouped
+            mounts.append(RouteGroup(segment, routes=children))
+    return [*grouped, *mounts, *others]

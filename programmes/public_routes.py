@@ -174,7 +174,7 @@ async def programme_page(request: Request) -> Response:
     view = await service.public_programme(event)
     sessions = view.public_sessions()
     track = track_of(request)
-    if track not in tracks_of(sessions):
+    if track and track not in tracks_of(sessions):  # (no track asked: nothing to check)
         track = ""
     if current_user(request) is not None:
         context = programme_context(
