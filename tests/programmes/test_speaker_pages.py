@@ -1,7 +1,8 @@
 """Speakers' pages and .ics in the published programme (issue 20): for the public only
 speakers of public sessions, for registered delegates (by their link) also those of
-not-for-publication ones; never a speaker who withdrew; calendar files as DESIGN says
-(METHOD:PUBLISH with an ORGANIZER, no ATTENDEE), read by an independent parser."""
+not-for-publication ones; never a speaker who withdrew; calendar files like every other
+download (METHOD:PUBLISH with an ORGANIZER, no ATTENDEE; convenor.calendar), read by an
+independent parser."""
 
 from __future__ import annotations
 
