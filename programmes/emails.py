@@ -27,6 +27,7 @@ from convenor.calendar import CalendarEvent, build_invite
 from convenor.mail.message import CalendarPart
 from convenor.settings import Settings
 from convenor.text import render_markdown
+from events.models import Visibility
 from programmes.view import ProgrammeView, SessionEntry
 
 TEMPLATES = "programmes/emails"
@@ -96,7 +97,7 @@ def calendar_event(
     """One session as a calendar event; with ``attendee`` (ACCEPTED: registered
     delegates and speakers) it is ready for an iTIP email."""
     event = view.event
-    public_page = bool(base_url) and event.get("visibility", "public") != "invite_only"
+    public_page = bool(base_url) and event.get("visibility") != Visibility.INVITE_ONLY.value
     return CalendarEvent(
         uid=session.uid,
         sequence=session.sequence if sequence is None else sequence,

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from convenor.errors import NotFound
 from events.changes import changes_to
-from events.models import Event
+from events.models import Event, Visibility
 from programmes.view import Published, published_programme
 
 __all__ = ["PUBLIC_VISIBILITIES", "WINDOW", "event_id_of", "public_published", "recent_programme"]
@@ -43,8 +43,8 @@ __all__ = ["PUBLIC_VISIBILITIES", "WINDOW", "event_id_of", "public_published", "
 # Who sees a programme at a public address: by the event's uuid, public and unlisted
 # events; by its number (the API, old links), public ones only, since numbers can be
 # counted through and an unlisted event is for those given its address.
-PUBLIC_VISIBILITIES = ("public", "unlisted")
-BY_NUMBER = ("public",)
+PUBLIC_VISIBILITIES = (Visibility.PUBLIC.value, Visibility.UNLISTED.value)
+BY_NUMBER = (Visibility.PUBLIC.value,)
 
 WINDOW = 1.0  # seconds
 MAX_EVENTS = 1024  # answers kept; the oldest read goes first

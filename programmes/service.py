@@ -50,7 +50,7 @@ from programmes.drafts import (
     update_session,
     workshop_holders,
 )
-from programmes.feeds import agenda_ics, event_cancelled, session_ics
+from programmes.feeds import agenda_ics, event_cancelled, public_feed_programme, session_ics
 from programmes.photos import (
     check_own_photo,
     check_speaker_photo,
@@ -111,7 +111,6 @@ __all__ = [
     "preview_changes",
     "programme_version",
     "public_programme",
-    "public_published",
     "publish_programme",
     "remove_from_agenda",
     "remove_own_photo",
@@ -138,6 +137,7 @@ __all__ = [
     "update_session",
     "update_speaker",
     "update_speaker_profile",
+    "uuid_for_number",
     "versions_for",
     "workshop_holders",
 ]
@@ -153,6 +153,15 @@ async def public_programme(event: str | int) -> ProgrammeView:
     if published.event_status != EventStatus.PUBLISHED.value:
         raise NotFound()
     return published.view
+
+
+async def uuid_for_number(event_id: int) -> str:
+    """The uuid that a public event's programme addresses by number (those handed out
+    before uuids) move to: where its public feed answers (a published or cancelled
+    public event); NotFound for any other, so an unlisted one cannot be found by
+    counting. No side effects beyond the public cache."""
+    view, _ = await public_feed_programme(event_id)
+    return view.event["uuid"]
 
 
 async def organiser_programme(user: User, event_id: int) -> ProgrammeView:
