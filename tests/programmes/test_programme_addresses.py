@@ -96,6 +96,21 @@ async def test_another_events_number_is_not_found(client, event, published, visi
     assert at_uuid.status_code == (200 if visibility == "unlisted" else 404)
 
 
+async def test_a_hostile_rest_of_an_old_address_makes_no_header(client, event, published):
+    await make(event, "public")
+
+    hostile = await client.get(f"/events/{event.id}/programme/x%0D%0ASet-Cookie:%20a=b")
+    spaced = await client.get(f"/events/{event.id}/programme/a%20b")
+
+    # A line break matches no address at all; other text stays percent-encoded.
+    assert hostile.status_code == 404
+    assert "location" not in hostile.headers and "set-cookie" not in hostile.headers
+    assert (spaced.status_code, spaced.headers["location"]) == (
+        301,
+        f"/events/{event.uuid}/programme/a%20b",
+    )
+
+
 async def test_a_draft_events_number_is_not_found(client, event, published):
     await make(event, "public")
     await Event.filter(id=event.id).update(status="draft")
