@@ -8,7 +8,7 @@ PORT ?= 8000
 # Test workers (pytest-xdist): 2 for the 2-core machine; .ci/run gives each database one.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install browser clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Convenor needs Python 3.11 or newer")'
@@ -33,7 +33,19 @@ lint: $(STAMP)
 # temporary files (SQLite databases, data directories) go to memory where there is a
 # tmpfs with 2 GiB free (a container's small /dev/shm is left alone): SQLite's syncs to
 # disk made the migration and CLI tests a fifth slower or more (issue 19).
-test: lint
+# The browser tests' Chromium (tests/browser.py): Debian's headless build, installed here
+# when it is missing and this runs as root with apt-get; otherwise the tests use
+# /usr/bin/chromium or CONVENOR_CHROMIUM, and fail, saying how to install one, if none is.
+browser:
+	@if [ -z "$${CONVENOR_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium-headless-shell ] \
+	  && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Chromium's headless shell for the browser tests (apt-get)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -qq chromium-headless-shell fonts-dejavu-core >/dev/null 2>&1 \
+	  || { apt-get update -qq && apt-get install -y -qq chromium-headless-shell fonts-dejavu-core >/dev/null; }; \
+	fi
+
+test: lint browser
 	TMPDIR="$$( [ -w /dev/shm ] && [ "$$(df -Pk /dev/shm | awk 'NR==2 {print $$4}')" -gt 2097152 ] \
 	  && echo /dev/shm || echo "$${TMPDIR:-/tmp}" )" \
 	  $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup

@@ -75,6 +75,12 @@ def child(request):
     # the atexit handlers and flushes (public API only; SystemExit leaves the loop below).
     raise SystemExit(status)
 
+# Everything imported so far lives until the command ends: the collector leaves it alone
+# (gc.freeze, as Python's documentation advises before fork), so no child copies pages of
+# the server's memory to walk it. A child's own finalisation walked them all: 0.45 s of
+# the 0.5 s a `convenor tokens list` took here, and 0.14 s with the freeze.
+import gc
+gc.freeze()
 for line in sys.stdin:
     request = json.loads(line)
     pid = os.fork()
