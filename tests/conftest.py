@@ -68,6 +68,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=rank)  # stable: the order within each rank is kept
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids: list[str]) -> None:
+    """Under ``--dist loadgroup`` xdist names a grouped test's group in its node id; if it
+    does not, the tests of ONE_WORKER_EACH go to any worker and their module fixtures are
+    made twice, with nothing failing (pytest-dev/pytest-xdist#1386). Stop the run then."""
+    if node.config.getoption("dist") != "loadgroup":
+        return
+    lost = [i for i in ids if i.split("::", 1)[0] in ONE_WORKER_EACH and "@" not in i]
+    if lost:
+        pytest.exit(
+            f"--dist loadgroup did not group {lost[0]}: this pytest and pytest-xdist no "
+            "longer work together (pytest-dev/pytest-xdist#1386).",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
+
+
 def on_postgres() -> bool:
     return bool(os.environ.get("CONVENOR_TEST_DATABASE_URL"))
 
