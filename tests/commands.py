@@ -13,10 +13,12 @@ from a clean environment (no ``CONVENOR_*``) and never touches a database.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import json
 import locale
 import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -129,8 +131,16 @@ class ForkServer:
             self._process.wait(timeout=10)
 
     def run(
-        self, args: list[str], env: dict[str, str], cwd: Path, code: str | None, timeout: float
+        self,
+        args: list[str],
+        env: dict[str, str],
+        cwd: Path,
+        code: str | None,
+        timeout: float,
+        terminal: str | None = None,
     ) -> tuple[int, str, str]:
+        """Status, standard output and standard error of one command; with ``terminal``
+        (a pseudo-terminal's path) its standard error goes there and "" is returned."""
         with self._lock, tempfile.TemporaryDirectory() as out:
             stdout, stderr = Path(out, "stdout"), Path(out, "stderr")
             stdout.touch()
@@ -143,7 +153,7 @@ class ForkServer:
                 "code": code,
                 "timeout": timeout,
                 "stdout": str(stdout),
-                "stderr": str(stderr),
+                "stderr": terminal or str(stderr),
             }
             process.stdin.write(json.dumps(request) + "\n")
             process.stdin.flush()
@@ -174,10 +184,60 @@ def command_env(data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
-    """``convenor ARGS`` in a process of its own; its exit status and output."""
-    returncode, stdout, stderr = _server.run(args, env, cwd, None, timeout=120)
+def run(
+    args: list[str], env: dict[str, str], cwd: Path, *, terminal: bool = False
+) -> subprocess.CompletedProcess:
+    """``convenor ARGS`` in a process of its own; its exit status and output. With
+    ``terminal`` its standard error is a pseudo-terminal, and ``stderr`` is what that
+    terminal showed, as it came (line ends as the terminal writes them: CR LF)."""
+    if not terminal:
+        returncode, stdout, stderr = _server.run(args, env, cwd, None, timeout=120)
+    else:
+        returncode, stdout, stderr = _on_terminal(args, env, cwd)
     return subprocess.CompletedProcess([CONVENOR, *args], returncode, stdout, stderr)
+
+
+async def run_async(
+    args: list[str], env: dict[str, str], cwd: Path, *, terminal: bool = False
+) -> subprocess.CompletedProcess:
+    """``run`` for async tests: the test's event loop goes on while the command runs."""
+    return await asyncio.to_thread(run, args, env, cwd, terminal=terminal)
+
+
+def _on_terminal(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str, str]:
+    leader, follower = pty.openpty()
+    shown = bytearray()
+
+    def read() -> None:  # all along, so a command writing much never waits on the terminal
+        while True:
+            try:
+                piece = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal closed, once the command and we let go
+                return
+            if not piece:
+                return
+            shown.extend(piece)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        returncode, stdout, _ = _server.run(
+            args, env, cwd, None, timeout=120, terminal=os.ttyname(follower)
+        )
+    finally:
+        os.close(follower)
+        reader.join(timeout=30)
+        os.close(leader)
+    return returncode, stdout, shown.decode()
+
+
+def database_env(settings, data_dir: Path) -> dict[str, str]:
+    """A command's environment on the test run's own database and secret key."""
+    return command_env(
+        data_dir,
+        CONVENOR_DATABASE_URL=settings.database_url,
+        CONVENOR_SECRET_KEY=settings.secret_key,
+    )
 
 
 def run_python(code: str, args: list[str], timeout: float = 120) -> subprocess.CompletedProcess:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from pathlib import Path
 
 from directory.importer import import_csv
 from directory.models import Area, Entry, Provenance, Status, Theme
 from directory.taxonomy import SOUTHAMPTON_WARDS, ensure_taxonomy
+from tests.commands import database_env, run_async
 from tests.directory.factories import make_entry
 
 HEADER = "name,kind,description,themes,areas,charity_number,services\n"
@@ -84,29 +82,12 @@ async def test_import_file_without_name_column_is_refused(taxonomy):
 async def test_import_command_line_dry_run(taxonomy, settings, tmp_path: Path):
     path = tmp_path / "groups.csv"
     path.write_text(HEADER + GOOD + BAD)
-    env = {
-        **os.environ,
-        "CONVENOR_DATABASE_URL": settings.database_url,
-        "CONVENOR_SECRET_KEY": settings.secret_key,
-        "CONVENOR_DATA_DIR": str(tmp_path),
-    }
-
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        "from convenor.cli import main; main()",
-        "directory",
-        "import",
-        str(path),
-        "--dry-run",
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+    done = await run_async(
+        ["directory", "import", str(path), "--dry-run"], database_env(settings, tmp_path), tmp_path
     )
-    out, err = await process.communicate()
 
-    assert process.returncode == 1, err.decode()
-    assert out.decode().splitlines()[-1] == "2 rows: 1 good, 1 with errors; 0 imported."
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines()[-1] == "2 rows: 1 good, 1 with errors; 0 imported."
     assert await Entry.all().count() == 0
 
 

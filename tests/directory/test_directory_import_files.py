@@ -5,16 +5,13 @@ spreadsheets refused with one sentence, and a progress bar only on a terminal.""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import pty
-import sys
 from pathlib import Path
 
 import pytest
 
 from directory.importer import import_csv
 from directory.models import Entry, ImportBatch
+from tests.commands import database_env, run_async
 from tests.tables_corpus import UNREADABLE, saved_as, xlsx
 
 ROWS = [
@@ -24,55 +21,16 @@ ROWS = [
 ]
 
 
-def environment(settings, tmp_path: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "CONVENOR_DATABASE_URL": settings.database_url,
-        "CONVENOR_SECRET_KEY": settings.secret_key,
-        "CONVENOR_DATA_DIR": str(tmp_path),
-    }
-
-
-COMMAND = [sys.executable, "-c", "from convenor.cli import main; main()", "directory", "import"]
-
-
-async def run_on_terminal(settings, tmp_path: Path, *arguments: str) -> tuple[int, str, str]:
-    """Run the command with standard error on a pseudo-terminal; (code, stdout, terminal)."""
-    leader, follower = pty.openpty()
-    process = await asyncio.create_subprocess_exec(
-        *COMMAND,
-        *arguments,
-        env=environment(settings, tmp_path),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=follower,
+async def run_import(settings, tmp_path: Path, *arguments: str, terminal: bool = False):
+    """``convenor directory import ARGUMENTS`` on the test database; (code, stdout, stderr),
+    with ``terminal`` standard error on a pseudo-terminal and what it showed."""
+    done = await run_async(
+        ["directory", "import", *map(str, arguments)],
+        database_env(settings, tmp_path),
+        tmp_path,
+        terminal=terminal,
     )
-    os.close(follower)
-    out, _ = await process.communicate()
-    shown = b""
-    while True:
-        try:
-            piece = os.read(leader, 65536)
-        except OSError:  # the terminal closed when the command ended
-            break
-        if not piece:
-            break
-        shown += piece
-    os.close(leader)
-    assert process.returncode is not None  # communicate() waited for it
-    return process.returncode, out.decode(), shown.decode()
-
-
-async def run_import(settings, tmp_path: Path, path: Path, *options: str):
-    process = await asyncio.create_subprocess_exec(
-        *COMMAND,
-        str(path),
-        *options,
-        env=environment(settings, tmp_path),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await process.communicate()
-    return process.returncode, out.decode(), err.decode()
+    return done.returncode, done.stdout, done.stderr
 
 
 async def entries() -> list[tuple[str, str, str]]:
@@ -201,7 +159,7 @@ async def test_directory_command_shows_a_progress_bar_on_a_terminal(
 ):
     path = tmp_path / "groups.xlsx"
     path.write_bytes(saved_as(ROWS)["xlsx"])
-    code, out, shown = await run_on_terminal(settings, tmp_path, str(path))
+    code, out, shown = await run_import(settings, tmp_path, path, terminal=True)
 
     assert code == 0, shown
     assert "Checking" in shown

@@ -4,29 +4,20 @@ sentence on standard error, never a traceback."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from convenor.models import Role
 from directory.models import Entry, ImportBatch
+from tests.commands import database_env, run_async
 from tests.conftest import make_staff
-from tests.directory.test_directory_import_files import COMMAND, environment
 
 CSV = "name,kind,description\nWoolston Warriors,community,Football\n"
 
 
 async def run(env: dict[str, str], path: Path, *options: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        *COMMAND,
-        str(path),
-        *options,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await process.communicate()
-    return process.returncode, out.decode(), err.decode()
+    done = await run_async(["directory", "import", str(path), *options], env, path.parent)
+    return done.returncode, done.stdout, done.stderr
 
 
 async def test_by_records_the_staff_member(taxonomy, settings, tmp_path):
@@ -34,7 +25,7 @@ async def test_by_records_the_staff_member(taxonomy, settings, tmp_path):
     path = tmp_path / "groups.csv"
     path.write_text(CSV)
 
-    code, out, err = await run(environment(settings, tmp_path), path, "--by", moderator.email)
+    code, out, err = await run(database_env(settings, tmp_path), path, "--by", moderator.email)
 
     assert (code, err) == (0, "")
     batch = await ImportBatch.get()
@@ -46,7 +37,7 @@ async def test_by_an_unknown_address_is_refused(taxonomy, settings, tmp_path):
     path = tmp_path / "groups.csv"
     path.write_text(CSV)
 
-    code, out, err = await run(environment(settings, tmp_path), path, "--by", "nobody@example.org")
+    code, out, err = await run(database_env(settings, tmp_path), path, "--by", "nobody@example.org")
 
     assert (code, out, err) == (
         2,
@@ -59,7 +50,7 @@ async def test_by_an_unknown_address_is_refused(taxonomy, settings, tmp_path):
 async def test_a_database_it_cannot_use_is_one_sentence(taxonomy, settings, tmp_path):
     path = tmp_path / "groups.csv"
     path.write_text(CSV)
-    env = environment(settings, tmp_path)
+    env = database_env(settings, tmp_path)
     if settings.database_url.startswith("sqlite"):
         env["CONVENOR_DATABASE_URL"] = f"sqlite://{tmp_path}/never-migrated.sqlite3"
     else:

@@ -1,17 +1,16 @@
 """``convenor directory import`` shows progress on standard error (issue 17): on a terminal
 a line redrawn in place with rows done of the total, rows per second and the time left;
-on a pipe no bar (a plain line only every PLAIN_EVERY seconds); with --quiet nothing."""
+off a terminal (a pipe or a file) no bar, a plain line only every PLAIN_EVERY seconds;
+with --quiet nothing."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 from pathlib import Path
 
 from directory import cli
 from directory.models import Entry
-from tests.directory import test_directory_import_files as files
-from tests.directory.test_directory_import_files import COMMAND, environment
+from tests.commands import database_env, run_async
 
 ROWS = 600
 
@@ -23,15 +22,21 @@ def groups_csv(path: Path) -> Path:
     return path
 
 
-async def run_on_terminal(settings, tmp_path: Path, *options: str) -> tuple[int, str, str]:
-    """Import ROWS groups with standard error on a pseudo-terminal; (code, stdout,
-    terminal)."""
+async def run_import(settings, tmp_path: Path, *options: str, terminal: bool):
+    """Import ROWS groups; (code, stdout, stderr), with ``terminal`` standard error on a
+    pseudo-terminal and what it showed."""
     path = groups_csv(tmp_path / "groups.csv")
-    return await files.run_on_terminal(settings, tmp_path, str(path), *options)
+    done = await run_async(
+        ["directory", "import", str(path), *options],
+        database_env(settings, tmp_path),
+        tmp_path,
+        terminal=terminal,
+    )
+    return done.returncode, done.stdout, done.stderr
 
 
 async def test_progress_on_a_terminal_shows_rows_per_second(taxonomy, settings, tmp_path):
-    code, out, shown = await run_on_terminal(settings, tmp_path)
+    code, out, shown = await run_import(settings, tmp_path, terminal=True)
 
     assert code == 0, shown
     lines = shown.replace("\r\n", "\n").split("\n")
@@ -45,27 +50,18 @@ async def test_progress_on_a_terminal_shows_rows_per_second(taxonomy, settings, 
 
 
 async def test_quiet_shows_no_progress_on_a_terminal(taxonomy, settings, tmp_path):
-    code, out, shown = await run_on_terminal(settings, tmp_path, "--quiet")
+    code, out, shown = await run_import(settings, tmp_path, "--quiet", terminal=True)
 
     assert (code, shown) == (0, "")
     assert out.splitlines()[-2] == f"{ROWS} rows: {ROWS} good, 0 with errors; {ROWS} imported."
 
 
-async def test_no_progress_bar_on_a_pipe(taxonomy, settings, tmp_path):
-    process = await asyncio.create_subprocess_exec(
-        *COMMAND,
-        str(groups_csv(tmp_path / "groups.csv")),
-        env=environment(settings, tmp_path),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await process.communicate()
+async def test_no_progress_bar_off_a_terminal(taxonomy, settings, tmp_path):
+    code, out, err = await run_import(settings, tmp_path, terminal=False)  # stderr: a file
 
-    assert (process.returncode, err) == (0, b"")  # a quick import: not one progress line
-    assert "rows/s" not in out.decode()
-    assert out.decode().splitlines()[-2] == (
-        f"{ROWS} rows: {ROWS} good, 0 with errors; {ROWS} imported."
-    )
+    assert (code, err) == (0, "")  # a quick import: not one progress line
+    assert "rows/s" not in out
+    assert out.splitlines()[-2] == f"{ROWS} rows: {ROWS} good, 0 with errors; {ROWS} imported."
 
 
 def test_off_a_terminal_a_plain_line_every_ten_seconds(monkeypatch):

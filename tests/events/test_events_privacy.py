@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from convenor.mail.worker import run_worker
 from events.models import Event, Registration
 from events.overview import needs_summary
 from events.privacy import purge_sensitive_answers
+from tests.commands import database_env, run_async
 
 from .factories import SUMMER_ENDS, registered
-
-CONVENOR = str(Path(sys.executable).parent / "convenor")
 
 
 async def register_with_needs(organiser, event, settings):
@@ -82,22 +76,7 @@ async def test_purge_command_purges_events_past_their_date(organiser, event, set
         starts_at=datetime.now(UTC) - timedelta(days=41),
         ends_at=datetime.now(UTC) - timedelta(days=40),
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CONVENOR_")}
-    env.update(
-        CONVENOR_DATA_DIR=str(tmp_path),
-        CONVENOR_DATABASE_URL=settings.database_url,
-        CONVENOR_SECRET_KEY=settings.secret_key,
-    )
-
-    result = await asyncio.to_thread(
-        subprocess.run,
-        [CONVENOR, "events", "purge"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = await run_async(["events", "purge"], database_env(settings, tmp_path), tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
