@@ -39,10 +39,12 @@ STAFF_PASSWORD = "correct horse battery staple"
 # nothing left to do. Measured with --durations; a file that grows slow belongs here.
 SLOWEST_FIRST = (
     "tests/test_summit_day_browser.py",
-    "tests/directory/test_search_agreement.py",
     "tests/test_api_fuzz.py",
     "tests/plans/test_plan_journey_browser.py",
+    "tests/directory/test_search_agreement.py",
+    "tests/test_wheel.py",
     "tests/convenor/test_cli.py",
+    "tests/programmes/test_programmes_no_tokens_kept.py",
     "tests/convenor/test_cli_base_url.py",
     "tests/test_database_down.py",
     "tests/convenor/test_schema.py",
