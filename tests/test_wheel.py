@@ -5,15 +5,18 @@ dependency again:
 
 1. The working tree's sources (without .git, .venv, tests, caches or build output) are
    copied to a temporary directory and the wheel is built there with
-   ``pip wheel --no-deps`` (so no ``build/`` appears in the checkout, and two runs side
-   by side do not share one).
+   ``pip wheel --no-index --no-deps --no-build-isolation`` (so no ``build/`` appears in the
+   checkout, and two runs side by side do not share one). The build backend is the one
+   ``[build-system]`` names, installed with the dev tools (``setuptools>=77``), so the
+   tests never ask the package index for it.
 2. A fresh virtual environment is made in a temporary directory outside the checkout
    with ``python -m venv --without-pip``. A ``.pth`` file in its site-packages appends
    this interpreter's site-packages to its path: the dependencies (Starlette, Tortoise,
    Alembic...) come from there. A plain path in a ``.pth`` file does not run the
    ``.pth`` files of that directory, so the editable install's finder, which would
    import ``convenor`` from the checkout, stays off.
-3. The wheel alone is installed into it with ``pip --python VENV install --no-deps``:
+3. The wheel alone is installed into it with ``pip --python VENV install --no-deps``
+   (and ``--no-index``):
    ``convenor``, ``directory``, ``events``, ``programmes``, ``migrations`` and the
    templates come only from the wheel, and pip writes the ``convenor`` script.
 4. ``convenor migrate`` and ``convenor serve`` run from an empty working directory on
@@ -81,7 +84,8 @@ def wheel(tmp_path_factory) -> Path:
     source = tmp_path_factory.mktemp("wheel-source") / "convenor"
     shutil.copytree(ROOT, source, ignore=NOT_COPIED)
     out = tmp_path_factory.mktemp("wheel")
-    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), "."], source)
+    offline = ["--no-index", "--no-deps", "--no-build-isolation", "-q"]
+    run([sys.executable, "-m", "pip", "wheel", *offline, "-w", str(out), "."], source)
     (built,) = out.glob("convenor-*.whl")
     return built
 
@@ -94,7 +98,8 @@ def venv(wheel: Path, tmp_path_factory) -> Path:
     site = run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], venv)
     ours = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
     (Path(site.strip()) / "convenor-dependencies.pth").write_text("\n".join(sorted(ours)) + "\n")
-    pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q"]
+    pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-index"]
+    pip += ["--no-deps", "-q"]
     run([*pip, str(wheel)], venv.parent)
     return venv
 
