@@ -16,18 +16,14 @@ axe-core checks every page the journey passes.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import vobject
 
-from convenor.mail.worker import deliver_due
-from tests.browser import assert_accessible
 from tests.conftest import STAFF_PASSWORD
+from tests.journeys import Mailbox, counts, link_in, part, submit, visit
 
 LONDON = ZoneInfo("Europe/London")
 ORGANISER_NAME = "Test organiser"
@@ -46,44 +42,8 @@ WORKSHOP = "Workshop: reaching young people"
 PLENARY = "Welcome and the draft plan"
 
 
-class Mailbox:
-    """The SMTP server's messages, delivered step by step: ``step()`` returns what
-    arrived since the last step, by recipient."""
-
-    def __init__(self, settings, smtp_server) -> None:
-        self.settings = replace(settings, smtp_url=smtp_server.url)
-        self.server = smtp_server
-        self.seen = 0
-
-    async def step(self) -> dict[str, list[email.message.EmailMessage]]:
-        await deliver_due(self.settings)
-        new = self.server.messages[self.seen :]
-        self.seen = len(self.server.messages)
-        by_recipient: dict[str, list[email.message.EmailMessage]] = {}
-        for received in new:
-            message = email.message_from_bytes(received.data, policy=email.policy.default)
-            for to in received.rcpt_tos:
-                by_recipient.setdefault(to, []).append(message)
-        return by_recipient
-
-
-def counts(step: dict[str, list]) -> dict[str, int]:
-    return {to: len(messages) for to, messages in step.items()}
-
-
-def part(message, content_type: str) -> str:
-    for piece in message.walk():
-        if piece.get_content_type() == content_type:
-            return piece.get_content()
-    raise AssertionError(f"no {content_type} part in {message['Subject']!r}")
-
-
 def calendar(message):
     return vobject.readOne(part(message, "text/calendar"))
-
-
-def link_in(message, pattern: str) -> str:
-    return re.search(pattern, part(message, "text/plain")).group(1)
 
 
 def london(value: datetime) -> datetime:
@@ -92,18 +52,6 @@ def london(value: datetime) -> datetime:
 
 def by_uid(ics: str) -> dict[str, object]:
     return {vevent.uid.value: vevent for vevent in vobject.readOne(ics).vevent_list}
-
-
-async def submit(page, button) -> None:
-    """Click a form's button and wait for the page it leads to; axe-core checks it."""
-    async with page.expect_navigation():
-        await button.click()
-    await assert_accessible(page)
-
-
-async def visit(page, url: str) -> None:
-    await page.goto(url)
-    await assert_accessible(page)
 
 
 async def organiser_builds_the_summit(page, organiser) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import httpx
 
@@ -62,3 +63,21 @@ async def queue(
 def smtp_settings(settings: Settings, server) -> Settings:
     """The test settings, sending through ``server`` (a tests.mailserver SMTP server)."""
     return replace(settings, smtp_url=server.url, mail_from=MAIL_FROM)
+
+
+# A calendar part and a moment for the mail message tests.
+ICS = (
+    b"BEGIN:VCALENDAR\r\n"
+    b"VERSION:2.0\r\n"
+    b"PRODID:-//Convenor//Tests//EN\r\n"
+    b"METHOD:REQUEST\r\n"
+    b"BEGIN:VEVENT\r\n"
+    b"UID:summit-1@example.org\r\n"
+    b"DTSTAMP:20260101T000000Z\r\n"
+    b"DTSTART:20260328T090000Z\r\n"
+    b"SUMMARY:Caf\xc3\xa9 summit \xe2\x80\x94 Serious Violence plan consultation with p\r\n"
+    b" artner agencies\r\n"
+    b"END:VEVENT\r\n"
+    b"END:VCALENDAR\r\n"
+)
+WHEN = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

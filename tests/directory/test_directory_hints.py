@@ -15,7 +15,7 @@ from directory.models import Entry, PublicAttempt, Status
 from directory.moderation import CHECKS_PER_HOUR
 from tests.conftest import make_staff, sign_in
 from tests.directory.factories import GROUP_FORM, make_entry
-from tests.directory.test_directory_pages import post_form
+from tests.forms import post_form
 
 REFUGE = "Harbour Women's Refuge"
 SHOWN_REFUGE = "Harbour Women&#39;s Refuge"

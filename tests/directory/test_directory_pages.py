@@ -9,13 +9,8 @@ from directory.models import Entry, EntryChange, Status
 from directory.search import FacetValue
 from directory.taxonomy import add_term
 from directory.web import filter_link
-from tests.conftest import csrf_token
 from tests.directory.factories import GROUP_FORM, make_entry
-
-
-async def post_form(client, path: str, data: dict, page: str | None = None):
-    token = await csrf_token(client, page or path)
-    return await client.post(path, data={**data, "csrf_token": token})
+from tests.forms import post_form
 
 
 async def test_search_page_lists_published_entries(client, taxonomy):

@@ -10,7 +10,7 @@ import httpx
 
 from directory.models import Entry, PublicAttempt
 from tests.directory.factories import GROUP_FORM
-from tests.directory.test_directory_pages import post_form
+from tests.forms import post_form
 
 FORM = "/directory/list-your-group"
 VENUE_WIFI = "198.51.100.40"

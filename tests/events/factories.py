@@ -20,6 +20,7 @@ from events.invitations import add_invitee
 from events.models import Event, Invitation, Registration
 from events.registration import register
 from events.service import create_event, publish_event
+from tests.forms import post_form
 
 # Tuesday 16 March 2027, 9:30am to 4:30pm in London (GMT, so the same in UTC).
 STARTS = datetime(2027, 3, 16, 9, 30, tzinfo=UTC)
@@ -129,3 +130,20 @@ async def outbox(category: str | None = None) -> list[OutboxMessage]:
 
 def later(days: int) -> datetime:
     return datetime.now(UTC) + timedelta(days=days)
+
+
+async def post(client, path: str, data: dict, page: str = "/staff/events"):
+    """A staff form posted with the CSRF token of ``page`` (the events list unless named)."""
+    return await post_form(client, path, data, page)
+
+
+CONTACT = "events@safercity.example.org"
+# A delegate's registration form, as the tests fill it in.
+ANSWERS = {
+    "name": "Ann Lee",
+    "job_title": "Inspector",
+    "organisation": "Hampshire Constabulary",
+    "dietary": "Vegetarian",
+    "access_needs": "",
+    "consent_to_list": "yes",
+}

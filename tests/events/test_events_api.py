@@ -10,6 +10,7 @@ from events.models import Event, Invitation, Registration
 from events.registration import register
 from events.service import create_event, publish_event
 from tests.conftest import make_staff
+from tests.forms import bearer
 
 from .factories import answers, event_data, invite, link_for, outbox, registered
 
@@ -22,10 +23,6 @@ NEW_EVENT = {
     "venue_name": "St Mary's Stadium",
     "venue_postcode": "SO14 5FP",
 }
-
-
-def bearer(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import vobject
 from convenor.mail.worker import deliver_due
 from events.models import Event, Visibility
 from tests.browser import assert_accessible
-from tests.conftest import STAFF_PASSWORD
+from tests.journeys import sign_in
 
 from .factories import published_event
 
@@ -48,14 +48,6 @@ def part(message, content_type: str) -> str:
         if piece.get_content_type() == content_type:
             return piece.get_content()
     raise AssertionError(f"no {content_type} part")
-
-
-async def sign_in(page, organiser) -> None:
-    await page.goto("/login")
-    await page.get_by_label("Email address").fill(organiser.email)
-    await page.get_by_label("Password").fill(STAFF_PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/staff")
 
 
 async def create_event(page) -> int:

@@ -10,10 +10,10 @@ from pathlib import Path
 from events.models import DelegateExport, ReadVia
 from events.registration import register
 from tests.browser import assert_accessible
+from tests.journeys import sign_in
 from tests.spreadsheets import read_xlsx
 
 from .factories import answers, invite, link_for
-from .test_events_browser import sign_in
 
 
 async def test_organiser_downloads_needs_as_xlsx_and_sees_it_logged(

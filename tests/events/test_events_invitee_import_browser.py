@@ -9,9 +9,8 @@ from pathlib import Path
 
 from events.models import Invitation
 from tests.browser import assert_accessible
+from tests.journeys import sign_in
 from tests.tables_corpus import saved_as
-
-from .test_events_browser import sign_in
 
 ROWS = [
     ["Name", "E-mail", "Organisation", "Job title"],

@@ -11,9 +11,7 @@ from events.models import Event, Registration, RegistrationStatus
 from events.notices import fresh_link
 from tests.conftest import csrf_token
 
-from .factories import ended_days_ago, invite, registered
-
-CONTACT = "events@safercity.example.org"
+from .factories import CONTACT, ended_days_ago, invite, registered
 
 
 def day_text(moment: datetime) -> str:

@@ -3,8 +3,6 @@ catering and access, check-in; and who gets a 404."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import UTC, datetime
 
@@ -27,8 +25,9 @@ from events.questions import add_question
 from events.registration import register
 from events.service import create_event, publish_event
 from tests.conftest import csrf_token, make_staff, sign_in
+from tests.forms import read_csv
 
-from .factories import answers, event_data, invite, link_for, outbox, registered
+from .factories import answers, event_data, invite, link_for, outbox, post, registered
 
 FORM = {
     "title": "Serious Violence Delivery Plan Conference",
@@ -48,11 +47,6 @@ FORM = {
     "purge_after_days": "30",
     "substitutes_need_approval": "yes",
 }
-
-
-async def post(client, path: str, data: dict, page: str = "/staff/events"):
-    token = await csrf_token(client, page)
-    return await client.post(path, data={**data, "csrf_token": token})
 
 
 # Events
@@ -416,11 +410,6 @@ async def test_delegate_list_search_finds_by_name(staff_client, organiser, event
     assert response.status_code == 200
     assert "delegate2@partner.example.org" in response.text
     assert "delegate1@partner.example.org" not in response.text
-
-
-def read_csv(response) -> list[list[str]]:
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 async def test_csv_export_has_bom_and_neutralises_formula_cells(

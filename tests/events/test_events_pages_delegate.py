@@ -30,16 +30,7 @@ from tests.conftest import csrf_token, make_staff, sign_in
 from tests.convenor.calendar_samples import LONDON
 from tests.directory.factories import make_entry
 
-from .factories import event_data, invite, invited, link_for, outbox, published_event
-
-ANSWERS = {
-    "name": "Ann Lee",
-    "job_title": "Inspector",
-    "organisation": "Hampshire Constabulary",
-    "dietary": "Vegetarian",
-    "access_needs": "",
-    "consent_to_list": "yes",
-}
+from .factories import ANSWERS, event_data, invite, invited, link_for, outbox, published_event
 
 
 async def post(client, token: str, path: str, data: dict):

@@ -15,10 +15,9 @@ from events.models import DelegateExport, Event, Question, Registration
 from events.privacy import purge_sensitive_answers
 from events.questions import add_question
 from tests.conftest import make_staff, sign_in
+from tests.forms import bearer, read_csv
 
-from .factories import SUMMER_ENDS, registered
-from .test_events_api import bearer
-from .test_events_pages import post, read_csv
+from .factories import SUMMER_ENDS, post, registered
 
 PURGE_DAY = SUMMER_ENDS + timedelta(days=30)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from events.models import Question
 from tests.browser import assert_accessible
+from tests.journeys import sign_in
 
 from .factories import ended_days_ago, registered
-from .test_events_browser import sign_in
 
 
 async def test_organiser_adds_a_sensitive_question(page, organiser, event):

@@ -29,9 +29,9 @@ from programmes.data import SessionData
 from programmes.drafts import add_session
 from tests.browser import assert_accessible
 from tests.conftest import STAFF_PASSWORD
+from tests.journeys import Mailbox, counts, link_in
 from tests.plans.factories import PRIORITIES, SUMMIT, lead_entry, summit, xlsx
 from tests.programmes.factories import registered
-from tests.test_summit_day_browser import Mailbox, counts, link_in
 
 LONDON = ZoneInfo("Europe/London")
 PHONE = {"width": 375, "height": 740}

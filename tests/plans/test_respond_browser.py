@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from plans.models import Answer, Moderation, Respondent, RespondentKind
 from tests.browser import assert_accessible
 from tests.conftest import STAFF_PASSWORD
+from tests.journeys import Mailbox, counts, link_in, submit, visit
 from tests.plans.factories import link_event, make_plan, summit
 from tests.programmes.factories import registered
-from tests.test_summit_day_browser import Mailbox, counts, link_in, submit, visit
 
 LONDON = ZoneInfo("Europe/London")
 LOCAL = "%Y-%m-%dT%H:%M"

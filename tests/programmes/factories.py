@@ -16,9 +16,11 @@ from events.models import Event, Invitation, Registration
 from events.registration import register
 from programmes.agenda import sign_up
 from programmes.data import SessionData, SessionSpeakerData, SpeakerData
-from programmes.drafts import add_session, set_session_speakers
+from programmes.drafts import add_session, cancel_session, set_session_speakers, update_session
 from programmes.models import Session, Speaker
+from programmes.publishing import publish_programme
 from programmes.speakers import add_speaker
+from programmes.view import ProgrammeView, view_from_snapshot
 from tests.events.factories import answers, invite, link_for
 
 # The events fixture's day: Wednesday 9 June 2027, 9:30am to 4:30pm in London (BST).
@@ -93,3 +95,102 @@ async def registered_with_place(
 async def speaker_token(speaker: Speaker) -> str:
     """A fresh link token for the speaker's page."""
     return await issue_link("speaker", speaker.link_subject)
+
+
+async def draft_of(session_id: int) -> dict:
+    """A session's current draft values, as update_session takes them."""
+    row = await Session.get(id=session_id)
+    return {
+        "title": row.title,
+        "description": row.description,
+        "kind": str(row.kind.value),
+        "starts_at": row.starts_at,
+        "ends_at": row.ends_at,
+        "room_id": row.room_id,  # type: ignore[attr-defined]
+        "track": row.track,
+        "not_for_publication": row.not_for_publication,
+        "places": row.places,
+    }
+
+
+async def change(organiser, event, session, **values):
+    data = {**(await draft_of(session.id)), **values}
+    return await update_session(organiser, event.id, session.id, SessionData(**data))
+
+
+async def add_wall_sessions(organiser, event, programme) -> dict:
+    """To the programme fixture (welcome 9:30-10 and keynote 10-11 in Main Hall, the
+    workshop 11:30-12:30 and a closed briefing 12:30-1:30 in the Itchen Suite) add a
+    parallel workshop in Main Hall 11:30-12:30, lunch without a room 1:30-2pm and a
+    session cancelled after it was published; publishes twice. Returns the sessions."""
+    main, _ = programme["rooms"]
+    parallel = await add_session(
+        organiser,
+        event.id,
+        session_data("Workshop: partners' data", 2, 3, kind="workshop", room_id=main.id),
+    )
+    lunch = await add_session(organiser, event.id, session_data("Lunch", 4, 4.5, kind="break"))
+    dropped = await add_session(
+        organiser, event.id, session_data("Dropped talk", 4.5, 5, room_id=main.id)
+    )
+    return {"parallel": parallel, "lunch": lunch, "dropped": dropped}
+
+
+async def public_wall(event, programme, organiser, settings) -> dict:
+    """The programme fixture's event made public, with the wall sessions, published; the
+    dropped one then cancelled and published again. Returns every session."""
+    await Event.filter(id=event.id).update(visibility="public")
+    added = await add_wall_sessions(organiser, event, programme)
+    await publish_programme(organiser, event.id, settings, publish_anyway=True)
+    await cancel_session(organiser, event.id, added["dropped"].id)
+    await publish_programme(organiser, event.id, settings, publish_anyway=True)
+    return {**programme, **added}
+
+
+ROOMS = {1: "Main Hall", 2: "Itchen Suite", 3: "Solent Room"}
+
+
+def room_name(room: int) -> str:
+    return ROOMS.get(room, f"Room {room}")
+
+
+def entry(sid: int, start: float, end: float, room: int | None = None, **extra) -> dict:
+    """A snapshot session from ``start`` to ``end`` hours after 9:30am on the day."""
+    values = {
+        "id": sid,
+        "uid": f"s{sid}@convenor",
+        "sequence": 0,
+        "stamp": DAY.isoformat(),
+        "title": f"Session {sid}",
+        "description": "",
+        "kind": "plenary",
+        "start": (DAY + timedelta(hours=start)).isoformat(),
+        "end": (DAY + timedelta(hours=end)).isoformat(),
+        "room_id": room,
+        "room": room_name(room) if room else "",
+        "track": "",
+        "not_for_publication": False,
+        "places": None,
+        "speakers": [],
+    }
+    values.update(extra)
+    return values
+
+
+def make_view(sessions: list[dict], rooms=(1, 2, 3), cancelled=()) -> ProgrammeView:
+    snapshot = {
+        "event": {
+            "id": 1,
+            "title": "Summit",
+            "time_zone": "Europe/London",
+            "starts_at": DAY.isoformat(),
+            "ends_at": (DAY + timedelta(hours=7)).isoformat(),
+        },
+        "rooms": [
+            {"id": r, "name": room_name(r), "capacity": None, "access_notes": ""} for r in rooms
+        ],
+        "sessions": sessions,
+        "cancelled": list(cancelled),
+        "speakers": [],
+    }
+    return view_from_snapshot(1, 1, DAY, snapshot, [])

@@ -9,13 +9,11 @@ import pytest
 from convenor.errors import NotFound
 from events.models import Event
 from programmes.changelog import DELEGATES, PUBLIC, delegate_changelog, public_changelog
-from programmes.data import SessionData
-from programmes.drafts import add_session, cancel_session, update_session
-from programmes.models import Session
+from programmes.drafts import add_session, cancel_session
 from programmes.publishing import publish_programme
 from tests.events.factories import invite, link_for
 
-from .factories import at, registered, session_data
+from .factories import at, change, registered, session_data
 
 LONG = "Wednesday 9 June 2027"
 
@@ -25,27 +23,6 @@ async def public(event, programme, organiser, settings):
     await Event.filter(id=event.id).update(visibility="public")
     await publish_programme(organiser, event.id, settings)
     return programme
-
-
-async def draft_of(session_id: int) -> dict:
-    """A session's current draft values, as update_session takes them."""
-    row = await Session.get(id=session_id)
-    return {
-        "title": row.title,
-        "description": row.description,
-        "kind": str(row.kind.value),
-        "starts_at": row.starts_at,
-        "ends_at": row.ends_at,
-        "room_id": row.room_id,  # type: ignore[attr-defined]
-        "track": row.track,
-        "not_for_publication": row.not_for_publication,
-        "places": row.places,
-    }
-
-
-async def change(organiser, event, session, **values):
-    data = {**(await draft_of(session.id)), **values}
-    return await update_session(organiser, event.id, session.id, SessionData(**data))
 
 
 def texts(changelog) -> list[tuple[int, list[str]]]:

@@ -13,8 +13,7 @@ from programmes.models import ProgrammeVersion, Session
 from programmes.publishing import publish_programme
 from tests.events.factories import invite, link_for
 
-from .factories import at, registered
-from .test_changelog import change
+from .factories import at, change, registered
 
 NS = {"a": "http://www.w3.org/2005/Atom"}
 HOSTILE = "<script>alert(1)</script> & =cmd|' /C calc'!A0 \x07bell"

@@ -14,7 +14,7 @@ from events.models import Event
 from programmes.publishing import publish_programme
 from programmes.wall_routes import EMBED_POLICY
 
-from .test_grid_pages import public_wall
+from .factories import public_wall
 
 
 @pytest.fixture

@@ -15,36 +15,7 @@ from programmes.drafts import add_session, cancel_session
 from programmes.publishing import publish_programme
 from tests.events.factories import SUMMER_ENDS, event_data
 
-from .factories import registered, session_data
-
-
-async def add_wall_sessions(organiser, event, programme) -> dict:
-    """To the programme fixture (welcome 9:30-10 and keynote 10-11 in Main Hall, the
-    workshop 11:30-12:30 and a closed briefing 12:30-1:30 in the Itchen Suite) add a
-    parallel workshop in Main Hall 11:30-12:30, lunch without a room 1:30-2pm and a
-    session cancelled after it was published; publishes twice. Returns the sessions."""
-    main, _ = programme["rooms"]
-    parallel = await add_session(
-        organiser,
-        event.id,
-        session_data("Workshop: partners' data", 2, 3, kind="workshop", room_id=main.id),
-    )
-    lunch = await add_session(organiser, event.id, session_data("Lunch", 4, 4.5, kind="break"))
-    dropped = await add_session(
-        organiser, event.id, session_data("Dropped talk", 4.5, 5, room_id=main.id)
-    )
-    return {"parallel": parallel, "lunch": lunch, "dropped": dropped}
-
-
-async def public_wall(event, programme, organiser, settings) -> dict:
-    """The programme fixture's event made public, with the wall sessions, published; the
-    dropped one then cancelled and published again. Returns every session."""
-    await Event.filter(id=event.id).update(visibility="public")
-    added = await add_wall_sessions(organiser, event, programme)
-    await publish_programme(organiser, event.id, settings, publish_anyway=True)
-    await cancel_session(organiser, event.id, added["dropped"].id)
-    await publish_programme(organiser, event.id, settings, publish_anyway=True)
-    return {**programme, **added}
+from .factories import public_wall, registered, session_data
 
 
 @pytest.fixture

@@ -11,57 +11,8 @@ from pathlib import Path
 from convenor.app import STATIC
 from programmes import grid
 from programmes.grid import grid_days
-from programmes.view import ProgrammeView, view_from_snapshot
 
-# Wednesday 9 June 2027, BST: 8:30 UTC is 9:30am in London.
-DAY = datetime(2027, 6, 9, 8, 30, tzinfo=UTC)
-ROOMS = {1: "Main Hall", 2: "Itchen Suite", 3: "Solent Room"}
-
-
-def room_name(room: int) -> str:
-    return ROOMS.get(room, f"Room {room}")
-
-
-def entry(sid: int, start: float, end: float, room: int | None = None, **extra) -> dict:
-    """A snapshot session from ``start`` to ``end`` hours after 9:30am on the day."""
-    values = {
-        "id": sid,
-        "uid": f"s{sid}@convenor",
-        "sequence": 0,
-        "stamp": DAY.isoformat(),
-        "title": f"Session {sid}",
-        "description": "",
-        "kind": "plenary",
-        "start": (DAY + timedelta(hours=start)).isoformat(),
-        "end": (DAY + timedelta(hours=end)).isoformat(),
-        "room_id": room,
-        "room": room_name(room) if room else "",
-        "track": "",
-        "not_for_publication": False,
-        "places": None,
-        "speakers": [],
-    }
-    values.update(extra)
-    return values
-
-
-def make_view(sessions: list[dict], rooms=(1, 2, 3), cancelled=()) -> ProgrammeView:
-    snapshot = {
-        "event": {
-            "id": 1,
-            "title": "Summit",
-            "time_zone": "Europe/London",
-            "starts_at": DAY.isoformat(),
-            "ends_at": (DAY + timedelta(hours=7)).isoformat(),
-        },
-        "rooms": [
-            {"id": r, "name": room_name(r), "capacity": None, "access_notes": ""} for r in rooms
-        ],
-        "sessions": sessions,
-        "cancelled": list(cancelled),
-        "speakers": [],
-    }
-    return view_from_snapshot(1, 1, DAY, snapshot, [])
+from .factories import entry, make_view
 
 
 def cells_of(day) -> dict[int, tuple[int, int, int, int]]:

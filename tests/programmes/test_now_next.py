@@ -12,7 +12,7 @@ import pytest
 
 from programmes.grid import minute, now_and_next, preview_time
 
-from .test_grid_placement import DAY, entry, make_view
+from .factories import DAY, entry, make_view
 
 
 def at(hours: float, **extra) -> datetime:

@@ -18,8 +18,7 @@ from programmes.publishing import publish_programme
 from programmes.service import public_programme
 from programmes.wall_routes import SCREENS_KEPT
 
-from .factories import at, registered, session_data
-from .test_grid_pages import public_wall
+from .factories import at, public_wall, registered, session_data
 
 
 @pytest.fixture

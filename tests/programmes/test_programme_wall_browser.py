@@ -15,8 +15,7 @@ from programmes import grid
 from tests.browser import assert_accessible, served
 from tests.mailserver import free_port
 
-from .factories import at
-from .test_grid_pages import public_wall
+from .factories import at, public_wall
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from events.service import cancel_event
 from programmes.agenda import add_to_agenda, agenda_feed_link
 from programmes.publishing import publish_programme
 from tests.convenor.calendar_samples import parse
-from tests.events.test_events_link_expiry import ended_days_ago
+from tests.events.factories import ended_days_ago
 
 from .factories import registered
 

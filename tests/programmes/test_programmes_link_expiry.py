@@ -13,7 +13,7 @@ from programmes.models import Speaker, SpeakerStatus
 from programmes.publishing import publish_programme
 from programmes.speakers import invite_speaker
 from tests.conftest import csrf_token
-from tests.events.test_events_link_expiry import CONTACT, ended_days_ago
+from tests.events.factories import CONTACT, ended_days_ago
 
 from .factories import registered, speaker_token
 

@@ -35,8 +35,7 @@ from programmes.publishing import publish_programme
 from programmes.speakers import invite_speaker
 from tests.conftest import TEST_SECRET, csrf_token, make_staff, sign_in
 from tests.directory.factories import GROUP_FORM, make_entry
-from tests.events.factories import invite
-from tests.events.test_events_pages_delegate import ANSWERS
+from tests.events.factories import ANSWERS, invite
 
 LINK = re.compile(
     r"/(i|speaker|agenda|directory/confirm|directory/edit)/([A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])"

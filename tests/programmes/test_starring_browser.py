@@ -10,8 +10,7 @@ from programmes.agenda import programme_with_agenda
 from programmes.publishing import publish_programme
 from tests.browser import assert_accessible
 
-from .factories import at, registered
-from .test_changelog import change
+from .factories import at, change, registered
 
 
 async def test_delegate_stars_a_session_follows_a_speaker_and_reads_the_changes(

@@ -25,7 +25,7 @@ from convenor.mail.message import (
     message_to_bytes,
 )
 from convenor.mail.wire import message_bytes
-from tests.convenor.mail.test_mail_message import ICS, WHEN
+from tests.convenor.factories import ICS, WHEN
 
 
 def b_word(text: str) -> str:

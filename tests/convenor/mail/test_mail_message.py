@@ -16,22 +16,7 @@ from convenor.mail.message import (
     message_to_bytes,
     validate_address,
 )
-
-ICS = (
-    b"BEGIN:VCALENDAR\r\n"
-    b"VERSION:2.0\r\n"
-    b"PRODID:-//Convenor//Tests//EN\r\n"
-    b"METHOD:REQUEST\r\n"
-    b"BEGIN:VEVENT\r\n"
-    b"UID:summit-1@example.org\r\n"
-    b"DTSTAMP:20260101T000000Z\r\n"
-    b"DTSTART:20260328T090000Z\r\n"
-    b"SUMMARY:Caf\xc3\xa9 summit \xe2\x80\x94 Serious Violence plan consultation with p\r\n"
-    b" artner agencies\r\n"
-    b"END:VEVENT\r\n"
-    b"END:VCALENDAR\r\n"
-)
-WHEN = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+from tests.convenor.factories import ICS, WHEN
 
 
 def invitation(**overrides) -> EmailMessage:

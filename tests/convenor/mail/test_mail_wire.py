@@ -18,8 +18,8 @@ import pytest
 from convenor.mail.message import CalendarPart, build_message, message_to_bytes
 from convenor.mail.outbox import RenderedEmail, message_for, queue_email
 from convenor.mail.wire import message_bytes
+from tests.convenor.factories import ICS, WHEN
 from tests.convenor.mail.samples import invite_ics
-from tests.convenor.mail.test_mail_message import ICS, WHEN
 
 SENDER = "Convenor <noreply@example.org>"
 CANCEL_ICS = ICS.replace(b"METHOD:REQUEST", b"METHOD:CANCEL")
