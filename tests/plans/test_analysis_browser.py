@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from plans.models import Answer, Moderation, PlanStatus
 from tests.browser import assert_accessible
-from tests.conftest import STAFF_PASSWORD
+from tests.journeys import sign_in
 from tests.plans.factories import (
     analysis_answer,
     analysis_point,
@@ -14,14 +14,6 @@ from tests.plans.factories import (
     make_plan,
     plan_actions,
 )
-
-
-async def sign_in_as(page, user) -> None:
-    await page.goto("/login")
-    await page.get_by_label("Email address").fill(user.email)
-    await page.get_by_label("Password").fill(STAFF_PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/staff")
 
 
 async def test_moderate_then_analyse_and_tag(page, organiser):
@@ -35,7 +27,7 @@ async def test_moderate_then_analyse_and_tag(page, organiser):
     await analysis_answer(delegate, actions[0], support=5, comment="More youth workers")
     await analysis_point(plan, actions[0], "Table 3: open the library later")
 
-    await sign_in_as(page, organiser)
+    await sign_in(page, organiser)
     await page.goto(f"/staff/plans/{plan.id}/comments")
     await assert_accessible(page)
     await page.get_by_role("link", name="Hide or redact this comment").click()

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from plans.models import Priority, TablePoint
 from tests.browser import assert_accessible
-from tests.conftest import STAFF_PASSWORD
 from tests.events.factories import outbox
+from tests.journeys import sign_in
 from tests.plans.factories import plan_actions, workshop_plan
 
 PHONE = {"width": 375, "height": 740}
@@ -24,11 +24,7 @@ async def test_facilitator_records_two_points_on_a_phone(page, organiser):
     actions = [a for a in await plan_actions(setup.plan) if a.priority_id == first.id]
 
     # The organiser links the workshop to priority 1 and adds a facilitator.
-    await page.goto("/login")
-    await page.get_by_label("Email address").fill(organiser.email)
-    await page.get_by_label("Password").fill(STAFF_PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/staff")
+    await sign_in(page, organiser)
     await page.goto(f"/staff/plans/{setup.plan.id}/workshops")
     workshop = page.locator(f"section[aria-labelledby='session-{setup.workshop.id}']")
     await workshop.get_by_label("Priority 1: Keeping people safe from harm").check()

@@ -13,19 +13,17 @@ and its PDF downloads. axe-core checks every page of the register on the way.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from lxml import etree
 
-from convenor.mail.worker import deliver_due
 from plans.lead_contacts import send_due_reminders
 from plans.models import Action, ActionStatus, LeadContact
 from tests.browser import assert_accessible
 from tests.conftest import STAFF_PASSWORD
+from tests.journeys import Mailbox, visit
 from tests.plans.factories import closed_plan
 from tests.plans.register_support import POLICE, PROBATION, actions_by_number
 
@@ -33,31 +31,8 @@ ANN = "ann@police.example.org"
 PAT = "pat@probation.example.org"
 
 
-class Mailbox:
-    def __init__(self, settings, smtp_server) -> None:
-        self.settings = replace(settings, smtp_url=smtp_server.url)
-        self.server = smtp_server
-        self.seen = 0
-
-    async def step(self) -> dict[str, list[email.message.EmailMessage]]:
-        await deliver_due(self.settings)
-        new = self.server.messages[self.seen :]
-        self.seen = len(self.server.messages)
-        found: dict[str, list] = {}
-        for received in new:
-            message = email.message_from_bytes(received.data, policy=email.policy.default)
-            for to in received.rcpt_tos:
-                found.setdefault(to, []).append(message)
-        return found
-
-
 def text_of(message) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
-
-
-async def visit(page, url: str) -> None:
-    await page.goto(url)
-    await assert_accessible(page)
 
 
 async def submit(page, button, *, check: bool = True) -> None:

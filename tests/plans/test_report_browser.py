@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from plans.models import Plan, PlanStatus, Reply
 from tests.browser import assert_accessible
-from tests.conftest import STAFF_PASSWORD
+from tests.journeys import sign_in
 from tests.plans.factories import closed_plan, make_answer, make_respondent, plan_actions
 
 
@@ -32,11 +32,7 @@ async def test_organiser_replies_adopts_and_publishes_the_report(page, organiser
     delegate = await make_respondent(plan, "delegate", "partner_agency", name="Dev Delegate")
     await make_answer(delegate, actions[0], support=2)
 
-    await page.goto("/login")
-    await page.get_by_label("Email address").fill(organiser.email)
-    await page.get_by_label("Password").fill(STAFF_PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/staff")
+    await sign_in(page, organiser)
     await page.goto(f"/staff/plans/{plan.id}/response")
     await assert_accessible(page)
 

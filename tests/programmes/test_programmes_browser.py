@@ -20,7 +20,7 @@ from programmes.agenda import add_to_agenda
 from programmes.models import Speaker, SpeakerStatus
 from programmes.publishing import publish_programme
 from tests.browser import assert_accessible
-from tests.conftest import STAFF_PASSWORD
+from tests.journeys import sign_in
 
 from .factories import image_bytes, registered
 
@@ -70,11 +70,7 @@ async def test_programme_journey_speaker_organiser_delegate(
     )
 
     # The organiser moves the keynote to the other room and publishes version 2.
-    await page.goto("/login")
-    await page.get_by_label("Email address").fill(organiser.email)
-    await page.get_by_label("Password").fill(STAFF_PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/staff")
+    await sign_in(page, organiser)
     await page.goto(f"/staff/events/{event.id}/programme/sessions/{keynote.id}")
     await page.get_by_label("Room").select_option(label="Itchen Suite")
     await page.get_by_role("button", name="Save the session").click()
@@ -117,11 +113,7 @@ async def test_organiser_uploads_a_speaker_photo_edits_a_room_and_reads_a_versio
     vru = programme["speakers"][2]
     main = programme["rooms"][0]
     editor = f"/staff/events/{event.id}/programme"
-    await page.goto("/login")
-    await page.get_by_label("Email address").fill(organiser.email)
-    await page.get_by_label("Password").fill(STAFF_PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/staff")
+    await sign_in(page, organiser)
 
     # A wrong file is refused next to the field; a PNG is saved and shown.
     await page.goto(f"{editor}/speakers/{vru.id}")

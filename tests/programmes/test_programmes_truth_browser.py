@@ -16,7 +16,7 @@ from programmes.drafts import add_session
 from programmes.models import ProgrammeVersion
 from programmes.publishing import publish_programme
 from tests.browser import assert_accessible
-from tests.conftest import STAFF_PASSWORD
+from tests.journeys import sign_in
 
 from .factories import registered, session_data
 
@@ -48,11 +48,7 @@ async def test_decline_clash_publish_anyway_and_workshop_places(
     main = programme["rooms"][0]
     await add_session(organiser, event.id, session_data("Overlap", 0.25, 0.5, room_id=main.id))
 
-    await page.goto("/login")
-    await page.get_by_label("Email address").fill(organiser.email)
-    await page.get_by_label("Password").fill(STAFF_PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/staff")
+    await sign_in(page, organiser)
     editor = f"/staff/events/{event.id}/programme"
     await page.goto(editor)
     assert "are both in Main Hall." in await page.locator("#clashes + ul").inner_text()
