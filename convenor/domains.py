@@ -12,6 +12,9 @@ settings name the domains and each one is found by a fixed module convention:
 - ``<domain>.jobs``    ``jobs``: a list of ``convenor.jobs.Job`` run by the worker (optional)
 - ``<domain>.home``    ``sections``: parts of a delegate's page at ``/i/<token>``, collected
   by ``events.home`` (optional; so events shows the programme without importing it)
+- ``<domain>.event_page``  ``links``: async functions ``(event) -> EventPageLink | None``,
+  links on an event's public page, collected by ``events.event_page`` (optional;
+  programmes links the programme once one is published)
 - ``<domain>.delegate_columns``  ``columns``: async functions ``(event_id) -> (heading,
   {registration id: text}) | None``, extra columns of the delegate list exports,
   collected by ``events.export`` (optional; programmes adds "Workshops")

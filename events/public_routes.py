@@ -13,6 +13,7 @@ from convenor.errors import Conflict, Invalid, RateLimited
 from convenor.web import client_address, current_user, redirect, render, settings_of
 from events import emails, place_requests, service
 from events.data import InviteeData
+from events.event_page import event_page_links
 from events.models import Event
 
 BLANK = {"name": "", "email": "", "organisation": "", "job_title": ""}
@@ -27,10 +28,11 @@ async def event_list(request: Request) -> Response:
     return render(request, "events/public_list.html", {"events": events})
 
 
-def _event_page(request: Request, event: Event, values: dict, errors: dict, status=200):
+async def _event_page(request: Request, event: Event, values: dict, errors: dict, status=200):
     context = {
         "event": event,
         "takes_requests": place_requests.takes_requests(event),
+        "links": await event_page_links(event, settings_of(request).domains),
         "values": values,
         "errors": errors,
     }
@@ -39,7 +41,7 @@ def _event_page(request: Request, event: Event, values: dict, errors: dict, stat
 
 async def event_page(request: Request) -> Response:
     event = await service.event_page(uuid_of(request), current_user(request))
-    return _event_page(request, event, BLANK, {})
+    return await _event_page(request, event, BLANK, {})
 
 
 async def event_calendar(request: Request) -> Response:
@@ -76,7 +78,7 @@ async def ask_for_a_place(request: Request) -> Response:
 async def _again(request: Request, data: InviteeData, errors: dict, status: int) -> Response:
     """The event page again with what was typed and the errors next to the fields."""
     event = await service.event_page(uuid_of(request), None)
-    return _event_page(request, event, vars(data), errors, status)
+    return await _event_page(request, event, vars(data), errors, status)
 
 
 async def asked(request: Request) -> Response:

@@ -69,7 +69,10 @@ async def test_grid_phone_is_a_list_in_time_order(page, event, wall):
     welcome, keynote, workshop, _ = wall["sessions"]
     await page.set_viewport_size({"width": 375, "height": 812})
 
-    await page.goto(f"/events/{event.uuid}/programme")
+    # From the event's page, as a visitor finds it.
+    await page.goto(f"/events/{event.uuid}")
+    await page.get_by_role("link", name="Programme", exact=True).click()
+    await page.wait_for_url(f"**/events/{event.uuid}/programme")
 
     assert await page.locator(".grid-room").first.is_hidden()
     assert await page.locator(".grid-time").first.is_hidden()
