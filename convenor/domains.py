@@ -37,6 +37,7 @@ import importlib
 import importlib.util
 from collections.abc import Iterable
 from types import ModuleType
+from typing import Any
 
 CORE_MODEL_MODULES = ("convenor.models", "convenor.mail.models")
 
@@ -75,4 +76,16 @@ def domain_attr(domains: Iterable[str], module: str, attr: str) -> list:
         mod = optional_module(f"{domain}.{module}")
         if mod is not None and hasattr(mod, attr):
             found.append(getattr(mod, attr))
+    return found
+
+
+async def domain_offers(domains: Iterable[str], module: str, attr: str, *args: Any) -> list:
+    """What the async functions listed in ``<domain>.<module>.<attr>`` return for
+    ``args``, across the domains in order, leaving out None (a domain with nothing to
+    add). For the parts of a page or an export that later domains add."""
+    found = []
+    for makers in domain_attr(domains, module, attr):
+        for make in makers:
+            if (offered := await make(*args)) is not None:
+                found.append(offered)
     return found

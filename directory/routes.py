@@ -25,7 +25,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from convenor.app import DashboardPanel
-from convenor.domains import domain_attr
+from convenor.domains import domain_offers
 from convenor.errors import Invalid, NotFound, RateLimited
 from convenor.spreadsheet import FORMATS, threaded_download
 from convenor.templating import TEMPLATES
@@ -61,11 +61,8 @@ async def entry_page(request: Request) -> Response:
     if entry.id != entry_id:
         return redirect(f"/directory/{entry.id}")
     # Later domains' parts of the page, found by convention (convenor.domains)
-    sections = []
-    for makers in domain_attr(settings_of(request).domains, "entry_sections", "sections"):
-        for make in makers:
-            if (section := await make(entry.id)) is not None:
-                sections.append(section)
+    domains = settings_of(request).domains
+    sections = await domain_offers(domains, "entry_sections", "sections", entry.id)
     context = {"entry": public_view(entry), "sections": sections}
     return render(request, "directory/entry.html", context)
 

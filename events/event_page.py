@@ -9,10 +9,10 @@ leads to answers the public.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from convenor.domains import domain_attr
+from convenor.domains import domain_offers
 from events.models import Event
 
 
@@ -22,16 +22,7 @@ class EventPageLink:
     href: str  # a path on this site
 
 
-LinkMaker = Callable[[Event], Awaitable[EventPageLink | None]]
-
-
 async def event_page_links(event: Event, domains: Iterable[str]) -> list[EventPageLink]:
     """The links the configured domains add to this event's page, in domain order.
     No side effects."""
-    found = []
-    for makers in domain_attr(domains, "event_page", "links"):
-        for make in makers:
-            link = await make(event)
-            if link is not None:
-                found.append(link)
-    return found
+    return await domain_offers(domains, "event_page", "links", event)

@@ -21,7 +21,7 @@ from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
-from convenor.domains import domain_attr
+from convenor.domains import domain_offers
 from convenor.models import User
 from convenor.settings import DEFAULT_DOMAINS
 from convenor.spreadsheet import Cell, Sheet
@@ -51,13 +51,7 @@ async def domain_columns(
 ) -> list[tuple[str, dict[int, str]]]:
     """The columns the configured domains add to this event's delegate list (heading,
     text by registration id), in domain order. No side effects."""
-    found = []
-    for makers in domain_attr(domains, "delegate_columns", "columns"):
-        for make in makers:
-            column = await make(event_id)
-            if column is not None:
-                found.append(column)
-    return found
+    return await domain_offers(domains, "delegate_columns", "columns", event_id)
 
 
 def _time(moment: datetime | None, event: Event) -> datetime | None:

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from convenor.domains import domain_attr
+from convenor.domains import domain_offers
 from convenor.settings import Settings
 from events.delegates import DelegateView
 from events.models import InvitationStatus, RegistrationStatus
@@ -45,10 +45,4 @@ SectionMaker = Callable[[DelegateView, str, Settings], Awaitable[HomeSection | N
 async def home_sections(view: DelegateView, token: str, settings: Settings) -> list[HomeSection]:
     """The parts the configured domains add to this delegate's home, in domain order.
     No side effects."""
-    found = []
-    for makers in domain_attr(settings.domains, "home", "sections"):
-        for make in makers:
-            section = await make(view, token, settings)
-            if section is not None:
-                found.append(section)
-    return found
+    return await domain_offers(settings.domains, "home", "sections", view, token, settings)
