@@ -758,21 +758,3 @@ async def report_consultation(organiser):
     await add_reply(organiser, plan.id, reply)
     await adopt(organiser, plan.id, "Adopted by the board")
     return plan, actions, people
-
-
-# -- Spreadsheets to import ------------------------------------------------------------
-
-import io  # noqa: E402
-
-from openpyxl import Workbook  # noqa: E402
-
-
-def xlsx(rows: list[list]) -> bytes:
-    """An .xlsx file of ``rows`` (the first sheet), as a spreadsheet program saves it."""
-    book = Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

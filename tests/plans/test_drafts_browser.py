@@ -7,7 +7,8 @@ from __future__ import annotations
 from plans.models import Plan
 from tests.browser import assert_accessible
 from tests.conftest import STAFF_PASSWORD
-from tests.plans.factories import PRIORITIES, lead_entry, xlsx
+from tests.plans.factories import PRIORITIES, lead_entry
+from tests.tables_corpus import xlsx
 
 HEADINGS = ["Priority", "Key action", "Lead agency", "Measure of success"]
 

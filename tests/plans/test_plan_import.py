@@ -17,7 +17,8 @@ from directory.models import Entry, Status
 from plans.models import Action, Priority
 from plans.plan_import import MAX_ACTIONS, import_draft, preview_draft
 from plans.tree import load_tree
-from tests.plans.factories import lead_entries, make_plan, xlsx
+from tests.plans.factories import lead_entries, make_plan
+from tests.tables_corpus import xlsx
 
 HEADINGS = ["Priority", "Why it matters", "Key action", "Lead agency", "Measure of success",
             "Supporting partners", "Target date"]  # fmt: skip

@@ -30,8 +30,9 @@ from programmes.drafts import add_session
 from tests.browser import assert_accessible
 from tests.conftest import STAFF_PASSWORD
 from tests.journeys import Mailbox, counts, link_in
-from tests.plans.factories import PRIORITIES, SUMMIT, lead_entry, summit, xlsx
+from tests.plans.factories import PRIORITIES, SUMMIT, lead_entry, summit
 from tests.programmes.factories import registered
+from tests.tables_corpus import xlsx
 
 LONDON = ZoneInfo("Europe/London")
 PHONE = {"width": 375, "height": 740}
